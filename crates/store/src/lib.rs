@@ -1,0 +1,126 @@
+//! The storage trait. The app talks to the library through [`LibraryStore`]; each database
+//! (SQLite, PostgreSQL) implements it in its own crate with its own migrations, and both
+//! behave the same way.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use studypack_domain::{Board, Level, Library, Question, Status, Topic};
+
+/// Errors from a store. Internal details stay in `Database` and are logged, not shown.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The content does not fit the library (e.g. a question names a topic that does not exist).
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Stored data could not be read back: a bug or a database changed by hand.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What an import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub topics_created: usize,
+    pub topics_updated: usize,
+    pub questions_created: usize,
+    pub questions_updated: usize,
+    pub questions_unchanged: usize,
+    pub revisions_added: usize,
+}
+
+/// Filters for listing questions. `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuestionFilter {
+    pub board: Option<Board>,
+    pub level: Option<Level>,
+    /// A topic slug, or words of its title.
+    pub topic: Option<String>,
+    pub year: Option<u16>,
+    pub command: Option<String>,
+    /// Include drafts (editors); otherwise only published questions.
+    pub include_drafts: bool,
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// A question as listed: enough to show and filter it, without its long texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuestionSummary {
+    pub slug: String,
+    pub title: String,
+    pub board: Option<Board>,
+    pub level: Option<Level>,
+    pub component: Option<String>,
+    pub topic: String,
+    pub topic_slug: String,
+    pub year: u16,
+    pub marks: u32,
+    pub command: String,
+    pub question: String,
+    pub status: Status,
+}
+
+/// A page of results with the total that matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listing<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+/// A stored version of a question's text field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    pub id: i64,
+    pub field: RevisionField,
+    pub text: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionField {
+    Plan,
+    ModelEssay,
+}
+
+impl RevisionField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionField::Plan => "plan",
+            RevisionField::ModelEssay => "model_essay",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RevisionField> {
+        match s {
+            "plan" => Some(RevisionField::Plan),
+            "model_essay" => Some(RevisionField::ModelEssay),
+            _ => None,
+        }
+    }
+}
+
+/// The essay library: topics, questions, their mark schemes and revisions.
+#[async_trait]
+pub trait LibraryStore: Send + Sync {
+    /// Applies the topics and questions of an import in one transaction: either all of it
+    /// is stored or nothing changes. Topics and questions are matched by slug; changed plans
+    /// and model essays keep every earlier text as a revision.
+    async fn import(&self, batch: &Library) -> StoreResult<ImportReport>;
+    async fn topics(&self) -> StoreResult<Vec<Topic>>;
+    async fn topic(&self, slug: &str) -> StoreResult<Option<Topic>>;
+    async fn questions(&self, filter: &QuestionFilter) -> StoreResult<Listing<QuestionSummary>>;
+    async fn question(&self, slug: &str) -> StoreResult<Option<Question>>;
+    /// Every topic and question, in slug order: what an export writes.
+    async fn library(&self) -> StoreResult<Library>;
+    /// Every stored version of a question's plan and model essay, oldest first.
+    async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>>;
+    async fn question_count(&self) -> StoreResult<u64>;
+    /// Whether the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+}
