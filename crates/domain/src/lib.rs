@@ -7,10 +7,12 @@
 
 pub mod authoring;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod page;
 pub mod scheme_text;
 pub mod text;
+pub mod views;
 
 pub use error::ContentError;
 pub use model::*;

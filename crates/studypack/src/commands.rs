@@ -1,0 +1,254 @@
+//! One function per command.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use studypack_domain::authoring::{TOPIC_FILE_NAME, question_file_name, render_question, render_topic};
+use studypack_domain::import::{SourceFile, build_batch, is_content_path};
+use studypack_domain::views::QuestionDetail;
+use studypack_domain::{Board, Level, Side};
+use studypack_store::{LibraryStore, QuestionFilter};
+
+use crate::config::open_library;
+use crate::output::{cut, wrap};
+use crate::{Cli, Command, Format};
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let db = cli.database.as_deref();
+    match cli.command {
+        Command::Import { paths } => import(db, &paths).await,
+        Command::List { board, level, topic, year, format } => {
+            let filter = QuestionFilter {
+                board: board.map(|b| b.parse::<Board>()).transpose().map_err(|e| anyhow!("--board: {e}"))?,
+                level: level.map(|l| l.parse::<Level>()).transpose().map_err(|e| anyhow!("--level: {e}"))?,
+                topic,
+                year,
+                ..Default::default()
+            };
+            list(&*open_library(db).await?, &filter, format).await
+        }
+        Command::Show { slug, format } => show(&*open_library(db).await?, &slug, format).await,
+        Command::Export { dir } => export(&*open_library(db).await?, &dir).await,
+    }
+}
+
+/// Expands folders into the content files below them, in path order.
+fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(dir) = stack.pop() {
+                let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+                    .with_context(|| format!("cannot read the folder {}", dir.display()))?
+                    .map(|e| e.map(|e| e.path()))
+                    .collect::<Result<_, _>>()
+                    .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+                entries.sort();
+                for e in entries {
+                    let hidden = e.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+                    if hidden {
+                        continue;
+                    }
+                    if e.is_dir() {
+                        stack.push(e);
+                    } else if is_content_path(&e.to_string_lossy()) {
+                        out.push(e);
+                    }
+                }
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// A one-line progress bar on stderr, shown only on a terminal and for many files.
+struct Progress {
+    total: usize,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress { total, shown: total >= 20 && std::io::stderr().is_terminal() }
+    }
+    fn tick(&self, done: usize) {
+        if self.shown {
+            let width = 30;
+            let filled = width * done / self.total.max(1);
+            eprint!("\r[{}{}] {done}/{} files", "#".repeat(filled), " ".repeat(width - filled), self.total);
+            let _ = std::io::stderr().flush();
+        }
+    }
+    fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}
+
+/// The largest file read, in bytes; larger files are refused by the parser with a clear error.
+const READ_LIMIT: u64 = 64 * 1024 * 1024;
+
+async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
+    let files = collect_files(paths)?;
+    if files.is_empty() {
+        bail!("no content files (.md, .toml, .txt) found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    }
+    let progress = Progress::new(files.len());
+    let mut sources = Vec::with_capacity(files.len());
+    for (i, f) in files.iter().enumerate() {
+        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        let bytes = if size > READ_LIMIT {
+            // Do not read a huge file whole: the parser's size check reports it.
+            vec![0u8; (studypack_domain::authoring::MAX_FILE_BYTES + 1).min(size as usize)]
+        } else {
+            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?
+        };
+        sources.push(SourceFile { name: f.display().to_string(), bytes });
+        progress.tick(i + 1);
+    }
+    progress.finish();
+    let store = open_library(db).await?;
+    let known = store.topics().await?;
+    let batch = match build_batch(&sources, &known) {
+        Ok(b) => b,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            bail!("nothing was imported: {} problem(s) in {} file(s)", errors.len(), {
+                let mut files: Vec<&str> = errors.iter().map(|e| e.file.as_str()).collect();
+                files.dedup();
+                files.len()
+            });
+        }
+    };
+    let r = store.import(&batch).await.context("nothing was imported")?;
+    println!(
+        "imported {} file(s): {} question(s) new, {} updated, {} unchanged; {} topic(s) new, {} updated; {} revision(s) kept",
+        sources.len(),
+        r.questions_created,
+        r.questions_updated,
+        r.questions_unchanged,
+        r.topics_created,
+        r.topics_updated,
+        r.revisions_added
+    );
+    for q in &batch.questions {
+        println!("  {}", q.slug);
+    }
+    Ok(())
+}
+
+async fn list(store: &dyn LibraryStore, filter: &QuestionFilter, format: Format) -> Result<()> {
+    let listing = store.questions(filter).await?;
+    match format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = listing
+                .items
+                .iter()
+                .map(|q| {
+                    serde_json::json!({
+                        "slug": q.slug, "title": q.title, "board": q.board, "level": q.level,
+                        "component": q.component, "topic": q.topic, "topic_slug": q.topic_slug,
+                        "year": q.year, "marks": q.marks, "command": q.command, "question": q.question,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items)?);
+        }
+        Format::Text => {
+            for q in &listing.items {
+                println!(
+                    "{:<60} {:<8} {:<9} {}  {}",
+                    q.slug,
+                    q.board.map(|b| b.label()).unwrap_or("-"),
+                    q.level.map(|l| l.label()).unwrap_or("-"),
+                    q.year,
+                    cut(&q.title, 60)
+                );
+            }
+            println!("{} question(s)", listing.total);
+        }
+    }
+    Ok(())
+}
+
+async fn show(store: &dyn LibraryStore, slug: &str, format: Format) -> Result<()> {
+    let q = store.question(slug).await?.ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
+    let topic = store.topic(q.topic.as_str()).await?.ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
+    let d = QuestionDetail::new(&q, &topic);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&d)?),
+        Format::Text => {
+            let mut out = String::new();
+            out.push_str(&wrap(&d.question, 88, ""));
+            out.push('\n');
+            let meta = [
+                ("Level", d.level.map(|l| l.to_string()).unwrap_or_default()),
+                ("Year examined", d.year.to_string()),
+                ("Topic", d.topic.clone()),
+                ("Board", d.board.map(|b| b.to_string()).unwrap_or_default()),
+                ("Component", d.component.as_ref().map(|c| format!("{} {}", c.code, c.title)).unwrap_or_default()),
+                ("Marks", d.marks.to_string()),
+                ("Slug", d.slug.clone()),
+            ];
+            for (k, v) in meta {
+                if !v.is_empty() {
+                    out.push_str(&format!("{k:>14}: {v}\n"));
+                }
+            }
+            for (title, side) in [("Arguments supporting the view", Side::Supporting), ("Arguments challenging the view", Side::Challenging), ("Other points", Side::Neutral)] {
+                let bullets: Vec<_> = q.mark_scheme.side(side).collect();
+                if !bullets.is_empty() {
+                    out.push_str(&format!("\n{title}\n"));
+                    for b in bullets {
+                        let w = wrap(&b.text, 86, "  ");
+                        out.push_str(&format!("•{}", &w[1..]));
+                    }
+                }
+            }
+            if !d.plan.is_empty() {
+                out.push_str(&format!("\nEssay plan{}\n\n", if d.plan_generated { " (generated)" } else { "" }));
+                out.push_str(&wrap(&d.plan, 88, ""));
+            }
+            if let Some(essay) = &d.model_essay {
+                out.push_str("\nModel essay\n\n");
+                out.push_str(&wrap(essay, 88, ""));
+            }
+            print!("{out}");
+        }
+    }
+    Ok(())
+}
+
+async fn export(store: &dyn LibraryStore, dir: &Path) -> Result<()> {
+    let lib = store.library().await?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for t in &lib.topics {
+        let tdir = dir.join(t.slug.as_str());
+        std::fs::create_dir_all(&tdir).with_context(|| format!("cannot create {}", tdir.display()))?;
+        write_file(&tdir.join(TOPIC_FILE_NAME), &render_topic(t))?;
+    }
+    for q in &lib.questions {
+        let path = dir.join(q.topic.as_str()).join(question_file_name(q));
+        write_file(&path, &render_question(q))?;
+    }
+    println!("exported {} topic(s) and {} question(s) to {}", lib.topics.len(), lib.questions.len(), dir.display());
+    Ok(())
+}
+
+/// Writes a file through a temporary file and a rename, so a crash never leaves half a file.
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp~");
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

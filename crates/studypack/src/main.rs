@@ -1,0 +1,87 @@
+//! The `studypack` command: library management, feedback and the web server.
+
+mod commands;
+mod config;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "studypack", version, about = "Exam-essay revision: a library of past-paper questions, mark schemes, plans and model essays.")]
+pub struct Cli {
+    /// Database URL: sqlite://PATH (the default is a file in your data folder).
+    #[arg(long, global = true, env = "STUDYPACK_DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Import topic files, question files and revision-site pages (files or folders).
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// List the questions in the library.
+    List {
+        #[arg(long)]
+        board: Option<String>,
+        #[arg(long)]
+        level: Option<String>,
+        /// A topic slug or words of its title.
+        #[arg(long)]
+        topic: Option<String>,
+        #[arg(long)]
+        year: Option<u16>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show one question in full.
+    Show {
+        slug: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write the whole library to DIR in the authoring format.
+    Export { dir: std::path::PathBuf },
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        eprintln!("error: internal error (a bug in studypack): {}", msg.lines().next().unwrap_or(""));
+    }));
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STUDYPACK_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", output::one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The `studypack` program, run as a user runs it, each test on a fresh database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/000_359a0cc6bd3e9193.txt");
+const SEED_SLUG: &str = "aqa-2022-there-were-more-similarities-than-differences-between-stalin";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+    fn db(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("test.db").display())
+    }
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_stdin(args, None)
+    }
+    fn run_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_studypack"))
+            .args(args)
+            .env("STUDYPACK_DATABASE_URL", self.db())
+            .env_remove("STUDYPACK_LOG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            pipe.write_all(s.as_bytes()).unwrap();
+        }
+        drop(pipe);
+        child.wait_with_output().unwrap()
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn slugs(list: &serde_json::Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|q| q["slug"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn seed_import_and_show() {
+    let env = Env::new();
+    let out = env.ok(&["import", SEED]);
+    assert!(out.contains(SEED_SLUG), "{out}");
+    let q = env.json(&["show", SEED_SLUG, "--format", "json"]);
+    assert_eq!(q["board"], "AQA");
+    assert_eq!(q["level"], "A Level");
+    assert_eq!(q["component"]["code"], "7042/1H");
+    assert_eq!(q["topic"], "Tsarist and Communist Russia, 1855–1964");
+    assert_eq!(q["year"], 2022);
+    assert_eq!(q["marks"], 25);
+    assert!(q["question"].as_str().unwrap().starts_with("‘There were more similarities"));
+    assert_eq!(q["mark_scheme"]["supporting"].as_array().unwrap().len(), 5);
+    assert_eq!(q["mark_scheme"]["challenging"].as_array().unwrap().len(), 5);
+    assert!(q["plan"].as_str().unwrap().starts_with("This essay will assess the validity"));
+    assert!(q["model_essay"].as_str().unwrap().starts_with("Following the tumultuous years of World War Two"));
+
+    let list = env.json(&["list", "--format", "json"]);
+    let all = slugs(&list);
+    assert!(all.contains(&SEED_SLUG.to_string()));
+    assert!(all.len() >= 13, "demo library and the seed: {all:?}");
+    for key in ["slug", "board", "level", "topic", "year", "question"] {
+        assert!(list[0].get(key).is_some(), "list item has no {key}");
+    }
+
+    // Re-importing updates in place and never duplicates.
+    env.ok(&["import", SEED]);
+    assert_eq!(slugs(&env.json(&["list", "--format", "json"])).len(), all.len());
+}
+
+#[test]
+fn list_filters() {
+    let env = Env::new();
+    let ocr = env.json(&["list", "--board", "OCR", "--format", "json"]);
+    assert!(!slugs(&ocr).is_empty());
+    assert!(ocr.as_array().unwrap().iter().all(|q| q["board"] == "OCR"));
+    let y = env.json(&["list", "--year", "2019", "--format", "json"]);
+    assert!(y.as_array().unwrap().iter().all(|q| q["year"] == 2019));
+    let as_level = env.json(&["list", "--level", "AS Level", "--format", "json"]);
+    assert!(as_level.as_array().unwrap().iter().all(|q| q["level"] == "AS Level") && !slugs(&as_level).is_empty());
+    let topic = env.json(&["list", "--topic", "tudors", "--format", "json"]);
+    assert_eq!(slugs(&topic).len(), 3);
+    let bad = env.run(&["list", "--board", "Hogwarts"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).starts_with("error: --board: unknown exam board"), "{}", stderr(&bad));
+}
+
+fn export_dir(env: &Env, name: &str) -> PathBuf {
+    let dir = env.path(name);
+    env.ok(&["export", dir.to_str().unwrap()]);
+    dir
+}
+
+fn read_tree(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in walk(dir) {
+        out.push((e.strip_prefix(dir).unwrap().display().to_string(), std::fs::read_to_string(&e).unwrap()));
+    }
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() { v.extend(walk(&p)) } else { v.push(p) }
+    }
+    v
+}
+
+#[test]
+fn export_round_trip_is_identical() {
+    let first = Env::new();
+    first.ok(&["import", SEED]);
+    let a = export_dir(&first, "a");
+    let second = Env::new();
+    second.ok(&["import", a.to_str().unwrap()]);
+    let b = export_dir(&second, "b");
+    let (ta, tb) = (read_tree(&a), read_tree(&b));
+    assert_eq!(ta.len(), 4 + 13, "{:?}", ta.iter().map(|t| &t.0).collect::<Vec<_>>());
+    assert_eq!(ta, tb);
+}
+
+#[test]
+fn a_folder_with_one_bad_file_imports_nothing() {
+    let env = Env::new();
+    let before = env.ok(&["list", "--format", "json"]);
+    let dir = env.path("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = export_dir(&env, "good");
+    // Two good files (a topic and a changed question) and one bad one.
+    let topic_dir = walk(&good).into_iter().find(|p| p.ends_with("topic.toml")).unwrap();
+    std::fs::copy(&topic_dir, dir.join("topic.toml")).unwrap();
+    let q = walk(&good).into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap();
+    let text = std::fs::read_to_string(&q).unwrap().replace("status = \"published\"", "status = \"draft\"");
+    std::fs::write(dir.join("good.md"), text).unwrap();
+    std::fs::write(dir.join("bad.md"), "+++\nslug = \"x-y-z\"\ntitle = \n+++\n").unwrap();
+    let out = env.run(&["import", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("bad.md:3"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(!err.contains("good.md"), "{err}");
+    assert_eq!(env.ok(&["list", "--format", "json"]), before, "the library is unchanged");
+}
+
+#[test]
+fn bad_inputs_get_clear_errors() {
+    let env = Env::new();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.md", vec![], "empty"),
+        ("broken.toml", b"slug = \"abc\"\ntitle = [\n".to_vec(), "broken.toml:"),
+        ("nonutf8.md", b"+++\nslug = \"a\xff\"\n".to_vec(), "UTF-8"),
+        ("big.md", vec![b'a'; 10 * 1024 * 1024], "above the limit"),
+        ("nosections.md", b"+++\nslug = \"abc\"\ntitle = \"t\"\ntopic = \"aqa-7042-1h-russia-1855-1964\"\nyear = 2020\nmarks = 25\ncommand = \"c\"\n+++\n# Question\n\nWhy?\n".to_vec(), "missing section"),
+        ("note.txt", b"just some notes\n".to_vec(), "not a studypack file"),
+    ];
+    for (name, bytes, expect) in cases {
+        let p = env.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        let out = env.run(&["import", p.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = stderr(&out);
+        assert!(err.contains(expect), "{name}: {err}");
+        assert!(err.contains(name), "{name} not named: {err}");
+        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    }
+}
+
+#[test]
+fn duplicate_slugs_are_refused() {
+    let env = Env::new();
+    let good = export_dir(&env, "good");
+    let q = walk(&good).into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap();
+    let dir = env.path("dups");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&q, dir.join("one.md")).unwrap();
+    std::fs::copy(&q, dir.join("two.md")).unwrap();
+    let out = env.run(&["import", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("duplicate question slug") && err.contains("one.md") && err.contains("two.md"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = Env::new();
+    assert_eq!(env.run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(env.run(&["import"]).status.code(), Some(2));
+    assert_eq!(env.run(&["show"]).status.code(), Some(2));
+    let missing = env.run(&["show", "no-such-question"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(stderr(&missing).lines().count(), 1, "{}", stderr(&missing));
+}
