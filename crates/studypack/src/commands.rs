@@ -30,6 +30,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { slug, format } => show(&*open_library(db).await?, &slug, format).await,
         Command::Export { dir } => export(&*open_library(db).await?, &dir).await,
+        Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
     }
 }
 

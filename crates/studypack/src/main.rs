@@ -1,6 +1,7 @@
 //! The `studypack` command: library management, feedback and the web server.
 
 mod commands;
+mod feedback;
 mod config;
 mod output;
 
@@ -53,6 +54,34 @@ pub enum Command {
     },
     /// Write the whole library to DIR in the authoring format.
     Export { dir: std::path::PathBuf },
+    /// Feedback on essays against a question's mark scheme, or a mark scheme of your own.
+    Feedback(FeedbackArgs),
+}
+
+#[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("against").required(true).args(["question", "scheme"]))]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["essays", "jsonl"]))]
+pub struct FeedbackArgs {
+    /// The question (slug) whose mark scheme, rubric and glossary to use.
+    #[arg(long)]
+    pub question: Option<String>,
+    /// A plain-text mark scheme: optional side headings, bullets '-', '*' or '•', sub-points split at ';'.
+    #[arg(long, value_name = "FILE")]
+    pub scheme: Option<std::path::PathBuf>,
+    /// With --scheme: the topic (slug) whose rubric, glossary and period to use.
+    #[arg(long, requires = "scheme")]
+    pub topic: Option<String>,
+    /// With --scheme: the question's wording; a view it quotes is what the judgement is read against.
+    #[arg(long, requires = "scheme", value_name = "TEXT")]
+    pub question_text: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// A batch: one JSON object {"id", "text"} per line; prints one report per line.
+    #[arg(long, value_name = "FILE", conflicts_with = "essays")]
+    pub jsonl: Option<std::path::PathBuf>,
+    /// Essay files; '-' reads standard input.
+    #[arg(value_name = "ESSAY")]
+    pub essays: Vec<String>,
 }
 
 fn main() -> ExitCode {

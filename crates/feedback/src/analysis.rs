@@ -1,0 +1,395 @@
+//! Splitting an essay into paragraphs, sentences and tokens, with byte offsets into the
+//! original text. Every step is linear in the input.
+
+use crate::lexicon;
+use crate::stem::Stems;
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// Lowercased, ASCII-folded, British spelling mapped to American.
+    pub word: String,
+    pub stem: String,
+    pub stop: bool,
+    pub capital: bool,
+    pub all_caps: bool,
+    pub numeric: bool,
+    pub sentence: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub paragraph: usize,
+    /// Token index range.
+    pub tokens: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParagraphKind {
+    Prose,
+    Heading,
+    Bullet,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub start: usize,
+    pub end: usize,
+    pub kind: ParagraphKind,
+    pub sentences: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Analysed<'a> {
+    pub text: &'a str,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl Analysed<'_> {
+    pub fn words(&self) -> usize {
+        self.tokens.len()
+    }
+    pub fn sentence_text(&self, s: usize) -> &str {
+        let s = &self.sentences[s];
+        self.text[s.start..s.end].trim()
+    }
+    pub fn sentence_tokens(&self, s: usize) -> &[Token] {
+        &self.tokens[self.sentences[s].tokens.clone()]
+    }
+    pub fn prose_paragraphs(&self) -> impl Iterator<Item = (usize, &Paragraph)> {
+        self.paragraphs.iter().enumerate().filter(|(_, p)| p.kind != ParagraphKind::Heading)
+    }
+}
+
+/// Longest run of tokens kept as one sentence; longer unpunctuated runs are cut into windows.
+const MAX_SENTENCE_TOKENS: usize = 60;
+const WINDOW_TOKENS: usize = 40;
+
+const ABBREVIATIONS: &[&str] = &["eg", "ie", "mr", "mrs", "ms", "dr", "st", "vs", "cf", "ca", "etc", "no", "gen", "col", "lt", "capt", "sgt", "rev", "jr", "sr", "vol", "pp", "approx", "fig"];
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Lowercases and folds a raw word: accents dropped for Latin letters, apostrophes removed,
+/// a possessive 's cut, British spellings mapped.
+fn normalise_word(raw: &str) -> String {
+    let mut w = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if is_apostrophe(c) {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            w.push(fold_accent(l));
+        }
+    }
+    let lower_raw = raw.to_lowercase();
+    if (lower_raw.ends_with("'s") || lower_raw.ends_with("\u{2019}s")) && w.len() > 2 {
+        w.pop();
+    }
+    match lexicon::americanise(&w) {
+        Some(us) => us,
+        None => w,
+    }
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        c => c,
+    }
+}
+
+/// Tokenises `text[start..end]`, appending to `out`.
+fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<Token>) {
+    let slice = &text[start..end];
+    let mut iter = slice.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if !is_word_char(c) {
+            continue;
+        }
+        let mut j = i + c.len_utf8();
+        while let Some(&(k, d)) = iter.peek() {
+            if is_word_char(d) {
+                j = k + d.len_utf8();
+                iter.next();
+            } else if is_apostrophe(d) {
+                // An apostrophe inside a word (Stalin's, don't) belongs to it.
+                let after = slice[k + d.len_utf8()..].chars().next();
+                if after.is_some_and(is_word_char) {
+                    iter.next();
+                    j = k + d.len_utf8();
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let raw = &slice[i..j];
+        let word = normalise_word(raw);
+        if word.is_empty() {
+            continue;
+        }
+        let numeric = word.bytes().all(|b| b.is_ascii_digit());
+        let first = raw.chars().next().unwrap_or(' ');
+        let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
+        let all_caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+        let stop = lexicon::is_stop(&word);
+        let stem = if numeric || stop { word.clone() } else { stems.stem(&word) };
+        out.push(Token { start: start + i, end: start + j, word, stem, stop, capital: first.is_uppercase(), all_caps, numeric, sentence: 0 });
+    }
+}
+
+fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
+    // Blank lines separate paragraphs; if there are none but several lines, each line is one.
+    let mut spans = Vec::new();
+    let mut para_start: Option<usize> = None;
+    let mut last_end = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content_end = offset + line.trim_end().len();
+        if line.trim().is_empty() {
+            if let Some(s) = para_start.take() {
+                spans.push((s, last_end));
+            }
+        } else {
+            if para_start.is_none() {
+                para_start = Some(offset + (line.len() - line.trim_start().len()));
+            }
+            last_end = content_end;
+        }
+        offset += line.len();
+    }
+    if let Some(s) = para_start {
+        spans.push((s, last_end));
+    }
+    if spans.len() == 1 {
+        let (s, e) = spans[0];
+        let lines: Vec<(usize, usize)> = line_spans(text, s, e);
+        if lines.len() >= 3 {
+            return lines;
+        }
+    }
+    // Split out bullet and heading lines inside a paragraph.
+    let mut out = Vec::new();
+    for (s, e) in spans {
+        let lines = line_spans(text, s, e);
+        if lines.len() > 1 && lines.iter().any(|&(a, b)| is_bullet(&text[a..b]) || is_heading(&text[a..b])) {
+            let mut cur: Option<(usize, usize)> = None;
+            for (a, b) in lines {
+                let l = &text[a..b];
+                if is_bullet(l) || is_heading(l) {
+                    if let Some(c) = cur.take() {
+                        out.push(c);
+                    }
+                    out.push((a, b));
+                } else {
+                    cur = Some(match cur {
+                        Some((cs, _)) => (cs, b),
+                        None => (a, b),
+                    });
+                }
+            }
+            if let Some(c) = cur {
+                out.push(c);
+            }
+        } else {
+            out.push((s, e));
+        }
+    }
+    out
+}
+
+fn line_spans(text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    let mut off = s;
+    for line in text[s..e].split_inclusive('\n') {
+        let t = line.trim();
+        if !t.is_empty() {
+            let lead = line.len() - line.trim_start().len();
+            v.push((off + lead, off + lead + t.len()));
+        }
+        off += line.len();
+    }
+    v
+}
+
+fn is_bullet(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || {
+        let d = t.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=2).contains(&d) && (t[d..].starts_with(". ") || t[d..].starts_with(") "))
+    }
+}
+
+fn is_heading(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+/// Byte offsets where sentences end inside a paragraph.
+fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
+    let s = &text[start..end];
+    let bytes = s.as_bytes();
+    let mut ends = Vec::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let mut j = i + 1;
+        // closing quotes and brackets stay with the sentence
+        while j < s.len() {
+            let nc = s[j..].chars().next().unwrap_or(' ');
+            if matches!(nc, '"' | '\'' | '\u{2019}' | '\u{201D}' | ')' | ']' | '.' | '!' | '?') {
+                j += nc.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if j >= s.len() {
+            break;
+        }
+        let next = s[j..].chars().next().unwrap_or(' ');
+        let after_space = s[j..].trim_start();
+        let next_visible = after_space.chars().next();
+        let boundary = if next.is_whitespace() {
+            next_visible.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '\u{2018}' | '\u{201C}' | '(' | '\'' | '-' | '•' | '*'))
+        } else {
+            // "ribosome.The": no space, but a capital after a real word.
+            c == '.' && next.is_uppercase() && i >= 3 && bytes[i - 1].is_ascii_lowercase() && bytes[i - 2].is_ascii_lowercase()
+        };
+        if !boundary {
+            continue;
+        }
+        // Abbreviations and initials do not end sentences.
+        if c == '.' {
+            let word_start = s[..i].char_indices().rev().find(|&(_, ch)| !ch.is_alphanumeric() && ch != '.').map(|(p, ch)| p + ch.len_utf8()).unwrap_or(0);
+            let prev = s[word_start..i].trim_end_matches('.').to_lowercase();
+            let prev_plain: String = prev.chars().filter(|c| *c != '.').collect();
+            if ABBREVIATIONS.contains(&prev_plain.as_str()) || (prev.chars().count() == 1 && prev.chars().all(char::is_alphabetic)) {
+                continue;
+            }
+        }
+        ends.push(start + j);
+        // skip the peeked closing chars
+        while chars.peek().is_some_and(|&(k, _)| k < j) {
+            chars.next();
+        }
+    }
+    ends.push(end);
+    ends
+}
+
+pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
+    let mut tokens = Vec::new();
+    let mut sentences: Vec<Sentence> = Vec::new();
+    let mut paragraphs = Vec::new();
+    for (ps, pe) in paragraph_spans(text) {
+        let line = &text[ps..pe];
+        let kind = if is_heading(line) && !line.contains('\n') {
+            ParagraphKind::Heading
+        } else if is_bullet(line) && !line.contains('\n') {
+            ParagraphKind::Bullet
+        } else {
+            ParagraphKind::Prose
+        };
+        let pi = paragraphs.len();
+        let first_sentence = sentences.len();
+        let mut s_start = ps;
+        for s_end in sentence_ends(text, ps, pe) {
+            if s_end <= s_start {
+                continue;
+            }
+            let t0 = tokens.len();
+            tokenise(text, s_start, s_end, stems, &mut tokens);
+            let t1 = tokens.len();
+            if t1 > t0 {
+                // Cut very long unpunctuated runs into windows.
+                let mut a = t0;
+                while a < t1 {
+                    let b = if t1 - a > MAX_SENTENCE_TOKENS { a + WINDOW_TOKENS } else { t1 };
+                    let start = if a == t0 { s_start } else { tokens[a].start };
+                    let end = if b == t1 { s_end } else { tokens[b].start };
+                    let si = sentences.len();
+                    for t in &mut tokens[a..b] {
+                        t.sentence = si;
+                    }
+                    sentences.push(Sentence { start, end, paragraph: pi, tokens: a..b });
+                    a = b;
+                }
+            }
+            s_start = s_end;
+        }
+        if sentences.len() > first_sentence {
+            paragraphs.push(Paragraph { start: ps, end: pe, kind, sentences: first_sentence..sentences.len() });
+        }
+    }
+    Analysed { text, tokens, sentences, paragraphs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(text: &str) -> Analysed<'_> {
+        analyse(text, &Stems::default())
+    }
+
+    #[test]
+    fn sentences_and_offsets() {
+        let text = "Stalin died in 1953. Khrushchev, e.g. in 1956, spoke. J. Stalin was gone!\n\nA new paragraph?";
+        let an = a(text);
+        let sents: Vec<&str> = (0..an.sentences.len()).map(|i| an.sentence_text(i)).collect();
+        assert_eq!(sents, ["Stalin died in 1953.", "Khrushchev, e.g. in 1956, spoke.", "J. Stalin was gone!", "A new paragraph?"]);
+        assert_eq!(an.paragraphs.len(), 2);
+        for t in &an.tokens {
+            assert!(text[t.start..t.end].to_lowercase().contains(&t.word[..1]));
+        }
+    }
+
+    #[test]
+    fn possessives_british_spelling_and_stems() {
+        let an = a("Stalin’s labour camps centralised the organisation.");
+        let words: Vec<&str> = an.tokens.iter().map(|t| t.word.as_str()).collect();
+        assert_eq!(words, ["stalin", "labor", "camps", "centralized", "the", "organization"]);
+        assert_eq!(an.tokens[2].stem, "camp");
+    }
+
+    #[test]
+    fn long_unpunctuated_text_is_windowed() {
+        let text = "word ".repeat(500);
+        let an = a(&text);
+        assert!(an.sentences.len() >= 12);
+        assert!(an.sentences.iter().all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS));
+    }
+
+    #[test]
+    fn lines_without_blank_lines_are_paragraphs() {
+        let an = a("Intro line here.\nBody one here.\nBody two here.\nConclusion here.");
+        assert_eq!(an.paragraphs.len(), 4);
+    }
+
+    #[test]
+    fn bullets_and_headings() {
+        let an = a("## Heading\nSome prose. More prose.\n- a bullet point\n- another");
+        let kinds: Vec<ParagraphKind> = an.paragraphs.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, [ParagraphKind::Heading, ParagraphKind::Prose, ParagraphKind::Bullet, ParagraphKind::Bullet]);
+    }
+}

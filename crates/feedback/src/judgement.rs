@@ -1,0 +1,267 @@
+//! Structure (introduction, body, conclusion) and judgement: the stance of the introduction
+//! and the conclusion toward the view in the question.
+
+use crate::analysis::{Analysed, ParagraphKind, Token};
+use crate::lexicon::{AGREE_CUES, ANALYSIS_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NARRATIVE_CUES, NEGATORS};
+use crate::report::*;
+use crate::stem::Stems;
+use crate::{evidence, side_share};
+
+/// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
+/// than Y") the two things compared.
+#[derive(Debug, Clone, Default)]
+pub struct ViewModel {
+    pub compared: Option<(String, String)>,
+}
+
+fn canon(stem: &str) -> &str {
+    GENERAL_EQUIVALENTS.iter().find(|(a, _)| *a == stem).map(|(_, b)| *b).unwrap_or(stem)
+}
+
+/// Finds "more … X than Y" or "X rather than Y" in tokens: (X, Y) stems.
+fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
+    for (i, t) in toks.iter().enumerate() {
+        let is_than = t.word == "than";
+        if !is_than {
+            continue;
+        }
+        let rather = i > 0 && toks[i - 1].word == "rather";
+        let has_more = toks[i.saturating_sub(5)..i].iter().any(|x| matches!(x.word.as_str(), "more" | "greater" | "stronger" | "deeper"));
+        if !rather && !has_more {
+            continue;
+        }
+        let x = toks[i.saturating_sub(4)..i].iter().rev().find(|x| !x.stop && !x.numeric)?;
+        let y = toks[i + 1..(i + 5).min(toks.len())].iter().find(|y| !y.stop && !y.numeric)?;
+        return Some((canon(&x.stem).to_string(), canon(&y.stem).to_string(), i));
+    }
+    None
+}
+
+impl ViewModel {
+    pub fn new(view: &str, stems: &Stems) -> ViewModel {
+        let an = crate::analysis::analyse(view, stems);
+        ViewModel { compared: comparison(&an.tokens).map(|(x, y, _)| (x, y)) }
+    }
+}
+
+fn words_match(toks: &[Token], i: usize, phrase: &[&str]) -> bool {
+    phrase.iter().enumerate().all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w))
+}
+
+fn negated(toks: &[Token], i: usize) -> bool {
+    toks[i.saturating_sub(3)..i].iter().any(|t| NEGATORS.contains(&t.word.as_str()) || t.word.ends_with("nt") && t.word.len() > 3 && t.word.contains('n') && ["isnt", "wasnt", "arent", "werent", "doesnt", "didnt", "dont", "cant", "couldnt", "wouldnt"].contains(&t.word.as_str()))
+}
+
+/// Sentences that restate the question rather than answer it.
+fn restates_question(toks: &[Token]) -> bool {
+    let w = |s: &str| toks.iter().any(|t| t.word == s);
+    (w("assess") || w("consider") || w("examine") || w("explore") || w("discuss") || w("whether") || w("question"))
+        && !(w("argue") || w("argues") || w("conclude") || w("concludes"))
+        || toks.windows(3).any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that") && !w("argue") && !w("argues")
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Lean {
+    pos: f32,
+    neg: f32,
+    balanced: f32,
+}
+
+fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
+    let mut l = Lean::default();
+    if restates_question(toks) {
+        return l;
+    }
+    let starts_with_negator = |phrase: &str| NEGATORS.iter().any(|n| phrase.starts_with(&format!("{n} ")));
+    for i in 0..toks.len() {
+        for (cue, w) in AGREE_CUES {
+            let phrase: Vec<&str> = cue.split(' ').collect();
+            if words_match(toks, i, &phrase) {
+                if negated(toks, i) { l.neg += w } else { l.pos += w }
+            }
+        }
+        for (cue, w) in DISAGREE_CUES {
+            let phrase: Vec<&str> = cue.split(' ').collect();
+            if words_match(toks, i, &phrase) {
+                if !starts_with_negator(cue) && negated(toks, i) { l.pos += w * 0.5 } else { l.neg += w }
+            }
+        }
+        for cue in BALANCED_CUES {
+            let phrase: Vec<&str> = cue.split(' ').collect();
+            if words_match(toks, i, &phrase) {
+                l.balanced += 1.0;
+            }
+        }
+    }
+    if let Some((vx, vy)) = &view.compared {
+        let is_x = |t: &Token| canon(&t.stem) == vx;
+        let is_y = |t: &Token| canon(&t.stem) == vy;
+        if let Some((x, y, _)) = comparison(toks) {
+            if &x == vx && &y == vy {
+                l.pos += 1.5;
+            } else if &x == vy && &y == vx {
+                l.neg += 1.5;
+            }
+        }
+        for (i, t) in toks.iter().enumerate() {
+            if t.word.starts_with("outweigh") {
+                let before = toks[..i].iter().rev().find(|x| is_x(x) || is_y(x));
+                let after = toks[i + 1..].iter().find(|x| is_x(x) || is_y(x));
+                let sign = match (before, after) {
+                    (Some(b), _) if is_x(b) => 1.0,
+                    (Some(b), _) if is_y(b) => -1.0,
+                    (None, Some(a)) if is_y(a) => 1.0,
+                    (None, Some(a)) if is_x(a) => -1.0,
+                    _ => 0.0,
+                };
+                let sign = if negated(toks, i) { -sign } else { sign };
+                if sign > 0.0 { l.pos += 1.5 } else if sign < 0.0 { l.neg += 1.5 }
+            }
+            if matches!(t.word.as_str(), "more" | "greater" | "deeper" | "stronger") && toks.get(i + 1).is_none_or(|n| n.word != "than") {
+                // "the similarities were more profound": the compared thing just before.
+                if let Some(b) = toks[i.saturating_sub(3)..i].iter().rev().find(|x| is_x(x) || is_y(x)) {
+                    if toks[i + 1..(i + 4).min(toks.len())].iter().any(|x| x.word == "than") {
+                        continue;
+                    }
+                    if is_x(b) { l.pos += 1.0 } else { l.neg += 1.0 }
+                }
+            }
+        }
+    }
+    l
+}
+
+fn classify(l: Lean) -> Stance {
+    let net = l.pos - l.neg;
+    if l.pos + l.neg < 0.4 {
+        return if l.balanced > 0.0 { Stance::Balanced } else { Stance::Unclear };
+    }
+    if l.balanced > 0.0 && net.abs() < 1.0 {
+        return Stance::Balanced;
+    }
+    if net >= 0.4 {
+        Stance::Agrees
+    } else if net <= -0.4 {
+        Stance::Disagrees
+    } else {
+        Stance::Balanced
+    }
+}
+
+fn opens_conclusion(an: &Analysed, s: usize) -> bool {
+    let text = an.sentence_text(s).to_lowercase();
+    CONCLUSION_OPENERS.iter().any(|o| text.starts_with(o))
+}
+
+fn part(an: &Analysed, paras: &[usize]) -> Part {
+    match (paras.first(), paras.last()) {
+        (Some(&a), Some(&b)) => Part { present: true, paragraph: Some(a), start: Some(an.paragraphs[a].start), end: Some(an.paragraphs[b].end) },
+        _ => Part { present: false, paragraph: None, start: None, end: None },
+    }
+}
+
+/// Paragraph indexes of the introduction, body and conclusion.
+pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let prose: Vec<usize> = an.prose_paragraphs().map(|(i, _)| i).collect();
+    if prose.len() < 2 {
+        return (vec![], prose, vec![]);
+    }
+    // A "Conclusion" heading: everything after it concludes.
+    let heading = an.paragraphs.iter().enumerate().rev().find(|(_, p)| p.kind == ParagraphKind::Heading && an.text[p.start..p.end].to_lowercase().contains("conclu")).map(|(i, _)| i);
+    let intro = vec![prose[0]];
+    let mut conclusion: Vec<usize> = match heading {
+        Some(h) => prose.iter().copied().filter(|&i| i > h).collect(),
+        None => vec![],
+    };
+    if conclusion.is_empty() {
+        let last = *prose.last().unwrap();
+        let first_sentence = an.paragraphs[last].sentences.start;
+        if prose.len() >= 3 || opens_conclusion(an, first_sentence) {
+            conclusion.push(last);
+        }
+    }
+    let body = prose.iter().copied().filter(|i| !intro.contains(i) && !conclusion.contains(i)).collect();
+    (intro, body, conclusion)
+}
+
+pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[String]) -> Structure {
+    let (intro, body, conclusion) = sections(an);
+    let addresses_question = intro.first().is_some_and(|&i| {
+        let p = &an.paragraphs[i];
+        let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start..an.sentences[p.sentences.end - 1].tokens.end];
+        let mut hit: Vec<&str> = toks.iter().filter(|t| question_stems.binary_search(&t.stem).is_ok()).map(|t| t.stem.as_str()).collect();
+        hit.sort_unstable();
+        hit.dedup();
+        !question_stems.is_empty() && hit.len() * 10 >= question_stems.len() * 3
+    });
+    let body = body
+        .iter()
+        .map(|&pi| {
+            let p = &an.paragraphs[pi];
+            let opening = p.sentences.start..(p.sentences.start + 2).min(p.sentences.end);
+            let point = points
+                .iter()
+                .filter(|pt| pt.status != Status::Missing && pt.evidence.iter().any(|e| opening.contains(&e.sentence)))
+                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.id.cmp(&a.id)))
+                .map(|pt| pt.id);
+            let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start..an.sentences[p.sentences.end - 1].tokens.end];
+            let analysis_words = toks.iter().filter(|t| ANALYSIS_CUES.contains(&t.word.as_str())).count();
+            let narrative_words = toks.iter().filter(|t| NARRATIVE_CUES.contains(&t.word.as_str()) || (t.numeric && t.word.len() == 4)).count();
+            let kind = if analysis_words >= narrative_words && analysis_words > 0 {
+                "analytical"
+            } else if narrative_words > analysis_words * 2 {
+                "narrative"
+            } else {
+                "mixed"
+            };
+            BodyParagraph { paragraph: pi, start: p.start, end: p.end, point, analysis_words, narrative_words, kind }
+        })
+        .collect();
+    Structure {
+        paragraphs: an.prose_paragraphs().count(),
+        introduction: Introduction { part: part(an, &intro), addresses_question },
+        body,
+        conclusion: part(an, &conclusion),
+    }
+}
+
+fn paragraph_lean(an: &Analysed, paras: &[usize], view: &ViewModel, ev: &mut Vec<Evidence>) -> Option<Lean> {
+    if paras.is_empty() {
+        return None;
+    }
+    let mut total = Lean::default();
+    for &pi in paras {
+        for s in an.paragraphs[pi].sentences.clone() {
+            let l = sentence_lean(an.sentence_tokens(s), view);
+            let k = if opens_conclusion(an, s) { 1.5 } else { 1.0 };
+            if l.pos + l.neg + l.balanced > 0.0 {
+                ev.push(evidence(an, s));
+            }
+            total.pos += l.pos * k;
+            total.neg += l.neg * k;
+            total.balanced += l.balanced;
+        }
+    }
+    Some(total)
+}
+
+pub fn judge(an: &Analysed, st: &Structure, view: &ViewModel, c: &Coverage, _points: &[PointResult]) -> Judgement {
+    let (intro, _, conclusion) = sections(an);
+    let mut ev = Vec::new();
+    let intro_stance = paragraph_lean(an, &intro, view, &mut ev).map(classify).unwrap_or(Stance::Absent);
+    let concl_stance = paragraph_lean(an, &conclusion, view, &mut ev).map(classify).unwrap_or(Stance::Absent);
+    let _ = st;
+    let consistent = intro_stance.is_clear()
+        && concl_stance.is_clear()
+        && !matches!((intro_stance, concl_stance), (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees));
+    let earned = |s: &SideCoverage| s.covered as f32 + 0.5 * s.partial as f32;
+    let (sup, cha) = (earned(&c.supporting), earned(&c.challenging));
+    let substantiated = match concl_stance {
+        Stance::Agrees => sup >= 2.0 && (side_share(&c.supporting) >= side_share(&c.challenging) * 0.6 || c.challenging.total == 0),
+        Stance::Disagrees => cha >= 2.0 && (side_share(&c.challenging) >= side_share(&c.supporting) * 0.6 || c.supporting.total == 0),
+        Stance::Balanced => sup >= 1.0 && cha >= 1.0,
+        _ => false,
+    };
+    ev.dedup_by_key(|e| e.sentence);
+    Judgement { introduction: intro_stance, conclusion: concl_stance, consistent, substantiated, evidence: ev }
+}

@@ -1,0 +1,157 @@
+//! Word lists: stop words, British→American spelling, and the cue words of analysis,
+//! narrative and judgement. Written for this project.
+
+/// Function words that carry no content.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "became", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "during", "each", "eg", "etc", "even", "ever", "every", "few", "for", "from", "further", "had",
+    "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "ie", "if", "in",
+    "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "myself",
+    "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "ought", "our", "ours", "ourselves",
+    "out", "over", "own", "per", "quite", "rather", "s", "same", "shall", "she", "should", "so", "some", "such", "than",
+    "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through",
+    "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where",
+    "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you",
+    "your", "yours", "yourself", "however", "therefore", "although", "though", "whilst", "despite", "instead", "still",
+    "many", "several", "often", "whereas", "called", "known", "well", "way", "ways", "made", "make", "makes", "used",
+    "use", "using", "like", "get", "got", "goes", "go", "went", "another", "first", "second", "third", "last", "next",
+    "new", "less", "least", "already", "around", "among", "amongst", "always", "never", "thing", "things", "lot", "lots",
+];
+
+static STOP_SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+pub fn is_stop(word: &str) -> bool {
+    STOP_SET.contains(word)
+}
+
+const OUR_WORDS: &[&str] = &[
+    "labour", "honour", "favour", "behaviour", "colour", "vigour", "rumour", "harbour", "neighbour", "armour", "endeavour",
+    "humour", "odour", "parlour", "rigour", "saviour", "splendour", "tumour", "valour", "vapour", "clamour", "fervour", "ardour",
+];
+
+/// Words ending in -ise/-yse that are not British spellings of -ize/-yze words.
+const ISE_EXCEPTIONS: &[&str] = &[
+    "advertise", "advise", "chastise", "circumcise", "comprise", "compromise", "concise", "demise", "despise", "devise",
+    "disguise", "enterprise", "excise", "exercise", "expertise", "franchise", "improvise", "merchandise", "noise", "otherwise",
+    "paradise", "poise", "praise", "precise", "premise", "promise", "raise", "revise", "rise", "arise", "sunrise", "supervise",
+    "surmise", "surprise", "televise", "treatise", "wise", "likewise", "clockwise", "cruise", "bruise", "guise", "vise",
+    "anise", "appraise", "concise", "incise", "reprise",
+];
+
+/// Maps British spellings to American ones so both stem alike: -ise/-isation → -ize/-ization,
+/// -yse → -yze, -our → -or, -tre → -ter, -ence in defence/offence/licence → -ense.
+pub fn americanise(word: &str) -> Option<String> {
+    const SPECIAL: &[(&str, &str)] = &[
+        ("defence", "defense"), ("offence", "offense"), ("licence", "license"), ("pretence", "pretense"),
+        ("programme", "program"), ("programmes", "programs"), ("catalogue", "catalog"), ("dialogue", "dialog"),
+        ("grey", "gray"), ("enrol", "enroll"), ("fulfil", "fulfill"), ("practise", "practice"), ("ageing", "aging"),
+        ("travelled", "traveled"), ("travelling", "traveling"), ("labelled", "labeled"), ("cancelled", "canceled"),
+        ("modelled", "modeled"), ("signalled", "signaled"), ("fuelled", "fueled"), ("levelled", "leveled"),
+        ("manoeuvre", "maneuver"), ("manoeuvres", "maneuvers"), ("judgement", "judgment"), ("judgements", "judgments"),
+        ("sceptical", "skeptical"), ("sceptic", "skeptic"), ("sceptics", "skeptics"),
+    ];
+    if let Some((_, us)) = SPECIAL.iter().find(|(gb, _)| *gb == word) {
+        return Some(us.to_string());
+    }
+    // -our → -or in the words that have it (labour, honour, favour...), with their endings.
+    for stem in OUR_WORDS {
+        if let Some(rest) = word.strip_prefix(stem) {
+            if rest.is_empty() || ["s", "ed", "ing", "ite", "ites", "able", "ably", "er", "ers", "ism", "ist", "ists", "less", "ful", "hood", "ly", "ial"].contains(&rest) {
+                return Some(format!("{}or{rest}", &stem[..stem.len() - 3]));
+            }
+        }
+    }
+    // -isation, -ise, -ised, -ises, -ising, -iser → z; -yse → -yze.
+    for (gb, us) in [("isation", "ization"), ("isations", "izations"), ("ise", "ize"), ("ised", "ized"), ("ises", "izes"), ("ising", "izing"), ("iser", "izer"), ("isers", "izers"), ("yse", "yze"), ("ysed", "yzed"), ("yses", "yzes"), ("ysing", "yzing")] {
+        if let Some(stem) = word.strip_suffix(gb) {
+            if stem.len() >= 3 {
+                let base = format!("{stem}{}", if gb.starts_with('y') { "yse" } else { "ise" });
+                if !ISE_EXCEPTIONS.iter().any(|e| base.ends_with(e) && (base.len() == e.len() || e.len() >= 6)) {
+                    return Some(format!("{stem}{us}"));
+                }
+            }
+        }
+    }
+    // -tre → -ter (centre, theatre, metre), not after a vowel-less stem like "spectre"? keep simple.
+    for (gb, us) in [("tre", "ter"), ("tres", "ters")] {
+        if let Some(stem) = word.strip_suffix(gb) {
+            if stem.len() >= 3 && !stem.ends_with('s') {
+                return Some(format!("{stem}{us}"));
+            }
+        }
+    }
+    None
+}
+
+/// Words that show analysis rather than narrative.
+pub const ANALYSIS_CUES: &[&str] = &[
+    "because", "therefore", "thus", "consequently", "hence", "so", "since", "suggests", "suggest", "shows", "show",
+    "demonstrates", "demonstrate", "indicates", "indicate", "reveals", "reflects", "implies", "meant", "means", "significant",
+    "significance", "important", "importance", "crucial", "decisive", "however", "whereas", "although", "nevertheless",
+    "nonetheless", "yet", "despite", "arguably", "evidence", "impact", "effect", "effects", "consequence", "consequences",
+    "result", "reason", "reasons", "cause", "caused", "caused", "led", "extent", "degree", "outweigh", "outweighed",
+    "outweighs", "contrast", "similarly", "likewise", "ultimately", "overall", "key", "factor", "factors", "limited",
+    "why", "explains", "explain", "undermined", "strengthened", "weakened", "enabled", "allowed", "prevented", "valid",
+    "validity", "convincing", "persuasive", "compared", "comparison", "continuity", "change",
+];
+
+/// Words that mark narrative: telling what happened next.
+pub const NARRATIVE_CUES: &[&str] = &["then", "after", "afterwards", "later", "next", "subsequently", "following", "followed", "before", "when", "during", "until", "began", "ended"];
+
+/// Judgement cues: (phrase, weight). Positive agrees with the view, negative disagrees.
+/// Phrases are matched on lowercase words; `not` and similar before a cue flip it.
+pub const AGREE_CUES: &[(&str, f32)] = &[
+    ("agree", 1.0), ("agrees", 1.0), ("valid", 1.0), ("accurate", 0.8), ("convincing", 0.8), ("persuasive", 0.8),
+    ("correct", 0.8), ("justified", 0.8), ("largely true", 1.0), ("largely right", 1.0), ("holds true", 1.0),
+    ("to a large extent", 1.0), ("to a great extent", 1.0), ("to a considerable extent", 1.0), ("largely", 0.5),
+    ("mainly", 0.4), ("above all", 0.6), ("primarily", 0.4), ("most important", 0.6), ("decisive", 0.4),
+    ("more profound", 0.6), ("outweigh", 0.8), ("outweighed", 0.8), ("outweighs", 0.8), ("strongly supports", 1.0),
+    ("is supported", 0.6), ("was responsible", 0.6), ("most significant", 0.6), ("the main reason", 0.6),
+    ("the main cause", 0.6), ("fundamentally", 0.3), ("clearly", 0.2),
+];
+
+pub const DISAGREE_CUES: &[(&str, f32)] = &[
+    ("disagree", 1.0), ("disagrees", 1.0), ("invalid", 1.0), ("inaccurate", 0.9), ("unconvincing", 0.9),
+    ("overstates", 1.0), ("overstated", 1.0), ("overstate", 1.0), ("exaggerates", 1.0), ("exaggerated", 1.0),
+    ("exaggeration", 1.0), ("misleading", 0.9), ("flawed", 0.8), ("limited extent", 1.0), ("a limited extent", 1.0),
+    ("only partly", 0.8), ("only partially", 0.8), ("only in part", 0.8), ("not the main", 1.0), ("not the most", 1.0),
+    ("less important", 0.6), ("less significant", 0.6), ("secondary", 0.4), ("underestimates", 0.8), ("ignores", 0.5),
+    ("more important", 0.3), ("far from", 0.6), ("fails to", 0.5), ("cannot be sustained", 1.0), ("unpersuasive", 0.9),
+    ("not valid", 1.0), ("largely invalid", 1.0), ("little validity", 1.0), ("limited validity", 1.0),
+];
+
+pub const BALANCED_CUES: &[&str] = &[
+    "to some extent", "partially valid", "partly valid", "partially true", "partly true", "some validity", "mixed",
+    "on balance", "in part", "both sides", "a degree of",
+];
+
+/// Words that turn a cue around when they come just before it.
+pub const NEGATORS: &[&str] = &["not", "no", "never", "neither", "nor", "hardly", "little", "cannot", "isn't", "wasn't", "aren't", "weren't", "doesn't", "didn't", "don't", "nt", "without"];
+
+/// Words that open a concluding sentence.
+pub const CONCLUSION_OPENERS: &[&str] = &["in conclusion", "to conclude", "overall", "in summary", "to sum up", "ultimately", "in the final analysis", "on balance", "therefore", "thus", "this essay argues", "this essay will argue", "it will argue", "this essay has argued"];
+
+/// Words treated as equal when comparing a view's terms (after stemming).
+pub const GENERAL_EQUIVALENTS: &[(&str, &str)] = &[("alik", "similar"), ("similar", "similar"), ("likeness", "similar"), ("distinct", "differ"), ("distinction", "differ"), ("contrast", "differ"), ("continu", "similar")];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words() {
+        assert!(is_stop("the") && is_stop("however") && !is_stop("stalin"));
+    }
+
+    #[test]
+    fn british_spellings() {
+        for (gb, us) in [("labour", "labor"), ("organisation", "organization"), ("centralised", "centralized"), ("analyse", "analyze"), ("centre", "center"), ("defence", "defense"), ("favourite", "favorite"), ("honoured", "honored")] {
+            assert_eq!(americanise(gb).as_deref(), Some(us), "{gb}");
+        }
+        for word in ["four", "hour", "your", "tour", "exercise", "surprise", "otherwise", "promise", "rise", "precise", "enterprise", "compromise", "labor", "centers"] {
+            assert_eq!(americanise(word), None, "{word}");
+        }
+    }
+}

@@ -1,0 +1,496 @@
+//! The studypack feedback engine.
+//!
+//! Given a question (its text and view, mark scheme, period, rubric and topic glossary) and a
+//! student's essay, [`Engine::assess`] returns a [`Report`]: which mark-scheme points the essay
+//! earns and with which sentences, coverage and balance, structure, the stance of the
+//! introduction and conclusion, precision, an indicative level on the board's rubric, next
+//! steps and flags. It is pure and deterministic: the same input gives the same output, and
+//! nothing written in the essay is treated as an instruction.
+
+pub mod analysis;
+pub mod lexicon;
+pub mod report;
+pub mod scheme;
+pub mod stem;
+
+mod judgement;
+mod level;
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
+
+use analysis::{Analysed, ParagraphKind, analyse};
+pub use report::*;
+use scheme::PreparedScheme;
+use stem::{Idf, Stems};
+
+/// Version of the engine's rules, reported with every result.
+pub const ENGINE_VERSION: &str = "studypack-feedback/1";
+
+/// Global settings. The same values hold for every question and every mark scheme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Score at or above which a point is covered.
+    pub covered: f32,
+    /// Score at or above which a point is partly covered.
+    pub partial: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { covered: 0.6, partial: 0.35 }
+    }
+}
+
+/// The question side of an assessment.
+#[derive(Debug, Clone, Copy)]
+pub struct QuestionInput<'a> {
+    pub text: &'a str,
+    pub view: Option<&'a str>,
+    pub scheme: &'a MarkScheme,
+    pub period: Option<Period>,
+    pub rubric: Option<&'a Rubric>,
+    pub glossary: &'a [GlossaryEntry],
+    /// The question's model essay, only to detect copying; never shown in a report.
+    pub model_essay: Option<&'a str>,
+    pub marks: Option<u32>,
+}
+
+/// A question prepared once and assessed against many essays.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    scheme: PreparedScheme,
+    view: judgement::ViewModel,
+    question_stems: Vec<String>,
+    period: Option<Period>,
+    rubric: Option<Rubric>,
+    model_shingles: HashSet<u64>,
+    scheme_shingles: HashSet<u64>,
+    expected_words: usize,
+}
+
+/// The engine: a stemmer with the library's vocabulary and IDF weights.
+#[derive(Debug)]
+pub struct Engine {
+    stems: Stems,
+    idf: Idf,
+    settings: Settings,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine { stems: Stems::default(), idf: Idf::default(), settings: Settings::default() }
+    }
+}
+
+/// Essays larger than this are refused by callers; the engine itself stays linear.
+pub const MAX_ESSAY_BYTES: usize = 1024 * 1024;
+
+const COMMAND_STEMS: &[&str] = &["assess", "valid", "view", "extent", "agre", "far", "year", "how", "evalu", "explain", "discuss", "signific", "import", "accur"];
+
+impl Engine {
+    /// An engine whose IDF weights come from the library's texts (one document each).
+    pub fn with_library<'a>(texts: impl IntoIterator<Item = &'a str>) -> Engine {
+        let mut stems = Stems::default();
+        let idf = stems.learn(texts);
+        Engine { stems, idf, settings: Settings::default() }
+    }
+
+    pub fn with_settings(mut self, settings: Settings) -> Engine {
+        self.settings = settings;
+        self
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    pub fn prepare(&self, q: &QuestionInput) -> Prepared {
+        let question_text = match q.view {
+            Some(v) => format!("{} {}", q.text, v),
+            None => q.text.to_string(),
+        };
+        let scheme = PreparedScheme::new(q.scheme, &question_text, q.glossary, &self.stems, &self.idf);
+        let qa = analyse(&question_text, &self.stems);
+        let mut question_stems: Vec<String> = qa.tokens.iter().filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem.as_str())).map(|t| t.stem.clone()).collect();
+        question_stems.sort();
+        question_stems.dedup();
+        let view = judgement::ViewModel::new(q.view.unwrap_or(q.text), &self.stems);
+        let model_shingles = q.model_essay.map(|m| shingles(&analyse(m, &self.stems), 5)).unwrap_or_default();
+        let scheme_text: Vec<String> = q.scheme.bullets.iter().map(|b| b.text.replace(';', " ")).collect();
+        let scheme_shingles = shingles(&analyse(&scheme_text.join(". "), &self.stems), 4);
+        let marks = q.marks.or(q.rubric.map(|r| r.max_marks)).unwrap_or(25);
+        Prepared {
+            scheme,
+            view,
+            question_stems,
+            period: q.period,
+            rubric: q.rubric.cloned(),
+            model_shingles,
+            scheme_shingles,
+            expected_words: (marks as usize * 30).max(60),
+        }
+    }
+
+    /// Prepares the question and assesses one essay.
+    pub fn assess(&self, q: &QuestionInput, essay: &str) -> Report {
+        self.report(&self.prepare(q), essay)
+    }
+
+    /// Assesses an essay against a prepared question.
+    pub fn report(&self, p: &Prepared, essay: &str) -> Report {
+        let an = analyse(essay, &self.stems);
+        let known = |s: &str| self.idf.knows(s) || lexicon::is_stop(s);
+        let sent_terms = p.scheme.sentence_terms(&an, &known);
+        let points = self.match_points(p, &an, &sent_terms);
+        let coverage = coverage(&points, &p.scheme);
+        let balance = balance(&coverage);
+        let structure = judgement::structure(&an, &points, &p.question_stems);
+        let judgement = judgement::judge(&an, &structure, &p.view, &coverage, &points);
+        let precision = precision(&an, p.period);
+        let words = an.words();
+        let flags = flags(p, &an, &coverage, &balance, &structure, &judgement, &sent_terms);
+        let (level, next_steps) = level::level(p, &points, &coverage, &balance, &structure, &judgement, &precision, &flags, words);
+        Report { engine: ENGINE_VERSION, words, points, coverage, balance, structure, judgement, precision, level, next_steps, flags }
+    }
+
+    fn match_points(&self, p: &Prepared, an: &Analysed, sent_terms: &[Vec<u32>]) -> Vec<PointResult> {
+        let n = an.sentences.len();
+        p.scheme
+            .points
+            .iter()
+            .enumerate()
+            .map(|(id, pt)| {
+                let mut best = (0.0f32, 0usize, 0usize, Vec::<u32>::new(), 0usize); // score, first, last, matched, distinct required
+                for alt in &pt.alternatives {
+                    for s in 0..n {
+                        for width in 0..2 {
+                            let e = s + width;
+                            if e >= n || an.sentences[e].paragraph != an.sentences[s].paragraph {
+                                continue;
+                            }
+                            let has = |t: u32| (s..=e).any(|k| sent_terms[k].binary_search(&t).is_ok());
+                            let mut got = 0.0;
+                            let mut matched = Vec::new();
+                            let mut distinct = 0;
+                            for &(t, w) in &alt.required {
+                                if has(t) {
+                                    got += w;
+                                    matched.push(t);
+                                    distinct += 1;
+                                }
+                            }
+                            for &(t, w) in &alt.optional {
+                                if has(t) {
+                                    got += w;
+                                    matched.push(t);
+                                }
+                            }
+                            let score = (got / alt.need).min(1.0);
+                            // A wider window must earn strictly more to be preferred.
+                            if score > best.0 + 1e-6 {
+                                best = (score, s, e, matched, distinct);
+                            }
+                        }
+                    }
+                }
+                let (score, s, e, matched, distinct) = best;
+                let n_required = pt.alternatives.iter().map(|a| a.required.len()).min().unwrap_or(0);
+                let min_terms = n_required.min(2);
+                let status = if score >= self.settings.covered && distinct >= min_terms {
+                    Status::Covered
+                } else if score >= self.settings.partial && distinct >= 1 {
+                    Status::Partial
+                } else {
+                    Status::Missing
+                };
+                let evidence = if status == Status::Missing {
+                    Vec::new()
+                } else {
+                    (s..=e).filter(|&k| matched.iter().any(|t| sent_terms[k].binary_search(t).is_ok())).map(|k| evidence(an, k)).collect()
+                };
+                let mut matched_names: Vec<String> = if status == Status::Missing { Vec::new() } else { matched.iter().map(|&t| p.scheme.term_names[t as usize].clone()).collect() };
+                matched_names.sort();
+                PointResult { id, bullet: pt.bullet, text: pt.text.clone(), side: pt.side, status, score: round2(score), evidence, matched: matched_names }
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn round2(x: f32) -> f32 {
+    (x * 100.0).round() / 100.0
+}
+
+pub(crate) fn evidence(an: &Analysed, s: usize) -> Evidence {
+    let sent = &an.sentences[s];
+    let raw = &an.text[sent.start..sent.end];
+    let lead = raw.len() - raw.trim_start().len();
+    let text = raw.trim();
+    Evidence { sentence: s, text: text.to_string(), start: sent.start + lead, end: sent.start + lead + text.len() }
+}
+
+fn coverage(points: &[PointResult], scheme: &PreparedScheme) -> Coverage {
+    let mut c = Coverage { total: points.len(), bullets_total: scheme.bullets, ..Default::default() };
+    let mut bullets_covered = HashSet::new();
+    for p in points {
+        let side = match p.side {
+            Side::Supporting => &mut c.supporting,
+            Side::Challenging => &mut c.challenging,
+            Side::Neutral => &mut c.neutral,
+        };
+        side.total += 1;
+        match p.status {
+            Status::Covered => {
+                c.covered += 1;
+                side.covered += 1;
+                bullets_covered.insert(p.bullet);
+            }
+            Status::Partial => {
+                c.partial += 1;
+                side.partial += 1;
+            }
+            Status::Missing => {
+                c.missing += 1;
+                side.missing += 1;
+            }
+        }
+    }
+    c.bullets_covered = bullets_covered.len();
+    c
+}
+
+pub(crate) fn side_share(s: &SideCoverage) -> f32 {
+    if s.total == 0 { 0.0 } else { (s.covered as f32 + 0.5 * s.partial as f32) / s.total as f32 }
+}
+
+fn balance(c: &Coverage) -> Balance {
+    let (sup, cha) = (side_share(&c.supporting), side_share(&c.challenging));
+    if c.supporting.total == 0 || c.challenging.total == 0 {
+        return Balance { supporting: round2(sup), challenging: round2(cha), ratio: 1.0, verdict: "not-applicable" };
+    }
+    let (lo, hi) = if sup < cha { (sup, cha) } else { (cha, sup) };
+    let ratio = if hi == 0.0 { 1.0 } else { lo / hi };
+    let earned = |s: &SideCoverage| s.covered as f32 + 0.5 * s.partial as f32;
+    let verdict = if hi == 0.0 {
+        "balanced"
+    } else if (earned(&c.supporting) < 1.0 || earned(&c.challenging) < 1.0) && hi >= 0.15 {
+        "one-sided"
+    } else if ratio >= 0.5 {
+        "balanced"
+    } else if sup > cha {
+        "leans-supporting"
+    } else {
+        "leans-challenging"
+    };
+    Balance { supporting: round2(sup), challenging: round2(cha), ratio: round2(ratio), verdict }
+}
+
+fn is_year(t: &analysis::Token) -> Option<i32> {
+    let w = t.word.as_str();
+    let digits = w.strip_suffix('s').unwrap_or(w);
+    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = digits.parse().ok()?;
+        if (1000..=2100).contains(&y) {
+            return Some(y);
+        }
+    }
+    None
+}
+
+fn precision(an: &Analysed, period: Option<Period>) -> Precision {
+    let mut dates = 0;
+    let mut named = 0;
+    let mut figures = 0;
+    let mut out_of_period = Vec::new();
+    let mut reported: HashSet<(i32, usize)> = HashSet::new();
+    for (si, s) in an.sentences.iter().enumerate() {
+        let toks = &an.tokens[s.tokens.clone()];
+        let mut in_name = false;
+        for (i, t) in toks.iter().enumerate() {
+            if let Some(y) = is_year(t) {
+                dates += 1;
+                if let Some(p) = period {
+                    if !p.contains(y) && reported.insert((y, si)) {
+                        out_of_period.push(OutOfPeriod { year: y, sentence: evidence(an, si) });
+                    }
+                }
+                in_name = false;
+                continue;
+            }
+            if t.numeric || matches!(t.word.as_str(), "million" | "millions" | "billion" | "thousand" | "percent") {
+                if !(t.numeric && toks.get(i + 1).is_some_and(|n| matches!(n.word.as_str(), "million" | "billion" | "thousand"))) {
+                    figures += 1;
+                }
+                in_name = false;
+                continue;
+            }
+            let is_name = (t.capital && i > 0 && !t.stop && t.word != "i") || (t.all_caps && t.word.len() >= 2);
+            if is_name && !in_name {
+                named += 1;
+            }
+            in_name = is_name;
+        }
+    }
+    let quotations = count_quotations(an.text);
+    let words = an.words().max(1) as f32;
+    let per = |n: usize| round2(n as f32 * 100.0 / words);
+    Precision {
+        dates,
+        named,
+        figures,
+        quotations,
+        dates_per_100_words: per(dates),
+        named_per_100_words: per(named),
+        figures_per_100_words: per(figures),
+        quotations_per_100_words: per(quotations),
+        out_of_period,
+    }
+}
+
+/// Quoted spans of three to sixty words: “…”, "…" or ‘…’ (an apostrophe inside a word is not a quote).
+fn count_quotations(text: &str) -> usize {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut count = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        let prev = if i == 0 { ' ' } else { chars[i - 1].1 };
+        let close = match c {
+            '\u{201C}' => Some('\u{201D}'),
+            '"' if !prev.is_alphanumeric() => Some('"'),
+            '\u{2018}' if !prev.is_alphanumeric() => Some('\u{2019}'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            let mut j = i + 1;
+            let mut found = None;
+            while j < chars.len() && j - i < 600 {
+                let (_, d) = chars[j];
+                let next = chars.get(j + 1).map(|x| x.1).unwrap_or(' ');
+                if d == close && !next.is_alphanumeric() {
+                    found = Some(j);
+                    break;
+                }
+                if d == '\n' && chars.get(j + 1).is_some_and(|x| x.1 == '\n') {
+                    break;
+                }
+                j += 1;
+            }
+            if let Some(j) = found {
+                let inner = &text[pos + c.len_utf8()..chars[j].0];
+                let n = inner.split_whitespace().count();
+                if (3..=60).contains(&n) {
+                    count += 1;
+                }
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    count
+}
+
+/// Hashes of each run of `n` consecutive word forms (stems), for overlap checks.
+fn shingles(an: &Analysed, n: usize) -> HashSet<u64> {
+    let words: Vec<&str> = an.tokens.iter().filter(|t| !t.stop).map(|t| t.stem.as_str()).collect();
+    words
+        .windows(n)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+fn overlap(an: &Analysed, set: &HashSet<u64>, n: usize) -> f32 {
+    if set.is_empty() {
+        return 0.0;
+    }
+    let mine = shingles(an, n);
+    if mine.len() < 8 {
+        return 0.0;
+    }
+    mine.iter().filter(|h| set.contains(h)).count() as f32 / mine.len() as f32
+}
+
+/// Share of overlap with the model essay above which an essay is flagged as copied.
+pub const COPY_THRESHOLD: f32 = 0.4;
+
+fn flags(p: &Prepared, an: &Analysed, c: &Coverage, b: &Balance, st: &Structure, j: &Judgement, sent_terms: &[Vec<u32>]) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    let words = an.words();
+    if b.verdict == "one-sided" {
+        f.push("one-sided");
+    }
+    if !st.introduction.part.present {
+        f.push("no-introduction");
+    }
+    if !st.conclusion.present {
+        f.push("no-conclusion");
+    }
+    if !j.conclusion.is_clear() {
+        f.push("no-judgement");
+    }
+    if matches!((j.introduction, j.conclusion), (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees)) {
+        f.push("inconsistent-judgement");
+    }
+    if words < p.expected_words * 3 / 10 {
+        f.push("too-short");
+    }
+    let question_hits = an.tokens.iter().filter(|t| !t.stop && p.question_stems.binary_search(&t.stem).is_ok()).count();
+    let any_term = sent_terms.iter().filter(|s| !s.is_empty()).count();
+    if words >= 20 && c.covered == 0 && c.partial == 0 && (question_hits < 2 || any_term * 5 < an.sentences.len()) {
+        f.push("off-topic");
+    }
+    let prose_paras = an.paragraphs.iter().filter(|p| p.kind != ParagraphKind::Heading).count().max(1);
+    let bullets = an.paragraphs.iter().filter(|p| p.kind == ParagraphKind::Bullet).count();
+    let stop_ratio = an.tokens.iter().filter(|t| t.stop).count() as f32 / words.max(1) as f32;
+    let mean_sentence = words as f32 / an.sentences.len().max(1) as f32;
+    if words >= 12 && (bullets * 2 >= prose_paras || stop_ratio < 0.2 || (an.sentences.len() >= 5 && mean_sentence < 5.0)) {
+        f.push("list-not-prose");
+    }
+    if words >= 25 && overlap(an, &p.model_shingles, 5) >= COPY_THRESHOLD {
+        f.push("copied-model-essay");
+    }
+    if words >= 20 && overlap(an, &p.scheme_shingles, 4) >= COPY_THRESHOLD {
+        f.push("copied-mark-scheme");
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Builds an engine whose vocabulary and IDF weights come from a library: each question's
+/// text, mark scheme, plan and model essay is one document.
+pub fn engine_for_library(lib: &studypack_domain::Library) -> Engine {
+    let docs: Vec<String> = lib
+        .questions
+        .iter()
+        .flat_map(|q| {
+            let scheme: Vec<String> = q.mark_scheme.points().into_iter().map(|p| p.text).collect();
+            let mut d = vec![q.text.clone(), q.plan.clone(), q.model_essay.clone()];
+            d.extend(scheme);
+            d
+        })
+        .collect();
+    Engine::with_library(docs.iter().map(String::as_str))
+}
+
+/// The engine's view of a library question.
+pub fn question_input<'a>(q: &'a studypack_domain::Question, topic: &'a studypack_domain::Topic) -> QuestionInput<'a> {
+    QuestionInput {
+        text: &q.text,
+        view: q.view.as_deref(),
+        scheme: &q.mark_scheme,
+        period: q.period.or(Some(topic.period)),
+        rubric: topic.rubric.as_ref(),
+        glossary: &topic.glossary,
+        model_essay: Some(q.model_essay.as_str()).filter(|m| !m.is_empty()),
+        marks: Some(q.marks),
+    }
+}

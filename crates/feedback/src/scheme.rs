@@ -1,0 +1,354 @@
+//! A mark scheme prepared for matching: each point's terms with weights, glossary groups,
+//! alternatives ("A or B"), optional parenthetical detail, and a fuzzy index for misspelt names.
+
+use std::collections::HashMap;
+
+use studypack_domain::{GlossaryEntry, MarkScheme, Side};
+
+use crate::analysis::{Analysed, analyse};
+use crate::stem::{Idf, Stems};
+
+/// Weight factor for terms the question itself uses: echoing the question is not evidence.
+pub const QUESTION_TERM_FACTOR: f32 = 0.3;
+/// A point is judged against at most this many average terms: long points need not be matched whole.
+pub const NEED_TERMS: f32 = 3.5;
+
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub required: Vec<(u32, f32)>,
+    pub optional: Vec<(u32, f32)>,
+    pub need: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct PreparedPoint {
+    pub side: Side,
+    pub bullet: usize,
+    pub text: String,
+    pub alternatives: Vec<Alternative>,
+    /// Sum of the required weights of the first alternative: how much the point is worth.
+    pub worth: f32,
+}
+
+#[derive(Debug, Clone)]
+struct GlossaryGroup {
+    /// Stem sequences of the term and its aliases.
+    phrases: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PreparedScheme {
+    pub points: Vec<PreparedPoint>,
+    /// Term id → display form (a stem, or the glossary term).
+    pub term_names: Vec<String>,
+    term_index: HashMap<String, u32>,
+    groups: Vec<(u32, GlossaryGroup)>,
+    /// First stem of a glossary phrase → indexes into `groups`.
+    group_first: HashMap<String, Vec<usize>>,
+    /// (first char, length) → term ids, for near-miss spellings.
+    fuzzy: HashMap<(char, usize), Vec<u32>>,
+    pub bullets: usize,
+}
+
+/// Splits a point's text into alternatives at " or " when each side has substance.
+fn split_alternatives(text: &str) -> Vec<&str> {
+    let parts: Vec<&str> = text.split(" or ").collect();
+    if parts.len() > 1 && parts.iter().all(|p| p.split_whitespace().filter(|w| !crate::lexicon::is_stop(&w.to_lowercase())).count() >= 3) {
+        parts
+    } else {
+        vec![text]
+    }
+}
+
+/// Byte ranges of parenthesised text.
+fn parenthesised(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' if open.is_none() => open = Some(i),
+            ')' => {
+                if let Some(s) = open.take() {
+                    out.push((s, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl PreparedScheme {
+    pub fn new(scheme: &MarkScheme, question_text: &str, glossary: &[GlossaryEntry], stems: &Stems, idf: &Idf) -> PreparedScheme {
+        let mut term_index: HashMap<String, u32> = HashMap::new();
+        let mut term_names: Vec<String> = Vec::new();
+        let mut intern = |key: &str, name: &str, term_names: &mut Vec<String>| -> u32 {
+            *term_index.entry(key.to_string()).or_insert_with(|| {
+                term_names.push(name.to_string());
+                (term_names.len() - 1) as u32
+            })
+        };
+
+        // Glossary groups become single terms.
+        let mut groups: Vec<(u32, GlossaryGroup)> = Vec::new();
+        for (gi, g) in glossary.iter().enumerate() {
+            let mut phrases = Vec::new();
+            for p in std::iter::once(&g.term).chain(g.aliases.iter()) {
+                let an = analyse(p, stems);
+                let seq: Vec<String> = an.tokens.iter().filter(|t| !t.stop).map(|t| t.stem.clone()).collect();
+                if !seq.is_empty() {
+                    phrases.push(seq);
+                }
+            }
+            if phrases.is_empty() {
+                continue;
+            }
+            let id = intern(&format!("§glossary{gi}"), &g.term, &mut term_names);
+            groups.push((id, GlossaryGroup { phrases }));
+        }
+        let mut group_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, g)) in groups.iter().enumerate() {
+            for p in &g.phrases {
+                group_first.entry(p[0].clone()).or_default().push(i);
+            }
+        }
+
+        let question = analyse(question_text, stems);
+        let question_stems: Vec<&str> = question.tokens.iter().filter(|t| !t.stop).map(|t| t.stem.as_str()).collect();
+
+        // First pass: each point's raw terms, to count in how many points a term appears.
+        struct RawAlt {
+            required: Vec<u32>,
+            optional: Vec<u32>,
+        }
+        let mut raw_points: Vec<(Side, usize, String, Vec<RawAlt>)> = Vec::new();
+        let mut point_df: HashMap<u32, u32> = HashMap::new();
+        for p in scheme.points() {
+            let mut alts = Vec::new();
+            let mut all_terms: Vec<u32> = Vec::new();
+            for alt_text in split_alternatives(&p.text) {
+                let an = analyse(alt_text, stems);
+                let parens = parenthesised(alt_text);
+                let mut required = Vec::new();
+                let mut optional = Vec::new();
+                let mut i = 0;
+                let toks = &an.tokens;
+                while i < toks.len() {
+                    let t = &toks[i];
+                    // Glossary phrase at this token?
+                    let mut consumed = 0;
+                    if let Some(cands) = group_first.get(&t.stem) {
+                        for &gi in cands {
+                            for phrase in &groups[gi].1.phrases {
+                                let mut j = i;
+                                let mut k = 0;
+                                while j < toks.len() && k < phrase.len() {
+                                    if toks[j].stop {
+                                        j += 1;
+                                        continue;
+                                    }
+                                    if toks[j].stem != phrase[k] {
+                                        break;
+                                    }
+                                    j += 1;
+                                    k += 1;
+                                }
+                                if k == phrase.len() && j - i > consumed {
+                                    consumed = j - i;
+                                    let in_paren = parens.iter().any(|&(a, b)| t.start > a && t.start < b);
+                                    let id = groups[gi].0;
+                                    if in_paren { optional.push(id) } else { required.push(id) }
+                                }
+                            }
+                        }
+                    }
+                    if consumed > 0 {
+                        i += consumed;
+                        continue;
+                    }
+                    if !t.stop && (t.word.chars().count() >= 2 || t.numeric) {
+                        let id = intern(&t.stem, &t.stem, &mut term_names);
+                        let in_paren = parens.iter().any(|&(a, b)| t.start > a && t.start < b);
+                        if in_paren { optional.push(id) } else { required.push(id) }
+                    }
+                    i += 1;
+                }
+                required.sort_unstable();
+                required.dedup();
+                optional.sort_unstable();
+                optional.dedup();
+                optional.retain(|o| !required.contains(o));
+                all_terms.extend(&required);
+                all_terms.extend(&optional);
+                alts.push(RawAlt { required, optional });
+            }
+            all_terms.sort_unstable();
+            all_terms.dedup();
+            for t in all_terms {
+                *point_df.entry(t).or_insert(0) += 1;
+            }
+            raw_points.push((p.side, p.bullet, p.text.clone(), alts));
+        }
+
+        let weight = |id: u32, term_names: &[String]| -> f32 {
+            let name = &term_names[id as usize];
+            let base = idf.weight(name);
+            let df = point_df.get(&id).copied().unwrap_or(1).max(1) as f32;
+            let specificity = 1.0 / df;
+            let q = if question_stems.contains(&name.as_str()) { QUESTION_TERM_FACTOR } else { 1.0 };
+            base * specificity * q
+        };
+
+        let points = raw_points
+            .into_iter()
+            .map(|(side, bullet, text, alts)| {
+                let alternatives: Vec<Alternative> = alts
+                    .into_iter()
+                    .map(|a| {
+                        let required: Vec<(u32, f32)> = a.required.iter().map(|&t| (t, weight(t, &term_names))).collect();
+                        let optional: Vec<(u32, f32)> = a.optional.iter().map(|&t| (t, weight(t, &term_names))).collect();
+                        let total: f32 = required.iter().map(|r| r.1).sum();
+                        let n = required.len().max(1) as f32;
+                        let need = if required.is_empty() { optional.iter().map(|o| o.1).sum::<f32>().max(f32::EPSILON) } else { total.min(NEED_TERMS * total / n) };
+                        Alternative { required, optional, need }
+                    })
+                    .collect();
+                let worth = alternatives.first().map(|a| a.required.iter().map(|r| r.1).sum()).unwrap_or(0.0);
+                PreparedPoint { side, bullet, text, alternatives, worth }
+            })
+            .collect();
+
+        let mut fuzzy: HashMap<(char, usize), Vec<u32>> = HashMap::new();
+        for (key, &id) in &term_index {
+            if key.starts_with('§') {
+                continue;
+            }
+            let n = key.chars().count();
+            if n >= 5 {
+                if let Some(c) = key.chars().next() {
+                    fuzzy.entry((c, n)).or_default().push(id);
+                }
+            }
+        }
+        for v in fuzzy.values_mut() {
+            v.sort_unstable();
+        }
+        PreparedScheme { points, term_names, term_index, groups, group_first, fuzzy, bullets: scheme.bullets.len() }
+    }
+
+    /// For each sentence of the essay, the sorted term ids it contains (exactly, through a
+    /// glossary alias, or as a near-miss spelling of a scheme term).
+    pub fn sentence_terms(&self, an: &Analysed, stems_known: &dyn Fn(&str) -> bool) -> Vec<Vec<u32>> {
+        let mut out: Vec<Vec<u32>> = vec![Vec::new(); an.sentences.len()];
+        let mut fuzzy_cache: HashMap<&str, Option<u32>> = HashMap::new();
+        let toks = &an.tokens;
+        for (i, t) in toks.iter().enumerate() {
+            if t.stop {
+                continue;
+            }
+            let s = t.sentence;
+            if let Some(&id) = self.term_index.get(&t.stem) {
+                out[s].push(id);
+            } else if !t.numeric {
+                let hit = *fuzzy_cache.entry(t.stem.as_str()).or_insert_with(|| self.near_miss(&t.stem, stems_known));
+                if let Some(id) = hit {
+                    out[s].push(id);
+                }
+            }
+            if let Some(cands) = self.group_first.get(&t.stem) {
+                for &gi in cands {
+                    let (id, g) = &self.groups[gi];
+                    for phrase in &g.phrases {
+                        let mut j = i;
+                        let mut k = 0;
+                        while j < toks.len() && k < phrase.len() && toks[j].sentence == s {
+                            if toks[j].stop {
+                                j += 1;
+                                continue;
+                            }
+                            if toks[j].stem != phrase[k] {
+                                break;
+                            }
+                            j += 1;
+                            k += 1;
+                        }
+                        if k == phrase.len() {
+                            out[s].push(*id);
+                        }
+                    }
+                }
+            }
+        }
+        for v in &mut out {
+            v.sort_unstable();
+            v.dedup();
+        }
+        out
+    }
+
+    /// A scheme term one edit away from `stem`, for words the library does not know
+    /// (misspelt names such as "Khruschev"). Only words of five letters or more.
+    fn near_miss(&self, stem: &str, known: &dyn Fn(&str) -> bool) -> Option<u32> {
+        let n = stem.chars().count();
+        if n < 5 || known(stem) {
+            return None;
+        }
+        let first = stem.chars().next()?;
+        for len in [n, n - 1, n + 1] {
+            if let Some(ids) = self.fuzzy.get(&(first, len)) {
+                for &id in ids {
+                    if within_one_edit(stem, &self.term_names[id as usize]) {
+                        return Some(id);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Whether two words differ by at most one insertion, deletion, substitution or swap of neighbours.
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b {
+        return true;
+    }
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let mut i = 0;
+    while i < la.min(lb) && a[i] == b[i] {
+        i += 1;
+    }
+    if la == lb {
+        // substitution, or a swap of neighbours
+        if a[i + 1..] == b[i + 1..] {
+            return true;
+        }
+        return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..];
+    }
+    if la > lb { a[i + 1..] == b[i..] } else { a[i..] == b[i + 1..] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("khruschev", "khrushchev"));
+        assert!(within_one_edit("protien", "protein"));
+        assert!(within_one_edit("condon", "codon"));
+        assert!(!within_one_edit("stalin", "lenin"));
+        assert!(!within_one_edit("abc", "abcde"));
+    }
+
+    #[test]
+    fn alternatives_and_parentheses() {
+        assert_eq!(split_alternatives("travels to the ribosome through the cytoplasm or enters the rough endoplasmic reticulum").len(), 2);
+        assert_eq!(split_alternatives("Stalin or Khrushchev").len(), 1);
+        assert_eq!(parenthesised("a (b) c (d e)"), vec![(2, 4), (8, 12)]);
+    }
+}

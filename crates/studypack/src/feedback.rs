@@ -1,0 +1,235 @@
+//! `studypack feedback`: the engine's report on essays, as text for a terminal or JSON.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+
+use anyhow::{Context, Result, anyhow, bail};
+use studypack_domain::scheme_text::parse_scheme_text;
+use studypack_domain::{MarkScheme, Side};
+use studypack_feedback::{Engine, MAX_ESSAY_BYTES, QuestionInput, Report, Stance, Status, engine_for_library, question_input};
+use studypack_store::LibraryStore;
+
+use crate::output::wrap;
+use crate::{FeedbackArgs, Format};
+
+/// Decodes an essay's bytes: a clear error for binary data or invalid UTF-8.
+pub fn decode_essay(name: &str, bytes: &[u8]) -> Result<String> {
+    if bytes.len() > MAX_ESSAY_BYTES {
+        bail!("{name}: the essay is {} bytes, above the limit of {MAX_ESSAY_BYTES} bytes", bytes.len());
+    }
+    if bytes.contains(&0) {
+        bail!("{name}: this looks like a binary file, not text");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
+        Err(e) => bail!("{name}: not valid UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+    }
+}
+
+fn read_limited(name: &str, mut r: impl Read) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.by_ref().take(MAX_ESSAY_BYTES as u64 + 1).read_to_end(&mut buf).with_context(|| format!("cannot read {name}"))?;
+    if buf.len() > MAX_ESSAY_BYTES {
+        bail!("{name}: the input is above the limit of {MAX_ESSAY_BYTES} bytes");
+    }
+    Ok(buf)
+}
+
+pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
+    let lib = store.library().await?;
+    let engine = engine_for_library(&lib);
+    let owned_scheme: MarkScheme;
+    let quoted_view = args.question_text.as_deref().and_then(studypack_domain::page::quoted_view);
+    let (question, topic);
+    let input: QuestionInput = match (&args.question, &args.scheme) {
+        (Some(slug), _) => {
+            question = lib.question(slug).ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
+            topic = lib.topic(&question.topic).ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
+            question_input(question, topic)
+        }
+        (None, Some(path)) => {
+            let name = path.display().to_string();
+            let bytes = read_limited(&name, std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?)?;
+            let text = decode_essay(&name, &bytes)?;
+            owned_scheme = parse_scheme_text(&name, &text).map_err(|e| anyhow!("{e}"))?;
+            let topic = match &args.topic {
+                Some(slug) => Some(lib.topics.iter().find(|t| t.slug.as_str() == slug).ok_or_else(|| anyhow!("no topic with slug '{slug}'"))?),
+                None => None,
+            };
+            QuestionInput {
+                text: args.question_text.as_deref().unwrap_or(""),
+                view: quoted_view.as_deref(),
+                scheme: &owned_scheme,
+                period: topic.map(|t| t.period),
+                rubric: topic.and_then(|t| t.rubric.as_ref()),
+                glossary: topic.map(|t| t.glossary.as_slice()).unwrap_or(&[]),
+                model_essay: None,
+                marks: None,
+            }
+        }
+        (None, None) => bail!("give --question SLUG or --scheme FILE"),
+    };
+    let prepared = engine.prepare(&input);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+
+    if let Some(path) = &args.jsonl {
+        return run_batch(&engine, &prepared, path, &mut out);
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut reports = Vec::new();
+    for name in &args.essays {
+        let bytes = if name == "-" { read_limited("standard input", std::io::stdin().lock())? } else { read_limited(name, std::fs::File::open(name).with_context(|| format!("cannot open {name}"))?)? };
+        let text = decode_essay(if name == "-" { "standard input" } else { name }, &bytes)?;
+        let report = engine.report(&prepared, &text);
+        match args.format {
+            Format::Text => {
+                if args.essays.len() > 1 {
+                    writeln!(out, "== {name}")?;
+                }
+                write!(out, "{}", render_text(&report, colour))?;
+            }
+            Format::Json => reports.push((name.clone(), report)),
+        }
+    }
+    if args.format == Format::Json {
+        if reports.len() == 1 {
+            serde_json::to_writer_pretty(&mut out, &reports[0].1)?;
+        } else {
+            let items: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(name, r)| {
+                    let mut obj = serde_json::Map::new();
+                    obj.insert("essay".into(), name.clone().into());
+                    if let serde_json::Value::Object(m) = serde_json::to_value(r).unwrap_or_default() {
+                        obj.extend(m);
+                    }
+                    serde_json::Value::Object(obj)
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &items)?;
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn run_batch(engine: &Engine, prepared: &studypack_feedback::Prepared, path: &std::path::Path, out: &mut impl Write) -> Result<()> {
+    let name = path.display().to_string();
+    let reader: Box<dyn BufRead> = if name == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?))
+    };
+    let mut failures = 0;
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let line = line.with_context(|| format!("cannot read {name}"))?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let value = match parse_batch_line(&name, i + 1, &line) {
+            Ok((id, text)) => {
+                let mut obj = serde_json::Map::new();
+                obj.insert("id".into(), id);
+                if let serde_json::Value::Object(m) = serde_json::to_value(engine.report(prepared, &text))? {
+                    obj.extend(m);
+                }
+                serde_json::Value::Object(obj)
+            }
+            Err((id, e)) => {
+                failures += 1;
+                eprintln!("error: {e}");
+                serde_json::json!({ "id": id, "error": e.to_string() })
+            }
+        };
+        serde_json::to_writer(&mut *out, &value)?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    if failures > 0 {
+        bail!("{failures} line(s) of {name} could not be assessed");
+    }
+    Ok(())
+}
+
+fn parse_batch_line(name: &str, n: usize, line: &[u8]) -> Result<(serde_json::Value, String), (serde_json::Value, anyhow::Error)> {
+    let v: serde_json::Value = serde_json::from_slice(line).map_err(|e| (serde_json::Value::Null, anyhow!("{name}:{n}: not a JSON object: {e}")))?;
+    let id = v.get("id").cloned().unwrap_or(serde_json::Value::Null);
+    let text = v.get("text").and_then(|t| t.as_str()).ok_or_else(|| (id.clone(), anyhow!("{name}:{n}: no \"text\" string")))?;
+    if text.len() > MAX_ESSAY_BYTES {
+        return Err((id, anyhow!("{name}:{n}: the text is above the limit of {MAX_ESSAY_BYTES} bytes")));
+    }
+    Ok((id, text.to_string()))
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn c(&self, code: &str, s: &str) -> String {
+        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+    }
+}
+
+/// The report as readable text for a terminal.
+pub fn render_text(r: &Report, colour: bool) -> String {
+    let p = Paint { on: colour };
+    let mut s = String::new();
+    match (r.level.level, r.level.marks) {
+        (Some(l), Some([lo, hi])) => s.push_str(&format!(
+            "{} {}  (marks {lo}–{hi}, indicative mark {}) on the {}\n",
+            p.c("1", "Indicative level"),
+            p.c("1;36", &l.to_string()),
+            r.level.mark.unwrap_or(lo),
+            r.level.rubric.as_deref().unwrap_or("rubric")
+        )),
+        _ => s.push_str(&format!("{} (no rubric: coverage only)\n", p.c("1", "Feedback"))),
+    }
+    s.push_str(&format!(
+        "{} words · {} of {} points covered, {} partly · {} of {} bullets\n",
+        r.words, r.coverage.covered, r.coverage.total, r.coverage.partial, r.coverage.bullets_covered, r.coverage.bullets_total
+    ));
+    if !r.flags.is_empty() {
+        s.push_str(&format!("{} {}\n", p.c("1;33", "Flags:"), r.flags.join(", ")));
+    }
+    s.push_str(&format!(
+        "Judgement: introduction {}, conclusion {}{}\n",
+        r.judgement.introduction.label(),
+        r.judgement.conclusion.label(),
+        if r.judgement.conclusion == Stance::Absent || r.judgement.introduction == Stance::Absent {
+            String::new()
+        } else if r.judgement.consistent {
+            ", consistent".to_string()
+        } else {
+            ", not consistent".to_string()
+        }
+    ));
+    for reason in &r.level.reasons {
+        s.push_str(&wrap(reason, 88, "  "));
+    }
+    for (title, side) in [("Supporting the view", Side::Supporting), ("Challenging the view", Side::Challenging), ("Other points", Side::Neutral)] {
+        let pts: Vec<_> = r.points.iter().filter(|x| x.side == side).collect();
+        if pts.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n{}\n", p.c("1", title)));
+        for pt in pts {
+            let mark = match pt.status {
+                Status::Covered => p.c("32", "✓"),
+                Status::Partial => p.c("33", "~"),
+                Status::Missing => p.c("31", "✗"),
+            };
+            s.push_str(&format!("  {mark} {}\n", pt.text));
+            if let Some(e) = pt.evidence.first() {
+                s.push_str(&p.c("2", &wrap(&format!("“{}”", e.text), 86, "      ")));
+            }
+        }
+    }
+    s.push_str(&format!("\n{}\n", p.c("1", "Next steps")));
+    s.push_str(&wrap(&r.next_steps.lift, 88, "  "));
+    for a in &r.next_steps.add {
+        s.push_str(&wrap(&format!("+ {a}"), 88, "  "));
+    }
+    s
+}
