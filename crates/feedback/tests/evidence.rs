@@ -1,0 +1,112 @@
+//! The evidence the engine must show, on the real seed page and the external ASAP data in
+//! `../shared`. These read the files from there and fail if they are missing.
+
+use studypack_domain::page::{parse_page, to_question};
+use studypack_domain::scheme_text::parse_scheme_text;
+use studypack_feedback::*;
+
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
+
+fn read(path: &str) -> String {
+    let p = format!("{SHARED}/{path}");
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p} must exist: {e}"))
+}
+
+fn seed_reports() -> (Report, Report) {
+    let lib = studypack_demo::library();
+    let page = parse_page("seed", &read("seed/000_359a0cc6bd3e9193.txt")).unwrap();
+    let (_, q) = to_question("seed", &page, &lib.topics).unwrap();
+    let topic = lib.topic(&q.topic).unwrap();
+    let engine = engine_for_library(&lib);
+    // The seed's own mark scheme, its AQA rubric; no model essay to compare with (the
+    // model essay is what is being assessed).
+    let mut input = question_input(&q, topic);
+    input.model_essay = None;
+    let prepared = engine.prepare(&input);
+    (engine.report(&prepared, &q.model_essay), engine.report(&prepared, &q.plan))
+}
+
+#[test]
+fn seed_model_essay_reaches_level_4_and_agrees() {
+    let (essay, _) = seed_reports();
+    assert!(essay.coverage.bullets_covered >= 8, "{} of 10 bullets", essay.coverage.bullets_covered);
+    assert_eq!(essay.coverage.bullets_total, 10);
+    assert!(essay.level.level.unwrap() >= 4, "level {:?} ({:?})", essay.level.level, essay.level.reasons);
+    assert_eq!(essay.judgement.introduction, Stance::Agrees);
+    assert_eq!(essay.judgement.conclusion, Stance::Agrees);
+}
+
+#[test]
+fn seed_plan_concludes_the_opposite() {
+    let (_, plan) = seed_reports();
+    assert_eq!(plan.judgement.conclusion, Stance::Disagrees);
+}
+
+/// Quadratic weighted kappa, as `shared/eval/qwk.py` computes it.
+fn qwk(gold: &[i32], pred: &[i32]) -> f64 {
+    let lo = *gold.iter().chain(pred).min().unwrap();
+    let hi = *gold.iter().chain(pred).max().unwrap();
+    let n = (hi - lo + 1) as usize;
+    let mut o = vec![vec![0f64; n]; n];
+    for (g, p) in gold.iter().zip(pred) {
+        o[(g - lo) as usize][(p - lo) as usize] += 1.0;
+    }
+    let ha: Vec<f64> = o.iter().map(|r| r.iter().sum()).collect();
+    let hb: Vec<f64> = (0..n).map(|j| o.iter().map(|r| r[j]).sum()).collect();
+    let total = gold.len() as f64;
+    let (mut num, mut den) = (0.0, 0.0);
+    for i in 0..n {
+        for j in 0..n {
+            let w = ((i as f64 - j as f64).powi(2)) / (((n - 1) as f64).powi(2)).max(1.0);
+            num += w * o[i][j];
+            den += w * ha[i] * hb[j] / total;
+        }
+    }
+    1.0 - num / den
+}
+
+/// The rubric in `rubric.txt`: 4+ elements → 3, 3 → 2, 1–2 → 1, none → 0.
+fn asap_score(covered: usize) -> i32 {
+    match covered {
+        0 => 0,
+        1 | 2 => 1,
+        3 => 2,
+        _ => 3,
+    }
+}
+
+#[test]
+fn asap_set5_quadratic_weighted_kappa_is_at_least_070() {
+    let scheme = parse_scheme_text("scheme.txt", &read("eval/asap-sas-set5/scheme.txt")).unwrap();
+    let prompt = read("eval/asap-sas-set5/prompt.txt");
+    let engine = engine_for_library(&studypack_demo::library());
+    let prepared = engine.prepare(&QuestionInput { text: &prompt, view: None, scheme: &scheme, period: None, rubric: None, glossary: &[], model_essay: None, marks: None });
+    let (mut gold, mut pred) = (Vec::new(), Vec::new());
+    for line in read("eval/asap-sas-set5/responses.jsonl").lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        gold.push(v["score"].as_i64().unwrap() as i32);
+        pred.push(asap_score(engine.report(&prepared, v["text"].as_str().unwrap()).coverage.covered));
+    }
+    assert_eq!(gold.len(), 598);
+    let k = qwk(&gold, &pred);
+    assert!(k >= 0.70, "QWK {k:.4}");
+}
+
+#[test]
+fn hostile_inputs_stay_bounded() {
+    let lib = studypack_demo::library();
+    let q = &lib.questions[0];
+    let engine = engine_for_library(&lib);
+    let prepared = engine.prepare(&question_input(q, lib.topic(&q.topic).unwrap()));
+    let one_mb: String = "The secret police arrested many people in 1937 and the purges removed rivals. ".repeat(1024 * 1024 / 78);
+    let one_sentence = "stalin khrushchev party economy terror reform ".repeat(20_000 / 6);
+    let capitals = q.model_essay.to_uppercase();
+    for text in [one_mb.as_str(), one_sentence.as_str(), capitals.as_str()] {
+        let r = engine.report(&prepared, text);
+        assert_eq!(r.coverage.total, prepared_points(&r));
+    }
+}
+
+fn prepared_points(r: &Report) -> usize {
+    r.points.len()
+}

@@ -1,0 +1,346 @@
+//! Full-text search over the library with tantivy.
+//!
+//! Indexed: title, question, topic, mark scheme and plan, stemmed with the English Snowball
+//! stemmer (the feedback engine uses the same one). Model essays are premium and are never
+//! indexed, so no result or snippet can show them. Names are typo-tolerant: every query word
+//! of five letters or more also matches index terms one edit away ("Khruschev").
+
+use std::ops::Bound;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use studypack_domain::{Library, Question, Topic};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index is unavailable")]
+    Poisoned,
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+const TOKENIZER: &str = "studypack_en";
+
+/// What to search for. Empty `q` lists everything that matches the filters.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub q: String,
+    pub board: Option<String>,
+    pub level: Option<String>,
+    pub topic: Option<String>,
+    pub command: Option<String>,
+    pub year_from: Option<i64>,
+    pub year_to: Option<i64>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub slug: String,
+    pub title: String,
+    pub question: String,
+    pub board: Option<String>,
+    pub level: Option<String>,
+    pub topic: String,
+    pub topic_slug: String,
+    pub year: i64,
+    /// HTML: the matching passage with matches in `<mark>`; all other text escaped.
+    pub snippet_html: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Facets {
+    pub board: Vec<FacetCount>,
+    pub level: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+    pub command: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    slug: Field,
+    title: Field,
+    question: Field,
+    topic: Field,
+    topic_slug: Field,
+    scheme: Field,
+    plan: Field,
+    board: Field,
+    level: Field,
+    year: Field,
+    facets: Field,
+}
+
+/// The search index, held in memory and rebuilt from the store at start.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+    analyzer: TextAnalyzer,
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Facet path segments may not contain '/'.
+fn seg(s: &str) -> String {
+    s.replace('/', "∕")
+}
+
+impl SearchIndex {
+    pub fn in_memory() -> Result<SearchIndex> {
+        let mut sb = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions))
+            .set_stored();
+        let f = Fields {
+            slug: sb.add_text_field("slug", STRING | STORED),
+            title: sb.add_text_field("title", text.clone()),
+            question: sb.add_text_field("question", text.clone()),
+            topic: sb.add_text_field("topic", text.clone()),
+            topic_slug: sb.add_text_field("topic_slug", STRING | STORED),
+            scheme: sb.add_text_field("scheme", text.clone()),
+            plan: sb.add_text_field("plan", text),
+            board: sb.add_text_field("board", STRING | STORED),
+            level: sb.add_text_field("level", STRING | STORED),
+            year: sb.add_i64_field("year", NumericOptions::default().set_indexed().set_fast().set_stored()),
+            facets: sb.add_facet_field("facets", FacetOptions::default()),
+        };
+        let index = Index::create_in_ram(sb.build());
+        index.tokenizers().register(TOKENIZER, analyzer());
+        let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), f, analyzer: analyzer() })
+    }
+
+    fn document(&self, q: &Question, t: &Topic) -> TantivyDocument {
+        let f = self.f;
+        let scheme: Vec<String> = q.mark_scheme.bullets.iter().map(|b| b.text.clone()).collect();
+        let mut d = doc!(
+            f.slug => q.slug.as_str(),
+            f.title => q.title.as_str(),
+            f.question => q.text.as_str(),
+            f.topic => t.title.as_str(),
+            f.topic_slug => t.slug.as_str(),
+            f.scheme => scheme.join("\n"),
+            f.plan => q.plan.as_str(),
+            f.year => q.year as i64,
+        );
+        if let Some(b) = t.board {
+            d.add_text(f.board, b.label());
+            d.add_facet(f.facets, Facet::from_path(["board", &seg(b.label())]));
+        }
+        if let Some(l) = t.level {
+            d.add_text(f.level, l.label());
+            d.add_facet(f.facets, Facet::from_path(["level", &seg(l.label())]));
+        }
+        d.add_facet(f.facets, Facet::from_path(["topic", &seg(t.slug.as_str())]));
+        d.add_facet(f.facets, Facet::from_path(["year", &q.year.to_string()]));
+        d.add_facet(f.facets, Facet::from_path(["command", &seg(&q.command)]));
+        d
+    }
+
+    /// Replaces the whole index with the published questions of `lib`.
+    pub fn rebuild(&self, lib: &Library) -> Result<()> {
+        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        w.delete_all_documents()?;
+        for q in lib.questions.iter().filter(|q| q.status == studypack_domain::Status::Published) {
+            if let Some(t) = lib.topic(&q.topic) {
+                w.add_document(self.document(q, t))?;
+            }
+        }
+        w.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Adds or replaces questions (by slug); drafts are removed from the index.
+    pub fn upsert(&self, items: &[(&Question, &Topic)]) -> Result<()> {
+        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for (q, t) in items {
+            w.delete_term(Term::from_field_text(self.f.slug, q.slug.as_str()));
+            if q.status == studypack_domain::Status::Published {
+                w.add_document(self.document(q, t))?;
+            }
+        }
+        w.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn stemmed(&self, word: &str) -> Option<String> {
+        let mut a = self.analyzer.clone();
+        let mut ts = a.token_stream(word);
+        let mut out = None;
+        while ts.advance() {
+            out = Some(ts.token().text.clone());
+        }
+        out
+    }
+
+    fn text_query(&self, q: &str) -> Box<dyn Query> {
+        let f = self.f;
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.question, f.topic, f.scheme, f.plan]);
+        parser.set_field_boost(f.title, 3.0);
+        parser.set_field_boost(f.question, 2.5);
+        parser.set_field_boost(f.topic, 1.5);
+        parser.set_field_boost(f.plan, 0.5);
+        let (parsed, _errors) = parser.parse_query_lenient(q);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parsed)];
+        // Typo tolerance: words outside quotes, five letters or more.
+        let unquoted: String = q.split('"').step_by(2).collect::<Vec<_>>().join(" ");
+        for word in unquoted.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 5) {
+            if let Some(stem) = self.stemmed(word) {
+                for (field, boost) in [(f.title, 1.0), (f.question, 0.8), (f.topic, 0.5), (f.scheme, 0.4)] {
+                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true);
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), boost))));
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn facet_filter(&self, kind: &str, value: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_facet(self.f.facets, &Facet::from_path([kind, &seg(value)])), IndexRecordOption::Basic))
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let f = self.f;
+        let searcher = self.reader.searcher();
+        let text: Box<dyn Query> = if req.q.trim().is_empty() { Box::new(AllQuery) } else { self.text_query(&req.q) };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
+        for (kind, v) in [("board", &req.board), ("level", &req.level), ("topic", &req.topic), ("command", &req.command)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                clauses.push((Occur::Must, self.facet_filter(kind, v)));
+            }
+        }
+        if req.year_from.is_some() || req.year_to.is_some() {
+            let lo = req.year_from.map(|y| Bound::Included(Term::from_field_i64(f.year, y))).unwrap_or(Bound::Unbounded);
+            let hi = req.year_to.map(|y| Bound::Included(Term::from_field_i64(f.year, y))).unwrap_or(Bound::Unbounded);
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let mut facets = FacetCollector::for_field("facets");
+        for k in ["/board", "/level", "/topic", "/year", "/command"] {
+            facets.add_facet(k);
+        }
+        let limit = req.limit.clamp(1, 100);
+        let (top, total, counts) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(req.offset.min(10_000)).order_by_score(), Count, facets))?;
+        let list = |k: &str| -> Vec<FacetCount> {
+            let mut v: Vec<FacetCount> = counts
+                .get(k)
+                .map(|(facet, n)| FacetCount { value: facet.to_path().last().map(|s| s.replace('∕', "/")).unwrap_or_default(), count: n })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            v
+        };
+        let facets = Facets { board: list("/board"), level: list("/level"), topic: list("/topic"), year: list("/year"), command: list("/command") };
+
+        let mut hits = Vec::with_capacity(top.len());
+        let gens = if req.q.trim().is_empty() {
+            None
+        } else {
+            let mut g = Vec::new();
+            for field in [f.question, f.scheme, f.plan] {
+                let mut sg = SnippetGenerator::create(&searcher, &*text, field)?;
+                sg.set_max_num_chars(220);
+                g.push(sg);
+            }
+            Some(g)
+        };
+        for (score, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let s = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let question = s(f.question);
+            let snippet_html = match &gens {
+                Some(g) => g
+                    .iter()
+                    .map(|sg| sg.snippet_from_doc(&d))
+                    .find(|sn| !sn.highlighted().is_empty())
+                    .map(|mut sn| {
+                        sn.set_snippet_prefix_postfix("<mark>", "</mark>");
+                        sn.to_html()
+                    })
+                    .unwrap_or_else(|| escape(&cut(&question, 220))),
+                None => escape(&cut(&question, 220)),
+            };
+            hits.push(Hit {
+                slug: s(f.slug),
+                title: s(f.title),
+                board: Some(s(f.board)).filter(|b| !b.is_empty()),
+                level: Some(s(f.level)).filter(|l| !l.is_empty()),
+                topic: s(f.topic),
+                topic_slug: s(f.topic_slug),
+                year: d.get_first(f.year).and_then(|v| v.as_i64()).unwrap_or(0),
+                question,
+                snippet_html,
+                score,
+            });
+        }
+        Ok(SearchResults { total, hits, facets })
+    }
+}
+
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
