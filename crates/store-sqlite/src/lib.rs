@@ -320,6 +320,9 @@ impl LibraryStore for SqliteStore {
         for q in &batch.questions {
             Self::import_question(&mut tx, q, &mut report).await?;
         }
+        if report != (ImportReport { questions_unchanged: report.questions_unchanged, ..Default::default() }) {
+            sqlx::query("UPDATE library_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await.map_err(db_err)?;
+        }
         tx.commit().await.map_err(db_err)?;
         Ok(report)
     }
@@ -393,6 +396,10 @@ impl LibraryStore for SqliteStore {
     async fn question_count(&self) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions").fetch_one(&self.pool).await.map_err(db_err)?;
         Ok(n as u64)
+    }
+
+    async fn library_version(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT version FROM library_version WHERE id = 1").fetch_one(&self.pool).await.map_err(db_err)
     }
 
     async fn ping(&self) -> StoreResult<()> {

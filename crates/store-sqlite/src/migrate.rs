@@ -5,7 +5,10 @@ use sqlx::SqlitePool;
 use studypack_store::{StoreError, StoreResult};
 
 /// (version, name, SQL), in order.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "library", include_str!("../migrations/0001_library.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "library", include_str!("../migrations/0001_library.sql")),
+    (2, "library_version", include_str!("../migrations/0002_library_version.sql")),
+];
 
 pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
     let e = |e: sqlx::Error| StoreError::Database(Box::new(e));

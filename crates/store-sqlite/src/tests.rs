@@ -63,11 +63,14 @@ async fn reimport_updates_by_slug_and_keeps_revisions() {
     let (_d, s) = store().await;
     let mut lib = Library { topics: vec![topic("top-ic")], questions: vec![question("q-one", "top-ic")] };
     s.import(&lib).await.unwrap();
+    let v1 = s.library_version().await.unwrap();
     let again = s.import(&lib).await.unwrap();
+    assert_eq!(s.library_version().await.unwrap(), v1, "an import that changes nothing keeps the version");
     assert_eq!((again.questions_unchanged, again.questions_created, again.revisions_added), (1, 0, 0));
     lib.questions[0].model_essay = "A better essay.".into();
     let r = s.import(&lib).await.unwrap();
     assert_eq!((r.questions_updated, r.revisions_added), (1, 1));
+    assert!(s.library_version().await.unwrap() > v1);
     assert_eq!(s.question_count().await.unwrap(), 1);
     let revs = s.revisions("q-one").await.unwrap();
     let essays: Vec<&str> = revs.iter().filter(|r| r.field == RevisionField::ModelEssay).map(|r| r.text.as_str()).collect();

@@ -121,6 +121,8 @@ pub trait LibraryStore: Send + Sync {
     /// Every stored version of a question's plan and model essay, oldest first.
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>>;
     async fn question_count(&self) -> StoreResult<u64>;
+    /// A number that grows whenever an import changes the library.
+    async fn library_version(&self) -> StoreResult<i64>;
     /// Whether the database answers.
     async fn ping(&self) -> StoreResult<()>;
 }

@@ -30,6 +30,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { slug, format } => show(&*open_library(db).await?, &slug, format).await,
         Command::Export { dir } => export(&*open_library(db).await?, &dir).await,
+        Command::Serve { addr } => serve(db, addr).await,
+        Command::Search { query, format, limit } => search(&*open_library(db).await?, &query, format, limit).await,
         Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
     }
 }
@@ -251,5 +253,53 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
     let tmp = path.with_extension("tmp~");
     std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+async fn serve(db: Option<&str>, addr: std::net::SocketAddr) -> Result<()> {
+    let store = open_library(db).await?;
+    let state = studypack_web::AppState::new(store).await.context("cannot build the search index")?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("studypack is serving on http://{local}/ (Ctrl-C to stop)");
+    tracing::info!(%local, "listening");
+    studypack_web::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")?;
+    println!("studypack stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn search(store: &dyn LibraryStore, query: &str, format: Format, limit: usize) -> Result<()> {
+    let index = studypack_search::SearchIndex::in_memory()?;
+    index.rebuild(&store.library().await?)?;
+    let results = index.search(&studypack_search::SearchRequest { q: query.to_string(), limit, ..Default::default() })?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
+        Format::Text => {
+            for h in &results.hits {
+                println!("{}  ({} {} {})", h.slug, h.board.as_deref().unwrap_or("-"), h.level.as_deref().unwrap_or("-"), h.year);
+                println!("    {}", cut(&h.question, 100));
+            }
+            println!("{} result(s)", results.total);
+        }
+    }
     Ok(())
 }

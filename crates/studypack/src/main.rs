@@ -54,6 +54,19 @@ pub enum Command {
     },
     /// Write the whole library to DIR in the authoring format.
     Export { dir: std::path::PathBuf },
+    /// Run the website and JSON API (loads the demo library into an empty database).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080", env = "STUDYPACK_ADDR")]
+        addr: std::net::SocketAddr,
+    },
+    /// Search the library.
+    Search {
+        query: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Feedback on essays against a question's mark scheme, or a mark scheme of your own.
     Feedback(FeedbackArgs),
 }

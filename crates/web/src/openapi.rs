@@ -1,0 +1,109 @@
+//! The OpenAPI 3 document of the JSON API, built in code next to the routes it describes
+//! (a test checks that every API route is in it). Nothing is downloaded to make it.
+
+use serde_json::{Value, json};
+
+fn param(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
+}
+
+fn error_responses() -> Value {
+    json!({
+        "400": { "description": "Invalid parameters", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "500": { "description": "Server error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+    })
+}
+
+fn with_errors(ok: Value) -> Value {
+    let mut r = error_responses();
+    r["200"] = ok;
+    r
+}
+
+pub fn document() -> Value {
+    let s = || json!({ "type": "string" });
+    let ns = || json!({ "type": ["string", "null"] });
+    let filters = vec![
+        param("board", "Exam board, e.g. AQA, OCR, Cambridge International", s()),
+        param("level", "Qualification level, e.g. A Level", s()),
+        param("topic", "Topic slug, or words of the topic title", s()),
+        param("year", "Year examined", json!({ "type": "integer" })),
+        param("command", "Command wording, e.g. Assess the validity of this view", s()),
+        param("page", "Page number from 1", json!({ "type": "integer", "minimum": 1 })),
+        param("per_page", "Items per page, 1 to 100 (default 20)", json!({ "type": "integer", "minimum": 1, "maximum": 100 })),
+    ];
+    let search_params = vec![
+        param("q", "Query: words, \"phrases\"; misspelt names are tolerated", s()),
+        param("board", "Exam board", s()),
+        param("level", "Qualification level", s()),
+        param("topic", "Topic slug", s()),
+        param("command", "Command wording", s()),
+        param("year_from", "Earliest year examined", json!({ "type": "integer" })),
+        param("year_to", "Latest year examined", json!({ "type": "integer" })),
+        param("page", "Page number from 1", json!({ "type": "integer", "minimum": 1 })),
+    ];
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "studypack API",
+            "version": "1",
+            "description": "Past-paper essay questions with mark schemes, plans and model essays. Complete model essays are premium: without the Study Pack, `model_essay` is null and `model_essay_teaser` holds the opening."
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "paths": {
+            "/questions": { "get": {
+                "operationId": "listQuestions", "summary": "List published questions with filters and pagination",
+                "parameters": filters,
+                "responses": with_errors(json!({ "description": "A page of questions", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/QuestionList" } } } }))
+            }},
+            "/questions/{slug}": { "get": {
+                "operationId": "getQuestion", "summary": "One question: mark scheme, plan, and the model essay's teaser",
+                "parameters": [{ "name": "slug", "in": "path", "required": true, "schema": s() }],
+                "responses": with_errors(json!({ "description": "The question", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Question" } } } }))
+                    .as_object().cloned().map(|mut m| { m.insert("404".into(), json!({ "description": "No such question", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })); Value::Object(m) }).unwrap_or_default()
+            }},
+            "/search": { "get": {
+                "operationId": "search", "summary": "Full-text search with facets and highlighted snippets",
+                "parameters": search_params,
+                "responses": with_errors(json!({ "description": "Results", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResults" } } } }))
+            }},
+            "/openapi.json": { "get": {
+                "operationId": "openapi", "summary": "This document",
+                "responses": { "200": { "description": "The OpenAPI document", "content": { "application/json": {} } } }
+            }}
+        },
+        "components": { "schemas": {
+            "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": s(), "message": s() } } } },
+            "QuestionSummary": { "type": "object", "required": ["slug", "title", "topic", "year", "question"], "properties": {
+                "slug": s(), "title": s(), "board": ns(), "level": ns(), "component": ns(), "topic": s(), "topic_slug": s(),
+                "year": { "type": "integer" }, "marks": { "type": "integer" }, "command": s(), "question": s(), "status": s() } },
+            "QuestionList": { "type": "object", "required": ["total", "page", "per_page", "items"], "properties": {
+                "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },
+                "items": { "type": "array", "items": { "$ref": "#/components/schemas/QuestionSummary" } } } },
+            "MarkScheme": { "type": "object", "properties": {
+                "supporting": { "type": "array", "items": s() }, "challenging": { "type": "array", "items": s() }, "neutral": { "type": "array", "items": s() } } },
+            "Question": { "type": "object", "required": ["slug", "question", "mark_scheme", "plan", "model_essay"], "properties": {
+                "slug": s(), "title": s(), "board": ns(), "level": ns(),
+                "component": { "type": ["object", "null"], "properties": { "code": s(), "title": s() } },
+                "topic": s(), "topic_slug": s(), "year": { "type": "integer" }, "question": s(), "marks": { "type": "integer" },
+                "command": s(), "view": ns(),
+                "period": { "type": ["object", "null"], "properties": { "start": { "type": "integer" }, "end": { "type": "integer" } } },
+                "status": s(), "mark_scheme": { "$ref": "#/components/schemas/MarkScheme" }, "plan": s(), "plan_generated": { "type": "boolean" },
+                "model_essay": { "type": ["string", "null"], "description": "The complete model essay: null without the Study Pack" },
+                "model_essay_teaser": ns(), "premium": { "type": "boolean" }, "url": s() } },
+            "SearchHit": { "type": "object", "properties": {
+                "slug": s(), "title": s(), "question": s(), "board": ns(), "level": ns(), "topic": s(), "topic_slug": s(),
+                "year": { "type": "integer" }, "snippet_html": { "type": "string", "description": "Escaped HTML with matches in <mark>" }, "score": { "type": "number" } } },
+            "FacetCount": { "type": "object", "properties": { "value": s(), "count": { "type": "integer" } } },
+            "SearchResults": { "type": "object", "properties": {
+                "total": { "type": "integer" },
+                "hits": { "type": "array", "items": { "$ref": "#/components/schemas/SearchHit" } },
+                "facets": { "type": "object", "properties": {
+                    "board": { "type": "array", "items": { "$ref": "#/components/schemas/FacetCount" } },
+                    "level": { "type": "array", "items": { "$ref": "#/components/schemas/FacetCount" } },
+                    "topic": { "type": "array", "items": { "$ref": "#/components/schemas/FacetCount" } },
+                    "year": { "type": "array", "items": { "$ref": "#/components/schemas/FacetCount" } },
+                    "command": { "type": "array", "items": { "$ref": "#/components/schemas/FacetCount" } } } } } }
+        } }
+    })
+}

@@ -1,0 +1,446 @@
+//! Server-rendered pages.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use studypack_domain::Side;
+use studypack_search::{FacetCount, Hit, SearchRequest};
+use studypack_store::{QuestionFilter, QuestionSummary};
+
+use crate::AppState;
+use crate::api::{ListParams, SearchParams, public_question, run_search};
+use crate::error::WebError;
+use crate::markdown::render;
+
+const STYLESHEET: &str = include_str!("../static/style.css");
+
+/// A page or an error page.
+pub struct PageError(WebError);
+
+impl From<WebError> for PageError {
+    fn from(e: WebError) -> Self {
+        PageError(e)
+    }
+}
+impl From<studypack_store::StoreError> for PageError {
+    fn from(e: studypack_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+impl From<askama::Error> for PageError {
+    fn from(e: askama::Error) -> Self {
+        PageError(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: String,
+    message: String,
+    q: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let status = self.0.status();
+        let page = ErrorPage {
+            title: if status == StatusCode::NOT_FOUND { "Page not found".into() } else if status.is_client_error() { "That request did not work".into() } else { "Something went wrong".into() },
+            message: self.0.public_message(),
+            q: String::new(),
+        };
+        let body = page.render().unwrap_or_else(|_| "<!doctype html><title>Error</title><p>Something went wrong.</p>".into());
+        (status, Html(body)).into_response()
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+fn html(t: impl Template) -> PageResult {
+    let mut res = Html(t.render()?).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    Ok(res)
+}
+
+pub async fn not_found() -> PageError {
+    PageError(WebError::NotFound)
+}
+
+pub async fn stylesheet() -> Response {
+    let mut res = STYLESHEET.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let kept: Vec<(&str, &str)> = pairs.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
+// ----------------------------------------------------------------------------------------- home
+
+struct TopicLink {
+    slug: String,
+    title: String,
+    component: String,
+    count: usize,
+}
+
+struct LevelGroup {
+    name: String,
+    topics: Vec<TopicLink>,
+}
+
+struct BoardGroup {
+    name: String,
+    levels: Vec<LevelGroup>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    title: String,
+    q: String,
+    total: u64,
+    boards: Vec<BoardGroup>,
+}
+
+pub async fn home(State(st): State<AppState>) -> PageResult {
+    let topics = st.store.topics().await?;
+    let listing = st.store.questions(&QuestionFilter::default()).await?;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for q in &listing.items {
+        *counts.entry(q.topic_slug.clone()).or_default() += 1;
+    }
+    let mut tree: BTreeMap<String, BTreeMap<String, Vec<TopicLink>>> = BTreeMap::new();
+    for t in topics {
+        let count = counts.get(t.slug.as_str()).copied().unwrap_or(0);
+        if count == 0 {
+            continue;
+        }
+        let board = t.board.map(|b| b.label().to_string()).unwrap_or_else(|| "Other".into());
+        let level = t.level.map(|l| l.label().to_string()).unwrap_or_else(|| "Other".into());
+        tree.entry(board).or_default().entry(level).or_default().push(TopicLink {
+            slug: t.slug.to_string(),
+            title: t.title.clone(),
+            component: t.component.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
+            count,
+        });
+    }
+    let boards = tree
+        .into_iter()
+        .map(|(name, levels)| BoardGroup { name, levels: levels.into_iter().map(|(name, topics)| LevelGroup { name, topics }).collect() })
+        .collect();
+    html(HomePage { title: "Past-paper essay questions, mark schemes and plans".into(), q: String::new(), total: listing.total, boards })
+}
+
+// --------------------------------------------------------------------------------------- browse
+
+struct Option_ {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+struct Select {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<Option_>,
+}
+
+#[derive(Template)]
+#[template(path = "browse.html")]
+struct BrowsePage {
+    title: String,
+    q: String,
+    total: u64,
+    items: Vec<QuestionSummary>,
+    selects: Vec<Select>,
+    page: u32,
+    pages: u32,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+fn select(name: &'static str, label: &'static str, counts: &[FacetCount], current: Option<&str>, labels: &dyn Fn(&str) -> String) -> Select {
+    let mut options = vec![Option_ { value: String::new(), label: "Any".into(), selected: current.is_none() }];
+    for c in counts {
+        options.push(Option_ { value: c.value.clone(), label: format!("{} ({})", labels(&c.value), c.count), selected: current == Some(c.value.as_str()) });
+    }
+    Select { name, label, options }
+}
+
+pub async fn browse(State(st): State<AppState>, Query(p): Query<ListParams>) -> PageResult {
+    let filter = p.filter()?;
+    let listing = st.store.questions(&filter).await?;
+    let facets = run_search(&st, SearchRequest { limit: 1, ..Default::default() }).await?.facets;
+    let topics = st.store.topics().await?;
+    let topic_title = |slug: &str| topics.iter().find(|t| t.slug.as_str() == slug).map(|t| t.title.clone()).unwrap_or_else(|| slug.to_string());
+    let plain = |s: &str| s.to_string();
+    let cur = |o: &Option<String>| o.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
+    let (board, level, topic, year, command) = (cur(&p.board), cur(&p.level), cur(&p.topic), cur(&p.year), cur(&p.command));
+    let mut years = facets.year.clone();
+    years.sort_by(|a, b| b.value.cmp(&a.value));
+    let selects = vec![
+        select("board", "Exam board", &facets.board, board.as_deref(), &plain),
+        select("level", "Level", &facets.level, level.as_deref(), &plain),
+        select("topic", "Topic", &facets.topic, topic.as_deref(), &topic_title),
+        select("year", "Year examined", &years, year.as_deref(), &plain),
+        select("command", "Command wording", &facets.command, command.as_deref(), &plain),
+    ];
+    let per_page = p.per_page()?;
+    let page = p.page()?;
+    let pages = (listing.total as u32).div_ceil(per_page).max(1);
+    let link = |n: u32| {
+        let n = n.to_string();
+        format!(
+            "/questions?{}",
+            query_string(&[
+                ("board", board.as_deref().unwrap_or("")),
+                ("level", level.as_deref().unwrap_or("")),
+                ("topic", topic.as_deref().unwrap_or("")),
+                ("year", year.as_deref().unwrap_or("")),
+                ("command", command.as_deref().unwrap_or("")),
+                ("page", &n),
+            ])
+        )
+    };
+    html(BrowsePage {
+        title: "Browse questions".into(),
+        q: String::new(),
+        total: listing.total,
+        items: listing.items,
+        selects,
+        page,
+        pages,
+        prev_link: (page > 1).then(|| link(page - 1)),
+        next_link: (page < pages).then(|| link(page + 1)),
+    })
+}
+
+// ---------------------------------------------------------------------------------------- topic
+
+struct YearGroup {
+    year: u16,
+    questions: Vec<QuestionSummary>,
+}
+
+struct Dated {
+    date: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+struct TopicPage {
+    title: String,
+    q: String,
+    topic: studypack_domain::Topic,
+    board: String,
+    level: String,
+    component: String,
+    years: Vec<YearGroup>,
+    timeline: Vec<Dated>,
+    offices: Vec<Dated>,
+}
+
+pub async fn topic(State(st): State<AppState>, Path(slug): Path<String>) -> PageResult {
+    let topic = st.store.topic(&slug).await?.ok_or(WebError::NotFound)?;
+    let listing = st.store.questions(&QuestionFilter { topic: Some(slug.clone()), ..Default::default() }).await?;
+    let mut by_year: BTreeMap<std::cmp::Reverse<u16>, Vec<QuestionSummary>> = BTreeMap::new();
+    for q in listing.items.into_iter().filter(|q| q.topic_slug == slug) {
+        by_year.entry(std::cmp::Reverse(q.year)).or_default().push(q);
+    }
+    let years = by_year.into_iter().map(|(y, questions)| YearGroup { year: y.0, questions }).collect();
+    let timeline = topic.timeline.iter().map(|e| Dated { date: e.date.to_string(), text: e.event.clone() }).collect();
+    let offices = topic
+        .offices
+        .iter()
+        .map(|o| Dated { date: format!("{} – {}", o.start, o.end.map(|e| e.to_string()).unwrap_or_default()), text: format!("{}: {}", o.person, o.office) })
+        .collect();
+    html(TopicPage {
+        title: topic.title.clone(),
+        q: String::new(),
+        board: topic.board.map(|b| b.label().to_string()).unwrap_or_default(),
+        level: topic.level.map(|l| l.label().to_string()).unwrap_or_default(),
+        component: topic.component.as_ref().map(|c| format!("{} {}", c.code, c.title)).unwrap_or_default(),
+        topic,
+        years,
+        timeline,
+        offices,
+    })
+}
+
+// ------------------------------------------------------------------------------------- question
+
+#[derive(Template)]
+#[template(path = "question.html")]
+struct QuestionPage {
+    title: String,
+    q: String,
+    canonical: String,
+    question: String,
+    level: String,
+    year: u16,
+    topic: String,
+    topic_slug: String,
+    board: String,
+    component: String,
+    marks: u32,
+    teaser: Option<String>,
+    plan_html: String,
+    plan_generated: bool,
+    supporting: Vec<String>,
+    challenging: Vec<String>,
+    neutral: Vec<String>,
+    related: Vec<QuestionSummary>,
+}
+
+pub async fn question(State(st): State<AppState>, Path(slug): Path<String>) -> PageResult {
+    let (body, q, topic) = public_question(&st, &slug).await?;
+    let related = st
+        .store
+        .questions(&QuestionFilter { topic: Some(topic.slug.to_string()), limit: Some(6), ..Default::default() })
+        .await?
+        .items
+        .into_iter()
+        .filter(|r| r.slug != q.slug.as_str() && r.topic_slug == topic.slug.as_str())
+        .take(5)
+        .collect();
+    let d = body.detail;
+    html(QuestionPage {
+        title: q.title.clone(),
+        q: String::new(),
+        canonical: format!("/questions/{}", q.slug),
+        question: d.question,
+        level: d.level.map(|l| l.label().to_string()).unwrap_or_default(),
+        year: d.year,
+        topic: d.topic,
+        topic_slug: d.topic_slug,
+        board: d.board.map(|b| b.label().to_string()).unwrap_or_default(),
+        component: d.component.map(|c| format!("{} {}", c.code, c.title)).unwrap_or_default(),
+        marks: d.marks,
+        teaser: body.model_essay_teaser,
+        plan_html: render(&q.plan, 3),
+        plan_generated: q.plan_generated,
+        supporting: q.mark_scheme.side_texts(Side::Supporting),
+        challenging: q.mark_scheme.side_texts(Side::Challenging),
+        neutral: q.mark_scheme.side_texts(Side::Neutral),
+        related,
+    })
+}
+
+// --------------------------------------------------------------------------------------- search
+
+struct FacetLink {
+    label: String,
+    count: u64,
+    href: String,
+    active: bool,
+}
+
+struct FacetGroup {
+    label: &'static str,
+    links: Vec<FacetLink>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    title: String,
+    q: String,
+    total: usize,
+    hits: Vec<Hit>,
+    groups: Vec<FacetGroup>,
+    year_from: String,
+    year_to: String,
+    board: String,
+    level: String,
+    topic: String,
+    command: String,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+    page: u32,
+}
+
+pub async fn search(State(st): State<AppState>, Query(p): Query<SearchParams>) -> PageResult {
+    const PER_PAGE: usize = 20;
+    let req = p.request(PER_PAGE)?;
+    let results = run_search(&st, req.clone()).await?;
+    let page = (req.offset / PER_PAGE) as u32 + 1;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let base = |over: &[(&str, &str)], page: Option<u32>| {
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("q", req.q.clone()),
+            ("board", v(&p.board)),
+            ("level", v(&p.level)),
+            ("topic", v(&p.topic)),
+            ("command", v(&p.command)),
+            ("year_from", v(&p.year_from)),
+            ("year_to", v(&p.year_to)),
+        ];
+        for (k, val) in over {
+            if let Some(e) = pairs.iter_mut().find(|(pk, _)| pk == k) {
+                e.1 = val.to_string();
+            }
+        }
+        if let Some(n) = page {
+            pairs.push(("page", n.to_string()));
+        }
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        format!("/search?{}", query_string(&refs))
+    };
+    let topics = st.store.topics().await?;
+    let group = |label: &'static str, key: &'static str, counts: &[FacetCount], current: &str| FacetGroup {
+        label,
+        links: counts
+            .iter()
+            .take(12)
+            .map(|c| {
+                let active = current == c.value;
+                let shown = if key == "topic" { topics.iter().find(|t| t.slug.as_str() == c.value).map(|t| t.title.clone()).unwrap_or_else(|| c.value.clone()) } else { c.value.clone() };
+                let (k, val) = if key == "year" { ("year_from", c.value.as_str()) } else { (key, c.value.as_str()) };
+                let href = if key == "year" {
+                    if active { base(&[("year_from", ""), ("year_to", "")], None) } else { base(&[(k, val), ("year_to", val)], None) }
+                } else if active {
+                    base(&[(k, "")], None)
+                } else {
+                    base(&[(k, val)], None)
+                };
+                FacetLink { label: shown, count: c.count, href, active }
+            })
+            .collect(),
+    };
+    let year_current = if p.year_from == p.year_to { v(&p.year_from) } else { String::new() };
+    let groups = vec![
+        group("Exam board", "board", &results.facets.board, &v(&p.board)),
+        group("Level", "level", &results.facets.level, &v(&p.level)),
+        group("Topic", "topic", &results.facets.topic, &v(&p.topic)),
+        group("Year examined", "year", &results.facets.year, &year_current),
+        group("Command wording", "command", &results.facets.command, &v(&p.command)),
+    ];
+    let pages = results.total.div_ceil(PER_PAGE).max(1) as u32;
+    html(SearchPage {
+        title: if req.q.is_empty() { "Search".into() } else { format!("Search: {}", req.q) },
+        q: req.q.clone(),
+        total: results.total,
+        prev_link: (page > 1).then(|| base(&[], Some(page - 1))),
+        next_link: (page < pages).then(|| base(&[], Some(page + 1))),
+        hits: results.hits,
+        groups,
+        year_from: v(&p.year_from),
+        year_to: v(&p.year_to),
+        board: v(&p.board),
+        level: v(&p.level),
+        topic: v(&p.topic),
+        command: v(&p.command),
+        page,
+    })
+}
+
