@@ -49,15 +49,19 @@ fn words_match(toks: &[Token], i: usize, phrase: &[&str]) -> bool {
 }
 
 fn negated(toks: &[Token], i: usize) -> bool {
-    toks[i.saturating_sub(3)..i].iter().any(|t| NEGATORS.contains(&t.word.as_str()) || t.word.ends_with("nt") && t.word.len() > 3 && t.word.contains('n') && ["isnt", "wasnt", "arent", "werent", "doesnt", "didnt", "dont", "cant", "couldnt", "wouldnt"].contains(&t.word.as_str()))
+    toks[i.saturating_sub(3)..i].iter().any(|t| NEGATORS.contains(&t.word.as_str()))
 }
 
-/// Sentences that restate the question rather than answer it.
+/// Sentences that restate the question rather than answer it ("This essay will assess
+/// whether…", "…the view that…") unless they also take a position.
 fn restates_question(toks: &[Token]) -> bool {
     let w = |s: &str| toks.iter().any(|t| t.word == s);
-    (w("assess") || w("consider") || w("examine") || w("explore") || w("discuss") || w("whether") || w("question"))
-        && !(w("argue") || w("argues") || w("conclude") || w("concludes"))
-        || toks.windows(3).any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that") && !w("argue") && !w("argues")
+    let frames = w("assess") || w("consider") || w("examine") || w("explore") || w("discuss") || w("whether") || w("question")
+        || toks.windows(3).any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
+    let takes_position = ["argue", "argues", "conclude", "concludes", "agree", "agrees", "disagree", "disagrees", "accept", "reject", "valid", "invalid", "convincing", "unconvincing"]
+        .iter()
+        .any(|x| w(x));
+    frames && !takes_position
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -73,7 +77,25 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
         return l;
     }
     let starts_with_negator = |phrase: &str| NEGATORS.iter().any(|n| phrase.starts_with(&format!("{n} ")));
+    // Hedged positions ("partly valid", "to some extent") are balanced: the words they cover
+    // do not count again as agreement or disagreement.
+    let mut hedged = vec![false; toks.len()];
     for i in 0..toks.len() {
+        for cue in BALANCED_CUES {
+            let phrase: Vec<&str> = cue.split(' ').collect();
+            if words_match(toks, i, &phrase) {
+                l.balanced += 1.0;
+                // the hedge and the two words after it ("partly valid", "to some extent agree")
+                for h in hedged.iter_mut().skip(i).take(phrase.len() + 2) {
+                    *h = true;
+                }
+            }
+        }
+    }
+    for i in 0..toks.len() {
+        if hedged[i] {
+            continue;
+        }
         for (cue, w) in AGREE_CUES {
             let phrase: Vec<&str> = cue.split(' ').collect();
             if words_match(toks, i, &phrase) {
@@ -84,12 +106,6 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
             let phrase: Vec<&str> = cue.split(' ').collect();
             if words_match(toks, i, &phrase) {
                 if !starts_with_negator(cue) && negated(toks, i) { l.pos += w * 0.5 } else { l.neg += w }
-            }
-        }
-        for cue in BALANCED_CUES {
-            let phrase: Vec<&str> = cue.split(' ').collect();
-            if words_match(toks, i, &phrase) {
-                l.balanced += 1.0;
             }
         }
     }
@@ -105,6 +121,8 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
         }
         for (i, t) in toks.iter().enumerate() {
             if t.word.starts_with("outweigh") {
+                // "X outweighs Y"; the passive "X is outweighed by Y" reads the other way.
+                let passive = toks.get(i + 1).is_some_and(|n| n.word == "by");
                 let before = toks[..i].iter().rev().find(|x| is_x(x) || is_y(x));
                 let after = toks[i + 1..].iter().find(|x| is_x(x) || is_y(x));
                 let sign = match (before, after) {
@@ -114,7 +132,7 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
                     (None, Some(a)) if is_x(a) => -1.0,
                     _ => 0.0,
                 };
-                let sign = if negated(toks, i) { -sign } else { sign };
+                let sign = if negated(toks, i) != passive { -sign } else { sign };
                 if sign > 0.0 { l.pos += 1.5 } else if sign < 0.0 { l.neg += 1.5 }
             }
             if matches!(t.word.as_str(), "more" | "greater" | "deeper" | "stronger") && toks.get(i + 1).is_none_or(|n| n.word != "than") {
@@ -167,7 +185,13 @@ pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
         return (vec![], prose, vec![]);
     }
     // A "Conclusion" heading: everything after it concludes.
-    let heading = an.paragraphs.iter().enumerate().rev().find(|(_, p)| p.kind == ParagraphKind::Heading && an.text[p.start..p.end].to_lowercase().contains("conclu")).map(|(i, _)| i);
+    let heading = an
+        .paragraphs
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(i, p)| *i > prose[0] && p.kind == ParagraphKind::Heading && an.text[p.start..p.end].to_lowercase().contains("conclu"))
+        .map(|(i, _)| i);
     let intro = vec![prose[0]];
     let mut conclusion: Vec<usize> = match heading {
         Some(h) => prose.iter().copied().filter(|&i| i > h).collect(),

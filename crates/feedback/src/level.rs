@@ -201,7 +201,11 @@ fn next_steps(points: &[PointResult], c: &Coverage, b: &Balance, st: &Structure,
     } else if has("list-not-prose") {
         "Write in paragraphs of continuous prose: make a point, support it with evidence and explain its significance.".to_string()
     } else if has("too-short") {
-        format!("Develop the essay: it is too short for the marks available. Start by adding: {first_missing}")
+        if first_missing.is_empty() {
+            "Develop the essay: it is too short for the marks available. Explain each point and support it with evidence.".to_string()
+        } else {
+            format!("Develop the essay: it is too short for the marks available. Start by adding: {first_missing}")
+        }
     } else if has("no-judgement") {
         "End with a clear judgement: say whether, and how far, you agree with the view, and why one side outweighs the other.".to_string()
     } else if has("inconsistent-judgement") {

@@ -163,7 +163,7 @@ impl Engine {
             .iter()
             .enumerate()
             .map(|(id, pt)| {
-                let mut best = (0.0f32, 0usize, 0usize, Vec::<u32>::new(), 0usize); // score, first, last, matched, distinct required
+                let mut best = (0.0f32, 0usize, 0usize, Vec::<u32>::new(), 0usize, 0usize); // score, first, last, matched, distinct required, required terms
                 for alt in &pt.alternatives {
                     for s in 0..n {
                         for width in 0..2 {
@@ -191,13 +191,12 @@ impl Engine {
                             let score = (got / alt.need).min(1.0);
                             // A wider window must earn strictly more to be preferred.
                             if score > best.0 + 1e-6 {
-                                best = (score, s, e, matched, distinct);
+                                best = (score, s, e, matched, distinct, alt.required.len());
                             }
                         }
                     }
                 }
-                let (score, s, e, matched, distinct) = best;
-                let n_required = pt.alternatives.iter().map(|a| a.required.len()).min().unwrap_or(0);
+                let (score, s, e, matched, distinct, n_required) = best;
                 let min_terms = n_required.min(2);
                 let status = if score >= self.settings.covered && distinct >= min_terms {
                     Status::Covered
@@ -274,7 +273,7 @@ fn balance(c: &Coverage) -> Balance {
     let ratio = if hi == 0.0 { 1.0 } else { lo / hi };
     let earned = |s: &SideCoverage| s.covered as f32 + 0.5 * s.partial as f32;
     let verdict = if hi == 0.0 {
-        "balanced"
+        "none-earned"
     } else if (earned(&c.supporting) < 1.0 || earned(&c.challenging) < 1.0) && hi >= 0.15 {
         "one-sided"
     } else if ratio >= 0.5 {

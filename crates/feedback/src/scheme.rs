@@ -26,8 +26,6 @@ pub struct PreparedPoint {
     pub bullet: usize,
     pub text: String,
     pub alternatives: Vec<Alternative>,
-    /// Sum of the required weights of the first alternative: how much the point is worth.
-    pub worth: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +89,8 @@ impl PreparedScheme {
 
         // Glossary groups become single terms.
         let mut groups: Vec<(u32, GlossaryGroup)> = Vec::new();
+        // The stems of each glossary group's phrases, for its weight.
+        let mut glossary_keys: HashMap<u32, Vec<String>> = HashMap::new();
         for (gi, g) in glossary.iter().enumerate() {
             let mut phrases = Vec::new();
             for p in std::iter::once(&g.term).chain(g.aliases.iter()) {
@@ -104,6 +104,7 @@ impl PreparedScheme {
                 continue;
             }
             let id = intern(&format!("§glossary{gi}"), &g.term, &mut term_names);
+            glossary_keys.insert(id, phrases.iter().flatten().cloned().collect::<Vec<String>>());
             groups.push((id, GlossaryGroup { phrases }));
         }
         let mut group_first: HashMap<String, Vec<usize>> = HashMap::new();
@@ -192,10 +193,17 @@ impl PreparedScheme {
 
         let weight = |id: u32, term_names: &[String]| -> f32 {
             let name = &term_names[id as usize];
-            let base = idf.weight(name);
+            // A glossary group weighs as its rarest word, and counts as a question word if any of its words is one.
+            let (base, in_question) = match glossary_keys.get(&id) {
+                Some(stems) => (
+                    stems.iter().map(|s| idf.weight(s)).fold(0.0f32, f32::max),
+                    stems.iter().any(|s| question_stems.contains(&s.as_str())),
+                ),
+                None => (idf.weight(name), question_stems.contains(&name.as_str())),
+            };
             let df = point_df.get(&id).copied().unwrap_or(1).max(1) as f32;
             let specificity = 1.0 / df;
-            let q = if question_stems.contains(&name.as_str()) { QUESTION_TERM_FACTOR } else { 1.0 };
+            let q = if in_question { QUESTION_TERM_FACTOR } else { 1.0 };
             base * specificity * q
         };
 
@@ -213,8 +221,7 @@ impl PreparedScheme {
                         Alternative { required, optional, need }
                     })
                     .collect();
-                let worth = alternatives.first().map(|a| a.required.iter().map(|r| r.1).sum()).unwrap_or(0.0);
-                PreparedPoint { side, bullet, text, alternatives, worth }
+                PreparedPoint { side, bullet, text, alternatives }
             })
             .collect();
 

@@ -197,3 +197,19 @@ mod properties {
         }
     }
 }
+
+fn conclusion_of(last: &str) -> Stance {
+    let essay = GOOD.replace("In conclusion, the similarities outweigh the differences, so the view is largely valid.", last);
+    assess(&essay).judgement.conclusion
+}
+
+#[test]
+fn stance_reading_cases() {
+    assert_eq!(conclusion_of("In conclusion, the differences were outweighed by the similarities."), Stance::Agrees);
+    assert_eq!(conclusion_of("In conclusion, the similarities were outweighed by the differences."), Stance::Disagrees);
+    assert_eq!(conclusion_of("Overall, the differences were more profound."), Stance::Disagrees);
+    assert_eq!(conclusion_of("In conclusion, the view is partly valid."), Stance::Balanced);
+    assert_eq!(conclusion_of("In conclusion, I agree with the view that the two men were alike."), Stance::Agrees);
+    assert_eq!(conclusion_of("In conclusion, I don't agree: the view is unconvincing."), Stance::Disagrees);
+    assert_eq!(conclusion_of("In conclusion, this essay has considered both leaders."), Stance::Unclear);
+}

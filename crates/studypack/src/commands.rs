@@ -32,6 +32,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Export { dir } => export(&*open_library(db).await?, &dir).await,
         Command::Serve { addr } => serve(db, addr).await,
         Command::Search { query, format, limit } => search(&*open_library(db).await?, &query, format, limit).await,
+        Command::BenchData { questions } => crate::bench::generate(&*open_library(db).await?, questions).await,
+        Command::BenchSearch { rounds } => crate::bench::search_latency(&*open_library(db).await?, rounds).await,
         Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
     }
 }

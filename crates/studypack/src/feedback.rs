@@ -116,14 +116,32 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
 
 fn run_batch(engine: &Engine, prepared: &studypack_feedback::Prepared, path: &std::path::Path, out: &mut impl Write) -> Result<()> {
     let name = path.display().to_string();
-    let reader: Box<dyn BufRead> = if name == "-" {
+    let mut reader: Box<dyn BufRead> = if name == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         Box::new(std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?))
     };
     let mut failures = 0;
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line = line.with_context(|| format!("cannot read {name}"))?;
+    // A line is read up to the size limit (plus room for JSON escaping); the rest of a longer line is skipped.
+    let line_limit = MAX_ESSAY_BYTES as u64 * 2 + 4096;
+    let mut line = Vec::new();
+    for i in 0.. {
+        line.clear();
+        let n = reader.by_ref().take(line_limit).read_until(b'\n', &mut line).with_context(|| format!("cannot read {name}"))?;
+        if n == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') && n as u64 == line_limit {
+            let mut rest = Vec::new();
+            while reader.by_ref().take(line_limit).read_until(b'\n', &mut rest).with_context(|| format!("cannot read {name}"))? > 0 && rest.last() != Some(&b'\n') {
+                rest.clear();
+            }
+            failures += 1;
+            eprintln!("error: {name}:{}: the line is above the size limit", i + 1);
+            serde_json::to_writer(&mut *out, &serde_json::json!({ "id": null, "error": format!("line {} is above the size limit", i + 1) }))?;
+            writeln!(out)?;
+            continue;
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -156,10 +174,8 @@ fn parse_batch_line(name: &str, n: usize, line: &[u8]) -> Result<(serde_json::Va
     let v: serde_json::Value = serde_json::from_slice(line).map_err(|e| (serde_json::Value::Null, anyhow!("{name}:{n}: not a JSON object: {e}")))?;
     let id = v.get("id").cloned().unwrap_or(serde_json::Value::Null);
     let text = v.get("text").and_then(|t| t.as_str()).ok_or_else(|| (id.clone(), anyhow!("{name}:{n}: no \"text\" string")))?;
-    if text.len() > MAX_ESSAY_BYTES {
-        return Err((id, anyhow!("{name}:{n}: the text is above the limit of {MAX_ESSAY_BYTES} bytes")));
-    }
-    Ok((id, text.to_string()))
+    let text = decode_essay(&format!("{name}:{n}"), text.as_bytes()).map_err(|e| (id.clone(), e))?;
+    Ok((id, text))
 }
 
 struct Paint {

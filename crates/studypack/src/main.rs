@@ -1,5 +1,6 @@
 //! The `studypack` command: library management, feedback and the web server.
 
+mod bench;
 mod commands;
 mod feedback;
 mod config;
@@ -66,6 +67,16 @@ pub enum Command {
         format: Format,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+    },
+    /// Add N synthetic questions to the database, for benchmarks.
+    BenchData {
+        #[arg(long)]
+        questions: usize,
+    },
+    /// Time search queries against the library in the database (a benchmark).
+    BenchSearch {
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
     },
     /// Feedback on essays against a question's mark scheme, or a mark scheme of your own.
     Feedback(FeedbackArgs),

@@ -215,3 +215,70 @@ fn usage_errors_exit_2() {
     assert_eq!(missing.status.code(), Some(1));
     assert_eq!(stderr(&missing).lines().count(), 1, "{}", stderr(&missing));
 }
+
+#[test]
+fn feedback_json_report_has_the_documented_keys() {
+    let env = Env::new();
+    env.ok(&["import", SEED]);
+    let q = env.json(&["show", SEED_SLUG, "--format", "json"]);
+    let essay = env.path("essay.txt");
+    std::fs::write(&essay, q["plan"].as_str().unwrap()).unwrap();
+    let r = env.json(&["feedback", "--question", SEED_SLUG, "--format", "json", essay.to_str().unwrap()]);
+    for p in r["points"].as_array().unwrap() {
+        for key in ["text", "side", "status", "evidence"] {
+            assert!(p.get(key).is_some(), "points[].{key}");
+        }
+    }
+    for key in ["covered", "partial", "missing", "total"] {
+        assert!(r["coverage"][key].is_u64(), "coverage.{key}");
+    }
+    assert_eq!(r["judgement"]["conclusion"], "disagrees");
+    assert!(r["judgement"]["introduction"].is_string() && r["judgement"]["consistent"].is_boolean());
+    assert!(r["level"]["level"].is_u64());
+    assert_eq!(r["level"]["marks"].as_array().unwrap().len(), 2);
+    assert!(r["flags"].is_array());
+    // The model essay is never in a report.
+    let essay_text = q["model_essay"].as_str().unwrap();
+    let out = serde_json::to_string(&r).unwrap();
+    assert!(!out.contains(&essay_text[200..260]));
+}
+
+#[test]
+fn feedback_from_stdin_and_own_scheme_and_batches() {
+    let env = Env::new();
+    let scheme = env.path("scheme.txt");
+    std::fs::write(&scheme, "Arguments for\n• the secret police kept control; propaganda praised the leader\nArguments against\n• Khrushchev released prisoners from the gulags\n").unwrap();
+    let out = env.run_stdin(&["feedback", "--scheme", scheme.to_str().unwrap(), "--format", "json", "-"], Some("The NKVD kept control through fear. Khrushchev released prisoners from the labour camps."));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["coverage"]["total"], 3);
+    assert!(r["level"]["level"].is_null(), "no rubric, no level");
+
+    let batch = env.path("batch.jsonl");
+    std::fs::write(&batch, "{\"id\": \"a\", \"text\": \"Khrushchev released prisoners from the gulags.\"}\n\n{\"id\": 7, \"text\": \"\"}\n").unwrap();
+    let out = env.ok(&["feedback", "--scheme", scheme.to_str().unwrap(), "--jsonl", batch.to_str().unwrap()]);
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["coverage"]["covered"], 1);
+    assert_eq!(lines[1]["id"], 7);
+    assert!(out.lines().next().unwrap().starts_with("{\"id\":\"a\""), "id comes first");
+
+    let text = env.ok(&["feedback", "--scheme", scheme.to_str().unwrap(), batch.to_str().unwrap()]);
+    assert!(text.contains("Next steps"), "{text}");
+}
+
+#[test]
+fn feedback_refuses_bad_essays_clearly() {
+    let env = Env::new();
+    let bin = env.path("bin.dat");
+    std::fs::write(&bin, [0u8, 159, 146, 150, 0, 1]).unwrap();
+    let bad_utf8 = env.path("latin1.txt");
+    std::fs::write(&bad_utf8, b"caf\xe9 society").unwrap();
+    for (p, expect) in [(&bin, "binary"), (&bad_utf8, "UTF-8")] {
+        let out = env.run(&["feedback", "--question", "aqa-2019-khrushchev-destalinisation-style-substance", p.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(expect), "{}", stderr(&out));
+    }
+    assert_eq!(env.run(&["feedback", "essay.txt"]).status.code(), Some(2), "needs --question or --scheme");
+}
