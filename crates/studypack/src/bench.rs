@@ -46,7 +46,8 @@ pub async fn generate(store: &dyn LibraryStore, n: usize) -> Result<()> {
             let t = &demo.questions[rng.below(demo.questions.len())];
             let words: Vec<&str> = (0..14).map(|_| vocab[rng.below(vocab.len())].as_str()).collect();
             let mut bullets = t.mark_scheme.bullets.clone();
-            bullets.rotate_left(rng.below(bullets.len().max(1)));
+            let shift = rng.below(bullets.len().max(1));
+            bullets.rotate_left(shift);
             questions.push(Question {
                 slug: Slug::parse(&format!("bench-{i:07}")).map_err(|e| anyhow::anyhow!(e.0))?,
                 title: format!("{} {}", words[..5].join(" "), i),
