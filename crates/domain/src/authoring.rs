@@ -30,13 +30,21 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ContentError> 
         Err(e) => {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            Err(ContentError::new(file, format!("not valid UTF-8 (invalid byte at offset {at})")).at_line(line))
+            Err(ContentError::new(
+                file,
+                format!("not valid UTF-8 (invalid byte at offset {at})"),
+            )
+            .at_line(line))
         }
     }
 }
 
 fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Turns a TOML error into a located content error. `first_line` is the file line of the TOML's first line.
@@ -78,13 +86,21 @@ impl Locator<'_> {
         }
         Ok(s.to_string())
     }
-    fn parse<T: std::str::FromStr<Err = InvalidValue>>(&self, v: &Spanned<String>, field: &str) -> Result<T, ContentError> {
+    fn parse<T: std::str::FromStr<Err = InvalidValue>>(
+        &self,
+        v: &Spanned<String>,
+        field: &str,
+    ) -> Result<T, ContentError> {
         v.get_ref().parse().map_err(|e| self.err(v, field, e))
     }
     fn period(&self, v: &Spanned<Vec<i64>>, field: &str) -> Result<Period, ContentError> {
         match v.get_ref().as_slice() {
             [a, b] => Period::new(*a as i32, *b as i32).map_err(|e| self.err(v, field, e)),
-            _ => Err(self.err(v, field, InvalidValue("expected two years, [first, last]".into()))),
+            _ => Err(self.err(
+                v,
+                field,
+                InvalidValue("expected two years, [first, last]".into()),
+            )),
         }
     }
     fn int(&self, v: &Spanned<i64>, field: &str, lo: i64, hi: i64) -> Result<i64, ContentError> {
@@ -92,7 +108,11 @@ impl Locator<'_> {
         if (lo..=hi).contains(&n) {
             Ok(n)
         } else {
-            Err(self.err(v, field, InvalidValue(format!("expected an integer from {lo} to {hi}, found {n}"))))
+            Err(self.err(
+                v,
+                field,
+                InvalidValue(format!("expected an integer from {lo} to {hi}, found {n}")),
+            ))
         }
     }
 }
@@ -176,14 +196,29 @@ struct RawOffice {
 /// Parses a topic file.
 pub fn parse_topic(file: &str, text: &str) -> Result<Topic, ContentError> {
     if text.trim().is_empty() {
-        return Err(ContentError::new(file, "the file is empty; a topic file needs slug, title and period"));
+        return Err(ContentError::new(
+            file,
+            "the file is empty; a topic file needs slug, title and period",
+        ));
     }
     let raw: RawTopic = toml::from_str(text).map_err(|e| toml_error(file, text, 1, e))?;
-    let loc = Locator { file, text, first_line: 1 };
+    let loc = Locator {
+        file,
+        text,
+        first_line: 1,
+    };
     let slug = Slug::parse(raw.slug.get_ref()).map_err(|e| loc.err(&raw.slug, "slug", e))?;
     let title = loc.string(&raw.title, "title", 200)?;
-    let board = raw.board.as_ref().map(|b| loc.parse::<Board>(b, "board")).transpose()?;
-    let level = raw.level.as_ref().map(|l| loc.parse::<Level>(l, "level")).transpose()?;
+    let board = raw
+        .board
+        .as_ref()
+        .map(|b| loc.parse::<Board>(b, "board"))
+        .transpose()?;
+    let level = raw
+        .level
+        .as_ref()
+        .map(|l| loc.parse::<Level>(l, "level"))
+        .transpose()?;
     let period = loc.period(&raw.period, "period")?;
     let component = match &raw.component {
         Some(c) => Some(Component {
@@ -228,7 +263,12 @@ pub fn parse_topic(file: &str, text: &str) -> Result<Topic, ContentError> {
     for (i, g) in raw.glossary.iter().enumerate() {
         let gi = g.get_ref();
         let term = loc.string(&gi.term, &format!("glossary[{i}].term"), 200)?;
-        let aliases: Vec<String> = gi.aliases.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        let aliases: Vec<String> = gi
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
         glossary.push(GlossaryEntry { term, aliases });
     }
     let mut timeline = Vec::new();
@@ -241,10 +281,18 @@ pub fn parse_topic(file: &str, text: &str) -> Result<Topic, ContentError> {
     let mut offices = Vec::new();
     for (i, o) in raw.offices.iter().enumerate() {
         let start: HistDate = loc.parse(&o.start, &format!("offices[{i}].start"))?;
-        let end: Option<HistDate> = o.end.as_ref().map(|e| loc.parse(e, &format!("offices[{i}].end"))).transpose()?;
+        let end: Option<HistDate> = o
+            .end
+            .as_ref()
+            .map(|e| loc.parse(e, &format!("offices[{i}].end")))
+            .transpose()?;
         if let (Some(end), Some(span)) = (end, &o.end) {
             if end.end_key() < start.start_key() {
-                return Err(loc.err(span, &format!("offices[{i}].end"), InvalidValue(format!("ends ({end}) before it starts ({start})"))));
+                return Err(loc.err(
+                    span,
+                    &format!("offices[{i}].end"),
+                    InvalidValue(format!("ends ({end}) before it starts ({start})")),
+                ));
             }
         }
         offices.push(Office {
@@ -257,7 +305,12 @@ pub fn parse_topic(file: &str, text: &str) -> Result<Topic, ContentError> {
     Ok(Topic {
         slug,
         title,
-        aliases: raw.aliases.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+        aliases: raw
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect(),
         board,
         level,
         subject: raw.subject.trim().to_string(),
@@ -281,7 +334,9 @@ fn tq(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -312,10 +367,20 @@ pub fn render_topic(t: &Topic) -> String {
     let _ = writeln!(s, "subject = {}", tq(&t.subject));
     let _ = writeln!(s, "period = [{}, {}]", t.period.start, t.period.end);
     if let Some(c) = &t.component {
-        let _ = write!(s, "\n[component]\ncode = {}\ntitle = {}\n", tq(&c.code), tq(&c.title));
+        let _ = write!(
+            s,
+            "\n[component]\ncode = {}\ntitle = {}\n",
+            tq(&c.code),
+            tq(&c.title)
+        );
     }
     if let Some(r) = &t.rubric {
-        let _ = write!(s, "\n[rubric]\nname = {}\nmax_marks = {}\n", tq(&r.name), r.max_marks);
+        let _ = write!(
+            s,
+            "\n[rubric]\nname = {}\nmax_marks = {}\n",
+            tq(&r.name),
+            r.max_marks
+        );
         for l in &r.levels {
             let _ = write!(
                 s,
@@ -328,10 +393,20 @@ pub fn render_topic(t: &Topic) -> String {
         }
     }
     for g in &t.glossary {
-        let _ = write!(s, "\n[[glossary]]\nterm = {}\naliases = {}\n", tq(&g.term), tq_list(&g.aliases));
+        let _ = write!(
+            s,
+            "\n[[glossary]]\nterm = {}\naliases = {}\n",
+            tq(&g.term),
+            tq_list(&g.aliases)
+        );
     }
     for e in &t.timeline {
-        let _ = write!(s, "\n[[timeline]]\ndate = {}\nevent = {}\n", tq(&e.date.to_string()), tq(&e.event));
+        let _ = write!(
+            s,
+            "\n[[timeline]]\ndate = {}\nevent = {}\n",
+            tq(&e.date.to_string()),
+            tq(&e.event)
+        );
     }
     for o in &t.offices {
         let _ = write!(
@@ -372,12 +447,19 @@ const SECTIONS: [&str; 4] = ["Question", "Mark scheme", "Plan", "Model essay"];
 /// Parses a question file.
 pub fn parse_question(file: &str, text: &str) -> Result<Question, ContentError> {
     if text.trim().is_empty() {
-        return Err(ContentError::new(file, "the file is empty; a question file starts with TOML front matter between '+++' lines"));
+        return Err(ContentError::new(
+            file,
+            "the file is empty; a question file starts with TOML front matter between '+++' lines",
+        ));
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
-        return Err(ContentError::new(file, "a question file must start with a '+++' line opening its TOML front matter").at_line(1));
+        return Err(ContentError::new(
+            file,
+            "a question file must start with a '+++' line opening its TOML front matter",
+        )
+        .at_line(1));
     }
     let fm_start = first.len();
     let mut offset = fm_start;
@@ -392,19 +474,35 @@ pub fn parse_question(file: &str, text: &str) -> Result<Question, ContentError> 
         offset += l.len();
     }
     let Some((fm_stop, body_start, close_line)) = fm_end else {
-        return Err(ContentError::new(file, "the front matter is not closed by a second '+++' line").at_line(1));
+        return Err(ContentError::new(
+            file,
+            "the front matter is not closed by a second '+++' line",
+        )
+        .at_line(1));
     };
     let fm = &text[fm_start..fm_stop];
     let raw: RawQuestionMeta = toml::from_str(fm).map_err(|e| toml_error(file, fm, 2, e))?;
-    let loc = Locator { file, text: fm, first_line: 2 };
+    let loc = Locator {
+        file,
+        text: fm,
+        first_line: 2,
+    };
     let slug = Slug::parse(raw.slug.get_ref()).map_err(|e| loc.err(&raw.slug, "slug", e))?;
     let topic = Slug::parse(raw.topic.get_ref()).map_err(|e| loc.err(&raw.topic, "topic", e))?;
     let title = loc.string(&raw.title, "title", 200)?;
     let year = loc.int(&raw.year, "year", 1900, 2100)? as u16;
     let marks = loc.int(&raw.marks, "marks", 1, 100)? as u32;
     let command = loc.string(&raw.command, "command", 200)?;
-    let view = raw.view.as_ref().map(|v| loc.string(v, "view", 2000)).transpose()?;
-    let period = raw.period.as_ref().map(|p| loc.period(p, "period")).transpose()?;
+    let view = raw
+        .view
+        .as_ref()
+        .map(|v| loc.string(v, "view", 2000))
+        .transpose()?;
+    let period = raw
+        .period
+        .as_ref()
+        .map(|p| loc.period(p, "period"))
+        .transpose()?;
     let status = match &raw.status {
         Some(s) => loc.parse::<Status>(s, "status")?,
         None => Status::Published,
@@ -414,11 +512,15 @@ pub fn parse_question(file: &str, text: &str) -> Result<Question, ContentError> 
     let sections = split_sections(file, body, close_line + 1)?;
     let question_text = tidy_block(&sections[0].1);
     if question_text.is_empty() {
-        return Err(ContentError::new(file, "the question text is empty").at_line(sections[0].0).field("Question"));
+        return Err(ContentError::new(file, "the question text is empty")
+            .at_line(sections[0].0)
+            .field("Question"));
     }
     let mark_scheme = parse_scheme_section(file, &sections[1].1, sections[1].0 + 1)?;
     if mark_scheme.is_empty() {
-        return Err(ContentError::new(file, "the mark scheme has no bullets").at_line(sections[1].0).field("Mark scheme"));
+        return Err(ContentError::new(file, "the mark scheme has no bullets")
+            .at_line(sections[1].0)
+            .field("Mark scheme"));
     }
     Ok(Question {
         slug,
@@ -439,7 +541,11 @@ pub fn parse_question(file: &str, text: &str) -> Result<Question, ContentError> 
 }
 
 /// Splits the body into the four sections; returns (heading line number, text) in order.
-fn split_sections(file: &str, body: &str, first_line: usize) -> Result<Vec<(usize, String)>, ContentError> {
+fn split_sections(
+    file: &str,
+    body: &str,
+    first_line: usize,
+) -> Result<Vec<(usize, String)>, ContentError> {
     let mut found: Vec<(usize, String)> = Vec::new();
     for (i, line) in body.lines().enumerate() {
         let n = first_line + i;
@@ -459,7 +565,10 @@ fn split_sections(file: &str, body: &str, first_line: usize) -> Result<Vec<(usiz
                 let expected = SECTIONS.get(found.len()).copied().unwrap_or("nothing");
                 return Err(ContentError::new(
                     file,
-                    format!("section '# {}' is out of order or repeated; expected '# {expected}' next", SECTIONS[idx]),
+                    format!(
+                        "section '# {}' is out of order or repeated; expected '# {expected}' next",
+                        SECTIONS[idx]
+                    ),
                 )
                 .at_line(n));
             }
@@ -468,17 +577,31 @@ fn split_sections(file: &str, body: &str, first_line: usize) -> Result<Vec<(usiz
             cur.1.push_str(line);
             cur.1.push('\n');
         } else if !line.trim().is_empty() {
-            return Err(ContentError::new(file, "text before the first section; start with '# Question'").at_line(n));
+            return Err(ContentError::new(
+                file,
+                "text before the first section; start with '# Question'",
+            )
+            .at_line(n));
         }
     }
     if found.len() < SECTIONS.len() {
-        let missing: Vec<String> = SECTIONS[found.len()..].iter().map(|s| format!("'# {s}'")).collect();
-        return Err(ContentError::new(file, format!("missing section(s): {}", missing.join(", "))).field(SECTIONS[found.len()]));
+        let missing: Vec<String> = SECTIONS[found.len()..]
+            .iter()
+            .map(|s| format!("'# {s}'"))
+            .collect();
+        return Err(
+            ContentError::new(file, format!("missing section(s): {}", missing.join(", ")))
+                .field(SECTIONS[found.len()]),
+        );
     }
     Ok(found)
 }
 
-fn parse_scheme_section(file: &str, text: &str, first_line: usize) -> Result<MarkScheme, ContentError> {
+fn parse_scheme_section(
+    file: &str,
+    text: &str,
+    first_line: usize,
+) -> Result<MarkScheme, ContentError> {
     let mut side: Option<Side> = None;
     let mut bullets: Vec<SchemeBullet> = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -489,32 +612,55 @@ fn parse_scheme_section(file: &str, text: &str, first_line: usize) -> Result<Mar
         }
         if let Some(h) = t.strip_prefix("## ") {
             side = Some(h.trim().parse::<Side>().map_err(|e| {
-                ContentError::new(file, format!("{e} (use 'Supporting the view', 'Challenging the view' or 'Neutral')"))
-                    .at_line(n)
-                    .field("Mark scheme")
+                ContentError::new(
+                    file,
+                    format!("{e} (use 'Supporting the view', 'Challenging the view' or 'Neutral')"),
+                )
+                .at_line(n)
+                .field("Mark scheme")
             })?);
         } else if let Some(b) = crate::scheme_text::bullet_text(t) {
             let Some(side) = side else {
-                return Err(ContentError::new(file, "a bullet before any side heading ('## Supporting the view', ...)")
-                    .at_line(n)
-                    .field("Mark scheme"));
+                return Err(ContentError::new(
+                    file,
+                    "a bullet before any side heading ('## Supporting the view', ...)",
+                )
+                .at_line(n)
+                .field("Mark scheme"));
             };
             if b.is_empty() {
-                return Err(ContentError::new(file, "an empty bullet").at_line(n).field("Mark scheme"));
+                return Err(ContentError::new(file, "an empty bullet")
+                    .at_line(n)
+                    .field("Mark scheme"));
             }
-            bullets.push(SchemeBullet { side, text: b.to_string() });
+            bullets.push(SchemeBullet {
+                side,
+                text: b.to_string(),
+            });
         } else if line.starts_with(' ') || line.starts_with('\t') {
             match bullets.last_mut() {
                 Some(b) => {
                     b.text.push(' ');
                     b.text.push_str(t);
                 }
-                None => return Err(ContentError::new(file, "an indented line with no bullet above it").at_line(n).field("Mark scheme")),
+                None => {
+                    return Err(
+                        ContentError::new(file, "an indented line with no bullet above it")
+                            .at_line(n)
+                            .field("Mark scheme"),
+                    );
+                }
             }
         } else {
-            return Err(ContentError::new(file, format!("expected a '- ' bullet or a '## ' side heading, found {:?}", truncate(t, 40)))
-                .at_line(n)
-                .field("Mark scheme"));
+            return Err(ContentError::new(
+                file,
+                format!(
+                    "expected a '- ' bullet or a '## ' side heading, found {:?}",
+                    truncate(t, 40)
+                ),
+            )
+            .at_line(n)
+            .field("Mark scheme"));
         }
     }
     Ok(MarkScheme { bullets }.canonical())

@@ -12,7 +12,12 @@ pub struct ContentError {
 
 impl ContentError {
     pub fn new(file: &str, message: impl Into<String>) -> Self {
-        ContentError { file: file.to_string(), line: None, field: None, message: message.into() }
+        ContentError {
+            file: file.to_string(),
+            line: None,
+            field: None,
+            message: message.into(),
+        }
     }
     pub fn at_line(mut self, line: usize) -> Self {
         self.line = Some(line);

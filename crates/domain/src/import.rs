@@ -27,7 +27,8 @@ pub enum SourceKind {
 /// Whether a path names a file the importer reads when it walks a folder.
 pub fn is_content_path(name: &str) -> bool {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    !base.starts_with('.') && (base.ends_with(".md") || base.ends_with(".toml") || base.ends_with(".txt"))
+    !base.starts_with('.')
+        && (base.ends_with(".md") || base.ends_with(".toml") || base.ends_with(".txt"))
 }
 
 fn classify(name: &str, text: &str) -> Result<SourceKind, ContentError> {
@@ -63,8 +64,12 @@ pub fn build_batch(files: &[SourceFile], known: &[Topic]) -> Result<Library, Vec
             }
         };
         let parsed = classify(&f.name, text).and_then(|kind| match kind {
-            SourceKind::Topic => parse_topic(&f.name, text).map(|t| topics.push((f.name.clone(), t))),
-            SourceKind::Question => parse_question(&f.name, text).map(|q| questions.push((f.name.clone(), q))),
+            SourceKind::Topic => {
+                parse_topic(&f.name, text).map(|t| topics.push((f.name.clone(), t)))
+            }
+            SourceKind::Question => {
+                parse_question(&f.name, text).map(|q| questions.push((f.name.clone(), q)))
+            }
             SourceKind::Page => parse_page(&f.name, text).map(|p| pages.push((f.name.clone(), p))),
         });
         if let Err(e) = parsed {
@@ -74,7 +79,12 @@ pub fn build_batch(files: &[SourceFile], known: &[Topic]) -> Result<Library, Vec
 
     // Topics of this batch replace the library's topics of the same slug.
     let mut all_topics: Vec<Topic> = topics.iter().map(|(_, t)| t.clone()).collect();
-    all_topics.extend(known.iter().filter(|k| !topics.iter().any(|(_, t)| t.slug == k.slug)).cloned());
+    all_topics.extend(
+        known
+            .iter()
+            .filter(|k| !topics.iter().any(|(_, t)| t.slug == k.slug))
+            .cloned(),
+    );
     for (name, page) in &pages {
         match to_question(name, page, &all_topics) {
             Ok((new_topic, q)) => {
@@ -93,16 +103,35 @@ pub fn build_batch(files: &[SourceFile], known: &[Topic]) -> Result<Library, Vec
     let mut seen: HashMap<String, &str> = HashMap::new();
     for (name, t) in &topics {
         if let Some(first) = seen.insert(format!("topic {}", t.slug), name) {
-            errors.push(ContentError::new(name, format!("duplicate topic slug '{}': also defined in {first}", t.slug)).field("slug"));
+            errors.push(
+                ContentError::new(
+                    name,
+                    format!("duplicate topic slug '{}': also defined in {first}", t.slug),
+                )
+                .field("slug"),
+            );
         }
     }
     for (name, q) in &questions {
         if let Some(first) = seen.insert(format!("question {}", q.slug), name) {
-            errors.push(ContentError::new(name, format!("duplicate question slug '{}': also in {first}", q.slug)).field("slug"));
+            errors.push(
+                ContentError::new(
+                    name,
+                    format!("duplicate question slug '{}': also in {first}", q.slug),
+                )
+                .field("slug"),
+            );
         }
         if !all_topics.iter().any(|t| t.slug == q.topic) {
             errors.push(
-                ContentError::new(name, format!("topic '{}' is not in the library or in this import", q.topic)).field("topic"),
+                ContentError::new(
+                    name,
+                    format!(
+                        "topic '{}' is not in the library or in this import",
+                        q.topic
+                    ),
+                )
+                .field("topic"),
             );
         }
     }

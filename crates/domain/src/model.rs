@@ -14,9 +14,14 @@ pub struct Slug(String);
 
 impl Slug {
     pub fn parse(s: &str) -> Result<Slug, InvalidValue> {
-        let ok_chars = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !(3..=120).contains(&s.len()) {
-            return Err(InvalidValue(format!("a slug has 3 to 120 characters, found {}", s.len())));
+            return Err(InvalidValue(format!(
+                "a slug has 3 to 120 characters, found {}",
+                s.len()
+            )));
         }
         if !ok_chars || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
             return Err(InvalidValue(format!(
@@ -163,10 +168,14 @@ pub struct Period {
 impl Period {
     pub fn new(start: i32, end: i32) -> Result<Period, InvalidValue> {
         if !(-3000..=2200).contains(&start) || !(-3000..=2200).contains(&end) {
-            return Err(InvalidValue(format!("years must lie between -3000 and 2200, found {start} and {end}")));
+            return Err(InvalidValue(format!(
+                "years must lie between -3000 and 2200, found {start} and {end}"
+            )));
         }
         if start > end {
-            return Err(InvalidValue(format!("a period starts before it ends, found {start} to {end}")));
+            return Err(InvalidValue(format!(
+                "a period starts before it ends, found {start} to {end}"
+            )));
         }
         Ok(Period { start, end })
     }
@@ -185,7 +194,11 @@ pub struct HistDate {
 
 impl HistDate {
     pub fn year(year: i32) -> HistDate {
-        HistDate { year, month: None, day: None }
+        HistDate {
+            year,
+            month: None,
+            day: None,
+        }
     }
     /// The date as a comparable ordinal, taking the first day of a month or year.
     pub fn start_key(&self) -> (i32, u8, u8) {
@@ -200,13 +213,19 @@ impl HistDate {
 impl FromStr for HistDate {
     type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, InvalidValue> {
-        let bad = || InvalidValue(format!("expected a date YYYY, YYYY-MM or YYYY-MM-DD, found {s:?}"));
+        let bad = || {
+            InvalidValue(format!(
+                "expected a date YYYY, YYYY-MM or YYYY-MM-DD, found {s:?}"
+            ))
+        };
         let parts: Vec<&str> = s.split('-').collect();
         if parts.is_empty() || parts.len() > 3 || parts[0].len() != 4 {
             return Err(bad());
         }
         let num = |p: &str, len: usize| -> Option<u32> {
-            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
         };
         let year = num(parts[0], 4).ok_or_else(bad)? as i32;
         let month = match parts.get(1) {
@@ -294,7 +313,10 @@ impl Rubric {
         let mut prev: Option<&RubricLevel> = None;
         for l in &self.levels {
             if l.marks.0 > l.marks.1 {
-                return Err(InvalidValue(format!("level {}: marks {:?} run backwards", l.level, l.marks)));
+                return Err(InvalidValue(format!(
+                    "level {}: marks {:?} run backwards",
+                    l.level, l.marks
+                )));
             }
             if l.marks.1 > self.max_marks {
                 return Err(InvalidValue(format!(
@@ -381,7 +403,10 @@ pub struct SchemeBullet {
 impl SchemeBullet {
     /// The bullet's sub-points: the parts between `;`, trimmed, empty parts dropped.
     pub fn sub_points(&self) -> impl Iterator<Item = &str> {
-        self.text.split(';').map(str::trim).filter(|s| !s.is_empty())
+        self.text
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -411,7 +436,11 @@ impl MarkScheme {
         let mut out = Vec::new();
         for (i, b) in self.bullets.iter().enumerate() {
             for p in b.sub_points() {
-                out.push(SchemePoint { side: b.side, bullet: i, text: p.to_string() });
+                out.push(SchemePoint {
+                    side: b.side,
+                    bullet: i,
+                    text: p.to_string(),
+                });
             }
         }
         out
@@ -502,7 +531,10 @@ mod tests {
     #[test]
     fn slug_from_words_is_valid() {
         let s = Slug::from_words("2022", "‘There were more similarities than differences’", 6);
-        assert_eq!(s.as_str(), "2022-there-were-more-similarities-than-differences");
+        assert_eq!(
+            s.as_str(),
+            "2022-there-were-more-similarities-than-differences"
+        );
         assert!(Slug::parse(s.as_str()).is_ok());
     }
 
@@ -511,16 +543,30 @@ mod tests {
         for s in ["1953", "1953-09", "1953-09-07", "1600-02-29"] {
             assert_eq!(s.parse::<HistDate>().unwrap().to_string(), s);
         }
-        for bad in ["53", "1953-13", "1953-02-30", "1900-02-29", "1953-9-7", "x", "1953-09-07-01"] {
+        for bad in [
+            "53",
+            "1953-13",
+            "1953-02-30",
+            "1900-02-29",
+            "1953-9-7",
+            "x",
+            "1953-09-07-01",
+        ] {
             assert!(bad.parse::<HistDate>().is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn boards_and_levels_accept_common_spellings() {
-        assert_eq!("Cambridge".parse::<Board>().unwrap(), Board::CambridgeInternational);
+        assert_eq!(
+            "Cambridge".parse::<Board>().unwrap(),
+            Board::CambridgeInternational
+        );
         assert_eq!("a-level".parse::<Level>().unwrap(), Level::ALevel);
-        assert_eq!("Arguments supporting the view".parse::<Side>().unwrap(), Side::Supporting);
+        assert_eq!(
+            "Arguments supporting the view".parse::<Side>().unwrap(),
+            Side::Supporting
+        );
         let err = "Hogwarts".parse::<Board>().unwrap_err();
         assert!(err.0.contains("AQA"), "{err}");
     }
@@ -529,12 +575,21 @@ mod tests {
     fn scheme_points_split_at_semicolons() {
         let scheme = MarkScheme {
             bullets: vec![
-                SchemeBullet { side: Side::Supporting, text: "a; b ;; c".into() },
-                SchemeBullet { side: Side::Challenging, text: "d".into() },
+                SchemeBullet {
+                    side: Side::Supporting,
+                    text: "a; b ;; c".into(),
+                },
+                SchemeBullet {
+                    side: Side::Challenging,
+                    text: "d".into(),
+                },
             ],
         };
         let pts = scheme.points();
-        assert_eq!(pts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        assert_eq!(
+            pts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c", "d"]
+        );
         assert_eq!(pts[3].bullet, 1);
         assert_eq!(pts[3].side, Side::Challenging);
     }
@@ -545,8 +600,16 @@ mod tests {
             name: "r".into(),
             max_marks: 25,
             levels: vec![
-                RubricLevel { level: 2, marks: (11, 25), criteria: "x".into() },
-                RubricLevel { level: 1, marks: (1, 10), criteria: "y".into() },
+                RubricLevel {
+                    level: 2,
+                    marks: (11, 25),
+                    criteria: "x".into(),
+                },
+                RubricLevel {
+                    level: 1,
+                    marks: (1, 10),
+                    criteria: "y".into(),
+                },
             ],
         };
         assert!(r.validate().is_ok());
@@ -560,7 +623,10 @@ mod tests {
             command_wording("‘X.’ Assess the validity of this view of the years 1941 to 1964."),
             Some("Assess the validity of this view")
         );
-        assert_eq!(command_wording("To what extent was X?"), Some("To what extent"));
+        assert_eq!(
+            command_wording("To what extent was X?"),
+            Some("To what extent")
+        );
         assert_eq!(command_wording("Describe X."), None);
     }
 }

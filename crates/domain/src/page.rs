@@ -46,7 +46,9 @@ fn is_chrome(line: &str) -> bool {
 /// Where the model essay stops: the first marketing line.
 fn ends_essay(line: &str) -> bool {
     let l = line.trim().to_lowercase();
-    l.starts_with("note: history study pack") || l.starts_with("score big with") || is_marker(line, "free essay plan")
+    l.starts_with("note: history study pack")
+        || l.starts_with("score big with")
+        || is_marker(line, "free essay plan")
 }
 
 /// A section marker such as "👑Complete Model Essay" or "🍃 Free Essay Plan": the line is the
@@ -72,26 +74,48 @@ pub fn parse_page(file: &str, text: &str) -> Result<ScrapedPage, ContentError> {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')))
+        .map(|(i, l)| {
+            (
+                i + 1,
+                l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'),
+            )
+        })
         .collect();
-    let find = |pred: &dyn Fn(&str) -> bool, from: usize| lines.iter().skip(from).position(|(_, l)| pred(l)).map(|p| p + from);
+    let find = |pred: &dyn Fn(&str) -> bool, from: usize| {
+        lines
+            .iter()
+            .skip(from)
+            .position(|(_, l)| pred(l))
+            .map(|p| p + from)
+    };
     let mut missing: Vec<&str> = Vec::new();
 
     let level_at = find(&|l| l == "Level", 0);
     let value_after = |label_at: Option<usize>| -> Option<(usize, &str)> {
         let i = label_at?;
-        lines[i + 1..].iter().find(|(_, l)| !l.is_empty()).map(|(n, l)| (*n, *l))
+        lines[i + 1..]
+            .iter()
+            .find(|(_, l)| !l.is_empty())
+            .map(|(n, l)| (*n, *l))
     };
     // The question: the content lines before the "Level" label.
     let question = match level_at {
-        Some(i) => lines[..i].iter().filter(|(_, l)| !is_chrome(l)).map(|(_, l)| *l).collect::<Vec<_>>().join(" "),
+        Some(i) => lines[..i]
+            .iter()
+            .filter(|(_, l)| !is_chrome(l))
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join(" "),
         None => String::new(),
     };
     if question.is_empty() {
         missing.push("the question (the text before the 'Level' label)");
     }
     let level = match value_after(level_at) {
-        Some((n, v)) => Some(v.parse::<Level>().map_err(|e| ContentError::new(file, e.0).at_line(n).field("Level"))?),
+        Some((n, v)) => Some(
+            v.parse::<Level>()
+                .map_err(|e| ContentError::new(file, e.0).at_line(n).field("Level"))?,
+        ),
         None => {
             missing.push("'Level' followed by the level");
             None
@@ -103,7 +127,11 @@ pub fn parse_page(file: &str, text: &str) -> Result<ScrapedPage, ContentError> {
             v.parse::<u16>()
                 .ok()
                 .filter(|y| (1900..=2100).contains(y))
-                .ok_or_else(|| ContentError::new(file, format!("expected a year, found {v:?}")).at_line(n).field("Year Examined"))?,
+                .ok_or_else(|| {
+                    ContentError::new(file, format!("expected a year, found {v:?}"))
+                        .at_line(n)
+                        .field("Year Examined")
+                })?,
         ),
         None => {
             missing.push("'Year Examined' followed by the year");
@@ -121,7 +149,10 @@ pub fn parse_page(file: &str, text: &str) -> Result<ScrapedPage, ContentError> {
 
     let essay_at = find(&|l| is_marker(l, "complete model essay"), 0);
     let plan_at = find(&|l| is_marker(l, "free essay plan"), essay_at.unwrap_or(0));
-    let scheme_at = find(&|l| is_marker(l, "extracts from mark schemes"), plan_at.or(essay_at).unwrap_or(0));
+    let scheme_at = find(
+        &|l| is_marker(l, "extracts from mark schemes"),
+        plan_at.or(essay_at).unwrap_or(0),
+    );
 
     let collect = |from: usize, stop: &dyn Fn(&str) -> bool| -> String {
         let mut paras: Vec<String> = Vec::new();
@@ -142,7 +173,9 @@ pub fn parse_page(file: &str, text: &str) -> Result<ScrapedPage, ContentError> {
         paras.join("\n\n")
     };
     let model_essay = match essay_at {
-        Some(i) => collect(i + 1, &|l| ends_essay(l) || is_marker(l, "extracts from mark schemes")),
+        Some(i) => collect(i + 1, &|l| {
+            ends_essay(l) || is_marker(l, "extracts from mark schemes")
+        }),
         None => String::new(),
     };
     if essay_at.is_none() {
@@ -193,7 +226,10 @@ pub fn parse_page(file: &str, text: &str) -> Result<ScrapedPage, ContentError> {
     }
 
     if !missing.is_empty() {
-        return Err(ContentError::new(file, format!("not a complete page: missing {}", missing.join("; "))));
+        return Err(ContentError::new(
+            file,
+            format!("not a complete page: missing {}", missing.join("; ")),
+        ));
     }
     Ok(ScrapedPage {
         question,
@@ -297,7 +333,11 @@ pub fn short_title(question: &str) -> String {
 
 /// Turns a parsed page into a question, placing it in a known topic when the page's topic
 /// matches one (by title or alias); otherwise a new topic is made from the page.
-pub fn to_question(file: &str, page: &ScrapedPage, known: &[Topic]) -> Result<(Option<Topic>, Question), ContentError> {
+pub fn to_question(
+    file: &str,
+    page: &ScrapedPage,
+    known: &[Topic],
+) -> Result<(Option<Topic>, Question), ContentError> {
     let period = named_period(&page.question);
     let (topic, new_topic) = match known.iter().find(|t| t.is_called(&page.topic)) {
         Some(t) => {
@@ -305,7 +345,10 @@ pub fn to_question(file: &str, page: &ScrapedPage, known: &[Topic]) -> Result<(O
                 if l != page.level {
                     return Err(ContentError::new(
                         file,
-                        format!("the page says {} but topic '{}' in the library is {}", page.level, t.slug, l),
+                        format!(
+                            "the page says {} but topic '{}' in the library is {}",
+                            page.level, t.slug, l
+                        ),
                     )
                     .field("Level"));
                 }
@@ -313,7 +356,10 @@ pub fn to_question(file: &str, page: &ScrapedPage, known: &[Topic]) -> Result<(O
             (t.clone(), false)
         }
         None => {
-            let topic_period = named_period(&page.topic).or(period).unwrap_or(Period { start: page.year as i32 - 100, end: page.year as i32 });
+            let topic_period = named_period(&page.topic).or(period).unwrap_or(Period {
+                start: page.year as i32 - 100,
+                end: page.year as i32,
+            });
             (
                 Topic {
                     slug: Slug::from_words("", &page.topic, 12),
@@ -337,15 +383,23 @@ pub fn to_question(file: &str, page: &ScrapedPage, known: &[Topic]) -> Result<(O
     let prefix = format!("{}-{}", board_prefix(topic.board), page.year);
     let slug = Slug::from_words(&prefix, view.as_deref().unwrap_or(&page.question), 8);
     let mut bullets: Vec<SchemeBullet> = Vec::new();
-    bullets.extend(page.supporting.iter().map(|t| SchemeBullet { side: Side::Supporting, text: t.clone() }));
-    bullets.extend(page.challenging.iter().map(|t| SchemeBullet { side: Side::Challenging, text: t.clone() }));
+    bullets.extend(page.supporting.iter().map(|t| SchemeBullet {
+        side: Side::Supporting,
+        text: t.clone(),
+    }));
+    bullets.extend(page.challenging.iter().map(|t| SchemeBullet {
+        side: Side::Challenging,
+        text: t.clone(),
+    }));
     let question = Question {
         slug,
         title: short_title(&page.question),
         topic: topic.slug.clone(),
         year: page.year,
         marks: topic.rubric.as_ref().map(|r| r.max_marks).unwrap_or(25),
-        command: command_wording(&page.question).unwrap_or("Essay").to_string(),
+        command: command_wording(&page.question)
+            .unwrap_or("Essay")
+            .to_string(),
         view,
         period,
         status: Status::Published,
@@ -364,23 +418,51 @@ mod tests {
 
     #[test]
     fn quoted_views() {
-        assert_eq!(quoted_view("‘A was B.’ Assess the validity of this view.").as_deref(), Some("A was B."));
-        assert_eq!(quoted_view("‘Stalin’s rule was harsh.’ How far do you agree?").as_deref(), Some("Stalin’s rule was harsh."));
+        assert_eq!(
+            quoted_view("‘A was B.’ Assess the validity of this view.").as_deref(),
+            Some("A was B.")
+        );
+        assert_eq!(
+            quoted_view("‘Stalin’s rule was harsh.’ How far do you agree?").as_deref(),
+            Some("Stalin’s rule was harsh.")
+        );
         assert_eq!(quoted_view("To what extent was X?"), None);
     }
 
     #[test]
     fn named_periods() {
-        assert_eq!(named_period("of the years 1941 to 1964."), Some(Period { start: 1941, end: 1964 }));
-        assert_eq!(named_period("Russia, 1855–1964"), Some(Period { start: 1855, end: 1964 }));
+        assert_eq!(
+            named_period("of the years 1941 to 1964."),
+            Some(Period {
+                start: 1941,
+                end: 1964
+            })
+        );
+        assert_eq!(
+            named_period("Russia, 1855–1964"),
+            Some(Period {
+                start: 1855,
+                end: 1964
+            })
+        );
         assert_eq!(named_period("in 1956"), None);
     }
 
     #[test]
     fn missing_parts_are_all_named() {
-        let err = parse_page("p.txt", "top of page\nA question?\nLevel\nA Level\nbottom of page\n").unwrap_err();
+        let err = parse_page(
+            "p.txt",
+            "top of page\nA question?\nLevel\nA Level\nbottom of page\n",
+        )
+        .unwrap_err();
         let m = err.to_string();
-        for part in ["Year Examined", "Topic", "Complete Model Essay", "Free Essay Plan", "Extracts from Mark Schemes"] {
+        for part in [
+            "Year Examined",
+            "Topic",
+            "Complete Model Essay",
+            "Free Essay Plan",
+            "Extracts from Mark Schemes",
+        ] {
             assert!(m.contains(part), "{part} not named in: {m}");
         }
         assert!(!m.contains("the question"), "{m}");
@@ -389,7 +471,13 @@ mod tests {
     #[test]
     fn markdown_headings_from_title_lines() {
         assert_eq!(as_markdown("Conclusion"), "## Conclusion");
-        assert_eq!(as_markdown("1. Shared belief in strong leadership and control"), "### 1. Shared belief in strong leadership and control");
-        assert_eq!(as_markdown("Both men were strong."), "Both men were strong.");
+        assert_eq!(
+            as_markdown("1. Shared belief in strong leadership and control"),
+            "### 1. Shared belief in strong leadership and control"
+        );
+        assert_eq!(
+            as_markdown("Both men were strong."),
+            "Both men were strong."
+        );
     }
 }

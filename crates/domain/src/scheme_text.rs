@@ -31,7 +31,12 @@ pub fn bullet_text(line: &str) -> Option<&str> {
 
 /// The side a heading line names, if it names one.
 pub fn heading_side(line: &str) -> Option<Side> {
-    let h = normalise_label(line.trim().trim_start_matches('#').trim().trim_end_matches(':'));
+    let h = normalise_label(
+        line.trim()
+            .trim_start_matches('#')
+            .trim()
+            .trim_end_matches(':'),
+    );
     let has = |w: &str| h.split(' ').any(|x| x.starts_with(w));
     if has("challeng") || has("against") || has("disagree") || has("counter") || has("oppos") {
         Some(Side::Challenging)
@@ -46,7 +51,9 @@ pub fn heading_side(line: &str) -> Option<Side> {
 
 fn looks_like_heading(line: &str) -> bool {
     let t = line.trim();
-    t.starts_with('#') || t.ends_with(':') || (t.split_whitespace().count() <= 8 && !t.contains(';') && !t.ends_with('.'))
+    t.starts_with('#')
+        || t.ends_with(':')
+        || (t.split_whitespace().count() <= 8 && !t.contains(';') && !t.ends_with('.'))
 }
 
 /// Parses a plain-text mark scheme. Bullets before any side heading are neutral.
@@ -63,7 +70,10 @@ pub fn parse_scheme_text(file: &str, text: &str) -> Result<MarkScheme, ContentEr
         }
         if let Some(b) = bullet_text(t) {
             if !b.is_empty() {
-                bullets.push(SchemeBullet { side, text: b.to_string() });
+                bullets.push(SchemeBullet {
+                    side,
+                    text: b.to_string(),
+                });
                 in_bullet = true;
             }
             continue;
@@ -79,21 +89,28 @@ pub fn parse_scheme_text(file: &str, text: &str) -> Result<MarkScheme, ContentEr
                 continue;
             }
         }
-        let continues = line.starts_with([' ', '\t']) || t.chars().next().is_some_and(char::is_lowercase);
+        let continues =
+            line.starts_with([' ', '\t']) || t.chars().next().is_some_and(char::is_lowercase);
         match bullets.last_mut() {
             Some(b) if in_bullet && continues => {
                 b.text.push(' ');
                 b.text.push_str(t);
             }
             _ => {
-                bullets.push(SchemeBullet { side, text: t.to_string() });
+                bullets.push(SchemeBullet {
+                    side,
+                    text: t.to_string(),
+                });
                 in_bullet = true;
             }
         }
     }
     let scheme = MarkScheme { bullets };
     if scheme.points().is_empty() {
-        return Err(ContentError::new(file, "no mark-scheme points found: write one point per line, as '- point; sub-point'"));
+        return Err(ContentError::new(
+            file,
+            "no mark-scheme points found: write one point per line, as '- point; sub-point'",
+        ));
     }
     Ok(scheme)
 }
@@ -127,8 +144,15 @@ mod tests {
 
     #[test]
     fn continuation_lines_join_their_bullet() {
-        let s = parse_scheme_text("t", "For\n- one long point that\n  carries on here; and more\n").unwrap();
-        assert_eq!(s.bullets[0].text, "one long point that carries on here; and more");
+        let s = parse_scheme_text(
+            "t",
+            "For\n- one long point that\n  carries on here; and more\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.bullets[0].text,
+            "one long point that carries on here; and more"
+        );
     }
 
     #[test]

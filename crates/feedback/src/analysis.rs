@@ -62,7 +62,10 @@ impl Analysed<'_> {
         &self.tokens[self.sentences[s].tokens.clone()]
     }
     pub fn prose_paragraphs(&self) -> impl Iterator<Item = (usize, &Paragraph)> {
-        self.paragraphs.iter().enumerate().filter(|(_, p)| p.kind != ParagraphKind::Heading)
+        self.paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind != ParagraphKind::Heading)
     }
 }
 
@@ -70,7 +73,10 @@ impl Analysed<'_> {
 const MAX_SENTENCE_TOKENS: usize = 60;
 const WINDOW_TOKENS: usize = 40;
 
-const ABBREVIATIONS: &[&str] = &["eg", "ie", "mr", "mrs", "ms", "dr", "st", "vs", "cf", "ca", "etc", "no", "gen", "col", "lt", "capt", "sgt", "rev", "jr", "sr", "vol", "pp", "approx", "fig"];
+const ABBREVIATIONS: &[&str] = &[
+    "eg", "ie", "mr", "mrs", "ms", "dr", "st", "vs", "cf", "ca", "etc", "no", "gen", "col", "lt",
+    "capt", "sgt", "rev", "jr", "sr", "vol", "pp", "approx", "fig",
+];
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
@@ -152,8 +158,22 @@ fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<T
         let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
         let all_caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
         let stop = lexicon::is_stop(&word);
-        let stem = if numeric || stop { word.clone() } else { stems.stem(&word) };
-        out.push(Token { start: start + i, end: start + j, word, stem, stop, capital: first.is_uppercase(), all_caps, numeric, sentence: 0 });
+        let stem = if numeric || stop {
+            word.clone()
+        } else {
+            stems.stem(&word)
+        };
+        out.push(Token {
+            start: start + i,
+            end: start + j,
+            word,
+            stem,
+            stop,
+            capital: first.is_uppercase(),
+            all_caps,
+            numeric,
+            sentence: 0,
+        });
     }
 }
 
@@ -191,7 +211,11 @@ fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (s, e) in spans {
         let lines = line_spans(text, s, e);
-        if lines.len() > 1 && lines.iter().any(|&(a, b)| is_bullet(&text[a..b]) || is_heading(&text[a..b])) {
+        if lines.len() > 1
+            && lines
+                .iter()
+                .any(|&(a, b)| is_bullet(&text[a..b]) || is_heading(&text[a..b]))
+        {
             let mut cur: Option<(usize, usize)> = None;
             for (a, b) in lines {
                 let l = &text[a..b];
@@ -257,7 +281,10 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
         // closing quotes and brackets stay with the sentence
         while j < s.len() {
             let nc = s[j..].chars().next().unwrap_or(' ');
-            if matches!(nc, '"' | '\'' | '\u{2019}' | '\u{201D}' | ')' | ']' | '.' | '!' | '?') {
+            if matches!(
+                nc,
+                '"' | '\'' | '\u{2019}' | '\u{201D}' | ')' | ']' | '.' | '!' | '?'
+            ) {
                 j += nc.len_utf8();
             } else {
                 break;
@@ -270,20 +297,38 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
         let after_space = s[j..].trim_start();
         let next_visible = after_space.chars().next();
         let boundary = if next.is_whitespace() {
-            next_visible.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '\u{2018}' | '\u{201C}' | '(' | '\'' | '-' | '•' | '*'))
+            next_visible.is_some_and(|n| {
+                n.is_uppercase()
+                    || n.is_ascii_digit()
+                    || matches!(
+                        n,
+                        '"' | '\u{2018}' | '\u{201C}' | '(' | '\'' | '-' | '•' | '*'
+                    )
+            })
         } else {
             // "ribosome.The": no space, but a capital after a real word.
-            c == '.' && next.is_uppercase() && i >= 3 && bytes[i - 1].is_ascii_lowercase() && bytes[i - 2].is_ascii_lowercase()
+            c == '.'
+                && next.is_uppercase()
+                && i >= 3
+                && bytes[i - 1].is_ascii_lowercase()
+                && bytes[i - 2].is_ascii_lowercase()
         };
         if !boundary {
             continue;
         }
         // Abbreviations and initials do not end sentences.
         if c == '.' {
-            let word_start = s[..i].char_indices().rev().find(|&(_, ch)| !ch.is_alphanumeric() && ch != '.').map(|(p, ch)| p + ch.len_utf8()).unwrap_or(0);
+            let word_start = s[..i]
+                .char_indices()
+                .rev()
+                .find(|&(_, ch)| !ch.is_alphanumeric() && ch != '.')
+                .map(|(p, ch)| p + ch.len_utf8())
+                .unwrap_or(0);
             let prev = s[word_start..i].trim_end_matches('.').to_lowercase();
             let prev_plain: String = prev.chars().filter(|c| *c != '.').collect();
-            if ABBREVIATIONS.contains(&prev_plain.as_str()) || (prev.chars().count() == 1 && prev.chars().all(char::is_alphabetic)) {
+            if ABBREVIATIONS.contains(&prev_plain.as_str())
+                || (prev.chars().count() == 1 && prev.chars().all(char::is_alphabetic))
+            {
                 continue;
             }
         }
@@ -324,24 +369,43 @@ pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
                 // Cut very long unpunctuated runs into windows.
                 let mut a = t0;
                 while a < t1 {
-                    let b = if t1 - a > MAX_SENTENCE_TOKENS { a + WINDOW_TOKENS } else { t1 };
+                    let b = if t1 - a > MAX_SENTENCE_TOKENS {
+                        a + WINDOW_TOKENS
+                    } else {
+                        t1
+                    };
                     let start = if a == t0 { s_start } else { tokens[a].start };
                     let end = if b == t1 { s_end } else { tokens[b].start };
                     let si = sentences.len();
                     for t in &mut tokens[a..b] {
                         t.sentence = si;
                     }
-                    sentences.push(Sentence { start, end, paragraph: pi, tokens: a..b });
+                    sentences.push(Sentence {
+                        start,
+                        end,
+                        paragraph: pi,
+                        tokens: a..b,
+                    });
                     a = b;
                 }
             }
             s_start = s_end;
         }
         if sentences.len() > first_sentence {
-            paragraphs.push(Paragraph { start: ps, end: pe, kind, sentences: first_sentence..sentences.len() });
+            paragraphs.push(Paragraph {
+                start: ps,
+                end: pe,
+                kind,
+                sentences: first_sentence..sentences.len(),
+            });
         }
     }
-    Analysed { text, tokens, sentences, paragraphs }
+    Analysed {
+        text,
+        tokens,
+        sentences,
+        paragraphs,
+    }
 }
 
 #[cfg(test)]
@@ -356,8 +420,18 @@ mod tests {
     fn sentences_and_offsets() {
         let text = "Stalin died in 1953. Khrushchev, e.g. in 1956, spoke. J. Stalin was gone!\n\nA new paragraph?";
         let an = a(text);
-        let sents: Vec<&str> = (0..an.sentences.len()).map(|i| an.sentence_text(i)).collect();
-        assert_eq!(sents, ["Stalin died in 1953.", "Khrushchev, e.g. in 1956, spoke.", "J. Stalin was gone!", "A new paragraph?"]);
+        let sents: Vec<&str> = (0..an.sentences.len())
+            .map(|i| an.sentence_text(i))
+            .collect();
+        assert_eq!(
+            sents,
+            [
+                "Stalin died in 1953.",
+                "Khrushchev, e.g. in 1956, spoke.",
+                "J. Stalin was gone!",
+                "A new paragraph?"
+            ]
+        );
         assert_eq!(an.paragraphs.len(), 2);
         for t in &an.tokens {
             assert!(text[t.start..t.end].to_lowercase().contains(&t.word[..1]));
@@ -368,7 +442,17 @@ mod tests {
     fn possessives_british_spelling_and_stems() {
         let an = a("Stalin’s labour camps centralised the organisation.");
         let words: Vec<&str> = an.tokens.iter().map(|t| t.word.as_str()).collect();
-        assert_eq!(words, ["stalin", "labor", "camps", "centralized", "the", "organization"]);
+        assert_eq!(
+            words,
+            [
+                "stalin",
+                "labor",
+                "camps",
+                "centralized",
+                "the",
+                "organization"
+            ]
+        );
         assert_eq!(an.tokens[2].stem, "camp");
     }
 
@@ -377,7 +461,11 @@ mod tests {
         let text = "word ".repeat(500);
         let an = a(&text);
         assert!(an.sentences.len() >= 12);
-        assert!(an.sentences.iter().all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS));
+        assert!(
+            an.sentences
+                .iter()
+                .all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS)
+        );
     }
 
     #[test]
@@ -390,6 +478,14 @@ mod tests {
     fn bullets_and_headings() {
         let an = a("## Heading\nSome prose. More prose.\n- a bullet point\n- another");
         let kinds: Vec<ParagraphKind> = an.paragraphs.iter().map(|p| p.kind).collect();
-        assert_eq!(kinds, [ParagraphKind::Heading, ParagraphKind::Prose, ParagraphKind::Bullet, ParagraphKind::Bullet]);
+        assert_eq!(
+            kinds,
+            [
+                ParagraphKind::Heading,
+                ParagraphKind::Prose,
+                ParagraphKind::Bullet,
+                ParagraphKind::Bullet
+            ]
+        );
     }
 }

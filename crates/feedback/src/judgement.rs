@@ -2,7 +2,10 @@
 //! and the conclusion toward the view in the question.
 
 use crate::analysis::{Analysed, ParagraphKind, Token};
-use crate::lexicon::{AGREE_CUES, ANALYSIS_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NARRATIVE_CUES, NEGATORS};
+use crate::lexicon::{
+    AGREE_CUES, ANALYSIS_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES,
+    GENERAL_EQUIVALENTS, NARRATIVE_CUES, NEGATORS,
+};
 use crate::report::*;
 use crate::stem::Stems;
 use crate::{evidence, side_share};
@@ -15,7 +18,11 @@ pub struct ViewModel {
 }
 
 fn canon(stem: &str) -> &str {
-    GENERAL_EQUIVALENTS.iter().find(|(a, _)| *a == stem).map(|(_, b)| *b).unwrap_or(stem)
+    GENERAL_EQUIVALENTS
+        .iter()
+        .find(|(a, _)| *a == stem)
+        .map(|(_, b)| *b)
+        .unwrap_or(stem)
 }
 
 /// Finds "more … X than Y" or "X rather than Y" in tokens: (X, Y) stems.
@@ -26,12 +33,19 @@ fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
             continue;
         }
         let rather = i > 0 && toks[i - 1].word == "rather";
-        let has_more = toks[i.saturating_sub(5)..i].iter().any(|x| matches!(x.word.as_str(), "more" | "greater" | "stronger" | "deeper"));
+        let has_more = toks[i.saturating_sub(5)..i]
+            .iter()
+            .any(|x| matches!(x.word.as_str(), "more" | "greater" | "stronger" | "deeper"));
         if !rather && !has_more {
             continue;
         }
-        let x = toks[i.saturating_sub(4)..i].iter().rev().find(|x| !x.stop && !x.numeric)?;
-        let y = toks[i + 1..(i + 5).min(toks.len())].iter().find(|y| !y.stop && !y.numeric)?;
+        let x = toks[i.saturating_sub(4)..i]
+            .iter()
+            .rev()
+            .find(|x| !x.stop && !x.numeric)?;
+        let y = toks[i + 1..(i + 5).min(toks.len())]
+            .iter()
+            .find(|y| !y.stop && !y.numeric)?;
         return Some((canon(&x.stem).to_string(), canon(&y.stem).to_string(), i));
     }
     None
@@ -40,27 +54,57 @@ fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
 impl ViewModel {
     pub fn new(view: &str, stems: &Stems) -> ViewModel {
         let an = crate::analysis::analyse(view, stems);
-        ViewModel { compared: comparison(&an.tokens).map(|(x, y, _)| (x, y)) }
+        ViewModel {
+            compared: comparison(&an.tokens).map(|(x, y, _)| (x, y)),
+        }
     }
 }
 
 fn words_match(toks: &[Token], i: usize, phrase: &[&str]) -> bool {
-    phrase.iter().enumerate().all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w))
+    phrase
+        .iter()
+        .enumerate()
+        .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w))
 }
 
 fn negated(toks: &[Token], i: usize) -> bool {
-    toks[i.saturating_sub(3)..i].iter().any(|t| NEGATORS.contains(&t.word.as_str()))
+    toks[i.saturating_sub(3)..i]
+        .iter()
+        .any(|t| NEGATORS.contains(&t.word.as_str()))
 }
 
 /// Sentences that restate the question rather than answer it ("This essay will assess
 /// whether…", "…the view that…") unless they also take a position.
 fn restates_question(toks: &[Token]) -> bool {
     let w = |s: &str| toks.iter().any(|t| t.word == s);
-    let frames = w("assess") || w("consider") || w("examine") || w("explore") || w("discuss") || w("whether") || w("question")
-        || toks.windows(3).any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
-    let takes_position = ["argue", "argues", "conclude", "concludes", "agree", "agrees", "disagree", "disagrees", "accept", "reject", "valid", "invalid", "convincing", "unconvincing"]
-        .iter()
-        .any(|x| w(x));
+    let frames = w("assess")
+        || w("consider")
+        || w("examine")
+        || w("explore")
+        || w("discuss")
+        || w("whether")
+        || w("question")
+        || toks
+            .windows(3)
+            .any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
+    let takes_position = [
+        "argue",
+        "argues",
+        "conclude",
+        "concludes",
+        "agree",
+        "agrees",
+        "disagree",
+        "disagrees",
+        "accept",
+        "reject",
+        "valid",
+        "invalid",
+        "convincing",
+        "unconvincing",
+    ]
+    .iter()
+    .any(|x| w(x));
     frames && !takes_position
 }
 
@@ -76,7 +120,11 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
     if restates_question(toks) {
         return l;
     }
-    let starts_with_negator = |phrase: &str| NEGATORS.iter().any(|n| phrase.starts_with(&format!("{n} ")));
+    let starts_with_negator = |phrase: &str| {
+        NEGATORS
+            .iter()
+            .any(|n| phrase.starts_with(&format!("{n} ")))
+    };
     // Hedged positions ("partly valid", "to some extent") are balanced: the words they cover
     // do not count again as agreement or disagreement.
     let mut hedged = vec![false; toks.len()];
@@ -99,13 +147,21 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
         for (cue, w) in AGREE_CUES {
             let phrase: Vec<&str> = cue.split(' ').collect();
             if words_match(toks, i, &phrase) {
-                if negated(toks, i) { l.neg += w } else { l.pos += w }
+                if negated(toks, i) {
+                    l.neg += w
+                } else {
+                    l.pos += w
+                }
             }
         }
         for (cue, w) in DISAGREE_CUES {
             let phrase: Vec<&str> = cue.split(' ').collect();
             if words_match(toks, i, &phrase) {
-                if !starts_with_negator(cue) && negated(toks, i) { l.pos += w * 0.5 } else { l.neg += w }
+                if !starts_with_negator(cue) && negated(toks, i) {
+                    l.pos += w * 0.5
+                } else {
+                    l.neg += w
+                }
             }
         }
     }
@@ -132,13 +188,30 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
                     (None, Some(a)) if is_x(a) => -1.0,
                     _ => 0.0,
                 };
-                let sign = if negated(toks, i) != passive { -sign } else { sign };
-                if sign > 0.0 { l.pos += 1.5 } else if sign < 0.0 { l.neg += 1.5 }
+                let sign = if negated(toks, i) != passive {
+                    -sign
+                } else {
+                    sign
+                };
+                if sign > 0.0 {
+                    l.pos += 1.5
+                } else if sign < 0.0 {
+                    l.neg += 1.5
+                }
             }
-            if matches!(t.word.as_str(), "more" | "greater" | "deeper" | "stronger") && toks.get(i + 1).is_none_or(|n| n.word != "than") {
+            if matches!(t.word.as_str(), "more" | "greater" | "deeper" | "stronger")
+                && toks.get(i + 1).is_none_or(|n| n.word != "than")
+            {
                 // "the similarities were more profound": the compared thing just before.
-                if let Some(b) = toks[i.saturating_sub(3)..i].iter().rev().find(|x| is_x(x) || is_y(x)) {
-                    if toks[i + 1..(i + 4).min(toks.len())].iter().any(|x| x.word == "than") {
+                if let Some(b) = toks[i.saturating_sub(3)..i]
+                    .iter()
+                    .rev()
+                    .find(|x| is_x(x) || is_y(x))
+                {
+                    if toks[i + 1..(i + 4).min(toks.len())]
+                        .iter()
+                        .any(|x| x.word == "than")
+                    {
                         continue;
                     }
                     if is_x(b) { l.pos += 1.0 } else { l.neg += 1.0 }
@@ -152,7 +225,11 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
 fn classify(l: Lean) -> Stance {
     let net = l.pos - l.neg;
     if l.pos + l.neg < 0.4 {
-        return if l.balanced > 0.0 { Stance::Balanced } else { Stance::Unclear };
+        return if l.balanced > 0.0 {
+            Stance::Balanced
+        } else {
+            Stance::Unclear
+        };
     }
     if l.balanced > 0.0 && net.abs() < 1.0 {
         return Stance::Balanced;
@@ -173,8 +250,18 @@ fn opens_conclusion(an: &Analysed, s: usize) -> bool {
 
 fn part(an: &Analysed, paras: &[usize]) -> Part {
     match (paras.first(), paras.last()) {
-        (Some(&a), Some(&b)) => Part { present: true, paragraph: Some(a), start: Some(an.paragraphs[a].start), end: Some(an.paragraphs[b].end) },
-        _ => Part { present: false, paragraph: None, start: None, end: None },
+        (Some(&a), Some(&b)) => Part {
+            present: true,
+            paragraph: Some(a),
+            start: Some(an.paragraphs[a].start),
+            end: Some(an.paragraphs[b].end),
+        },
+        _ => Part {
+            present: false,
+            paragraph: None,
+            start: None,
+            end: None,
+        },
     }
 }
 
@@ -190,7 +277,11 @@ pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
         .iter()
         .enumerate()
         .rev()
-        .find(|(i, p)| *i > prose[0] && p.kind == ParagraphKind::Heading && an.text[p.start..p.end].to_lowercase().contains("conclu"))
+        .find(|(i, p)| {
+            *i > prose[0]
+                && p.kind == ParagraphKind::Heading
+                && an.text[p.start..p.end].to_lowercase().contains("conclu")
+        })
         .map(|(i, _)| i);
     let intro = vec![prose[0]];
     let mut conclusion: Vec<usize> = match heading {
@@ -204,7 +295,11 @@ pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
             conclusion.push(last);
         }
     }
-    let body = prose.iter().copied().filter(|i| !intro.contains(i) && !conclusion.contains(i)).collect();
+    let body = prose
+        .iter()
+        .copied()
+        .filter(|i| !intro.contains(i) && !conclusion.contains(i))
+        .collect();
     (intro, body, conclusion)
 }
 
@@ -212,8 +307,13 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[String
     let (intro, body, conclusion) = sections(an);
     let addresses_question = intro.first().is_some_and(|&i| {
         let p = &an.paragraphs[i];
-        let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start..an.sentences[p.sentences.end - 1].tokens.end];
-        let mut hit: Vec<&str> = toks.iter().filter(|t| question_stems.binary_search(&t.stem).is_ok()).map(|t| t.stem.as_str()).collect();
+        let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start
+            ..an.sentences[p.sentences.end - 1].tokens.end];
+        let mut hit: Vec<&str> = toks
+            .iter()
+            .filter(|t| question_stems.binary_search(&t.stem).is_ok())
+            .map(|t| t.stem.as_str())
+            .collect();
         hit.sort_unstable();
         hit.dedup();
         !question_stems.is_empty() && hit.len() * 10 >= question_stems.len() * 3
@@ -225,12 +325,24 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[String
             let opening = p.sentences.start..(p.sentences.start + 2).min(p.sentences.end);
             let point = points
                 .iter()
-                .filter(|pt| pt.status != Status::Missing && pt.evidence.iter().any(|e| opening.contains(&e.sentence)))
+                .filter(|pt| {
+                    pt.status != Status::Missing
+                        && pt.evidence.iter().any(|e| opening.contains(&e.sentence))
+                })
                 .max_by(|a, b| a.score.total_cmp(&b.score).then(b.id.cmp(&a.id)))
                 .map(|pt| pt.id);
-            let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start..an.sentences[p.sentences.end - 1].tokens.end];
-            let analysis_words = toks.iter().filter(|t| ANALYSIS_CUES.contains(&t.word.as_str())).count();
-            let narrative_words = toks.iter().filter(|t| NARRATIVE_CUES.contains(&t.word.as_str()) || (t.numeric && t.word.len() == 4)).count();
+            let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start
+                ..an.sentences[p.sentences.end - 1].tokens.end];
+            let analysis_words = toks
+                .iter()
+                .filter(|t| ANALYSIS_CUES.contains(&t.word.as_str()))
+                .count();
+            let narrative_words = toks
+                .iter()
+                .filter(|t| {
+                    NARRATIVE_CUES.contains(&t.word.as_str()) || (t.numeric && t.word.len() == 4)
+                })
+                .count();
             let kind = if analysis_words >= narrative_words && analysis_words > 0 {
                 "analytical"
             } else if narrative_words > analysis_words * 2 {
@@ -238,18 +350,34 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[String
             } else {
                 "mixed"
             };
-            BodyParagraph { paragraph: pi, start: p.start, end: p.end, point, analysis_words, narrative_words, kind }
+            BodyParagraph {
+                paragraph: pi,
+                start: p.start,
+                end: p.end,
+                point,
+                analysis_words,
+                narrative_words,
+                kind,
+            }
         })
         .collect();
     Structure {
         paragraphs: an.prose_paragraphs().count(),
-        introduction: Introduction { part: part(an, &intro), addresses_question },
+        introduction: Introduction {
+            part: part(an, &intro),
+            addresses_question,
+        },
         body,
         conclusion: part(an, &conclusion),
     }
 }
 
-fn paragraph_lean(an: &Analysed, paras: &[usize], view: &ViewModel, ev: &mut Vec<Evidence>) -> Option<Lean> {
+fn paragraph_lean(
+    an: &Analysed,
+    paras: &[usize],
+    view: &ViewModel,
+    ev: &mut Vec<Evidence>,
+) -> Option<Lean> {
     if paras.is_empty() {
         return None;
     }
@@ -269,23 +397,50 @@ fn paragraph_lean(an: &Analysed, paras: &[usize], view: &ViewModel, ev: &mut Vec
     Some(total)
 }
 
-pub fn judge(an: &Analysed, st: &Structure, view: &ViewModel, c: &Coverage, _points: &[PointResult]) -> Judgement {
+pub fn judge(
+    an: &Analysed,
+    st: &Structure,
+    view: &ViewModel,
+    c: &Coverage,
+    _points: &[PointResult],
+) -> Judgement {
     let (intro, _, conclusion) = sections(an);
     let mut ev = Vec::new();
-    let intro_stance = paragraph_lean(an, &intro, view, &mut ev).map(classify).unwrap_or(Stance::Absent);
-    let concl_stance = paragraph_lean(an, &conclusion, view, &mut ev).map(classify).unwrap_or(Stance::Absent);
+    let intro_stance = paragraph_lean(an, &intro, view, &mut ev)
+        .map(classify)
+        .unwrap_or(Stance::Absent);
+    let concl_stance = paragraph_lean(an, &conclusion, view, &mut ev)
+        .map(classify)
+        .unwrap_or(Stance::Absent);
     let _ = st;
     let consistent = intro_stance.is_clear()
         && concl_stance.is_clear()
-        && !matches!((intro_stance, concl_stance), (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees));
+        && !matches!(
+            (intro_stance, concl_stance),
+            (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees)
+        );
     let earned = |s: &SideCoverage| s.covered as f32 + 0.5 * s.partial as f32;
     let (sup, cha) = (earned(&c.supporting), earned(&c.challenging));
     let substantiated = match concl_stance {
-        Stance::Agrees => sup >= 2.0 && (side_share(&c.supporting) >= side_share(&c.challenging) * 0.6 || c.challenging.total == 0),
-        Stance::Disagrees => cha >= 2.0 && (side_share(&c.challenging) >= side_share(&c.supporting) * 0.6 || c.supporting.total == 0),
+        Stance::Agrees => {
+            sup >= 2.0
+                && (side_share(&c.supporting) >= side_share(&c.challenging) * 0.6
+                    || c.challenging.total == 0)
+        }
+        Stance::Disagrees => {
+            cha >= 2.0
+                && (side_share(&c.challenging) >= side_share(&c.supporting) * 0.6
+                    || c.supporting.total == 0)
+        }
         Stance::Balanced => sup >= 1.0 && cha >= 1.0,
         _ => false,
     };
     ev.dedup_by_key(|e| e.sentence);
-    Judgement { introduction: intro_stance, conclusion: concl_stance, consistent, substantiated, evidence: ev }
+    Judgement {
+        introduction: intro_stance,
+        conclusion: concl_stance,
+        consistent,
+        substantiated,
+        evidence: ev,
+    }
 }

@@ -29,21 +29,43 @@ pub fn level(
     words: usize,
 ) -> (LevelResult, NextSteps) {
     let earned = c.covered as f32 + 0.5 * c.partial as f32;
-    let knowledge = if c.total == 0 { 0.0 } else { (earned / (FULL_KNOWLEDGE_SHARE * c.total as f32)).min(1.0) };
-    let balance = if b.verdict == "not-applicable" { 1.0 } else { (b.ratio * 1.25).min(1.0) };
+    let knowledge = if c.total == 0 {
+        0.0
+    } else {
+        (earned / (FULL_KNOWLEDGE_SHARE * c.total as f32)).min(1.0)
+    };
+    let balance = if b.verdict == "not-applicable" {
+        1.0
+    } else {
+        (b.ratio * 1.25).min(1.0)
+    };
     let analytical = st.body.iter().filter(|bp| bp.kind == "analytical").count();
     let structure = 0.25 * st.introduction.part.present as u8 as f32
         + 0.25 * st.conclusion.present as u8 as f32
         + 0.25 * (st.body.len() as f32 / 3.0).min(1.0)
-        + 0.25 * if st.body.is_empty() { 0.0 } else { analytical as f32 / st.body.len() as f32 };
+        + 0.25
+            * if st.body.is_empty() {
+                0.0
+            } else {
+                analytical as f32 / st.body.len() as f32
+            };
     let judgement = match j.conclusion {
-        Stance::Agrees | Stance::Disagrees | Stance::Balanced => 0.6 + 0.2 * j.consistent as u8 as f32 + 0.2 * j.substantiated as u8 as f32,
+        Stance::Agrees | Stance::Disagrees | Stance::Balanced => {
+            0.6 + 0.2 * j.consistent as u8 as f32 + 0.2 * j.substantiated as u8 as f32
+        }
         Stance::Unclear => 0.2,
         Stance::Absent => 0.0,
     };
-    let specifics = pr.dates_per_100_words + pr.named_per_100_words + pr.figures_per_100_words + pr.quotations_per_100_words;
+    let specifics = pr.dates_per_100_words
+        + pr.named_per_100_words
+        + pr.figures_per_100_words
+        + pr.quotations_per_100_words;
     let precision = (specifics / 4.0).min(1.0);
-    let mut quality = W_KNOWLEDGE * knowledge + W_BALANCE * balance + W_STRUCTURE * structure + W_JUDGEMENT * judgement + W_PRECISION * precision;
+    let mut quality = W_KNOWLEDGE * knowledge
+        + W_BALANCE * balance
+        + W_STRUCTURE * structure
+        + W_JUDGEMENT * judgement
+        + W_PRECISION * precision;
     let half = p.expected_words / 2;
     if words < half {
         quality *= words as f32 / half.max(1) as f32;
@@ -68,7 +90,11 @@ pub fn level(
         },
         format!(
             "Organisation: {} introduction, {} body paragraph(s) ({} analytical), {} conclusion.",
-            if st.introduction.part.present { "an" } else { "no" },
+            if st.introduction.part.present {
+                "an"
+            } else {
+                "no"
+            },
             st.body.len(),
             analytical,
             if st.conclusion.present { "a" } else { "no" }
@@ -77,12 +103,25 @@ pub fn level(
             "Judgement: the introduction {} and the conclusion {} the view{}{}.",
             stance_words(j.introduction),
             stance_words(j.conclusion),
-            if j.consistent { "; they are consistent" } else { "" },
-            if j.substantiated { "; the conclusion is supported by the body" } else if j.conclusion.is_clear() { "; the conclusion is not yet supported by the body" } else { "" }
+            if j.consistent {
+                "; they are consistent"
+            } else {
+                ""
+            },
+            if j.substantiated {
+                "; the conclusion is supported by the body"
+            } else if j.conclusion.is_clear() {
+                "; the conclusion is not yet supported by the body"
+            } else {
+                ""
+            }
         ),
         format!(
             "Precision: {:.1} dates, {:.1} named people or bodies, {:.1} figures and {:.1} quotations per 100 words.",
-            pr.dates_per_100_words, pr.named_per_100_words, pr.figures_per_100_words, pr.quotations_per_100_words
+            pr.dates_per_100_words,
+            pr.named_per_100_words,
+            pr.figures_per_100_words,
+            pr.quotations_per_100_words
         ),
     ];
 
@@ -109,7 +148,12 @@ pub fn level(
                 }
             }
             if words == 0 || (c.covered == 0 && c.partial == 0 && words < 20) {
-                (Some(0u8), Some([0, 0]), Some(0), Some("Nothing creditable was found.".to_string()))
+                (
+                    Some(0u8),
+                    Some([0, 0]),
+                    Some(0),
+                    Some("Nothing creditable was found.".to_string()),
+                )
             } else {
                 // Levels are listed highest first; level index from the bottom.
                 let rl = &r.levels[n - lv];
@@ -118,13 +162,25 @@ pub fn level(
                 let within = if capped_by.is_empty() { within } else { 0.5 };
                 let span = rl.marks.1 - rl.marks.0;
                 let mark = rl.marks.0 + (within * span as f32).round() as u32;
-                (Some(rl.level), Some([rl.marks.0, rl.marks.1]), Some(mark), Some(rl.criteria.clone()))
+                (
+                    Some(rl.level),
+                    Some([rl.marks.0, rl.marks.1]),
+                    Some(mark),
+                    Some(rl.criteria.clone()),
+                )
             }
         }
         _ => (None, None, None, None),
     };
     if let (Some(r), Some(l)) = (&p.rubric, level) {
-        reasons.insert(0, format!("Indicative level {l} of {} on the {}.", r.top_level(), r.name));
+        reasons.insert(
+            0,
+            format!(
+                "Indicative level {l} of {} on the {}.",
+                r.top_level(),
+                r.name
+            ),
+        );
     }
     for f in &capped_by {
         reasons.push(format!("The level is held down by: {}.", flag_words(f)));
@@ -172,12 +228,35 @@ pub fn flag_words(flag: &str) -> &'static str {
     }
 }
 
-fn next_steps(points: &[PointResult], c: &Coverage, b: &Balance, st: &Structure, j: &Judgement, pr: &Precision, flags: &[&'static str]) -> NextSteps {
+fn next_steps(
+    points: &[PointResult],
+    c: &Coverage,
+    b: &Balance,
+    st: &Structure,
+    j: &Judgement,
+    pr: &Precision,
+    flags: &[&'static str],
+) -> NextSteps {
     // The weaker side first, then the longest (most substantial) points.
-    let weaker = if side_share(&c.supporting) <= side_share(&c.challenging) { Side::Supporting } else { Side::Challenging };
-    let mut missing: Vec<&PointResult> = points.iter().filter(|p| p.status != Status::Covered).collect();
+    let weaker = if side_share(&c.supporting) <= side_share(&c.challenging) {
+        Side::Supporting
+    } else {
+        Side::Challenging
+    };
+    let mut missing: Vec<&PointResult> = points
+        .iter()
+        .filter(|p| p.status != Status::Covered)
+        .collect();
     missing.sort_by(|a, b| {
-        (b.side == weaker).cmp(&(a.side == weaker)).then((a.status == Status::Partial).cmp(&(b.status == Status::Partial)).reverse()).then(b.text.len().cmp(&a.text.len())).then(a.id.cmp(&b.id))
+        (b.side == weaker)
+            .cmp(&(a.side == weaker))
+            .then(
+                (a.status == Status::Partial)
+                    .cmp(&(b.status == Status::Partial))
+                    .reverse(),
+            )
+            .then(b.text.len().cmp(&a.text.len()))
+            .then(a.id.cmp(&b.id))
     });
     // One point per bullet, at most three.
     let mut add = Vec::new();
@@ -204,14 +283,20 @@ fn next_steps(points: &[PointResult], c: &Coverage, b: &Balance, st: &Structure,
         if first_missing.is_empty() {
             "Develop the essay: it is too short for the marks available. Explain each point and support it with evidence.".to_string()
         } else {
-            format!("Develop the essay: it is too short for the marks available. Start by adding: {first_missing}")
+            format!(
+                "Develop the essay: it is too short for the marks available. Start by adding: {first_missing}"
+            )
         }
     } else if has("no-judgement") {
         "End with a clear judgement: say whether, and how far, you agree with the view, and why one side outweighs the other.".to_string()
     } else if has("inconsistent-judgement") {
         "Make your conclusion reach the judgement your introduction promised, or change the introduction to match.".to_string()
     } else if has("one-sided") || b.verdict.starts_with("leans") {
-        let side = if weaker == Side::Supporting { "supporting" } else { "challenging" };
+        let side = if weaker == Side::Supporting {
+            "supporting"
+        } else {
+            "challenging"
+        };
         format!("Add the {side} side of the argument, for example: {first_missing}")
     } else if !j.substantiated && j.conclusion.is_clear() {
         "Back your conclusion with the body: make sure the side you come down on is the one your paragraphs prove.".to_string()
@@ -224,7 +309,8 @@ fn next_steps(points: &[PointResult], c: &Coverage, b: &Balance, st: &Structure,
     } else if !first_missing.is_empty() {
         format!("Widen the range of evidence, for example: {first_missing}")
     } else {
-        "Sharpen the judgement: weigh the most important factor against the others explicitly.".to_string()
+        "Sharpen the judgement: weigh the most important factor against the others explicitly."
+            .to_string()
     };
     NextSteps { add, lift }
 }

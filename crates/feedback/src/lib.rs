@@ -40,7 +40,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { covered: 0.6, partial: 0.35 }
+        Settings {
+            covered: 0.6,
+            partial: 0.35,
+        }
     }
 }
 
@@ -81,21 +84,32 @@ pub struct Engine {
 
 impl Default for Engine {
     fn default() -> Self {
-        Engine { stems: Stems::default(), idf: Idf::default(), settings: Settings::default() }
+        Engine {
+            stems: Stems::default(),
+            idf: Idf::default(),
+            settings: Settings::default(),
+        }
     }
 }
 
 /// Essays larger than this are refused by callers; the engine itself stays linear.
 pub const MAX_ESSAY_BYTES: usize = 1024 * 1024;
 
-const COMMAND_STEMS: &[&str] = &["assess", "valid", "view", "extent", "agre", "far", "year", "how", "evalu", "explain", "discuss", "signific", "import", "accur"];
+const COMMAND_STEMS: &[&str] = &[
+    "assess", "valid", "view", "extent", "agre", "far", "year", "how", "evalu", "explain",
+    "discuss", "signific", "import", "accur",
+];
 
 impl Engine {
     /// An engine whose IDF weights come from the library's texts (one document each).
     pub fn with_library<'a>(texts: impl IntoIterator<Item = &'a str>) -> Engine {
         let mut stems = Stems::default();
         let idf = stems.learn(texts);
-        Engine { stems, idf, settings: Settings::default() }
+        Engine {
+            stems,
+            idf,
+            settings: Settings::default(),
+        }
     }
 
     pub fn with_settings(mut self, settings: Settings) -> Engine {
@@ -112,14 +126,28 @@ impl Engine {
             Some(v) => format!("{} {}", q.text, v),
             None => q.text.to_string(),
         };
-        let scheme = PreparedScheme::new(q.scheme, &question_text, q.glossary, &self.stems, &self.idf);
+        let scheme =
+            PreparedScheme::new(q.scheme, &question_text, q.glossary, &self.stems, &self.idf);
         let qa = analyse(&question_text, &self.stems);
-        let mut question_stems: Vec<String> = qa.tokens.iter().filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem.as_str())).map(|t| t.stem.clone()).collect();
+        let mut question_stems: Vec<String> = qa
+            .tokens
+            .iter()
+            .filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem.as_str()))
+            .map(|t| t.stem.clone())
+            .collect();
         question_stems.sort();
         question_stems.dedup();
         let view = judgement::ViewModel::new(q.view.unwrap_or(q.text), &self.stems);
-        let model_shingles = q.model_essay.map(|m| shingles(&analyse(m, &self.stems), 5)).unwrap_or_default();
-        let scheme_text: Vec<String> = q.scheme.bullets.iter().map(|b| b.text.replace(';', " ")).collect();
+        let model_shingles = q
+            .model_essay
+            .map(|m| shingles(&analyse(m, &self.stems), 5))
+            .unwrap_or_default();
+        let scheme_text: Vec<String> = q
+            .scheme
+            .bullets
+            .iter()
+            .map(|b| b.text.replace(';', " "))
+            .collect();
         let scheme_shingles = shingles(&analyse(&scheme_text.join(". "), &self.stems), 4);
         let marks = q.marks.or(q.rubric.map(|r| r.max_marks)).unwrap_or(25);
         Prepared {
@@ -151,12 +179,39 @@ impl Engine {
         let judgement = judgement::judge(&an, &structure, &p.view, &coverage, &points);
         let precision = precision(&an, p.period);
         let words = an.words();
-        let flags = flags(p, &an, &coverage, &balance, &structure, &judgement, &sent_terms);
-        let (level, next_steps) = level::level(p, &points, &coverage, &balance, &structure, &judgement, &precision, &flags, words);
-        Report { engine: ENGINE_VERSION, words, points, coverage, balance, structure, judgement, precision, level, next_steps, flags }
+        let flags = flags(
+            p,
+            &an,
+            &coverage,
+            &balance,
+            &structure,
+            &judgement,
+            &sent_terms,
+        );
+        let (level, next_steps) = level::level(
+            p, &points, &coverage, &balance, &structure, &judgement, &precision, &flags, words,
+        );
+        Report {
+            engine: ENGINE_VERSION,
+            words,
+            points,
+            coverage,
+            balance,
+            structure,
+            judgement,
+            precision,
+            level,
+            next_steps,
+            flags,
+        }
     }
 
-    fn match_points(&self, p: &Prepared, an: &Analysed, sent_terms: &[Vec<u32>]) -> Vec<PointResult> {
+    fn match_points(
+        &self,
+        p: &Prepared,
+        an: &Analysed,
+        sent_terms: &[Vec<u32>],
+    ) -> Vec<PointResult> {
         let n = an.sentences.len();
         p.scheme
             .points
@@ -171,7 +226,8 @@ impl Engine {
                             if e >= n || an.sentences[e].paragraph != an.sentences[s].paragraph {
                                 continue;
                             }
-                            let has = |t: u32| (s..=e).any(|k| sent_terms[k].binary_search(&t).is_ok());
+                            let has =
+                                |t: u32| (s..=e).any(|k| sent_terms[k].binary_search(&t).is_ok());
                             let mut got = 0.0;
                             let mut matched = Vec::new();
                             let mut distinct = 0;
@@ -208,11 +264,34 @@ impl Engine {
                 let evidence = if status == Status::Missing {
                     Vec::new()
                 } else {
-                    (s..=e).filter(|&k| matched.iter().any(|t| sent_terms[k].binary_search(t).is_ok())).map(|k| evidence(an, k)).collect()
+                    (s..=e)
+                        .filter(|&k| {
+                            matched
+                                .iter()
+                                .any(|t| sent_terms[k].binary_search(t).is_ok())
+                        })
+                        .map(|k| evidence(an, k))
+                        .collect()
                 };
-                let mut matched_names: Vec<String> = if status == Status::Missing { Vec::new() } else { matched.iter().map(|&t| p.scheme.term_names[t as usize].clone()).collect() };
+                let mut matched_names: Vec<String> = if status == Status::Missing {
+                    Vec::new()
+                } else {
+                    matched
+                        .iter()
+                        .map(|&t| p.scheme.term_names[t as usize].clone())
+                        .collect()
+                };
                 matched_names.sort();
-                PointResult { id, bullet: pt.bullet, text: pt.text.clone(), side: pt.side, status, score: round2(score), evidence, matched: matched_names }
+                PointResult {
+                    id,
+                    bullet: pt.bullet,
+                    text: pt.text.clone(),
+                    side: pt.side,
+                    status,
+                    score: round2(score),
+                    evidence,
+                    matched: matched_names,
+                }
             })
             .collect()
     }
@@ -227,11 +306,20 @@ pub(crate) fn evidence(an: &Analysed, s: usize) -> Evidence {
     let raw = &an.text[sent.start..sent.end];
     let lead = raw.len() - raw.trim_start().len();
     let text = raw.trim();
-    Evidence { sentence: s, text: text.to_string(), start: sent.start + lead, end: sent.start + lead + text.len() }
+    Evidence {
+        sentence: s,
+        text: text.to_string(),
+        start: sent.start + lead,
+        end: sent.start + lead + text.len(),
+    }
 }
 
 fn coverage(points: &[PointResult], scheme: &PreparedScheme) -> Coverage {
-    let mut c = Coverage { total: points.len(), bullets_total: scheme.bullets, ..Default::default() };
+    let mut c = Coverage {
+        total: points.len(),
+        bullets_total: scheme.bullets,
+        ..Default::default()
+    };
     let mut bullets_covered = HashSet::new();
     for p in points {
         let side = match p.side {
@@ -261,13 +349,22 @@ fn coverage(points: &[PointResult], scheme: &PreparedScheme) -> Coverage {
 }
 
 pub(crate) fn side_share(s: &SideCoverage) -> f32 {
-    if s.total == 0 { 0.0 } else { (s.covered as f32 + 0.5 * s.partial as f32) / s.total as f32 }
+    if s.total == 0 {
+        0.0
+    } else {
+        (s.covered as f32 + 0.5 * s.partial as f32) / s.total as f32
+    }
 }
 
 fn balance(c: &Coverage) -> Balance {
     let (sup, cha) = (side_share(&c.supporting), side_share(&c.challenging));
     if c.supporting.total == 0 || c.challenging.total == 0 {
-        return Balance { supporting: round2(sup), challenging: round2(cha), ratio: 1.0, verdict: "not-applicable" };
+        return Balance {
+            supporting: round2(sup),
+            challenging: round2(cha),
+            ratio: 1.0,
+            verdict: "not-applicable",
+        };
     }
     let (lo, hi) = if sup < cha { (sup, cha) } else { (cha, sup) };
     let ratio = if hi == 0.0 { 1.0 } else { lo / hi };
@@ -283,7 +380,12 @@ fn balance(c: &Coverage) -> Balance {
     } else {
         "leans-challenging"
     };
-    Balance { supporting: round2(sup), challenging: round2(cha), ratio: round2(ratio), verdict }
+    Balance {
+        supporting: round2(sup),
+        challenging: round2(cha),
+        ratio: round2(ratio),
+        verdict,
+    }
 }
 
 fn is_year(t: &analysis::Token) -> Option<i32> {
@@ -312,20 +414,33 @@ fn precision(an: &Analysed, period: Option<Period>) -> Precision {
                 dates += 1;
                 if let Some(p) = period {
                     if !p.contains(y) && reported.insert((y, si)) {
-                        out_of_period.push(OutOfPeriod { year: y, sentence: evidence(an, si) });
+                        out_of_period.push(OutOfPeriod {
+                            year: y,
+                            sentence: evidence(an, si),
+                        });
                     }
                 }
                 in_name = false;
                 continue;
             }
-            if t.numeric || matches!(t.word.as_str(), "million" | "millions" | "billion" | "thousand" | "percent") {
-                if !(t.numeric && toks.get(i + 1).is_some_and(|n| matches!(n.word.as_str(), "million" | "billion" | "thousand"))) {
+            if t.numeric
+                || matches!(
+                    t.word.as_str(),
+                    "million" | "millions" | "billion" | "thousand" | "percent"
+                )
+            {
+                if !(t.numeric
+                    && toks.get(i + 1).is_some_and(|n| {
+                        matches!(n.word.as_str(), "million" | "billion" | "thousand")
+                    }))
+                {
                     figures += 1;
                 }
                 in_name = false;
                 continue;
             }
-            let is_name = (t.capital && i > 0 && !t.stop && t.word != "i") || (t.all_caps && t.word.len() >= 2);
+            let is_name = (t.capital && i > 0 && !t.stop && t.word != "i")
+                || (t.all_caps && t.word.len() >= 2);
             if is_name && !in_name {
                 named += 1;
             }
@@ -394,7 +509,12 @@ fn count_quotations(text: &str) -> usize {
 
 /// Hashes of each run of `n` consecutive word forms (stems), for overlap checks.
 fn shingles(an: &Analysed, n: usize) -> HashSet<u64> {
-    let words: Vec<&str> = an.tokens.iter().filter(|t| !t.stop).map(|t| t.stem.as_str()).collect();
+    let words: Vec<&str> = an
+        .tokens
+        .iter()
+        .filter(|t| !t.stop)
+        .map(|t| t.stem.as_str())
+        .collect();
     words
         .windows(n)
         .map(|w| {
@@ -419,7 +539,15 @@ fn overlap(an: &Analysed, set: &HashSet<u64>, n: usize) -> f32 {
 /// Share of overlap with the model essay above which an essay is flagged as copied.
 pub const COPY_THRESHOLD: f32 = 0.4;
 
-fn flags(p: &Prepared, an: &Analysed, c: &Coverage, b: &Balance, st: &Structure, j: &Judgement, sent_terms: &[Vec<u32>]) -> Vec<&'static str> {
+fn flags(
+    p: &Prepared,
+    an: &Analysed,
+    c: &Coverage,
+    b: &Balance,
+    st: &Structure,
+    j: &Judgement,
+    sent_terms: &[Vec<u32>],
+) -> Vec<&'static str> {
     let mut f = Vec::new();
     let words = an.words();
     if b.verdict == "one-sided" {
@@ -434,22 +562,46 @@ fn flags(p: &Prepared, an: &Analysed, c: &Coverage, b: &Balance, st: &Structure,
     if !j.conclusion.is_clear() {
         f.push("no-judgement");
     }
-    if matches!((j.introduction, j.conclusion), (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees)) {
+    if matches!(
+        (j.introduction, j.conclusion),
+        (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees)
+    ) {
         f.push("inconsistent-judgement");
     }
     if words < p.expected_words * 3 / 10 {
         f.push("too-short");
     }
-    let question_hits = an.tokens.iter().filter(|t| !t.stop && p.question_stems.binary_search(&t.stem).is_ok()).count();
+    let question_hits = an
+        .tokens
+        .iter()
+        .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem).is_ok())
+        .count();
     let any_term = sent_terms.iter().filter(|s| !s.is_empty()).count();
-    if words >= 20 && c.covered == 0 && c.partial == 0 && (question_hits < 2 || any_term * 5 < an.sentences.len()) {
+    if words >= 20
+        && c.covered == 0
+        && c.partial == 0
+        && (question_hits < 2 || any_term * 5 < an.sentences.len())
+    {
         f.push("off-topic");
     }
-    let prose_paras = an.paragraphs.iter().filter(|p| p.kind != ParagraphKind::Heading).count().max(1);
-    let bullets = an.paragraphs.iter().filter(|p| p.kind == ParagraphKind::Bullet).count();
+    let prose_paras = an
+        .paragraphs
+        .iter()
+        .filter(|p| p.kind != ParagraphKind::Heading)
+        .count()
+        .max(1);
+    let bullets = an
+        .paragraphs
+        .iter()
+        .filter(|p| p.kind == ParagraphKind::Bullet)
+        .count();
     let stop_ratio = an.tokens.iter().filter(|t| t.stop).count() as f32 / words.max(1) as f32;
     let mean_sentence = words as f32 / an.sentences.len().max(1) as f32;
-    if words >= 12 && (bullets * 2 >= prose_paras || stop_ratio < 0.2 || (an.sentences.len() >= 5 && mean_sentence < 5.0)) {
+    if words >= 12
+        && (bullets * 2 >= prose_paras
+            || stop_ratio < 0.2
+            || (an.sentences.len() >= 5 && mean_sentence < 5.0))
+    {
         f.push("list-not-prose");
     }
     if words >= 25 && overlap(an, &p.model_shingles, 5) >= COPY_THRESHOLD {
@@ -481,7 +633,10 @@ pub fn engine_for_library(lib: &studypack_domain::Library) -> Engine {
 }
 
 /// The engine's view of a library question.
-pub fn question_input<'a>(q: &'a studypack_domain::Question, topic: &'a studypack_domain::Topic) -> QuestionInput<'a> {
+pub fn question_input<'a>(
+    q: &'a studypack_domain::Question,
+    topic: &'a studypack_domain::Topic,
+) -> QuestionInput<'a> {
     QuestionInput {
         text: &q.text,
         view: q.view.as_deref(),

@@ -51,7 +51,14 @@ pub struct PreparedScheme {
 /// Splits a point's text into alternatives at " or " when each side has substance.
 fn split_alternatives(text: &str) -> Vec<&str> {
     let parts: Vec<&str> = text.split(" or ").collect();
-    if parts.len() > 1 && parts.iter().all(|p| p.split_whitespace().filter(|w| !crate::lexicon::is_stop(&w.to_lowercase())).count() >= 3) {
+    if parts.len() > 1
+        && parts.iter().all(|p| {
+            p.split_whitespace()
+                .filter(|w| !crate::lexicon::is_stop(&w.to_lowercase()))
+                .count()
+                >= 3
+        })
+    {
         parts
     } else {
         vec![text]
@@ -77,7 +84,13 @@ fn parenthesised(text: &str) -> Vec<(usize, usize)> {
 }
 
 impl PreparedScheme {
-    pub fn new(scheme: &MarkScheme, question_text: &str, glossary: &[GlossaryEntry], stems: &Stems, idf: &Idf) -> PreparedScheme {
+    pub fn new(
+        scheme: &MarkScheme,
+        question_text: &str,
+        glossary: &[GlossaryEntry],
+        stems: &Stems,
+        idf: &Idf,
+    ) -> PreparedScheme {
         let mut term_index: HashMap<String, u32> = HashMap::new();
         let mut term_names: Vec<String> = Vec::new();
         let mut intern = |key: &str, name: &str, term_names: &mut Vec<String>| -> u32 {
@@ -95,7 +108,12 @@ impl PreparedScheme {
             let mut phrases = Vec::new();
             for p in std::iter::once(&g.term).chain(g.aliases.iter()) {
                 let an = analyse(p, stems);
-                let seq: Vec<String> = an.tokens.iter().filter(|t| !t.stop).map(|t| t.stem.clone()).collect();
+                let seq: Vec<String> = an
+                    .tokens
+                    .iter()
+                    .filter(|t| !t.stop)
+                    .map(|t| t.stem.clone())
+                    .collect();
                 if !seq.is_empty() {
                     phrases.push(seq);
                 }
@@ -104,7 +122,10 @@ impl PreparedScheme {
                 continue;
             }
             let id = intern(&format!("§glossary{gi}"), &g.term, &mut term_names);
-            glossary_keys.insert(id, phrases.iter().flatten().cloned().collect::<Vec<String>>());
+            glossary_keys.insert(
+                id,
+                phrases.iter().flatten().cloned().collect::<Vec<String>>(),
+            );
             groups.push((id, GlossaryGroup { phrases }));
         }
         let mut group_first: HashMap<String, Vec<usize>> = HashMap::new();
@@ -115,7 +136,12 @@ impl PreparedScheme {
         }
 
         let question = analyse(question_text, stems);
-        let question_stems: Vec<&str> = question.tokens.iter().filter(|t| !t.stop).map(|t| t.stem.as_str()).collect();
+        let question_stems: Vec<&str> = question
+            .tokens
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.stem.as_str())
+            .collect();
 
         // First pass: each point's raw terms, to count in how many points a term appears.
         struct RawAlt {
@@ -156,9 +182,14 @@ impl PreparedScheme {
                                 }
                                 if k == phrase.len() && j - i > consumed {
                                     consumed = j - i;
-                                    let in_paren = parens.iter().any(|&(a, b)| t.start > a && t.start < b);
+                                    let in_paren =
+                                        parens.iter().any(|&(a, b)| t.start > a && t.start < b);
                                     let id = groups[gi].0;
-                                    if in_paren { optional.push(id) } else { required.push(id) }
+                                    if in_paren {
+                                        optional.push(id)
+                                    } else {
+                                        required.push(id)
+                                    }
                                 }
                             }
                         }
@@ -170,7 +201,11 @@ impl PreparedScheme {
                     if !t.stop && (t.word.chars().count() >= 2 || t.numeric) {
                         let id = intern(&t.stem, &t.stem, &mut term_names);
                         let in_paren = parens.iter().any(|&(a, b)| t.start > a && t.start < b);
-                        if in_paren { optional.push(id) } else { required.push(id) }
+                        if in_paren {
+                            optional.push(id)
+                        } else {
+                            required.push(id)
+                        }
                     }
                     i += 1;
                 }
@@ -203,7 +238,11 @@ impl PreparedScheme {
             };
             let df = point_df.get(&id).copied().unwrap_or(1).max(1) as f32;
             let specificity = 1.0 / df;
-            let q = if in_question { QUESTION_TERM_FACTOR } else { 1.0 };
+            let q = if in_question {
+                QUESTION_TERM_FACTOR
+            } else {
+                1.0
+            };
             base * specificity * q
         };
 
@@ -213,15 +252,36 @@ impl PreparedScheme {
                 let alternatives: Vec<Alternative> = alts
                     .into_iter()
                     .map(|a| {
-                        let required: Vec<(u32, f32)> = a.required.iter().map(|&t| (t, weight(t, &term_names))).collect();
-                        let optional: Vec<(u32, f32)> = a.optional.iter().map(|&t| (t, weight(t, &term_names))).collect();
+                        let required: Vec<(u32, f32)> = a
+                            .required
+                            .iter()
+                            .map(|&t| (t, weight(t, &term_names)))
+                            .collect();
+                        let optional: Vec<(u32, f32)> = a
+                            .optional
+                            .iter()
+                            .map(|&t| (t, weight(t, &term_names)))
+                            .collect();
                         let total: f32 = required.iter().map(|r| r.1).sum();
                         let n = required.len().max(1) as f32;
-                        let need = if required.is_empty() { optional.iter().map(|o| o.1).sum::<f32>().max(f32::EPSILON) } else { total.min(NEED_TERMS * total / n) };
-                        Alternative { required, optional, need }
+                        let need = if required.is_empty() {
+                            optional.iter().map(|o| o.1).sum::<f32>().max(f32::EPSILON)
+                        } else {
+                            total.min(NEED_TERMS * total / n)
+                        };
+                        Alternative {
+                            required,
+                            optional,
+                            need,
+                        }
                     })
                     .collect();
-                PreparedPoint { side, bullet, text, alternatives }
+                PreparedPoint {
+                    side,
+                    bullet,
+                    text,
+                    alternatives,
+                }
             })
             .collect();
 
@@ -240,12 +300,24 @@ impl PreparedScheme {
         for v in fuzzy.values_mut() {
             v.sort_unstable();
         }
-        PreparedScheme { points, term_names, term_index, groups, group_first, fuzzy, bullets: scheme.bullets.len() }
+        PreparedScheme {
+            points,
+            term_names,
+            term_index,
+            groups,
+            group_first,
+            fuzzy,
+            bullets: scheme.bullets.len(),
+        }
     }
 
     /// For each sentence of the essay, the sorted term ids it contains (exactly, through a
     /// glossary alias, or as a near-miss spelling of a scheme term).
-    pub fn sentence_terms(&self, an: &Analysed, stems_known: &dyn Fn(&str) -> bool) -> Vec<Vec<u32>> {
+    pub fn sentence_terms(
+        &self,
+        an: &Analysed,
+        stems_known: &dyn Fn(&str) -> bool,
+    ) -> Vec<Vec<u32>> {
         let mut out: Vec<Vec<u32>> = vec![Vec::new(); an.sentences.len()];
         let mut fuzzy_cache: HashMap<&str, Option<u32>> = HashMap::new();
         let toks = &an.tokens;
@@ -257,7 +329,9 @@ impl PreparedScheme {
             if let Some(&id) = self.term_index.get(&t.stem) {
                 out[s].push(id);
             } else if !t.numeric {
-                let hit = *fuzzy_cache.entry(t.stem.as_str()).or_insert_with(|| self.near_miss(&t.stem, stems_known));
+                let hit = *fuzzy_cache
+                    .entry(t.stem.as_str())
+                    .or_insert_with(|| self.near_miss(&t.stem, stems_known));
                 if let Some(id) = hit {
                     out[s].push(id);
                 }
@@ -336,7 +410,11 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
         }
         return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..];
     }
-    if la > lb { a[i + 1..] == b[i..] } else { a[i..] == b[i + 1..] }
+    if la > lb {
+        a[i + 1..] == b[i..]
+    } else {
+        a[i..] == b[i + 1..]
+    }
 }
 
 #[cfg(test)]

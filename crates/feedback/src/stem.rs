@@ -36,7 +36,10 @@ pub struct Stems {
 
 impl Default for Stems {
     fn default() -> Self {
-        Stems { stemmer: Stemmer::new(Algorithm::English), cache: HashMap::new() }
+        Stems {
+            stemmer: Stemmer::new(Algorithm::English),
+            cache: HashMap::new(),
+        }
     }
 }
 
@@ -60,13 +63,23 @@ impl Stems {
         let mut idf = Idf::default();
         for text in texts {
             let an = crate::analysis::analyse(text, self);
-            let mut seen: Vec<&str> = an.tokens.iter().filter(|t| !t.stop).map(|t| t.stem.as_str()).collect();
+            let mut seen: Vec<&str> = an
+                .tokens
+                .iter()
+                .filter(|t| !t.stop)
+                .map(|t| t.stem.as_str())
+                .collect();
             seen.sort_unstable();
             seen.dedup();
             for s in seen {
                 *idf.df.entry(s.to_string()).or_insert(0) += 1;
             }
-            let new: Vec<(String, String)> = an.tokens.iter().filter(|t| !t.stop && !t.numeric && !self.cache.contains_key(&t.word)).map(|t| (t.word.clone(), t.stem.clone())).collect();
+            let new: Vec<(String, String)> = an
+                .tokens
+                .iter()
+                .filter(|t| !t.stop && !t.numeric && !self.cache.contains_key(&t.word))
+                .map(|t| (t.word.clone(), t.stem.clone()))
+                .collect();
             self.cache.extend(new);
             idf.docs += 1;
         }

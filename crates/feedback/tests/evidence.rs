@@ -23,15 +23,27 @@ fn seed_reports() -> (Report, Report) {
     let mut input = question_input(&q, topic);
     input.model_essay = None;
     let prepared = engine.prepare(&input);
-    (engine.report(&prepared, &q.model_essay), engine.report(&prepared, &q.plan))
+    (
+        engine.report(&prepared, &q.model_essay),
+        engine.report(&prepared, &q.plan),
+    )
 }
 
 #[test]
 fn seed_model_essay_reaches_level_4_and_agrees() {
     let (essay, _) = seed_reports();
-    assert!(essay.coverage.bullets_covered >= 8, "{} of 10 bullets", essay.coverage.bullets_covered);
+    assert!(
+        essay.coverage.bullets_covered >= 8,
+        "{} of 10 bullets",
+        essay.coverage.bullets_covered
+    );
     assert_eq!(essay.coverage.bullets_total, 10);
-    assert!(essay.level.level.unwrap() >= 4, "level {:?} ({:?})", essay.level.level, essay.level.reasons);
+    assert!(
+        essay.level.level.unwrap() >= 4,
+        "level {:?} ({:?})",
+        essay.level.level,
+        essay.level.reasons
+    );
     assert_eq!(essay.judgement.introduction, Stance::Agrees);
     assert_eq!(essay.judgement.conclusion, Stance::Agrees);
 }
@@ -80,12 +92,29 @@ fn asap_set5_quadratic_weighted_kappa_is_at_least_070() {
     let scheme = parse_scheme_text("scheme.txt", &read("eval/asap-sas-set5/scheme.txt")).unwrap();
     let prompt = read("eval/asap-sas-set5/prompt.txt");
     let engine = engine_for_library(&studypack_demo::library());
-    let prepared = engine.prepare(&QuestionInput { text: &prompt, view: None, scheme: &scheme, period: None, rubric: None, glossary: &[], model_essay: None, marks: None });
+    let prepared = engine.prepare(&QuestionInput {
+        text: &prompt,
+        view: None,
+        scheme: &scheme,
+        period: None,
+        rubric: None,
+        glossary: &[],
+        model_essay: None,
+        marks: None,
+    });
     let (mut gold, mut pred) = (Vec::new(), Vec::new());
-    for line in read("eval/asap-sas-set5/responses.jsonl").lines().filter(|l| !l.trim().is_empty()) {
+    for line in read("eval/asap-sas-set5/responses.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         gold.push(v["score"].as_i64().unwrap() as i32);
-        pred.push(asap_score(engine.report(&prepared, v["text"].as_str().unwrap()).coverage.covered));
+        pred.push(asap_score(
+            engine
+                .report(&prepared, v["text"].as_str().unwrap())
+                .coverage
+                .covered,
+        ));
     }
     assert_eq!(gold.len(), 598);
     let k = qwk(&gold, &pred);
@@ -98,7 +127,9 @@ fn hostile_inputs_stay_bounded() {
     let q = &lib.questions[0];
     let engine = engine_for_library(&lib);
     let prepared = engine.prepare(&question_input(q, lib.topic(&q.topic).unwrap()));
-    let one_mb: String = "The secret police arrested many people in 1937 and the purges removed rivals. ".repeat(1024 * 1024 / 78);
+    let one_mb: String =
+        "The secret police arrested many people in 1937 and the purges removed rivals. "
+            .repeat(1024 * 1024 / 78);
     let one_sentence = "stalin khrushchev party economy terror reform ".repeat(20_000 / 6);
     let capitals = q.model_essay.to_uppercase();
     for text in [one_mb.as_str(), one_sentence.as_str(), capitals.as_str()] {

@@ -11,10 +11,19 @@ use std::sync::Mutex;
 use serde::Serialize;
 use studypack_domain::{Library, Question, Topic};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TokenStream,
+};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 
 #[derive(Debug, thiserror::Error)]
@@ -122,7 +131,11 @@ impl SearchIndex {
     pub fn in_memory() -> Result<SearchIndex> {
         let mut sb = Schema::builder();
         let text = TextOptions::default()
-            .set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions))
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
             .set_stored();
         let f = Fields {
             slug: sb.add_text_field("slug", STRING | STORED),
@@ -134,19 +147,39 @@ impl SearchIndex {
             plan: sb.add_text_field("plan", text),
             board: sb.add_text_field("board", STRING | STORED),
             level: sb.add_text_field("level", STRING | STORED),
-            year: sb.add_i64_field("year", NumericOptions::default().set_indexed().set_fast().set_stored()),
+            year: sb.add_i64_field(
+                "year",
+                NumericOptions::default()
+                    .set_indexed()
+                    .set_fast()
+                    .set_stored(),
+            ),
             facets: sb.add_facet_field("facets", FacetOptions::default()),
         };
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register(TOKENIZER, analyzer());
         let writer = index.writer_with_num_threads(1, 50_000_000)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), f, analyzer: analyzer() })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            f,
+            analyzer: analyzer(),
+        })
     }
 
     fn document(&self, q: &Question, t: &Topic) -> TantivyDocument {
         let f = self.f;
-        let scheme: Vec<String> = q.mark_scheme.bullets.iter().map(|b| b.text.clone()).collect();
+        let scheme: Vec<String> = q
+            .mark_scheme
+            .bullets
+            .iter()
+            .map(|b| b.text.clone())
+            .collect();
         let mut d = doc!(
             f.slug => q.slug.as_str(),
             f.title => q.title.as_str(),
@@ -175,7 +208,11 @@ impl SearchIndex {
     pub fn rebuild(&self, lib: &Library) -> Result<()> {
         let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         w.delete_all_documents()?;
-        for q in lib.questions.iter().filter(|q| q.status == studypack_domain::Status::Published) {
+        for q in lib
+            .questions
+            .iter()
+            .filter(|q| q.status == studypack_domain::Status::Published)
+        {
             if let Some(t) = lib.topic(&q.topic) {
                 w.add_document(self.document(q, t))?;
             }
@@ -221,7 +258,10 @@ impl SearchIndex {
 
     fn text_query(&self, q: &str) -> Box<dyn Query> {
         let f = self.f;
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.question, f.topic, f.scheme, f.plan]);
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![f.title, f.question, f.topic, f.scheme, f.plan],
+        );
         parser.set_field_boost(f.title, 3.0);
         parser.set_field_boost(f.question, 2.5);
         parser.set_field_boost(f.topic, 1.5);
@@ -230,11 +270,22 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parsed)];
         // Typo tolerance: words outside quotes, five letters or more.
         let unquoted: String = q.split('"').step_by(2).collect::<Vec<_>>().join(" ");
-        for word in unquoted.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 5) {
+        for word in unquoted
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 5)
+        {
             if let Some(stem) = self.stemmed(word) {
-                for (field, boost) in [(f.title, 1.0), (f.question, 0.8), (f.topic, 0.5), (f.scheme, 0.4)] {
+                for (field, boost) in [
+                    (f.title, 1.0),
+                    (f.question, 0.8),
+                    (f.topic, 0.5),
+                    (f.scheme, 0.4),
+                ] {
                     let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true);
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), boost))));
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(fuzzy), boost)),
+                    ));
                 }
             }
         }
@@ -242,22 +293,40 @@ impl SearchIndex {
     }
 
     fn facet_filter(&self, kind: &str, value: &str) -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_facet(self.f.facets, &Facet::from_path([kind, &seg(value)])), IndexRecordOption::Basic))
+        Box::new(TermQuery::new(
+            Term::from_facet(self.f.facets, &Facet::from_path([kind, &seg(value)])),
+            IndexRecordOption::Basic,
+        ))
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let f = self.f;
         let searcher = self.reader.searcher();
-        let text: Box<dyn Query> = if req.q.trim().is_empty() { Box::new(AllQuery) } else { self.text_query(&req.q) };
+        let text: Box<dyn Query> = if req.q.trim().is_empty() {
+            Box::new(AllQuery)
+        } else {
+            self.text_query(&req.q)
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
-        for (kind, v) in [("board", &req.board), ("level", &req.level), ("topic", &req.topic), ("command", &req.command)] {
+        for (kind, v) in [
+            ("board", &req.board),
+            ("level", &req.level),
+            ("topic", &req.topic),
+            ("command", &req.command),
+        ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 clauses.push((Occur::Must, self.facet_filter(kind, v)));
             }
         }
         if req.year_from.is_some() || req.year_to.is_some() {
-            let lo = req.year_from.map(|y| Bound::Included(Term::from_field_i64(f.year, y))).unwrap_or(Bound::Unbounded);
-            let hi = req.year_to.map(|y| Bound::Included(Term::from_field_i64(f.year, y))).unwrap_or(Bound::Unbounded);
+            let lo = req
+                .year_from
+                .map(|y| Bound::Included(Term::from_field_i64(f.year, y)))
+                .unwrap_or(Bound::Unbounded);
+            let hi = req
+                .year_to
+                .map(|y| Bound::Included(Term::from_field_i64(f.year, y)))
+                .unwrap_or(Bound::Unbounded);
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
         }
         let query = BooleanQuery::new(clauses);
@@ -266,16 +335,38 @@ impl SearchIndex {
             facets.add_facet(k);
         }
         let limit = req.limit.clamp(1, 100);
-        let (top, total, counts) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(req.offset.min(10_000)).order_by_score(), Count, facets))?;
+        let (top, total, counts) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(limit)
+                    .and_offset(req.offset.min(10_000))
+                    .order_by_score(),
+                Count,
+                facets,
+            ),
+        )?;
         let list = |k: &str| -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = counts
                 .get(k)
-                .map(|(facet, n)| FacetCount { value: facet.to_path().last().map(|s| s.replace('∕', "/")).unwrap_or_default(), count: n })
+                .map(|(facet, n)| FacetCount {
+                    value: facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.replace('∕', "/"))
+                        .unwrap_or_default(),
+                    count: n,
+                })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
             v
         };
-        let facets = Facets { board: list("/board"), level: list("/level"), topic: list("/topic"), year: list("/year"), command: list("/command") };
+        let facets = Facets {
+            board: list("/board"),
+            level: list("/level"),
+            topic: list("/topic"),
+            year: list("/year"),
+            command: list("/command"),
+        };
 
         let mut hits = Vec::with_capacity(top.len());
         let gens = if req.q.trim().is_empty() {
@@ -291,7 +382,12 @@ impl SearchIndex {
         };
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
-            let s = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let s = |field: Field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             let question = s(f.question);
             let snippet_html = match &gens {
                 Some(g) => g
@@ -318,12 +414,20 @@ impl SearchIndex {
                 score,
             });
         }
-        Ok(SearchResults { total, hits, facets })
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+        })
     }
 }
 
 fn cut(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -9,13 +9,24 @@ fn index() -> (SearchIndex, Library) {
 }
 
 fn find(idx: &SearchIndex, q: &str) -> SearchResults {
-    idx.search(&SearchRequest { q: q.into(), limit: 20, ..Default::default() }).unwrap()
+    idx.search(&SearchRequest {
+        q: q.into(),
+        limit: 20,
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 #[test]
 fn indexes_every_published_question() {
     let (idx, lib) = index();
-    assert_eq!(idx.len() as usize, lib.questions.iter().filter(|q| q.status == Status::Published).count());
+    assert_eq!(
+        idx.len() as usize,
+        lib.questions
+            .iter()
+            .filter(|q| q.status == Status::Published)
+            .count()
+    );
     let all = find(&idx, "");
     assert_eq!(all.total, lib.questions.len());
 }
@@ -37,7 +48,11 @@ fn misspelt_names_are_found() {
     assert!(exact.total > 0);
     assert!(typo.total > 0, "no results for a misspelt name");
     let exact_slugs: Vec<&str> = exact.hits.iter().map(|h| h.slug.as_str()).collect();
-    assert!(typo.hits.iter().all(|h| exact_slugs.contains(&h.slug.as_str())));
+    assert!(
+        typo.hits
+            .iter()
+            .all(|h| exact_slugs.contains(&h.slug.as_str()))
+    );
 }
 
 #[test]
@@ -46,27 +61,60 @@ fn phrase_queries_need_the_words_together() {
     let phrase = find(&idx, "\"Virgin Lands\"");
     assert!(phrase.total > 0);
     let odd = find(&idx, "\"Lands Virgin\"");
-    assert_eq!(odd.total, 0, "{:?}", odd.hits.iter().map(|h| &h.slug).collect::<Vec<_>>());
+    assert_eq!(
+        odd.total,
+        0,
+        "{:?}",
+        odd.hits.iter().map(|h| &h.slug).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn question_and_title_matches_rank_first() {
     let (idx, _) = index();
     let r = find(&idx, "Gorbachev");
-    assert!(r.hits[0].title.contains("Gorbachev") || r.hits[0].question.contains("Gorbachev"), "{:?}", r.hits[0]);
+    assert!(
+        r.hits[0].title.contains("Gorbachev") || r.hits[0].question.contains("Gorbachev"),
+        "{:?}",
+        r.hits[0]
+    );
 }
 
 #[test]
 fn facets_count_and_filter() {
     let (idx, lib) = index();
     let all = find(&idx, "");
-    let aqa = all.facets.board.iter().find(|f| f.value == "AQA").unwrap().count;
-    let filtered = idx.search(&SearchRequest { board: Some("AQA".into()), limit: 50, ..Default::default() }).unwrap();
+    let aqa = all
+        .facets
+        .board
+        .iter()
+        .find(|f| f.value == "AQA")
+        .unwrap()
+        .count;
+    let filtered = idx
+        .search(&SearchRequest {
+            board: Some("AQA".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(filtered.total as u64, aqa);
-    assert!(filtered.hits.iter().all(|h| h.board.as_deref() == Some("AQA")));
+    assert!(
+        filtered
+            .hits
+            .iter()
+            .all(|h| h.board.as_deref() == Some("AQA"))
+    );
     let years: u64 = all.facets.year.iter().map(|f| f.count).sum();
     assert_eq!(years as usize, lib.questions.len());
-    let range = idx.search(&SearchRequest { year_from: Some(2021), year_to: Some(2022), limit: 50, ..Default::default() }).unwrap();
+    let range = idx
+        .search(&SearchRequest {
+            year_from: Some(2021),
+            year_to: Some(2022),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
     assert!(range.total > 0 && range.hits.iter().all(|h| (2021..=2022).contains(&h.year)));
 }
 
@@ -74,23 +122,60 @@ fn facets_count_and_filter() {
 fn snippets_highlight_and_escape() {
     let (idx, mut lib) = index();
     let r = find(&idx, "collectivisation");
-    assert!(r.hits.iter().any(|h| h.snippet_html.contains("<mark>")), "{:?}", r.hits.first());
+    assert!(
+        r.hits.iter().any(|h| h.snippet_html.contains("<mark>")),
+        "{:?}",
+        r.hits.first()
+    );
     // Hostile text in a question is escaped in snippets.
     lib.questions[0].text = "<script>alert('x')</script> Was the Tsar to blame?".into();
     let t = lib.topic(&lib.questions[0].topic).unwrap().clone();
     idx.upsert(&[(&lib.questions[0], &t)]).unwrap();
     let r = find(&idx, "script alert Tsar");
-    let h = r.hits.iter().find(|h| h.slug == lib.questions[0].slug.as_str()).unwrap();
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.slug == lib.questions[0].slug.as_str())
+        .unwrap();
     assert!(!h.snippet_html.contains("<script>"), "{}", h.snippet_html);
-    assert!(h.snippet_html.contains("&lt;script&gt;") || h.snippet_html.contains("&lt;"), "{}", h.snippet_html);
+    assert!(
+        h.snippet_html.contains("&lt;script&gt;") || h.snippet_html.contains("&lt;"),
+        "{}",
+        h.snippet_html
+    );
 }
 
 #[test]
 fn model_essays_are_never_searchable() {
     let (idx, lib) = index();
     // A word that appears in a model essay and nowhere else in the library's indexed text.
-    let indexed: String = lib.questions.iter().map(|q| format!("{} {} {} {}", q.title, q.text, q.plan, q.mark_scheme.bullets.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join(" "))).collect::<Vec<_>>().join(" ").to_lowercase();
-    let word = lib.questions.iter().flat_map(|q| q.model_essay.split(|c: char| !c.is_alphabetic())).find(|w| w.len() >= 9 && !indexed.contains(&w.to_lowercase()[..7])).expect("an essay-only word").to_string();
+    let indexed: String = lib
+        .questions
+        .iter()
+        .map(|q| {
+            format!(
+                "{} {} {} {}",
+                q.title,
+                q.text,
+                q.plan,
+                q.mark_scheme
+                    .bullets
+                    .iter()
+                    .map(|b| b.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let word = lib
+        .questions
+        .iter()
+        .flat_map(|q| q.model_essay.split(|c: char| !c.is_alphabetic()))
+        .find(|w| w.len() >= 9 && !indexed.contains(&w.to_lowercase()[..7]))
+        .expect("an essay-only word")
+        .to_string();
     let r = find(&idx, &format!("\"{word}\""));
     assert_eq!(r.total, 0, "essay-only word {word} was found");
 }
@@ -113,7 +198,23 @@ fn upsert_replaces_and_drafts_leave() {
 #[test]
 fn odd_queries_do_not_fail() {
     let (idx, _) = index();
-    for q in ["\"", "((", "AND", "title:", "year:[2020 TO", "*", "-", "<script>", "ß∂ƒ", &"a".repeat(5000)] {
-        idx.search(&SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
+    for q in [
+        "\"",
+        "((",
+        "AND",
+        "title:",
+        "year:[2020 TO",
+        "*",
+        "-",
+        "<script>",
+        "ß∂ƒ",
+        &"a".repeat(5000),
+    ] {
+        idx.search(&SearchRequest {
+            q: q.into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
     }
 }

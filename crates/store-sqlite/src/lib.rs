@@ -4,14 +4,12 @@
 mod migrate;
 
 use std::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
-use studypack_domain::authoring::{parse_topic, render_topic};
-use studypack_domain::*;
-use studypack_store::*;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 
 pub use migrate::MIGRATIONS;
 
@@ -19,14 +17,6 @@ pub use migrate::MIGRATIONS;
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
-}
-
-fn db_err(e: sqlx::Error) -> StoreError {
-    StoreError::Database(Box::new(e))
-}
-
-fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 impl SqliteStore {
@@ -53,360 +43,32 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
-
-    async fn topic_id(tx: &mut Transaction<'_, Sqlite>, slug: &str) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar("SELECT id FROM topics WHERE slug = ?")
-            .bind(slug)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)
-    }
-
-    async fn import_topic(tx: &mut Transaction<'_, Sqlite>, t: &Topic, report: &mut ImportReport) -> StoreResult<()> {
-        let source = render_topic(t);
-        let existing: Option<(i64, String)> = sqlx::query_as("SELECT id, source FROM topics WHERE slug = ?")
-            .bind(t.slug.as_str())
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?;
-        match existing {
-            Some((_, old)) if old == source => {}
-            Some((id, _)) => {
-                sqlx::query(
-                    "UPDATE topics SET title = ?, board = ?, level = ?, component_code = ?, period_start = ?, period_end = ?, source = ?, updated_at = ? WHERE id = ?",
-                )
-                .bind(&t.title)
-                .bind(t.board.map(|b| b.label()))
-                .bind(t.level.map(|l| l.label()))
-                .bind(t.component.as_ref().map(|c| c.code.as_str()))
-                .bind(t.period.start)
-                .bind(t.period.end)
-                .bind(&source)
-                .bind(now())
-                .bind(id)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                report.topics_updated += 1;
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO topics (slug, title, board, level, component_code, period_start, period_end, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(t.slug.as_str())
-                .bind(&t.title)
-                .bind(t.board.map(|b| b.label()))
-                .bind(t.level.map(|l| l.label()))
-                .bind(t.component.as_ref().map(|c| c.code.as_str()))
-                .bind(t.period.start)
-                .bind(t.period.end)
-                .bind(&source)
-                .bind(now())
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                report.topics_created += 1;
-            }
-        }
-        Ok(())
-    }
-
-    async fn import_question(tx: &mut Transaction<'_, Sqlite>, q: &Question, report: &mut ImportReport) -> StoreResult<()> {
-        let Some(topic_id) = Self::topic_id(tx, q.topic.as_str()).await? else {
-            return Err(StoreError::Invalid(format!(
-                "question '{}' names topic '{}', which is neither in the library nor in this import",
-                q.slug, q.topic
-            )));
-        };
-        let existing = load_question_row(&mut **tx, "q.slug = ?", q.slug.as_str()).await?;
-        let ts = now();
-        let id = match &existing {
-            Some((id, old)) if old == q => {
-                report.questions_unchanged += 1;
-                let _ = id;
-                return Ok(());
-            }
-            Some((id, _)) => {
-                sqlx::query(
-                    "UPDATE questions SET topic_id = ?, title = ?, text = ?, year = ?, marks = ?, command = ?, view = ?, period_start = ?, period_end = ?, status = ?, plan = ?, plan_generated = ?, model_essay = ?, updated_at = ? WHERE id = ?",
-                )
-                .bind(topic_id)
-                .bind(&q.title)
-                .bind(&q.text)
-                .bind(q.year as i64)
-                .bind(q.marks as i64)
-                .bind(&q.command)
-                .bind(q.view.as_deref())
-                .bind(q.period.map(|p| p.start))
-                .bind(q.period.map(|p| p.end))
-                .bind(q.status.label())
-                .bind(&q.plan)
-                .bind(q.plan_generated)
-                .bind(&q.model_essay)
-                .bind(ts)
-                .bind(id)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                sqlx::query("DELETE FROM scheme_bullets WHERE question_id = ?").bind(id).execute(&mut **tx).await.map_err(db_err)?;
-                report.questions_updated += 1;
-                *id
-            }
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO questions (slug, topic_id, title, text, year, marks, command, view, period_start, period_end, status, plan, plan_generated, model_essay, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                )
-                .bind(q.slug.as_str())
-                .bind(topic_id)
-                .bind(&q.title)
-                .bind(&q.text)
-                .bind(q.year as i64)
-                .bind(q.marks as i64)
-                .bind(&q.command)
-                .bind(q.view.as_deref())
-                .bind(q.period.map(|p| p.start))
-                .bind(q.period.map(|p| p.end))
-                .bind(q.status.label())
-                .bind(&q.plan)
-                .bind(q.plan_generated)
-                .bind(&q.model_essay)
-                .bind(ts)
-                .bind(ts)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                report.questions_created += 1;
-                id
-            }
-        };
-        for (pos, b) in q.mark_scheme.bullets.iter().enumerate() {
-            sqlx::query("INSERT INTO scheme_bullets (question_id, position, side, text) VALUES (?, ?, ?, ?)")
-                .bind(id)
-                .bind(pos as i64)
-                .bind(b.side.label())
-                .bind(&b.text)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-        }
-        let old = existing.map(|(_, q)| q);
-        for (field, new, prev) in [
-            (RevisionField::Plan, &q.plan, old.as_ref().map(|o| &o.plan)),
-            (RevisionField::ModelEssay, &q.model_essay, old.as_ref().map(|o| &o.model_essay)),
-        ] {
-            if Some(new) != prev && !(prev.is_none() && new.is_empty()) {
-                sqlx::query("INSERT INTO revisions (question_id, field, body, created_at) VALUES (?, ?, ?, ?)")
-                    .bind(id)
-                    .bind(field.as_str())
-                    .bind(new)
-                    .bind(ts)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-                report.revisions_added += 1;
-            }
-        }
-        Ok(())
-    }
 }
 
-const QUESTION_COLUMNS: &str = "q.id, q.slug, t.slug AS topic_slug, q.title, q.text, q.year, q.marks, q.command, q.view, q.period_start, q.period_end, q.status, q.plan, q.plan_generated, q.model_essay";
-
-async fn load_question_row(conn: &mut SqliteConnection, cond: &str, arg: &str) -> StoreResult<Option<(i64, Question)>> {
-    let sql = format!("SELECT {QUESTION_COLUMNS} FROM questions q JOIN topics t ON t.id = q.topic_id WHERE {cond}");
-    let Some(row) = sqlx::query(&sql).bind(arg).fetch_optional(&mut *conn).await.map_err(db_err)? else {
-        return Ok(None);
-    };
-    let id: i64 = row.try_get("id").map_err(db_err)?;
-    let bullets = sqlx::query("SELECT side, text FROM scheme_bullets WHERE question_id = ? ORDER BY position")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    Ok(Some((id, question_from_row(&row, &bullets)?)))
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-fn question_from_row(row: &SqliteRow, bullets: &[SqliteRow]) -> StoreResult<Question> {
-    let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_err);
-    let slug = get_s("slug")?;
-    let period = match (row.try_get::<Option<i32>, _>("period_start").map_err(db_err)?, row.try_get::<Option<i32>, _>("period_end").map_err(db_err)?) {
-        (Some(a), Some(b)) => Some(Period::new(a, b).map_err(|e| corrupt(&slug, e))?),
-        _ => None,
-    };
-    let mut scheme = Vec::new();
-    for b in bullets {
-        let side: String = b.try_get("side").map_err(db_err)?;
-        scheme.push(SchemeBullet { side: side.parse().map_err(|e| corrupt(&slug, e))?, text: b.try_get("text").map_err(db_err)? });
-    }
-    Ok(Question {
-        slug: Slug::parse(&slug).map_err(|e| corrupt("question slug", e))?,
-        title: get_s("title")?,
-        topic: Slug::parse(&get_s("topic_slug")?).map_err(|e| corrupt(&slug, e))?,
-        year: row.try_get::<i64, _>("year").map_err(db_err)? as u16,
-        marks: row.try_get::<i64, _>("marks").map_err(db_err)? as u32,
-        command: get_s("command")?,
-        view: row.try_get("view").map_err(db_err)?,
-        period,
-        status: get_s("status")?.parse().map_err(|e| corrupt(&slug, e))?,
-        text: get_s("text")?,
-        mark_scheme: MarkScheme { bullets: scheme },
-        plan: get_s("plan")?,
-        plan_generated: row.try_get("plan_generated").map_err(db_err)?,
-        model_essay: get_s("model_essay")?,
-    })
-}
-
-fn topic_from_source(slug: &str, source: &str) -> StoreResult<Topic> {
-    parse_topic(&format!("stored topic '{slug}'"), source).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn summary_from_row(row: &SqliteRow) -> StoreResult<QuestionSummary> {
-    let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_err);
-    let slug = get_s("slug")?;
-    let board: Option<String> = row.try_get("board").map_err(db_err)?;
-    let level: Option<String> = row.try_get("level").map_err(db_err)?;
-    Ok(QuestionSummary {
-        board: board.map(|b| b.parse()).transpose().map_err(|e| corrupt(&slug, e))?,
-        level: level.map(|l| l.parse()).transpose().map_err(|e| corrupt(&slug, e))?,
-        component: row.try_get("component_code").map_err(db_err)?,
-        topic: get_s("topic_title")?,
-        topic_slug: get_s("topic_slug")?,
-        title: get_s("title")?,
-        year: row.try_get::<i64, _>("year").map_err(db_err)? as u16,
-        marks: row.try_get::<i64, _>("marks").map_err(db_err)? as u32,
-        command: get_s("command")?,
-        question: get_s("text")?,
-        status: get_s("status")?.parse().map_err(|e| corrupt(&slug, e))?,
-        slug,
-    })
-}
-
-fn push_filters<'a>(qb: &mut QueryBuilder<'a, Sqlite>, f: &'a QuestionFilter) {
-    qb.push(" WHERE 1 = 1");
-    if !f.include_drafts {
-        qb.push(" AND q.status = 'published'");
-    }
-    if let Some(b) = f.board {
-        qb.push(" AND t.board = ").push_bind(b.label());
-    }
-    if let Some(l) = f.level {
-        qb.push(" AND t.level = ").push_bind(l.label());
-    }
-    if let Some(topic) = &f.topic {
-        qb.push(" AND (t.slug = ").push_bind(topic.as_str());
-        qb.push(" OR lower(t.title) LIKE ").push_bind(format!("%{}%", topic.to_lowercase()));
-        qb.push(")");
-    }
-    if let Some(y) = f.year {
-        qb.push(" AND q.year = ").push_bind(y as i64);
-    }
-    if let Some(c) = &f.command {
-        qb.push(" AND lower(q.command) = ").push_bind(c.to_lowercase());
-    }
-}
-
-#[async_trait]
-impl LibraryStore for SqliteStore {
-    async fn import(&self, batch: &Library) -> StoreResult<ImportReport> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let mut report = ImportReport::default();
-        for t in &batch.topics {
-            Self::import_topic(&mut tx, t, &mut report).await?;
-        }
-        for q in &batch.questions {
-            Self::import_question(&mut tx, q, &mut report).await?;
-        }
-        if report != (ImportReport { questions_unchanged: report.questions_unchanged, ..Default::default() }) {
-            sqlx::query("UPDATE library_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await.map_err(db_err)?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(report)
-    }
-
-    async fn topics(&self) -> StoreResult<Vec<Topic>> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT slug, source FROM topics ORDER BY slug").fetch_all(&self.pool).await.map_err(db_err)?;
-        rows.iter().map(|(slug, src)| topic_from_source(slug, src)).collect()
-    }
-
-    async fn topic(&self, slug: &str) -> StoreResult<Option<Topic>> {
-        let row: Option<String> =
-            sqlx::query_scalar("SELECT source FROM topics WHERE slug = ?").bind(slug).fetch_optional(&self.pool).await.map_err(db_err)?;
-        row.map(|src| topic_from_source(slug, &src)).transpose()
-    }
-
-    async fn questions(&self, f: &QuestionFilter) -> StoreResult<Listing<QuestionSummary>> {
-        let mut count = QueryBuilder::new("SELECT count(*) FROM questions q JOIN topics t ON t.id = q.topic_id");
-        push_filters(&mut count, f);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(db_err)?;
-        let mut qb = QueryBuilder::new(
-            "SELECT q.slug, q.title, q.text, q.year, q.marks, q.command, q.status, t.board, t.level, t.component_code, t.title AS topic_title, t.slug AS topic_slug FROM questions q JOIN topics t ON t.id = q.topic_id",
-        );
-        push_filters(&mut qb, f);
-        qb.push(" ORDER BY t.board, t.title, q.year DESC, q.slug");
-        qb.push(" LIMIT ").push_bind(f.limit.map(i64::from).unwrap_or(-1));
-        qb.push(" OFFSET ").push_bind(f.offset as i64);
-        let rows = qb.build().fetch_all(&self.pool).await.map_err(db_err)?;
-        Ok(Listing { total: total as u64, items: rows.iter().map(summary_from_row).collect::<StoreResult<_>>()? })
-    }
-
-    async fn question(&self, slug: &str) -> StoreResult<Option<Question>> {
-        let mut conn = self.pool.acquire().await.map_err(db_err)?;
-        Ok(load_question_row(&mut conn, "q.slug = ?", slug).await?.map(|(_, q)| q))
-    }
-
-    async fn library(&self) -> StoreResult<Library> {
-        let topics = self.topics().await?;
-        let slugs: Vec<String> =
-            sqlx::query_scalar("SELECT slug FROM questions ORDER BY slug").fetch_all(&self.pool).await.map_err(db_err)?;
-        let mut questions = Vec::with_capacity(slugs.len());
-        for s in slugs {
-            if let Some(q) = self.question(&s).await? {
-                questions.push(q);
-            }
-        }
-        Ok(Library { topics, questions })
-    }
-
-    async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.field, r.body, r.created_at FROM revisions r JOIN questions q ON q.id = r.question_id WHERE q.slug = ? ORDER BY r.id",
-        )
-        .bind(slug)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                let field: String = r.try_get("field").map_err(db_err)?;
-                Ok(Revision {
-                    id: r.try_get("id").map_err(db_err)?,
-                    field: RevisionField::parse(&field).ok_or_else(|| corrupt("revision field", &field))?,
-                    text: r.try_get("body").map_err(db_err)?,
-                    created_at: r.try_get("created_at").map_err(db_err)?,
-                })
-            })
-            .collect()
-    }
-
-    async fn question_count(&self) -> StoreResult<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions").fetch_one(&self.pool).await.map_err(db_err)?;
-        Ok(n as u64)
-    }
-
-    async fn library_version(&self) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT version FROM library_version WHERE id = 1").fetch_one(&self.pool).await.map_err(db_err)
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
-        Ok(())
-    }
-}
+studypack_store::impl_sql_library_store!(SqliteStore, sqlx::Sqlite, SqliteRow);
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn wal_and_foreign_keys_are_on_and_the_file_is_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new").join("t.db");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let s = SqliteStore::open(&format!("sqlite://{}", path.display()), 2)
+            .await
+            .unwrap();
+        assert!(path.exists());
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
+}

@@ -7,7 +7,11 @@ use studypack_store::{StoreError, StoreResult};
 /// (version, name, SQL), in order.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "library", include_str!("../migrations/0001_library.sql")),
-    (2, "library_version", include_str!("../migrations/0002_library_version.sql")),
+    (
+        2,
+        "library_version",
+        include_str!("../migrations/0002_library_version.sql"),
+    ),
 ];
 
 pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
@@ -16,7 +20,10 @@ pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
         .execute(pool)
         .await
         .map_err(e)?;
-    let applied: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM studypack_migrations").fetch_one(pool).await.map_err(e)?;
+    let applied: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM studypack_migrations")
+        .fetch_one(pool)
+        .await
+        .map_err(e)?;
     let applied = applied.unwrap_or(0);
     let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if applied > latest {

@@ -2,6 +2,8 @@
 //! (SQLite, PostgreSQL) implements it in its own crate with its own migrations, and both
 //! behave the same way.
 
+mod sql;
+
 use async_trait::async_trait;
 use serde::Serialize;
 use studypack_domain::{Board, Level, Library, Question, Status, Topic};

@@ -32,10 +32,20 @@ pub async fn generate(store: &dyn LibraryStore, n: usize) -> Result<()> {
     let vocab: Vec<String> = demo
         .questions
         .iter()
-        .flat_map(|q| q.model_essay.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).collect::<Vec<_>>())
+        .flat_map(|q| {
+            q.model_essay
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+                .collect::<Vec<_>>()
+        })
         .filter(|w| w.len() > 3)
         .collect();
-    let commands = ["Assess the validity of this view", "How far do you agree", "To what extent", "How significant"];
+    let commands = [
+        "Assess the validity of this view",
+        "How far do you agree",
+        "To what extent",
+        "How significant",
+    ];
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let batch_size = 2000;
     let started = Instant::now();
@@ -44,7 +54,9 @@ pub async fn generate(store: &dyn LibraryStore, n: usize) -> Result<()> {
         let mut questions = Vec::with_capacity(batch_size);
         for i in done..(done + batch_size).min(n) {
             let t = &demo.questions[rng.below(demo.questions.len())];
-            let words: Vec<&str> = (0..14).map(|_| vocab[rng.below(vocab.len())].as_str()).collect();
+            let words: Vec<&str> = (0..14)
+                .map(|_| vocab[rng.below(vocab.len())].as_str())
+                .collect();
             let mut bullets = t.mark_scheme.bullets.clone();
             let shift = rng.below(bullets.len().max(1));
             bullets.rotate_left(shift);
@@ -58,7 +70,12 @@ pub async fn generate(store: &dyn LibraryStore, n: usize) -> Result<()> {
                 view: Some(format!("{}.", words[..9].join(" "))),
                 period: t.period,
                 status: Status::Published,
-                text: format!("‘{}.’ {} with reference to {}.", words.join(" "), commands[rng.below(commands.len())], t.title),
+                text: format!(
+                    "‘{}.’ {} with reference to {}.",
+                    words.join(" "),
+                    commands[rng.below(commands.len())],
+                    t.title
+                ),
                 mark_scheme: MarkScheme { bullets },
                 plan: first_words(&t.plan, 80),
                 plan_generated: false,
@@ -66,11 +83,19 @@ pub async fn generate(store: &dyn LibraryStore, n: usize) -> Result<()> {
             });
         }
         done += questions.len();
-        store.import(&Library { topics: demo.topics.clone(), questions }).await?;
+        store
+            .import(&Library {
+                topics: demo.topics.clone(),
+                questions,
+            })
+            .await?;
         eprint!("\r{done}/{n} questions");
     }
     eprintln!();
-    println!("generated {n} questions in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "generated {n} questions in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -101,7 +126,11 @@ pub async fn search_latency(store: &dyn LibraryStore, rounds: usize) -> Result<(
     let index = SearchIndex::in_memory()?;
     let started = Instant::now();
     index.rebuild(&lib)?;
-    println!("indexed {} questions in {:.1} s", index.len(), started.elapsed().as_secs_f64());
+    println!(
+        "indexed {} questions in {:.1} s",
+        index.len(),
+        started.elapsed().as_secs_f64()
+    );
     let mut times = Vec::new();
     for round in 0..rounds + 1 {
         for (i, q) in QUERIES.iter().enumerate() {

@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use studypack_domain::authoring::{TOPIC_FILE_NAME, question_file_name, render_question, render_topic};
+use studypack_domain::authoring::{
+    TOPIC_FILE_NAME, question_file_name, render_question, render_topic,
+};
 use studypack_domain::import::{SourceFile, build_batch, is_content_path};
 use studypack_domain::views::QuestionDetail;
 use studypack_domain::{Board, Level, Side};
@@ -18,10 +20,22 @@ pub async fn run(cli: Cli) -> Result<()> {
     let db = cli.database.as_deref();
     match cli.command {
         Command::Import { paths } => import(db, &paths).await,
-        Command::List { board, level, topic, year, format } => {
+        Command::List {
+            board,
+            level,
+            topic,
+            year,
+            format,
+        } => {
             let filter = QuestionFilter {
-                board: board.map(|b| b.parse::<Board>()).transpose().map_err(|e| anyhow!("--board: {e}"))?,
-                level: level.map(|l| l.parse::<Level>()).transpose().map_err(|e| anyhow!("--level: {e}"))?,
+                board: board
+                    .map(|b| b.parse::<Board>())
+                    .transpose()
+                    .map_err(|e| anyhow!("--board: {e}"))?,
+                level: level
+                    .map(|l| l.parse::<Level>())
+                    .transpose()
+                    .map_err(|e| anyhow!("--level: {e}"))?,
                 topic,
                 year,
                 ..Default::default()
@@ -30,10 +44,24 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { slug, format } => show(&*open_library(db).await?, &slug, format).await,
         Command::Export { dir } => export(&*open_library(db).await?, &dir).await,
+        Command::Migrate => {
+            let store = crate::config::open_store(db).await?;
+            store.ping().await?;
+            println!("the database is up to date");
+            Ok(())
+        }
         Command::Serve { addr } => serve(db, addr).await,
-        Command::Search { query, format, limit } => search(&*open_library(db).await?, &query, format, limit).await,
-        Command::BenchData { questions } => crate::bench::generate(&*open_library(db).await?, questions).await,
-        Command::BenchSearch { rounds } => crate::bench::search_latency(&*open_library(db).await?, rounds).await,
+        Command::Search {
+            query,
+            format,
+            limit,
+        } => search(&*open_library(db).await?, &query, format, limit).await,
+        Command::BenchData { questions } => {
+            crate::bench::generate(&*open_library(db).await?, questions).await
+        }
+        Command::BenchSearch { rounds } => {
+            crate::bench::search_latency(&*open_library(db).await?, rounds).await
+        }
         Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
     }
 }
@@ -53,7 +81,10 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     .with_context(|| format!("cannot read the folder {}", dir.display()))?;
                 entries.sort();
                 for e in entries {
-                    let hidden = e.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+                    let hidden = e
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with('.'));
                     if hidden {
                         continue;
                     }
@@ -81,13 +112,21 @@ struct Progress {
 
 impl Progress {
     fn new(total: usize) -> Progress {
-        Progress { total, shown: total >= 20 && std::io::stderr().is_terminal() }
+        Progress {
+            total,
+            shown: total >= 20 && std::io::stderr().is_terminal(),
+        }
     }
     fn tick(&self, done: usize) {
         if self.shown {
             let width = 30;
             let filled = width * done / self.total.max(1);
-            eprint!("\r[{}{}] {done}/{} files", "#".repeat(filled), " ".repeat(width - filled), self.total);
+            eprint!(
+                "\r[{}{}] {done}/{} files",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                self.total
+            );
             let _ = std::io::stderr().flush();
         }
     }
@@ -104,7 +143,14 @@ const READ_LIMIT: u64 = 64 * 1024 * 1024;
 async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
     let files = collect_files(paths)?;
     if files.is_empty() {
-        bail!("no content files (.md, .toml, .txt) found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        bail!(
+            "no content files (.md, .toml, .txt) found in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     let progress = Progress::new(files.len());
     let mut sources = Vec::with_capacity(files.len());
@@ -116,7 +162,10 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
         } else {
             std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?
         };
-        sources.push(SourceFile { name: f.display().to_string(), bytes });
+        sources.push(SourceFile {
+            name: f.display().to_string(),
+            bytes,
+        });
         progress.tick(i + 1);
     }
     progress.finish();
@@ -128,11 +177,15 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
             for e in &errors {
                 eprintln!("error: {e}");
             }
-            bail!("nothing was imported: {} problem(s) in {} file(s)", errors.len(), {
-                let mut files: Vec<&str> = errors.iter().map(|e| e.file.as_str()).collect();
-                files.dedup();
-                files.len()
-            });
+            bail!(
+                "nothing was imported: {} problem(s) in {} file(s)",
+                errors.len(),
+                {
+                    let mut files: Vec<&str> = errors.iter().map(|e| e.file.as_str()).collect();
+                    files.dedup();
+                    files.len()
+                }
+            );
         }
     };
     let r = store.import(&batch).await.context("nothing was imported")?;
@@ -187,8 +240,14 @@ async fn list(store: &dyn LibraryStore, filter: &QuestionFilter, format: Format)
 }
 
 async fn show(store: &dyn LibraryStore, slug: &str, format: Format) -> Result<()> {
-    let q = store.question(slug).await?.ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
-    let topic = store.topic(q.topic.as_str()).await?.ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
+    let q = store
+        .question(slug)
+        .await?
+        .ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
+    let topic = store
+        .topic(q.topic.as_str())
+        .await?
+        .ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
     let d = QuestionDetail::new(&q, &topic);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&d)?),
@@ -201,7 +260,13 @@ async fn show(store: &dyn LibraryStore, slug: &str, format: Format) -> Result<()
                 ("Year examined", d.year.to_string()),
                 ("Topic", d.topic.clone()),
                 ("Board", d.board.map(|b| b.to_string()).unwrap_or_default()),
-                ("Component", d.component.as_ref().map(|c| format!("{} {}", c.code, c.title)).unwrap_or_default()),
+                (
+                    "Component",
+                    d.component
+                        .as_ref()
+                        .map(|c| format!("{} {}", c.code, c.title))
+                        .unwrap_or_default(),
+                ),
                 ("Marks", d.marks.to_string()),
                 ("Slug", d.slug.clone()),
             ];
@@ -210,7 +275,11 @@ async fn show(store: &dyn LibraryStore, slug: &str, format: Format) -> Result<()
                     out.push_str(&format!("{k:>14}: {v}\n"));
                 }
             }
-            for (title, side) in [("Arguments supporting the view", Side::Supporting), ("Arguments challenging the view", Side::Challenging), ("Other points", Side::Neutral)] {
+            for (title, side) in [
+                ("Arguments supporting the view", Side::Supporting),
+                ("Arguments challenging the view", Side::Challenging),
+                ("Other points", Side::Neutral),
+            ] {
                 let bullets: Vec<_> = q.mark_scheme.side(side).collect();
                 if !bullets.is_empty() {
                     out.push_str(&format!("\n{title}\n"));
@@ -221,7 +290,10 @@ async fn show(store: &dyn LibraryStore, slug: &str, format: Format) -> Result<()
                 }
             }
             if !d.plan.is_empty() {
-                out.push_str(&format!("\nEssay plan{}\n\n", if d.plan_generated { " (generated)" } else { "" }));
+                out.push_str(&format!(
+                    "\nEssay plan{}\n\n",
+                    if d.plan_generated { " (generated)" } else { "" }
+                ));
                 out.push_str(&wrap(&d.plan, 88, ""));
             }
             if let Some(essay) = &d.model_essay {
@@ -239,14 +311,20 @@ async fn export(store: &dyn LibraryStore, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for t in &lib.topics {
         let tdir = dir.join(t.slug.as_str());
-        std::fs::create_dir_all(&tdir).with_context(|| format!("cannot create {}", tdir.display()))?;
+        std::fs::create_dir_all(&tdir)
+            .with_context(|| format!("cannot create {}", tdir.display()))?;
         write_file(&tdir.join(TOPIC_FILE_NAME), &render_topic(t))?;
     }
     for q in &lib.questions {
         let path = dir.join(q.topic.as_str()).join(question_file_name(q));
         write_file(&path, &render_question(q))?;
     }
-    println!("exported {} topic(s) and {} question(s) to {}", lib.topics.len(), lib.questions.len(), dir.display());
+    println!(
+        "exported {} topic(s) and {} question(s) to {}",
+        lib.topics.len(),
+        lib.questions.len(),
+        dir.display()
+    );
     Ok(())
 }
 
@@ -260,12 +338,18 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
 
 async fn serve(db: Option<&str>, addr: std::net::SocketAddr) -> Result<()> {
     let store = open_library(db).await?;
-    let state = studypack_web::AppState::new(store).await.context("cannot build the search index")?;
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let state = studypack_web::AppState::new(store)
+        .await
+        .context("cannot build the search index")?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("studypack is serving on http://{local}/ (Ctrl-C to stop)");
     tracing::info!(%local, "listening");
-    studypack_web::serve(listener, state, shutdown_signal()).await.context("the server stopped with an error")?;
+    studypack_web::serve(listener, state, shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
     println!("studypack stopped");
     Ok(())
 }
@@ -292,12 +376,22 @@ async fn shutdown_signal() {
 async fn search(store: &dyn LibraryStore, query: &str, format: Format, limit: usize) -> Result<()> {
     let index = studypack_search::SearchIndex::in_memory()?;
     index.rebuild(&store.library().await?)?;
-    let results = index.search(&studypack_search::SearchRequest { q: query.to_string(), limit, ..Default::default() })?;
+    let results = index.search(&studypack_search::SearchRequest {
+        q: query.to_string(),
+        limit,
+        ..Default::default()
+    })?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
         Format::Text => {
             for h in &results.hits {
-                println!("{}  ({} {} {})", h.slug, h.board.as_deref().unwrap_or("-"), h.level.as_deref().unwrap_or("-"), h.year);
+                println!(
+                    "{}  ({} {} {})",
+                    h.slug,
+                    h.board.as_deref().unwrap_or("-"),
+                    h.level.as_deref().unwrap_or("-"),
+                    h.year
+                );
                 println!("    {}", cut(&h.question, 100));
             }
             println!("{} result(s)", results.total);

@@ -5,7 +5,10 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use anyhow::{Context, Result, anyhow, bail};
 use studypack_domain::scheme_text::parse_scheme_text;
 use studypack_domain::{MarkScheme, Side};
-use studypack_feedback::{Engine, MAX_ESSAY_BYTES, QuestionInput, Report, Stance, Status, engine_for_library, question_input};
+use studypack_feedback::{
+    Engine, MAX_ESSAY_BYTES, QuestionInput, Report, Stance, Status, engine_for_library,
+    question_input,
+};
 use studypack_store::LibraryStore;
 
 use crate::output::wrap;
@@ -14,20 +17,29 @@ use crate::{FeedbackArgs, Format};
 /// Decodes an essay's bytes: a clear error for binary data or invalid UTF-8.
 pub fn decode_essay(name: &str, bytes: &[u8]) -> Result<String> {
     if bytes.len() > MAX_ESSAY_BYTES {
-        bail!("{name}: the essay is {} bytes, above the limit of {MAX_ESSAY_BYTES} bytes", bytes.len());
+        bail!(
+            "{name}: the essay is {} bytes, above the limit of {MAX_ESSAY_BYTES} bytes",
+            bytes.len()
+        );
     }
     if bytes.contains(&0) {
         bail!("{name}: this looks like a binary file, not text");
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
-        Err(e) => bail!("{name}: not valid UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+        Err(e) => bail!(
+            "{name}: not valid UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
     }
 }
 
 fn read_limited(name: &str, mut r: impl Read) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    r.by_ref().take(MAX_ESSAY_BYTES as u64 + 1).read_to_end(&mut buf).with_context(|| format!("cannot read {name}"))?;
+    r.by_ref()
+        .take(MAX_ESSAY_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("cannot read {name}"))?;
     if buf.len() > MAX_ESSAY_BYTES {
         bail!("{name}: the input is above the limit of {MAX_ESSAY_BYTES} bytes");
     }
@@ -38,21 +50,36 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
     let lib = store.library().await?;
     let engine = engine_for_library(&lib);
     let owned_scheme: MarkScheme;
-    let quoted_view = args.question_text.as_deref().and_then(studypack_domain::page::quoted_view);
+    let quoted_view = args
+        .question_text
+        .as_deref()
+        .and_then(studypack_domain::page::quoted_view);
     let (question, topic);
     let input: QuestionInput = match (&args.question, &args.scheme) {
         (Some(slug), _) => {
-            question = lib.question(slug).ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
-            topic = lib.topic(&question.topic).ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
+            question = lib
+                .question(slug)
+                .ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
+            topic = lib
+                .topic(&question.topic)
+                .ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
             question_input(question, topic)
         }
         (None, Some(path)) => {
             let name = path.display().to_string();
-            let bytes = read_limited(&name, std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?)?;
+            let bytes = read_limited(
+                &name,
+                std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?,
+            )?;
             let text = decode_essay(&name, &bytes)?;
             owned_scheme = parse_scheme_text(&name, &text).map_err(|e| anyhow!("{e}"))?;
             let topic = match &args.topic {
-                Some(slug) => Some(lib.topics.iter().find(|t| t.slug.as_str() == slug).ok_or_else(|| anyhow!("no topic with slug '{slug}'"))?),
+                Some(slug) => Some(
+                    lib.topics
+                        .iter()
+                        .find(|t| t.slug.as_str() == slug)
+                        .ok_or_else(|| anyhow!("no topic with slug '{slug}'"))?,
+                ),
                 None => None,
             };
             QuestionInput {
@@ -78,7 +105,14 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut reports = Vec::new();
     for name in &args.essays {
-        let bytes = if name == "-" { read_limited("standard input", std::io::stdin().lock())? } else { read_limited(name, std::fs::File::open(name).with_context(|| format!("cannot open {name}"))?)? };
+        let bytes = if name == "-" {
+            read_limited("standard input", std::io::stdin().lock())?
+        } else {
+            read_limited(
+                name,
+                std::fs::File::open(name).with_context(|| format!("cannot open {name}"))?,
+            )?
+        };
         let text = decode_essay(if name == "-" { "standard input" } else { name }, &bytes)?;
         let report = engine.report(&prepared, &text);
         match args.format {
@@ -100,7 +134,9 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
                 .map(|(name, r)| {
                     let mut obj = serde_json::Map::new();
                     obj.insert("essay".into(), name.clone().into());
-                    if let serde_json::Value::Object(m) = serde_json::to_value(r).unwrap_or_default() {
+                    if let serde_json::Value::Object(m) =
+                        serde_json::to_value(r).unwrap_or_default()
+                    {
                         obj.extend(m);
                     }
                     serde_json::Value::Object(obj)
@@ -114,12 +150,19 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
     Ok(())
 }
 
-fn run_batch(engine: &Engine, prepared: &studypack_feedback::Prepared, path: &std::path::Path, out: &mut impl Write) -> Result<()> {
+fn run_batch(
+    engine: &Engine,
+    prepared: &studypack_feedback::Prepared,
+    path: &std::path::Path,
+    out: &mut impl Write,
+) -> Result<()> {
     let name = path.display().to_string();
     let mut reader: Box<dyn BufRead> = if name == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?))
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?,
+        ))
     };
     let mut failures = 0;
     // A line is read up to the size limit (plus room for JSON escaping); the rest of a longer line is skipped.
@@ -127,18 +170,32 @@ fn run_batch(engine: &Engine, prepared: &studypack_feedback::Prepared, path: &st
     let mut line = Vec::new();
     for i in 0.. {
         line.clear();
-        let n = reader.by_ref().take(line_limit).read_until(b'\n', &mut line).with_context(|| format!("cannot read {name}"))?;
+        let n = reader
+            .by_ref()
+            .take(line_limit)
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read {name}"))?;
         if n == 0 {
             break;
         }
         if line.last() != Some(&b'\n') && n as u64 == line_limit {
             let mut rest = Vec::new();
-            while reader.by_ref().take(line_limit).read_until(b'\n', &mut rest).with_context(|| format!("cannot read {name}"))? > 0 && rest.last() != Some(&b'\n') {
+            while reader
+                .by_ref()
+                .take(line_limit)
+                .read_until(b'\n', &mut rest)
+                .with_context(|| format!("cannot read {name}"))?
+                > 0
+                && rest.last() != Some(&b'\n')
+            {
                 rest.clear();
             }
             failures += 1;
             eprintln!("error: {name}:{}: the line is above the size limit", i + 1);
-            serde_json::to_writer(&mut *out, &serde_json::json!({ "id": null, "error": format!("line {} is above the size limit", i + 1) }))?;
+            serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({ "id": null, "error": format!("line {} is above the size limit", i + 1) }),
+            )?;
             writeln!(out)?;
             continue;
         }
@@ -149,7 +206,9 @@ fn run_batch(engine: &Engine, prepared: &studypack_feedback::Prepared, path: &st
             Ok((id, text)) => {
                 let mut obj = serde_json::Map::new();
                 obj.insert("id".into(), id);
-                if let serde_json::Value::Object(m) = serde_json::to_value(engine.report(prepared, &text))? {
+                if let serde_json::Value::Object(m) =
+                    serde_json::to_value(engine.report(prepared, &text))?
+                {
                     obj.extend(m);
                 }
                 serde_json::Value::Object(obj)
@@ -170,11 +229,24 @@ fn run_batch(engine: &Engine, prepared: &studypack_feedback::Prepared, path: &st
     Ok(())
 }
 
-fn parse_batch_line(name: &str, n: usize, line: &[u8]) -> Result<(serde_json::Value, String), (serde_json::Value, anyhow::Error)> {
-    let v: serde_json::Value = serde_json::from_slice(line).map_err(|e| (serde_json::Value::Null, anyhow!("{name}:{n}: not a JSON object: {e}")))?;
+fn parse_batch_line(
+    name: &str,
+    n: usize,
+    line: &[u8],
+) -> Result<(serde_json::Value, String), (serde_json::Value, anyhow::Error)> {
+    let v: serde_json::Value = serde_json::from_slice(line).map_err(|e| {
+        (
+            serde_json::Value::Null,
+            anyhow!("{name}:{n}: not a JSON object: {e}"),
+        )
+    })?;
     let id = v.get("id").cloned().unwrap_or(serde_json::Value::Null);
-    let text = v.get("text").and_then(|t| t.as_str()).ok_or_else(|| (id.clone(), anyhow!("{name}:{n}: no \"text\" string")))?;
-    let text = decode_essay(&format!("{name}:{n}"), text.as_bytes()).map_err(|e| (id.clone(), e))?;
+    let text = v
+        .get("text")
+        .and_then(|t| t.as_str())
+        .ok_or_else(|| (id.clone(), anyhow!("{name}:{n}: no \"text\" string")))?;
+    let text =
+        decode_essay(&format!("{name}:{n}"), text.as_bytes()).map_err(|e| (id.clone(), e))?;
     Ok((id, text))
 }
 
@@ -184,7 +256,11 @@ struct Paint {
 
 impl Paint {
     fn c(&self, code: &str, s: &str) -> String {
-        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
     }
 }
 
@@ -200,14 +276,26 @@ pub fn render_text(r: &Report, colour: bool) -> String {
             r.level.mark.unwrap_or(lo),
             r.level.rubric.as_deref().unwrap_or("rubric")
         )),
-        _ => s.push_str(&format!("{} (no rubric: coverage only)\n", p.c("1", "Feedback"))),
+        _ => s.push_str(&format!(
+            "{} (no rubric: coverage only)\n",
+            p.c("1", "Feedback")
+        )),
     }
     s.push_str(&format!(
         "{} words · {} of {} points covered, {} partly · {} of {} bullets\n",
-        r.words, r.coverage.covered, r.coverage.total, r.coverage.partial, r.coverage.bullets_covered, r.coverage.bullets_total
+        r.words,
+        r.coverage.covered,
+        r.coverage.total,
+        r.coverage.partial,
+        r.coverage.bullets_covered,
+        r.coverage.bullets_total
     ));
     if !r.flags.is_empty() {
-        s.push_str(&format!("{} {}\n", p.c("1;33", "Flags:"), r.flags.join(", ")));
+        s.push_str(&format!(
+            "{} {}\n",
+            p.c("1;33", "Flags:"),
+            r.flags.join(", ")
+        ));
     }
     s.push_str(&format!(
         "Judgement: introduction {}, conclusion {}{}\n",
@@ -224,7 +312,11 @@ pub fn render_text(r: &Report, colour: bool) -> String {
     for reason in &r.level.reasons {
         s.push_str(&wrap(reason, 88, "  "));
     }
-    for (title, side) in [("Supporting the view", Side::Supporting), ("Challenging the view", Side::Challenging), ("Other points", Side::Neutral)] {
+    for (title, side) in [
+        ("Supporting the view", Side::Supporting),
+        ("Challenging the view", Side::Challenging),
+        ("Other points", Side::Neutral),
+    ] {
         let pts: Vec<_> = r.points.iter().filter(|x| x.side == side).collect();
         if pts.is_empty() {
             continue;

@@ -2,8 +2,8 @@
 
 mod bench;
 mod commands;
-mod feedback;
 mod config;
+mod feedback;
 mod output;
 
 use std::process::ExitCode;
@@ -11,10 +11,19 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "studypack", version, about = "Exam-essay revision: a library of past-paper questions, mark schemes, plans and model essays.")]
+#[command(
+    name = "studypack",
+    version,
+    about = "Exam-essay revision: a library of past-paper questions, mark schemes, plans and model essays."
+)]
 pub struct Cli {
-    /// Database URL: sqlite://PATH (the default is a file in your data folder).
-    #[arg(long, global = true, env = "STUDYPACK_DATABASE_URL", value_name = "URL")]
+    /// Database URL: sqlite://PATH (the default is a file in your data folder) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "STUDYPACK_DATABASE_URL",
+        value_name = "URL"
+    )]
     pub database: Option<String>,
     #[command(subcommand)]
     pub command: Command,
@@ -55,6 +64,8 @@ pub enum Command {
     },
     /// Write the whole library to DIR in the authoring format.
     Export { dir: std::path::PathBuf },
+    /// Apply the database migrations (serve and every other command also apply them).
+    Migrate,
     /// Run the website and JSON API (loads the demo library into an empty database).
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080", env = "STUDYPACK_ADDR")]
@@ -116,14 +127,23 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".into());
-        eprintln!("error: internal error (a bug in studypack): {}", msg.lines().next().unwrap_or(""));
+        eprintln!(
+            "error: internal error (a bug in studypack): {}",
+            msg.lines().next().unwrap_or("")
+        );
     }));
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STUDYPACK_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STUDYPACK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");

@@ -17,7 +17,10 @@ pub fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
-        format!("{}…", s.chars().take(n.saturating_sub(1)).collect::<String>())
+        format!(
+            "{}…",
+            s.chars().take(n.saturating_sub(1)).collect::<String>()
+        )
     }
 }
 
@@ -27,7 +30,8 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     for para in text.split('\n') {
         let mut line = String::from(indent);
         for word in para.split_whitespace() {
-            if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > width {
+            if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > width
+            {
                 out.push_str(line.trim_end());
                 out.push('\n');
                 line = String::from(indent);

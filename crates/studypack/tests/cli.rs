@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/000_359a0cc6bd3e9193.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/seed/000_359a0cc6bd3e9193.txt"
+);
 const SEED_SLUG: &str = "aqa-2022-there-were-more-similarities-than-differences-between-stalin";
 
 struct Env {
@@ -12,7 +15,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn db(&self) -> String {
         format!("sqlite://{}", self.dir.path().join("test.db").display())
@@ -43,7 +48,11 @@ impl Env {
     }
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
     fn json(&self, args: &[&str]) -> serde_json::Value {
@@ -56,7 +65,11 @@ fn stderr(o: &Output) -> String {
 }
 
 fn slugs(list: &serde_json::Value) -> Vec<String> {
-    list.as_array().unwrap().iter().map(|q| q["slug"].as_str().unwrap().to_string()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["slug"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -71,11 +84,26 @@ fn seed_import_and_show() {
     assert_eq!(q["topic"], "Tsarist and Communist Russia, 1855–1964");
     assert_eq!(q["year"], 2022);
     assert_eq!(q["marks"], 25);
-    assert!(q["question"].as_str().unwrap().starts_with("‘There were more similarities"));
+    assert!(
+        q["question"]
+            .as_str()
+            .unwrap()
+            .starts_with("‘There were more similarities")
+    );
     assert_eq!(q["mark_scheme"]["supporting"].as_array().unwrap().len(), 5);
     assert_eq!(q["mark_scheme"]["challenging"].as_array().unwrap().len(), 5);
-    assert!(q["plan"].as_str().unwrap().starts_with("This essay will assess the validity"));
-    assert!(q["model_essay"].as_str().unwrap().starts_with("Following the tumultuous years of World War Two"));
+    assert!(
+        q["plan"]
+            .as_str()
+            .unwrap()
+            .starts_with("This essay will assess the validity")
+    );
+    assert!(
+        q["model_essay"]
+            .as_str()
+            .unwrap()
+            .starts_with("Following the tumultuous years of World War Two")
+    );
 
     let list = env.json(&["list", "--format", "json"]);
     let all = slugs(&list);
@@ -87,7 +115,10 @@ fn seed_import_and_show() {
 
     // Re-importing updates in place and never duplicates.
     env.ok(&["import", SEED]);
-    assert_eq!(slugs(&env.json(&["list", "--format", "json"])).len(), all.len());
+    assert_eq!(
+        slugs(&env.json(&["list", "--format", "json"])).len(),
+        all.len()
+    );
 }
 
 #[test]
@@ -99,12 +130,23 @@ fn list_filters() {
     let y = env.json(&["list", "--year", "2019", "--format", "json"]);
     assert!(y.as_array().unwrap().iter().all(|q| q["year"] == 2019));
     let as_level = env.json(&["list", "--level", "AS Level", "--format", "json"]);
-    assert!(as_level.as_array().unwrap().iter().all(|q| q["level"] == "AS Level") && !slugs(&as_level).is_empty());
+    assert!(
+        as_level
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["level"] == "AS Level")
+            && !slugs(&as_level).is_empty()
+    );
     let topic = env.json(&["list", "--topic", "tudors", "--format", "json"]);
     assert_eq!(slugs(&topic).len(), 3);
     let bad = env.run(&["list", "--board", "Hogwarts"]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(stderr(&bad).starts_with("error: --board: unknown exam board"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).starts_with("error: --board: unknown exam board"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 fn export_dir(env: &Env, name: &str) -> PathBuf {
@@ -116,7 +158,10 @@ fn export_dir(env: &Env, name: &str) -> PathBuf {
 fn read_tree(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for e in walk(dir) {
-        out.push((e.strip_prefix(dir).unwrap().display().to_string(), std::fs::read_to_string(&e).unwrap()));
+        out.push((
+            e.strip_prefix(dir).unwrap().display().to_string(),
+            std::fs::read_to_string(&e).unwrap(),
+        ));
     }
     out.sort();
     out
@@ -126,7 +171,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut v = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
-        if p.is_dir() { v.extend(walk(&p)) } else { v.push(p) }
+        if p.is_dir() {
+            v.extend(walk(&p))
+        } else {
+            v.push(p)
+        }
     }
     v
 }
@@ -140,7 +189,12 @@ fn export_round_trip_is_identical() {
     second.ok(&["import", a.to_str().unwrap()]);
     let b = export_dir(&second, "b");
     let (ta, tb) = (read_tree(&a), read_tree(&b));
-    assert_eq!(ta.len(), 4 + 13, "{:?}", ta.iter().map(|t| &t.0).collect::<Vec<_>>());
+    assert_eq!(
+        ta.len(),
+        4 + 13,
+        "{:?}",
+        ta.iter().map(|t| &t.0).collect::<Vec<_>>()
+    );
     assert_eq!(ta, tb);
 }
 
@@ -152,10 +206,18 @@ fn a_folder_with_one_bad_file_imports_nothing() {
     std::fs::create_dir_all(&dir).unwrap();
     let good = export_dir(&env, "good");
     // Two good files (a topic and a changed question) and one bad one.
-    let topic_dir = walk(&good).into_iter().find(|p| p.ends_with("topic.toml")).unwrap();
+    let topic_dir = walk(&good)
+        .into_iter()
+        .find(|p| p.ends_with("topic.toml"))
+        .unwrap();
     std::fs::copy(&topic_dir, dir.join("topic.toml")).unwrap();
-    let q = walk(&good).into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap();
-    let text = std::fs::read_to_string(&q).unwrap().replace("status = \"published\"", "status = \"draft\"");
+    let q = walk(&good)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let text = std::fs::read_to_string(&q)
+        .unwrap()
+        .replace("status = \"published\"", "status = \"draft\"");
     std::fs::write(dir.join("good.md"), text).unwrap();
     std::fs::write(dir.join("bad.md"), "+++\nslug = \"x-y-z\"\ntitle = \n+++\n").unwrap();
     let out = env.run(&["import", dir.to_str().unwrap()]);
@@ -164,7 +226,11 @@ fn a_folder_with_one_bad_file_imports_nothing() {
     assert!(err.contains("bad.md:3"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
     assert!(!err.contains("good.md"), "{err}");
-    assert_eq!(env.ok(&["list", "--format", "json"]), before, "the library is unchanged");
+    assert_eq!(
+        env.ok(&["list", "--format", "json"]),
+        before,
+        "the library is unchanged"
+    );
 }
 
 #[test]
@@ -186,7 +252,10 @@ fn bad_inputs_get_clear_errors() {
         let err = stderr(&out);
         assert!(err.contains(expect), "{name}: {err}");
         assert!(err.contains(name), "{name} not named: {err}");
-        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "{err}"
+        );
     }
 }
 
@@ -194,7 +263,10 @@ fn bad_inputs_get_clear_errors() {
 fn duplicate_slugs_are_refused() {
     let env = Env::new();
     let good = export_dir(&env, "good");
-    let q = walk(&good).into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap();
+    let q = walk(&good)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
     let dir = env.path("dups");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(&q, dir.join("one.md")).unwrap();
@@ -202,7 +274,10 @@ fn duplicate_slugs_are_refused() {
     let out = env.run(&["import", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("duplicate question slug") && err.contains("one.md") && err.contains("two.md"), "{err}");
+    assert!(
+        err.contains("duplicate question slug") && err.contains("one.md") && err.contains("two.md"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -223,7 +298,14 @@ fn feedback_json_report_has_the_documented_keys() {
     let q = env.json(&["show", SEED_SLUG, "--format", "json"]);
     let essay = env.path("essay.txt");
     std::fs::write(&essay, q["plan"].as_str().unwrap()).unwrap();
-    let r = env.json(&["feedback", "--question", SEED_SLUG, "--format", "json", essay.to_str().unwrap()]);
+    let r = env.json(&[
+        "feedback",
+        "--question",
+        SEED_SLUG,
+        "--format",
+        "json",
+        essay.to_str().unwrap(),
+    ]);
     for p in r["points"].as_array().unwrap() {
         for key in ["text", "side", "status", "evidence"] {
             assert!(p.get(key).is_some(), "points[].{key}");
@@ -233,7 +315,9 @@ fn feedback_json_report_has_the_documented_keys() {
         assert!(r["coverage"][key].is_u64(), "coverage.{key}");
     }
     assert_eq!(r["judgement"]["conclusion"], "disagrees");
-    assert!(r["judgement"]["introduction"].is_string() && r["judgement"]["consistent"].is_boolean());
+    assert!(
+        r["judgement"]["introduction"].is_string() && r["judgement"]["consistent"].is_boolean()
+    );
     assert!(r["level"]["level"].is_u64());
     assert_eq!(r["level"]["marks"].as_array().unwrap().len(), 2);
     assert!(r["flags"].is_array());
@@ -256,15 +340,32 @@ fn feedback_from_stdin_and_own_scheme_and_batches() {
 
     let batch = env.path("batch.jsonl");
     std::fs::write(&batch, "{\"id\": \"a\", \"text\": \"Khrushchev released prisoners from the gulags.\"}\n\n{\"id\": 7, \"text\": \"\"}\n").unwrap();
-    let out = env.ok(&["feedback", "--scheme", scheme.to_str().unwrap(), "--jsonl", batch.to_str().unwrap()]);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = env.ok(&[
+        "feedback",
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--jsonl",
+        batch.to_str().unwrap(),
+    ]);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[0]["coverage"]["covered"], 1);
     assert_eq!(lines[1]["id"], 7);
-    assert!(out.lines().next().unwrap().starts_with("{\"id\":\"a\""), "id comes first");
+    assert!(
+        out.lines().next().unwrap().starts_with("{\"id\":\"a\""),
+        "id comes first"
+    );
 
-    let text = env.ok(&["feedback", "--scheme", scheme.to_str().unwrap(), batch.to_str().unwrap()]);
+    let text = env.ok(&[
+        "feedback",
+        "--scheme",
+        scheme.to_str().unwrap(),
+        batch.to_str().unwrap(),
+    ]);
     assert!(text.contains("Next steps"), "{text}");
 }
 
@@ -276,9 +377,18 @@ fn feedback_refuses_bad_essays_clearly() {
     let bad_utf8 = env.path("latin1.txt");
     std::fs::write(&bad_utf8, b"caf\xe9 society").unwrap();
     for (p, expect) in [(&bin, "binary"), (&bad_utf8, "UTF-8")] {
-        let out = env.run(&["feedback", "--question", "aqa-2019-khrushchev-destalinisation-style-substance", p.to_str().unwrap()]);
+        let out = env.run(&[
+            "feedback",
+            "--question",
+            "aqa-2019-khrushchev-destalinisation-style-substance",
+            p.to_str().unwrap(),
+        ]);
         assert_eq!(out.status.code(), Some(1));
         assert!(stderr(&out).contains(expect), "{}", stderr(&out));
     }
-    assert_eq!(env.run(&["feedback", "essay.txt"]).status.code(), Some(2), "needs --question or --scheme");
+    assert_eq!(
+        env.run(&["feedback", "essay.txt"]).status.code(),
+        Some(2),
+        "needs --question or --scheme"
+    );
 }

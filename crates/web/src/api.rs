@@ -78,23 +78,47 @@ impl ListParams {
     pub fn page(&self) -> Result<u32, WebError> {
         match blank(&self.page) {
             None => Ok(1),
-            Some(p) => p.parse::<u32>().ok().filter(|p| (1..=100_000).contains(p)).ok_or_else(|| WebError::BadRequest(format!("page must be a whole number from 1, found {p:?}"))),
+            Some(p) => p
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=100_000).contains(p))
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!("page must be a whole number from 1, found {p:?}"))
+                }),
         }
     }
     pub fn per_page(&self) -> Result<u32, WebError> {
         match blank(&self.per_page) {
             None => Ok(20),
-            Some(p) => p.parse::<u32>().ok().filter(|p| (1..=100).contains(p)).ok_or_else(|| WebError::BadRequest(format!("per_page must be from 1 to 100, found {p:?}"))),
+            Some(p) => p
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=100).contains(p))
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!("per_page must be from 1 to 100, found {p:?}"))
+                }),
         }
     }
     pub fn filter(&self) -> Result<QuestionFilter, WebError> {
         let per_page = self.per_page()?;
         Ok(QuestionFilter {
-            board: blank(&self.board).map(|b| b.parse::<Board>()).transpose().map_err(|e| WebError::BadRequest(e.0))?,
-            level: blank(&self.level).map(|l| l.parse::<Level>()).transpose().map_err(|e| WebError::BadRequest(e.0))?,
+            board: blank(&self.board)
+                .map(|b| b.parse::<Board>())
+                .transpose()
+                .map_err(|e| WebError::BadRequest(e.0))?,
+            level: blank(&self.level)
+                .map(|l| l.parse::<Level>())
+                .transpose()
+                .map_err(|e| WebError::BadRequest(e.0))?,
             topic: blank(&self.topic).map(str::to_string),
             year: blank(&self.year)
-                .map(|y| y.parse::<u16>().map_err(|_| WebError::BadRequest(format!("year must be a year such as 2022, found {y:?}"))))
+                .map(|y| {
+                    y.parse::<u16>().map_err(|_| {
+                        WebError::BadRequest(format!(
+                            "year must be a year such as 2022, found {y:?}"
+                        ))
+                    })
+                })
                 .transpose()?,
             command: blank(&self.command).map(str::to_string),
             include_drafts: false,
@@ -112,11 +136,21 @@ struct QuestionList {
     items: Vec<QuestionSummary>,
 }
 
-async fn list_questions(State(st): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn list_questions(
+    State(st): State<AppState>,
+    Query(p): Query<ListParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let filter = p.filter()?;
     let listing = st.store.questions(&filter).await?;
-    let body = QuestionList { total: listing.total, page: p.page()?, per_page: p.per_page()?, items: listing.items };
-    Ok(Json(serde_json::to_value(body).map_err(|e| WebError::Internal(e.to_string()))?))
+    let body = QuestionList {
+        total: listing.total,
+        page: p.page()?,
+        per_page: p.per_page()?,
+        items: listing.items,
+    };
+    Ok(Json(
+        serde_json::to_value(body).map_err(|e| WebError::Internal(e.to_string()))?,
+    ))
 }
 
 /// `GET /api/v1/questions/{slug}`: the question without its premium essay.
@@ -129,16 +163,43 @@ pub struct QuestionBody {
     pub url: String,
 }
 
-pub async fn public_question(st: &AppState, slug: &str) -> Result<(QuestionBody, studypack_domain::Question, studypack_domain::Topic), WebError> {
-    let q = st.store.question(slug).await?.filter(|q| q.status == studypack_domain::Status::Published).ok_or(WebError::NotFound)?;
-    let topic = st.store.topic(q.topic.as_str()).await?.ok_or(WebError::NotFound)?;
+pub async fn public_question(
+    st: &AppState,
+    slug: &str,
+) -> Result<
+    (
+        QuestionBody,
+        studypack_domain::Question,
+        studypack_domain::Topic,
+    ),
+    WebError,
+> {
+    let q = st
+        .store
+        .question(slug)
+        .await?
+        .filter(|q| q.status == studypack_domain::Status::Published)
+        .ok_or(WebError::NotFound)?;
+    let topic = st
+        .store
+        .topic(q.topic.as_str())
+        .await?
+        .ok_or(WebError::NotFound)?;
     let mut detail = QuestionDetail::new(&q, &topic);
     let premium = detail.model_essay.take().is_some();
-    let body = QuestionBody { model_essay_teaser: teaser(&q.model_essay), premium, url: format!("/questions/{}", q.slug), detail };
+    let body = QuestionBody {
+        model_essay_teaser: teaser(&q.model_essay),
+        premium,
+        url: format!("/questions/{}", q.slug),
+        detail,
+    };
     Ok((body, q, topic))
 }
 
-async fn get_question(State(st): State<AppState>, Path(slug): Path<String>) -> Result<Json<QuestionBody>, ApiError> {
+async fn get_question(
+    State(st): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<QuestionBody>, ApiError> {
     Ok(Json(public_question(&st, &slug).await?.0))
 }
 
@@ -161,12 +222,27 @@ impl SearchParams {
     pub fn request(&self, per_page: usize) -> Result<SearchRequest, WebError> {
         let q = self.q.clone().unwrap_or_default();
         if q.chars().count() > MAX_QUERY {
-            return Err(WebError::BadRequest(format!("the query is longer than {MAX_QUERY} characters")));
+            return Err(WebError::BadRequest(format!(
+                "the query is longer than {MAX_QUERY} characters"
+            )));
         }
         let year = |v: &Option<String>, name: &str| -> Result<Option<i64>, WebError> {
-            blank(v).map(|y| y.parse::<i64>().ok().filter(|y| (1900..=2100).contains(y)).ok_or_else(|| WebError::BadRequest(format!("{name} must be a year such as 2022")))).transpose()
+            blank(v)
+                .map(|y| {
+                    y.parse::<i64>()
+                        .ok()
+                        .filter(|y| (1900..=2100).contains(y))
+                        .ok_or_else(|| {
+                            WebError::BadRequest(format!("{name} must be a year such as 2022"))
+                        })
+                })
+                .transpose()
         };
-        let page = ListParams { page: self.page.clone(), ..Default::default() }.page()?;
+        let page = ListParams {
+            page: self.page.clone(),
+            ..Default::default()
+        }
+        .page()?;
         Ok(SearchRequest {
             q,
             board: blank(&self.board).map(str::to_string),
@@ -183,10 +259,16 @@ impl SearchParams {
 
 pub async fn run_search(st: &AppState, req: SearchRequest) -> Result<SearchResults, WebError> {
     let search = st.search.clone();
-    tokio::task::spawn_blocking(move || search.search(&req)).await.map_err(|e| WebError::Internal(e.to_string()))?.map_err(Into::into)
+    tokio::task::spawn_blocking(move || search.search(&req))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(Into::into)
 }
 
-async fn search(State(st): State<AppState>, Query(p): Query<SearchParams>) -> Result<Json<SearchResults>, ApiError> {
+async fn search(
+    State(st): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<SearchResults>, ApiError> {
     let req = p.request(20)?;
     Ok(Json(run_search(&st, req).await?))
 }
@@ -197,10 +279,20 @@ async fn openapi_json() -> Json<serde_json::Value> {
 
 pub async fn healthz(State(st): State<AppState>) -> Response {
     match st.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": "ok", "indexed": st.search.len() }))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(
+                serde_json::json!({ "status": "ok", "database": "ok", "indexed": st.search.len() }),
+            ),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" }))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" })),
+            )
+                .into_response()
         }
     }
 }

@@ -42,7 +42,11 @@ impl AppState {
     /// Builds the search index from the store.
     pub async fn new(store: Arc<dyn LibraryStore>) -> Result<AppState, WebError> {
         let search = Arc::new(SearchIndex::in_memory()?);
-        let state = AppState { store, search, indexed_version: Arc::new(std::sync::atomic::AtomicI64::new(-1)) };
+        let state = AppState {
+            store,
+            search,
+            indexed_version: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
+        };
         state.refresh_search().await?;
         Ok(state)
     }
@@ -56,7 +60,9 @@ impl AppState {
         }
         let lib = self.store.library().await?;
         let search = self.search.clone();
-        tokio::task::spawn_blocking(move || search.rebuild(&lib)).await.map_err(|e| WebError::Internal(e.to_string()))??;
+        tokio::task::spawn_blocking(move || search.rebuild(&lib))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))??;
         self.indexed_version.store(version, Ordering::SeqCst);
         tracing::info!(version, docs = self.search.len(), "search index rebuilt");
         Ok(true)
@@ -97,10 +103,16 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let refresher = state.spawn_refresher(Duration::from_secs(1));
     let app = router(state);
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     refresher.abort();
     result
 }

@@ -20,7 +20,10 @@ pub fn render(text: &str, base: u8) -> String {
         let hashes = first.bytes().take_while(|&b| b == b'#').count();
         if hashes >= 2 && first[hashes..].starts_with(' ') && lines.len() == 1 {
             let level = (base as usize + hashes - 2).min(6);
-            out.push_str(&format!("<h{level}>{}</h{level}>\n", escape(first[hashes..].trim())));
+            out.push_str(&format!(
+                "<h{level}>{}</h{level}>\n",
+                escape(first[hashes..].trim())
+            ));
             continue;
         }
         out.push_str(&format!("<p>{}</p>\n", escape(&lines.join(" "))));
@@ -32,7 +35,13 @@ pub fn render(text: &str, base: u8) -> String {
 mod tests {
     #[test]
     fn renders_and_escapes() {
-        let html = super::render("## Big <b>idea</b>\n\nA & B.\n\n- one\n- <two>\n\n### 1. Sub", 3);
-        assert_eq!(html, "<h3>Big &lt;b&gt;idea&lt;/b&gt;</h3>\n<p>A &amp; B.</p>\n<ul><li>one</li><li>&lt;two&gt;</li></ul>\n<h4>1. Sub</h4>\n");
+        let html = super::render(
+            "## Big <b>idea</b>\n\nA & B.\n\n- one\n- <two>\n\n### 1. Sub",
+            3,
+        );
+        assert_eq!(
+            html,
+            "<h3>Big &lt;b&gt;idea&lt;/b&gt;</h3>\n<p>A &amp; B.</p>\n<ul><li>one</li><li>&lt;two&gt;</li></ul>\n<h4>1. Sub</h4>\n"
+        );
     }
 }

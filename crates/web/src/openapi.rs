@@ -24,23 +24,55 @@ pub fn document() -> Value {
     let s = || json!({ "type": "string" });
     let ns = || json!({ "type": ["string", "null"] });
     let filters = vec![
-        param("board", "Exam board, e.g. AQA, OCR, Cambridge International", s()),
+        param(
+            "board",
+            "Exam board, e.g. AQA, OCR, Cambridge International",
+            s(),
+        ),
         param("level", "Qualification level, e.g. A Level", s()),
         param("topic", "Topic slug, or words of the topic title", s()),
         param("year", "Year examined", json!({ "type": "integer" })),
-        param("command", "Command wording, e.g. Assess the validity of this view", s()),
-        param("page", "Page number from 1", json!({ "type": "integer", "minimum": 1 })),
-        param("per_page", "Items per page, 1 to 100 (default 20)", json!({ "type": "integer", "minimum": 1, "maximum": 100 })),
+        param(
+            "command",
+            "Command wording, e.g. Assess the validity of this view",
+            s(),
+        ),
+        param(
+            "page",
+            "Page number from 1",
+            json!({ "type": "integer", "minimum": 1 }),
+        ),
+        param(
+            "per_page",
+            "Items per page, 1 to 100 (default 20)",
+            json!({ "type": "integer", "minimum": 1, "maximum": 100 }),
+        ),
     ];
     let search_params = vec![
-        param("q", "Query: words, \"phrases\"; misspelt names are tolerated", s()),
+        param(
+            "q",
+            "Query: words, \"phrases\"; misspelt names are tolerated",
+            s(),
+        ),
         param("board", "Exam board", s()),
         param("level", "Qualification level", s()),
         param("topic", "Topic slug", s()),
         param("command", "Command wording", s()),
-        param("year_from", "Earliest year examined", json!({ "type": "integer" })),
-        param("year_to", "Latest year examined", json!({ "type": "integer" })),
-        param("page", "Page number from 1", json!({ "type": "integer", "minimum": 1 })),
+        param(
+            "year_from",
+            "Earliest year examined",
+            json!({ "type": "integer" }),
+        ),
+        param(
+            "year_to",
+            "Latest year examined",
+            json!({ "type": "integer" }),
+        ),
+        param(
+            "page",
+            "Page number from 1",
+            json!({ "type": "integer", "minimum": 1 }),
+        ),
     ];
     json!({
         "openapi": "3.1.0",

@@ -49,11 +49,19 @@ impl IntoResponse for PageError {
         self.0.log();
         let status = self.0.status();
         let page = ErrorPage {
-            title: if status == StatusCode::NOT_FOUND { "Page not found".into() } else if status.is_client_error() { "That request did not work".into() } else { "Something went wrong".into() },
+            title: if status == StatusCode::NOT_FOUND {
+                "Page not found".into()
+            } else if status.is_client_error() {
+                "That request did not work".into()
+            } else {
+                "Something went wrong".into()
+            },
             message: self.0.public_message(),
             q: String::new(),
         };
-        let body = page.render().unwrap_or_else(|_| "<!doctype html><title>Error</title><p>Something went wrong.</p>".into());
+        let body = page.render().unwrap_or_else(|_| {
+            "<!doctype html><title>Error</title><p>Something went wrong.</p>".into()
+        });
         (status, Html(body)).into_response()
     }
 }
@@ -62,7 +70,10 @@ type PageResult = Result<Response, PageError>;
 
 fn html(t: impl Template) -> PageResult {
     let mut res = Html(t.render()?).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
     Ok(res)
 }
 
@@ -73,13 +84,23 @@ pub async fn not_found() -> PageError {
 pub async fn stylesheet() -> Response {
     let mut res = STYLESHEET.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     res
 }
 
 fn query_string(pairs: &[(&str, &str)]) -> String {
-    let kept: Vec<(&str, &str)> = pairs.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .copied()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     serde_urlencoded::to_string(kept).unwrap_or_default()
 }
 
@@ -124,20 +145,45 @@ pub async fn home(State(st): State<AppState>) -> PageResult {
         if count == 0 {
             continue;
         }
-        let board = t.board.map(|b| b.label().to_string()).unwrap_or_else(|| "Other".into());
-        let level = t.level.map(|l| l.label().to_string()).unwrap_or_else(|| "Other".into());
-        tree.entry(board).or_default().entry(level).or_default().push(TopicLink {
-            slug: t.slug.to_string(),
-            title: t.title.clone(),
-            component: t.component.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
-            count,
-        });
+        let board = t
+            .board
+            .map(|b| b.label().to_string())
+            .unwrap_or_else(|| "Other".into());
+        let level = t
+            .level
+            .map(|l| l.label().to_string())
+            .unwrap_or_else(|| "Other".into());
+        tree.entry(board)
+            .or_default()
+            .entry(level)
+            .or_default()
+            .push(TopicLink {
+                slug: t.slug.to_string(),
+                title: t.title.clone(),
+                component: t
+                    .component
+                    .as_ref()
+                    .map(|c| c.code.clone())
+                    .unwrap_or_default(),
+                count,
+            });
     }
     let boards = tree
         .into_iter()
-        .map(|(name, levels)| BoardGroup { name, levels: levels.into_iter().map(|(name, topics)| LevelGroup { name, topics }).collect() })
+        .map(|(name, levels)| BoardGroup {
+            name,
+            levels: levels
+                .into_iter()
+                .map(|(name, topics)| LevelGroup { name, topics })
+                .collect(),
+        })
         .collect();
-    html(HomePage { title: "Past-paper essay questions, mark schemes and plans".into(), q: String::new(), total: listing.total, boards })
+    html(HomePage {
+        title: "Past-paper essay questions, mark schemes and plans".into(),
+        q: String::new(),
+        total: listing.total,
+        boards,
+    })
 }
 
 // --------------------------------------------------------------------------------------- browse
@@ -168,31 +214,87 @@ struct BrowsePage {
     next_link: Option<String>,
 }
 
-fn select(name: &'static str, label: &'static str, counts: &[FacetCount], current: Option<&str>, labels: &dyn Fn(&str) -> String) -> Select {
-    let mut options = vec![Option_ { value: String::new(), label: "Any".into(), selected: current.is_none() }];
+fn select(
+    name: &'static str,
+    label: &'static str,
+    counts: &[FacetCount],
+    current: Option<&str>,
+    labels: &dyn Fn(&str) -> String,
+) -> Select {
+    let mut options = vec![Option_ {
+        value: String::new(),
+        label: "Any".into(),
+        selected: current.is_none(),
+    }];
     for c in counts {
-        options.push(Option_ { value: c.value.clone(), label: format!("{} ({})", labels(&c.value), c.count), selected: current == Some(c.value.as_str()) });
+        options.push(Option_ {
+            value: c.value.clone(),
+            label: format!("{} ({})", labels(&c.value), c.count),
+            selected: current == Some(c.value.as_str()),
+        });
     }
-    Select { name, label, options }
+    Select {
+        name,
+        label,
+        options,
+    }
 }
 
 pub async fn browse(State(st): State<AppState>, Query(p): Query<ListParams>) -> PageResult {
     let filter = p.filter()?;
     let listing = st.store.questions(&filter).await?;
-    let facets = run_search(&st, SearchRequest { limit: 1, ..Default::default() }).await?.facets;
+    let facets = run_search(
+        &st,
+        SearchRequest {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await?
+    .facets;
     let topics = st.store.topics().await?;
-    let topic_title = |slug: &str| topics.iter().find(|t| t.slug.as_str() == slug).map(|t| t.title.clone()).unwrap_or_else(|| slug.to_string());
+    let topic_title = |slug: &str| {
+        topics
+            .iter()
+            .find(|t| t.slug.as_str() == slug)
+            .map(|t| t.title.clone())
+            .unwrap_or_else(|| slug.to_string())
+    };
     let plain = |s: &str| s.to_string();
     let cur = |o: &Option<String>| o.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
-    let (board, level, topic, year, command) = (cur(&p.board), cur(&p.level), cur(&p.topic), cur(&p.year), cur(&p.command));
+    let (board, level, topic, year, command) = (
+        cur(&p.board),
+        cur(&p.level),
+        cur(&p.topic),
+        cur(&p.year),
+        cur(&p.command),
+    );
     let mut years = facets.year.clone();
     years.sort_by(|a, b| b.value.cmp(&a.value));
     let selects = vec![
-        select("board", "Exam board", &facets.board, board.as_deref(), &plain),
+        select(
+            "board",
+            "Exam board",
+            &facets.board,
+            board.as_deref(),
+            &plain,
+        ),
         select("level", "Level", &facets.level, level.as_deref(), &plain),
-        select("topic", "Topic", &facets.topic, topic.as_deref(), &topic_title),
+        select(
+            "topic",
+            "Topic",
+            &facets.topic,
+            topic.as_deref(),
+            &topic_title,
+        ),
         select("year", "Year examined", &years, year.as_deref(), &plain),
-        select("command", "Command wording", &facets.command, command.as_deref(), &plain),
+        select(
+            "command",
+            "Command wording",
+            &facets.command,
+            command.as_deref(),
+            &plain,
+        ),
     ];
     let per_page = p.per_page()?;
     let page = p.page()?;
@@ -252,24 +354,63 @@ struct TopicPage {
 
 pub async fn topic(State(st): State<AppState>, Path(slug): Path<String>) -> PageResult {
     let topic = st.store.topic(&slug).await?.ok_or(WebError::NotFound)?;
-    let listing = st.store.questions(&QuestionFilter { topic: Some(slug.clone()), ..Default::default() }).await?;
+    let listing = st
+        .store
+        .questions(&QuestionFilter {
+            topic: Some(slug.clone()),
+            ..Default::default()
+        })
+        .await?;
     let mut by_year: BTreeMap<std::cmp::Reverse<u16>, Vec<QuestionSummary>> = BTreeMap::new();
     for q in listing.items.into_iter().filter(|q| q.topic_slug == slug) {
-        by_year.entry(std::cmp::Reverse(q.year)).or_default().push(q);
+        by_year
+            .entry(std::cmp::Reverse(q.year))
+            .or_default()
+            .push(q);
     }
-    let years = by_year.into_iter().map(|(y, questions)| YearGroup { year: y.0, questions }).collect();
-    let timeline = topic.timeline.iter().map(|e| Dated { date: e.date.to_string(), text: e.event.clone() }).collect();
+    let years = by_year
+        .into_iter()
+        .map(|(y, questions)| YearGroup {
+            year: y.0,
+            questions,
+        })
+        .collect();
+    let timeline = topic
+        .timeline
+        .iter()
+        .map(|e| Dated {
+            date: e.date.to_string(),
+            text: e.event.clone(),
+        })
+        .collect();
     let offices = topic
         .offices
         .iter()
-        .map(|o| Dated { date: format!("{} – {}", o.start, o.end.map(|e| e.to_string()).unwrap_or_default()), text: format!("{}: {}", o.person, o.office) })
+        .map(|o| Dated {
+            date: format!(
+                "{} – {}",
+                o.start,
+                o.end.map(|e| e.to_string()).unwrap_or_default()
+            ),
+            text: format!("{}: {}", o.person, o.office),
+        })
         .collect();
     html(TopicPage {
         title: topic.title.clone(),
         q: String::new(),
-        board: topic.board.map(|b| b.label().to_string()).unwrap_or_default(),
-        level: topic.level.map(|l| l.label().to_string()).unwrap_or_default(),
-        component: topic.component.as_ref().map(|c| format!("{} {}", c.code, c.title)).unwrap_or_default(),
+        board: topic
+            .board
+            .map(|b| b.label().to_string())
+            .unwrap_or_default(),
+        level: topic
+            .level
+            .map(|l| l.label().to_string())
+            .unwrap_or_default(),
+        component: topic
+            .component
+            .as_ref()
+            .map(|c| format!("{} {}", c.code, c.title))
+            .unwrap_or_default(),
         topic,
         years,
         timeline,
@@ -306,7 +447,11 @@ pub async fn question(State(st): State<AppState>, Path(slug): Path<String>) -> P
     let (body, q, topic) = public_question(&st, &slug).await?;
     let related = st
         .store
-        .questions(&QuestionFilter { topic: Some(topic.slug.to_string()), limit: Some(6), ..Default::default() })
+        .questions(&QuestionFilter {
+            topic: Some(topic.slug.to_string()),
+            limit: Some(6),
+            ..Default::default()
+        })
         .await?
         .items
         .into_iter()
@@ -324,7 +469,10 @@ pub async fn question(State(st): State<AppState>, Path(slug): Path<String>) -> P
         topic: d.topic,
         topic_slug: d.topic_slug,
         board: d.board.map(|b| b.label().to_string()).unwrap_or_default(),
-        component: d.component.map(|c| format!("{} {}", c.code, c.title)).unwrap_or_default(),
+        component: d
+            .component
+            .map(|c| format!("{} {}", c.code, c.title))
+            .unwrap_or_default(),
         marks: d.marks,
         teaser: body.model_essay_teaser,
         plan_html: render(&q.plan, 3),
@@ -397,37 +545,72 @@ pub async fn search(State(st): State<AppState>, Query(p): Query<SearchParams>) -
         format!("/search?{}", query_string(&refs))
     };
     let topics = st.store.topics().await?;
-    let group = |label: &'static str, key: &'static str, counts: &[FacetCount], current: &str| FacetGroup {
-        label,
-        links: counts
-            .iter()
-            .take(12)
-            .map(|c| {
-                let active = current == c.value;
-                let shown = if key == "topic" { topics.iter().find(|t| t.slug.as_str() == c.value).map(|t| t.title.clone()).unwrap_or_else(|| c.value.clone()) } else { c.value.clone() };
-                let (k, val) = if key == "year" { ("year_from", c.value.as_str()) } else { (key, c.value.as_str()) };
-                let href = if key == "year" {
-                    if active { base(&[("year_from", ""), ("year_to", "")], None) } else { base(&[(k, val), ("year_to", val)], None) }
-                } else if active {
-                    base(&[(k, "")], None)
-                } else {
-                    base(&[(k, val)], None)
-                };
-                FacetLink { label: shown, count: c.count, href, active }
-            })
-            .collect(),
+    let group =
+        |label: &'static str, key: &'static str, counts: &[FacetCount], current: &str| FacetGroup {
+            label,
+            links: counts
+                .iter()
+                .take(12)
+                .map(|c| {
+                    let active = current == c.value;
+                    let shown = if key == "topic" {
+                        topics
+                            .iter()
+                            .find(|t| t.slug.as_str() == c.value)
+                            .map(|t| t.title.clone())
+                            .unwrap_or_else(|| c.value.clone())
+                    } else {
+                        c.value.clone()
+                    };
+                    let (k, val) = if key == "year" {
+                        ("year_from", c.value.as_str())
+                    } else {
+                        (key, c.value.as_str())
+                    };
+                    let href = if key == "year" {
+                        if active {
+                            base(&[("year_from", ""), ("year_to", "")], None)
+                        } else {
+                            base(&[(k, val), ("year_to", val)], None)
+                        }
+                    } else if active {
+                        base(&[(k, "")], None)
+                    } else {
+                        base(&[(k, val)], None)
+                    };
+                    FacetLink {
+                        label: shown,
+                        count: c.count,
+                        href,
+                        active,
+                    }
+                })
+                .collect(),
+        };
+    let year_current = if p.year_from == p.year_to {
+        v(&p.year_from)
+    } else {
+        String::new()
     };
-    let year_current = if p.year_from == p.year_to { v(&p.year_from) } else { String::new() };
     let groups = vec![
         group("Exam board", "board", &results.facets.board, &v(&p.board)),
         group("Level", "level", &results.facets.level, &v(&p.level)),
         group("Topic", "topic", &results.facets.topic, &v(&p.topic)),
         group("Year examined", "year", &results.facets.year, &year_current),
-        group("Command wording", "command", &results.facets.command, &v(&p.command)),
+        group(
+            "Command wording",
+            "command",
+            &results.facets.command,
+            &v(&p.command),
+        ),
     ];
     let pages = results.total.div_ceil(PER_PAGE).max(1) as u32;
     html(SearchPage {
-        title: if req.q.is_empty() { "Search".into() } else { format!("Search: {}", req.q) },
+        title: if req.q.is_empty() {
+            "Search".into()
+        } else {
+            format!("Search: {}", req.q)
+        },
         q: req.q.clone(),
         total: results.total,
         prev_link: (page > 1).then(|| base(&[], Some(page - 1))),
@@ -443,4 +626,3 @@ pub async fn search(State(st): State<AppState>, Query(p): Query<SearchParams>) -
         page,
     })
 }
-

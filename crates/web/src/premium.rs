@@ -24,7 +24,10 @@ pub fn teaser(essay: &str) -> Option<String> {
 mod tests {
     #[test]
     fn teaser_is_sixty_words() {
-        let essay = (1..=200).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        let essay = (1..=200)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         let t = super::teaser(&format!("## Heading\n\n{essay}")).unwrap();
         assert_eq!(t.split_whitespace().count(), 60);
         assert!(t.ends_with("w60…"));

@@ -2,14 +2,18 @@
 //! database holding the demo library and the seed page.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use studypack_domain::import::{SourceFile, build_batch};
 use studypack_domain::{Library, Question};
 use studypack_store::LibraryStore;
-use studypack_store_sqlite::SqliteStore;
+use studypack_test_support::{TestDb, test_databases};
 use studypack_web::AppState;
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/000_359a0cc6bd3e9193.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/seed/000_359a0cc6bd3e9193.txt"
+);
 const SEED_SLUG: &str = "aqa-2022-there-were-more-similarities-than-differences-between-stalin";
 
 struct TestApp {
@@ -19,7 +23,7 @@ struct TestApp {
     state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _dir: tempfile::TempDir,
+    db: TestDb,
 }
 
 struct TestAppBuilder {
@@ -32,17 +36,27 @@ impl TestAppBuilder {
         self
     }
 
-    async fn start(self) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&format!("sqlite://{}", dir.path().join("t.db").display()), 4).await.unwrap();
+    async fn start_on(self, db: TestDb) -> TestApp {
+        let store = db.store.clone();
         let demo = studypack_demo::library();
         store.import(&demo).await.unwrap();
-        let seed = SourceFile { name: "seed.txt".into(), bytes: std::fs::read(SEED).expect("the seed page in ../shared") };
-        store.import(&build_batch(&[seed], &demo.topics).unwrap()).await.unwrap();
+        let seed = SourceFile {
+            name: "seed.txt".into(),
+            bytes: std::fs::read(SEED).expect("the seed page in ../shared"),
+        };
+        store
+            .import(&build_batch(&[seed], &demo.topics).unwrap())
+            .await
+            .unwrap();
         if !self.extra.is_empty() {
-            store.import(&Library { topics: vec![], questions: self.extra }).await.unwrap();
+            store
+                .import(&Library {
+                    topics: vec![],
+                    questions: self.extra,
+                })
+                .await
+                .unwrap();
         }
-        let store: Arc<dyn LibraryStore> = Arc::new(store);
         let state = AppState::new(store.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -50,7 +64,15 @@ impl TestAppBuilder {
         let server = tokio::spawn(studypack_web::serve(listener, state.clone(), async {
             let _ = rx.await;
         }));
-        TestApp { base, client: reqwest::Client::new(), store, state, shutdown: Some(tx), server: Some(server), _dir: dir }
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            store,
+            state,
+            shutdown: Some(tx),
+            server: Some(server),
+            db,
+        }
     }
 }
 
@@ -60,7 +82,12 @@ impl TestApp {
     }
 
     async fn get(&self, path: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
-        let res = self.client.get(format!("{}{}", self.base, path)).send().await.unwrap();
+        let res = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         (status, headers, res.text().await.unwrap())
@@ -68,13 +95,23 @@ impl TestApp {
 
     async fn json(&self, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
         let (s, h, body) = self.get(path).await;
-        assert!(h[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"), "{path}");
-        (s, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")))
+        assert!(
+            h[reqwest::header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{path}"
+        );
+        (
+            s,
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")),
+        )
     }
 
     async fn stop(mut self) {
         self.shutdown.take().unwrap().send(()).unwrap();
         self.server.take().unwrap().await.unwrap().unwrap();
+        self.db.cleanup().await;
     }
 }
 
@@ -82,139 +119,243 @@ fn premium_sentences(essay: &str) -> Vec<String> {
     // Sentences from beyond the teaser's sixty words: none may appear anywhere.
     let words: Vec<&str> = essay.split_whitespace().collect();
     let tail = words[70..].join(" ");
-    tail.split(". ").filter(|s| s.split_whitespace().count() >= 8).map(|s| s.split_whitespace().take(8).collect::<Vec<_>>().join(" ")).collect()
+    tail.split(". ")
+        .filter(|s| s.split_whitespace().count() >= 8)
+        .map(|s| s.split_whitespace().take(8).collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 #[tokio::test]
 async fn every_page_answers_with_its_content_and_no_premium_text() {
-    let app = TestApp::builder().start().await;
-    let seed = app.store.question(SEED_SLUG).await.unwrap().unwrap();
-    let secrets = premium_sentences(&seed.model_essay);
-    assert!(secrets.len() > 5);
-    let pages = [
-        ("/", "Past-paper essay questions"),
-        ("/questions", "Browse questions"),
-        ("/questions?board=AQA&year=2022", "There were more similarities"),
-        (&format!("/questions/{SEED_SLUG}"), "Extracts from Mark Schemes"),
-        ("/topics/aqa-7042-1h-russia-1855-1964", "Timeline"),
-        ("/search?q=Stalin", "Results for"),
-        ("/search?q=Khrushchev&board=AQA&year_from=2019&year_to=2024", "result"),
-        ("/api/v1/questions", "\"items\""),
-        (&format!("/api/v1/questions/{SEED_SLUG}"), "model_essay_teaser"),
-        ("/api/v1/search?q=Stalin%20Khrushchev", "\"facets\""),
-        ("/api/v1/openapi.json", "\"openapi\""),
-        ("/healthz", "\"ok\""),
-        ("/static/style.css", "@media print"),
-    ];
-    for (path, expect) in pages {
-        let (status, headers, body) = app.get(path).await;
-        assert_eq!(status, 200, "{path}");
-        assert!(body.contains(expect), "{path} lacks {expect:?}");
-        for s in &secrets {
-            assert!(!body.contains(s.as_str()), "{path} leaks premium text: {s}");
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let seed = app.store.question(SEED_SLUG).await.unwrap().unwrap();
+        let secrets = premium_sentences(&seed.model_essay);
+        assert!(secrets.len() > 5);
+        let pages = [
+            ("/", "Past-paper essay questions"),
+            ("/questions", "Browse questions"),
+            (
+                "/questions?board=AQA&year=2022",
+                "There were more similarities",
+            ),
+            (
+                &format!("/questions/{SEED_SLUG}"),
+                "Extracts from Mark Schemes",
+            ),
+            ("/topics/aqa-7042-1h-russia-1855-1964", "Timeline"),
+            ("/search?q=Stalin", "Results for"),
+            (
+                "/search?q=Khrushchev&board=AQA&year_from=2019&year_to=2024",
+                "result",
+            ),
+            ("/api/v1/questions", "\"items\""),
+            (
+                &format!("/api/v1/questions/{SEED_SLUG}"),
+                "model_essay_teaser",
+            ),
+            ("/api/v1/search?q=Stalin%20Khrushchev", "\"facets\""),
+            ("/api/v1/openapi.json", "\"openapi\""),
+            ("/healthz", "\"ok\""),
+            ("/static/style.css", "@media print"),
+        ];
+        for (path, expect) in pages {
+            let (status, headers, body) = app.get(path).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(body.contains(expect), "{path} lacks {expect:?}");
+            for s in &secrets {
+                assert!(!body.contains(s.as_str()), "{path} leaks premium text: {s}");
+            }
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(
+                csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+                "{path}"
+            );
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+            if body.starts_with("<!doctype html>") {
+                assert_eq!(body.matches("<h1").count(), 1, "{path}: one h1");
+                assert!(
+                    body.contains("<main") && body.contains("<header") && body.contains("<nav"),
+                    "{path}: landmarks"
+                );
+                assert!(!body.contains("<script"), "{path}: no scripts");
+            }
         }
-        let csp = headers["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{path}");
-        assert_eq!(headers["x-content-type-options"], "nosniff");
-        if body.starts_with("<!doctype html>") {
-            assert_eq!(body.matches("<h1").count(), 1, "{path}: one h1");
-            assert!(body.contains("<main") && body.contains("<header") && body.contains("<nav"), "{path}: landmarks");
-            assert!(!body.contains("<script"), "{path}: no scripts");
-        }
+        app.stop().await;
     }
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn question_page_is_laid_out_like_the_seed() {
-    let app = TestApp::builder().start().await;
-    let (status, _, body) = app.get(&format!("/questions/{SEED_SLUG}")).await;
-    assert_eq!(status, 200);
-    let order = ["<h1>‘There were more similarities", "Level", "A Level", "Year examined", "2022", "Topic", "Tsarist and Communist Russia", "AQA", "7042/1H", "Complete Model Essay", "History Study Pack", "Free Essay Plan", "Extracts from Mark Schemes", "Arguments supporting the view", "Arguments challenging the view", "Related questions"];
-    let mut at = 0;
-    for part in order {
-        let found = body[at..].find(part).unwrap_or_else(|| panic!("{part:?} missing or out of order"));
-        at += found;
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let (status, _, body) = app.get(&format!("/questions/{SEED_SLUG}")).await;
+        assert_eq!(status, 200);
+        let order = [
+            "<h1>‘There were more similarities",
+            "Level",
+            "A Level",
+            "Year examined",
+            "2022",
+            "Topic",
+            "Tsarist and Communist Russia",
+            "AQA",
+            "7042/1H",
+            "Complete Model Essay",
+            "History Study Pack",
+            "Free Essay Plan",
+            "Extracts from Mark Schemes",
+            "Arguments supporting the view",
+            "Arguments challenging the view",
+            "Related questions",
+        ];
+        let mut at = 0;
+        for part in order {
+            let found = body[at..]
+                .find(part)
+                .unwrap_or_else(|| panic!("{part:?} missing or out of order"));
+            at += found;
+        }
+        assert!(body.contains(&format!(
+            "<link rel=\"canonical\" href=\"/questions/{SEED_SLUG}\">"
+        )));
+        // Snapshot of the main content (the layout around it is tested above).
+        let main = &body[body.find("<main").unwrap()..body.find("</main>").unwrap()];
+        insta::assert_snapshot!("seed_question_page", main);
+        app.stop().await;
     }
-    assert!(body.contains(&format!("<link rel=\"canonical\" href=\"/questions/{SEED_SLUG}\">")));
-    // Snapshot of the main content (the layout around it is tested above).
-    let main = &body[body.find("<main").unwrap()..body.find("</main>").unwrap()];
-    insta::assert_snapshot!("seed_question_page", main);
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn the_api_hides_the_model_essay_and_gives_a_teaser() {
-    let app = TestApp::builder().start().await;
-    let (status, q) = app.json(&format!("/api/v1/questions/{SEED_SLUG}")).await;
-    assert_eq!(status, 200);
-    assert!(q["model_essay"].is_null());
-    assert_eq!(q["premium"], true);
-    let teaser = q["model_essay_teaser"].as_str().unwrap();
-    assert!(teaser.starts_with("Following the tumultuous years") && teaser.split_whitespace().count() <= 60);
-    for key in ["slug", "board", "level", "component", "topic", "year", "question", "marks", "plan"] {
-        assert!(!q[key].is_null(), "{key}");
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let (status, q) = app.json(&format!("/api/v1/questions/{SEED_SLUG}")).await;
+        assert_eq!(status, 200);
+        assert!(q["model_essay"].is_null());
+        assert_eq!(q["premium"], true);
+        let teaser = q["model_essay_teaser"].as_str().unwrap();
+        assert!(
+            teaser.starts_with("Following the tumultuous years")
+                && teaser.split_whitespace().count() <= 60
+        );
+        for key in [
+            "slug",
+            "board",
+            "level",
+            "component",
+            "topic",
+            "year",
+            "question",
+            "marks",
+            "plan",
+        ] {
+            assert!(!q[key].is_null(), "{key}");
+        }
+        assert_eq!(q["mark_scheme"]["supporting"].as_array().unwrap().len(), 5);
+        app.stop().await;
     }
-    assert_eq!(q["mark_scheme"]["supporting"].as_array().unwrap().len(), 5);
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn api_lists_with_filters_and_pages() {
-    let app = TestApp::builder().start().await;
-    let (_, all) = app.json("/api/v1/questions?per_page=5").await;
-    assert_eq!(all["total"], 13);
-    assert_eq!(all["items"].as_array().unwrap().len(), 5);
-    let (_, p3) = app.json("/api/v1/questions?per_page=5&page=3").await;
-    assert_eq!(p3["items"].as_array().unwrap().len(), 3);
-    let (_, ocr) = app.json("/api/v1/questions?board=OCR").await;
-    assert!(ocr["items"].as_array().unwrap().iter().all(|i| i["board"] == "OCR"));
-    assert_eq!(ocr["total"], 3);
-    let (_, by_cmd) = app.json("/api/v1/questions?command=To%20what%20extent").await;
-    assert!(by_cmd["items"].as_array().unwrap().iter().all(|i| i["command"] == "To what extent"));
-    app.stop().await;
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let (_, all) = app.json("/api/v1/questions?per_page=5").await;
+        assert_eq!(all["total"], 13);
+        assert_eq!(all["items"].as_array().unwrap().len(), 5);
+        let (_, p3) = app.json("/api/v1/questions?per_page=5&page=3").await;
+        assert_eq!(p3["items"].as_array().unwrap().len(), 3);
+        let (_, ocr) = app.json("/api/v1/questions?board=OCR").await;
+        assert!(
+            ocr["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["board"] == "OCR")
+        );
+        assert_eq!(ocr["total"], 3);
+        let (_, by_cmd) = app
+            .json("/api/v1/questions?command=To%20what%20extent")
+            .await;
+        assert!(
+            by_cmd["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["command"] == "To what extent")
+        );
+        app.stop().await;
+    }
 }
 
 #[tokio::test]
 async fn api_errors_are_json_with_the_right_status() {
-    let app = TestApp::builder().start().await;
-    for (path, status, code) in [
-        ("/api/v1/questions/no-such-question", 404, "not_found"),
-        ("/api/v1/nothing-here", 404, "not_found"),
-        ("/api/v1/questions?page=0", 400, "bad_request"),
-        ("/api/v1/questions?board=Hogwarts", 400, "bad_request"),
-        ("/api/v1/questions?year=twenty", 400, "bad_request"),
-        ("/api/v1/search?year_from=abc", 400, "bad_request"),
-    ] {
-        let (s, v) = app.json(path).await;
-        assert_eq!(s.as_u16(), status, "{path}");
-        assert_eq!(v["error"]["code"], code, "{path}");
-        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        for (path, status, code) in [
+            ("/api/v1/questions/no-such-question", 404, "not_found"),
+            ("/api/v1/nothing-here", 404, "not_found"),
+            ("/api/v1/questions?page=0", 400, "bad_request"),
+            ("/api/v1/questions?board=Hogwarts", 400, "bad_request"),
+            ("/api/v1/questions?year=twenty", 400, "bad_request"),
+            ("/api/v1/search?year_from=abc", 400, "bad_request"),
+        ] {
+            let (s, v) = app.json(path).await;
+            assert_eq!(s.as_u16(), status, "{path}");
+            assert_eq!(v["error"]["code"], code, "{path}");
+            assert!(
+                v["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty())
+            );
+        }
+        let long = "a".repeat(600);
+        let (s, _) = app.json(&format!("/api/v1/search?q={long}")).await;
+        assert_eq!(s, 400);
+        let (s, _, body) = app.get("/no/such/page").await;
+        assert_eq!(s, 404);
+        assert!(body.contains("Page not found"));
+        app.stop().await;
     }
-    let long = "a".repeat(600);
-    let (s, _) = app.json(&format!("/api/v1/search?q={long}")).await;
-    assert_eq!(s, 400);
-    let (s, _, body) = app.get("/no/such/page").await;
-    assert_eq!(s, 404);
-    assert!(body.contains("Page not found"));
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn search_finds_misspelt_names_and_counts_facets() {
-    let app = TestApp::builder().start().await;
-    let (_, r) = app.json("/api/v1/search?q=Khruschev").await;
-    let slugs: Vec<&str> = r["hits"].as_array().unwrap().iter().map(|h| h["slug"].as_str().unwrap()).collect();
-    assert!(slugs.contains(&SEED_SLUG), "{slugs:?}");
-    let boards = r["facets"]["board"].as_array().unwrap();
-    assert_eq!(boards.iter().map(|b| b["count"].as_u64().unwrap()).sum::<u64>(), r["total"].as_u64().unwrap());
-    let (_, ranged) = app.json("/api/v1/search?q=Stalin&year_from=2022&year_to=2022").await;
-    assert!(ranged["hits"].as_array().unwrap().iter().all(|h| h["year"] == 2022));
-    let (_, phrase) = app.json("/api/v1/search?q=%22anti-party%20group%22").await;
-    assert!(phrase["total"].as_u64().unwrap() >= 1);
-    let (_, html) = (0, app.get("/search?q=Khruschev").await.2);
-    assert!(html.contains(&format!("/questions/{SEED_SLUG}")));
-    app.stop().await;
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let (_, r) = app.json("/api/v1/search?q=Khruschev").await;
+        let slugs: Vec<&str> = r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["slug"].as_str().unwrap())
+            .collect();
+        assert!(slugs.contains(&SEED_SLUG), "{slugs:?}");
+        let boards = r["facets"]["board"].as_array().unwrap();
+        assert_eq!(
+            boards
+                .iter()
+                .map(|b| b["count"].as_u64().unwrap())
+                .sum::<u64>(),
+            r["total"].as_u64().unwrap()
+        );
+        let (_, ranged) = app
+            .json("/api/v1/search?q=Stalin&year_from=2022&year_to=2022")
+            .await;
+        assert!(
+            ranged["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|h| h["year"] == 2022)
+        );
+        let (_, phrase) = app.json("/api/v1/search?q=%22anti-party%20group%22").await;
+        assert!(phrase["total"].as_u64().unwrap() >= 1);
+        let (_, html) = (0, app.get("/search?q=Khruschev").await.2);
+        assert!(html.contains(&format!("/questions/{SEED_SLUG}")));
+        app.stop().await;
+    }
 }
 
 #[tokio::test]
@@ -225,56 +366,149 @@ async fn hostile_text_is_escaped_everywhere() {
     q.text = "<script>alert('q')</script> Was it <b>bold</b>?".into();
     q.plan = "## <img src=x onerror=alert(1)>\n\nA plan with <iframe>.".into();
     q.mark_scheme.bullets[0].text = "<script>alert('scheme')</script>".into();
-    let app = TestApp::builder().with_question(q).start().await;
-    for path in ["/questions/hostile-question", "/search?q=alert%20bold", "/questions", "/search?q=%3Cscript%3Ealert(1)%3C/script%3E"] {
-        let (_, _, body) = app.get(path).await;
-        assert!(!body.contains("<script"), "{path} has a raw script tag");
-        assert!(!body.contains("<img src=x") && !body.contains("<iframe>") && !body.contains("<b>bold"), "{path}");
+    for db in test_databases().await {
+        let app = TestApp::builder()
+            .with_question(q.clone())
+            .start_on(db)
+            .await;
+        for path in [
+            "/questions/hostile-question",
+            "/search?q=alert%20bold",
+            "/questions",
+            "/search?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        ] {
+            let (_, _, body) = app.get(path).await;
+            assert!(!body.contains("<script"), "{path} has a raw script tag");
+            assert!(
+                !body.contains("<img src=x")
+                    && !body.contains("<iframe>")
+                    && !body.contains("<b>bold"),
+                "{path}"
+            );
+        }
+        let (_, _, body) = app.get("/questions/hostile-question").await;
+        let escaped = |b: &str, inner: &str| {
+            b.contains(&format!("&lt;script&gt;{inner}&lt;/script&gt;"))
+                || b.contains(&format!("&#60;script&#62;{inner}&#60;/script&#62;"))
+        };
+        assert!(escaped(&body, "alert(&#39;q&#39;)"));
+        let (_, _, body) = app.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E").await;
+        assert!(escaped(&body, "alert(1)"));
+        app.stop().await;
     }
-    let (_, _, body) = app.get("/questions/hostile-question").await;
-    let escaped = |b: &str, inner: &str| b.contains(&format!("&lt;script&gt;{inner}&lt;/script&gt;")) || b.contains(&format!("&#60;script&#62;{inner}&#60;/script&#62;"));
-    assert!(escaped(&body, "alert(&#39;q&#39;)"));
-    let (_, _, body) = app.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E").await;
-    assert!(escaped(&body, "alert(1)"));
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn openapi_describes_every_api_route() {
-    let app = TestApp::builder().start().await;
-    let (_, doc) = app.json("/api/v1/openapi.json").await;
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    let paths = doc["paths"].as_object().unwrap();
-    for p in ["/questions", "/questions/{slug}", "/search", "/openapi.json"] {
-        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
-        let concrete = p.replace("{slug}", SEED_SLUG);
-        let (status, _, _) = app.get(&format!("/api/v1{concrete}")).await;
-        assert_eq!(status, 200, "{p} documented but does not answer");
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let (_, doc) = app.json("/api/v1/openapi.json").await;
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let paths = doc["paths"].as_object().unwrap();
+        for p in [
+            "/questions",
+            "/questions/{slug}",
+            "/search",
+            "/openapi.json",
+        ] {
+            assert!(
+                paths.contains_key(p),
+                "{p} missing from the OpenAPI document"
+            );
+            let concrete = p.replace("{slug}", SEED_SLUG);
+            let (status, _, _) = app.get(&format!("/api/v1{concrete}")).await;
+            assert_eq!(status, 200, "{p} documented but does not answer");
+        }
+        app.stop().await;
     }
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn imports_reach_search_while_serving() {
-    let app = TestApp::builder().start().await;
-    let (_, before) = app.json("/api/v1/search?q=Zanzibar").await;
-    assert_eq!(before["total"], 0);
-    let mut q = studypack_demo::library().questions[1].clone();
-    q.slug = studypack_domain::Slug::parse("zanzibar-question").unwrap();
-    q.title = "Zanzibar and the Cold War".into();
-    app.store.import(&Library { topics: vec![], questions: vec![q] }).await.unwrap();
-    assert!(app.state.refresh_search().await.unwrap());
-    let (_, after) = app.json("/api/v1/search?q=Zanzibar").await;
-    assert_eq!(after["total"], 1);
-    app.stop().await;
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let (_, before) = app.json("/api/v1/search?q=Zanzibar").await;
+        assert_eq!(before["total"], 0);
+        let mut q = studypack_demo::library().questions[1].clone();
+        q.slug = studypack_domain::Slug::parse("zanzibar-question").unwrap();
+        q.title = "Zanzibar and the Cold War".into();
+        app.store
+            .import(&Library {
+                topics: vec![],
+                questions: vec![q],
+            })
+            .await
+            .unwrap();
+        assert!(app.state.refresh_search().await.unwrap());
+        let (_, after) = app.json("/api/v1/search?q=Zanzibar").await;
+        assert_eq!(after["total"], 1);
+        app.stop().await;
+    }
 }
 
 #[tokio::test]
 async fn health_reports_the_database() {
-    let app = TestApp::builder().start().await;
-    let (s, v) = app.json("/healthz").await;
-    assert_eq!(s, 200);
-    assert_eq!(v["database"], "ok");
-    assert!(v["indexed"].as_u64().unwrap() >= 13);
-    app.stop().await;
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let (s, v) = app.json("/healthz").await;
+        assert_eq!(s, 200);
+        assert_eq!(v["database"], "ok");
+        assert!(v["indexed"].as_u64().unwrap() >= 13);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn two_instances_share_one_database() {
+    // On PostgreSQL when configured (as in CI); on SQLite always, where two processes share a file.
+    for db in test_databases().await {
+        let a = TestApp::builder().start_on(db).await;
+        let other_store = a.db.reopen().await;
+        let state_b = AppState::new(other_store).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_b = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server_b = tokio::spawn(studypack_web::serve(listener, state_b, async {
+            let _ = rx.await;
+        }));
+        let mut q = studypack_demo::library().questions[2].clone();
+        q.slug = studypack_domain::Slug::parse("instance-question").unwrap();
+        q.title = "Quixotic instance question".into();
+        // Imported through instance A's database connection...
+        a.store
+            .import(&Library {
+                topics: vec![],
+                questions: vec![q],
+            })
+            .await
+            .unwrap();
+        // ...and found through instance B's search within two seconds.
+        let started = Instant::now();
+        let found = loop {
+            let v: serde_json::Value = a
+                .client
+                .get(format!("{base_b}/api/v1/search?q=Quixotic"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if v["total"] == 1 {
+                break true;
+            }
+            if started.elapsed() > Duration::from_secs(2) {
+                break false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(
+            found,
+            "{}: instance B did not see the import within 2 s",
+            a.db.label
+        );
+        tx.send(()).unwrap();
+        server_b.await.unwrap().unwrap();
+        a.stop().await;
+    }
 }

@@ -87,11 +87,20 @@ fn parses_a_question() {
     let q = parse_question("q.md", QUESTION).unwrap();
     assert_eq!(q.slug.as_str(), "aqa-2019-khrushchev-destalinisation");
     assert_eq!(q.year, 2019);
-    assert_eq!(q.period, Some(Period { start: 1953, end: 1964 }));
+    assert_eq!(
+        q.period,
+        Some(Period {
+            start: 1953,
+            end: 1964
+        })
+    );
     assert_eq!(q.mark_scheme.side(Side::Supporting).count(), 2);
     assert_eq!(q.mark_scheme.side(Side::Challenging).count(), 1);
     assert_eq!(q.mark_scheme.points().len(), 6);
-    assert_eq!(q.plan, "Intro.\n\n## Arguments supporting the view\n\nBody.");
+    assert_eq!(
+        q.plan,
+        "Intro.\n\n## Arguments supporting the view\n\nBody."
+    );
     assert_eq!(q.model_essay, "An essay.\n\nSecond paragraph.");
 }
 
@@ -124,7 +133,12 @@ fn err_q(text: &str) -> ContentError {
 fn empty_file_is_a_clear_error() {
     let e = err_q("");
     assert!(e.to_string().contains("empty"), "{e}");
-    assert!(parse_topic("topic.toml", "  \n").unwrap_err().to_string().contains("empty"));
+    assert!(
+        parse_topic("topic.toml", "  \n")
+            .unwrap_err()
+            .to_string()
+            .contains("empty")
+    );
 }
 
 #[test]
@@ -167,7 +181,10 @@ fn missing_sections_are_named() {
 
 #[test]
 fn sections_out_of_order() {
-    let swapped = QUESTION.replace("# Plan", "# TMP").replace("# Model essay", "# Plan").replace("# TMP", "# Model essay");
+    let swapped = QUESTION
+        .replace("# Plan", "# TMP")
+        .replace("# Model essay", "# Plan")
+        .replace("# TMP", "# Model essay");
     assert!(err_q(&swapped).to_string().contains("out of order"));
 }
 
@@ -200,18 +217,38 @@ fn topic_errors_are_located() {
     let e = parse_topic("topic.toml", &TOPIC.replace("1953-03-05", "1953-02-30")).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("timeline[0].date"), "{e}");
     assert_eq!(e.line, Some(30), "{e}");
-    let e = parse_topic("topic.toml", &TOPIC.replace("board = \"AQA\"", "board = \"Hogwarts\"")).unwrap_err();
-    assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("board")), "{e}");
-    let e = parse_topic("topic.toml", &TOPIC.replace("end = \"1964-10-14\"", "end = \"1950\"")).unwrap_err();
+    let e = parse_topic(
+        "topic.toml",
+        &TOPIC.replace("board = \"AQA\"", "board = \"Hogwarts\""),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.line, e.field.as_deref()),
+        (Some(3), Some("board")),
+        "{e}"
+    );
+    let e = parse_topic(
+        "topic.toml",
+        &TOPIC.replace("end = \"1964-10-14\"", "end = \"1950\""),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("before it starts"), "{e}");
-    let e = parse_topic("topic.toml", &TOPIC.replace("marks = [1, 10]", "marks = [1, 30]")).unwrap_err();
+    let e = parse_topic(
+        "topic.toml",
+        &TOPIC.replace("marks = [1, 10]", "marks = [1, 30]"),
+    )
+    .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("rubric"), "{e}");
 }
 
 fn text_strategy() -> impl Strategy<Value = String> {
     // Paragraph text without lines that would start a section or a heading of the front matter.
     proptest::collection::vec("[A-Za-z0-9’‘,.;:!?()é –-]{1,60}", 0..4).prop_map(|ps| {
-        ps.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
+        ps.into_iter()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
     })
 }
 

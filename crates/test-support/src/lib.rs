@@ -1,0 +1,118 @@
+//! A fresh, empty database for a test on every backend the run has: SQLite always, and
+//! PostgreSQL when `STUDYPACK_TEST_DATABASE_URL` is set (each test in its own schema).
+//! With `STUDYPACK_REQUIRE_POSTGRES=1` (set by CI) a missing URL is a failure, not a skip.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use studypack_store::LibraryStore;
+use studypack_store_postgres::PgStore;
+use studypack_store_sqlite::SqliteStore;
+
+pub const DATABASE_URL_VAR: &str = "STUDYPACK_TEST_DATABASE_URL";
+pub const REQUIRE_POSTGRES_VAR: &str = "STUDYPACK_REQUIRE_POSTGRES";
+
+/// One backend's fresh database.
+pub struct TestDb {
+    pub label: &'static str,
+    pub store: Arc<dyn LibraryStore>,
+    /// How to open the same database again (a second instance): a URL and, for PostgreSQL, the schema.
+    pub url: String,
+    pub schema: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// The PostgreSQL URL for tests, if this run has one.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var(DATABASE_URL_VAR) {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            assert!(
+                std::env::var(REQUIRE_POSTGRES_VAR)
+                    .map(|v| v != "1")
+                    .unwrap_or(true),
+                "{REQUIRE_POSTGRES_VAR}=1 but {DATABASE_URL_VAR} is not set: the PostgreSQL tests would be skipped"
+            );
+            None
+        }
+    }
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = SqliteStore::open(&url, 4)
+            .await
+            .expect("a fresh SQLite database");
+        TestDb {
+            label: "sqlite",
+            store: Arc::new(store),
+            url,
+            schema: None,
+            _dir: Some(dir),
+        }
+    }
+
+    pub async fn postgres(url: &str) -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let schema = format!("t_{}_{}_{}", std::process::id(), n, nanos);
+        let store = PgStore::connect_in_schema(url, &schema, 4)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {url}: {e}"));
+        TestDb {
+            label: "postgres",
+            store: Arc::new(store),
+            url: url.to_string(),
+            schema: Some(schema),
+            _dir: None,
+        }
+    }
+
+    /// A second connection pool to the same database, as another instance would have.
+    pub async fn reopen(&self) -> Arc<dyn LibraryStore> {
+        match &self.schema {
+            Some(schema) => Arc::new(
+                PgStore::connect_in_schema(&self.url, schema, 4)
+                    .await
+                    .expect("reopen PostgreSQL"),
+            ),
+            None => Arc::new(
+                SqliteStore::open(&self.url, 4)
+                    .await
+                    .expect("reopen SQLite"),
+            ),
+        }
+    }
+
+    /// Drops the test's PostgreSQL schema.
+    pub async fn cleanup(self) {
+        if let Some(schema) = &self.schema {
+            if let Ok(pool) = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .connect(&self.url)
+                .await
+            {
+                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                    .execute(&pool)
+                    .await;
+                pool.close().await;
+            }
+        }
+    }
+}
+
+/// A fresh database on every backend of this run.
+pub async fn test_databases() -> Vec<TestDb> {
+    let mut v = vec![TestDb::sqlite().await];
+    if let Some(url) = postgres_url() {
+        v.push(TestDb::postgres(&url).await);
+    }
+    v
+}

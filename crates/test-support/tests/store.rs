@@ -1,0 +1,285 @@
+//! The storage suite, run on every backend: SQLite always, PostgreSQL when configured.
+
+use studypack_domain::*;
+use studypack_store::*;
+use studypack_test_support::{TestDb, test_databases};
+
+fn topic(slug: &str) -> Topic {
+    Topic {
+        slug: Slug::parse(slug).unwrap(),
+        title: format!("Topic {slug}"),
+        aliases: vec![],
+        board: Some(Board::Aqa),
+        level: Some(Level::ALevel),
+        subject: "History".into(),
+        period: Period::new(1900, 1990).unwrap(),
+        component: Some(Component {
+            code: "7042/1H".into(),
+            title: "Russia".into(),
+        }),
+        rubric: None,
+        glossary: vec![GlossaryEntry {
+            term: "secret police".into(),
+            aliases: vec!["NKVD".into()],
+        }],
+        timeline: vec![],
+        offices: vec![],
+    }
+}
+
+fn question(slug: &str, topic: &str) -> Question {
+    Question {
+        slug: Slug::parse(slug).unwrap(),
+        title: "A title".into(),
+        topic: Slug::parse(topic).unwrap(),
+        year: 2022,
+        marks: 25,
+        command: "Assess the validity of this view".into(),
+        view: Some("A view.".into()),
+        period: Some(Period::new(1941, 1964).unwrap()),
+        status: Status::Published,
+        text: "‘A view.’ Assess the validity of this view.".into(),
+        mark_scheme: MarkScheme {
+            bullets: vec![
+                SchemeBullet {
+                    side: Side::Supporting,
+                    text: "one; two".into(),
+                },
+                SchemeBullet {
+                    side: Side::Challenging,
+                    text: "three".into(),
+                },
+            ],
+        },
+        plan: "A plan.".into(),
+        plan_generated: false,
+        model_essay: "An essay.".into(),
+    }
+}
+
+#[tokio::test]
+async fn import_then_read_back() {
+    for db in test_databases().await {
+        import_then_read_back_on(&*db.store).await;
+        db.cleanup().await;
+    }
+}
+
+async fn import_then_read_back_on(s: &dyn LibraryStore) {
+    let lib = Library {
+        topics: vec![topic("top-ic")],
+        questions: vec![question("q-one", "top-ic")],
+    };
+    let r = s.import(&lib).await.unwrap();
+    assert_eq!(
+        (r.topics_created, r.questions_created, r.revisions_added),
+        (1, 1, 2)
+    );
+    assert_eq!(
+        s.question("q-one").await.unwrap().unwrap(),
+        lib.questions[0]
+    );
+    assert_eq!(s.topic("top-ic").await.unwrap().unwrap(), lib.topics[0]);
+    assert_eq!(s.library().await.unwrap(), lib);
+}
+
+#[tokio::test]
+async fn reimport_updates_by_slug_and_keeps_revisions() {
+    for db in test_databases().await {
+        reimport_updates_by_slug_and_keeps_revisions_on(&*db.store).await;
+        db.cleanup().await;
+    }
+}
+
+async fn reimport_updates_by_slug_and_keeps_revisions_on(s: &dyn LibraryStore) {
+    let mut lib = Library {
+        topics: vec![topic("top-ic")],
+        questions: vec![question("q-one", "top-ic")],
+    };
+    s.import(&lib).await.unwrap();
+    let v1 = s.library_version().await.unwrap();
+    let again = s.import(&lib).await.unwrap();
+    assert_eq!(
+        s.library_version().await.unwrap(),
+        v1,
+        "an import that changes nothing keeps the version"
+    );
+    assert_eq!(
+        (
+            again.questions_unchanged,
+            again.questions_created,
+            again.revisions_added
+        ),
+        (1, 0, 0)
+    );
+    lib.questions[0].model_essay = "A better essay.".into();
+    let r = s.import(&lib).await.unwrap();
+    assert_eq!((r.questions_updated, r.revisions_added), (1, 1));
+    assert!(s.library_version().await.unwrap() > v1);
+    assert_eq!(s.question_count().await.unwrap(), 1);
+    let revs = s.revisions("q-one").await.unwrap();
+    let essays: Vec<&str> = revs
+        .iter()
+        .filter(|r| r.field == RevisionField::ModelEssay)
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(essays, ["An essay.", "A better essay."]);
+}
+
+#[tokio::test]
+async fn failed_import_changes_nothing() {
+    for db in test_databases().await {
+        failed_import_changes_nothing_on(&*db.store).await;
+        db.cleanup().await;
+    }
+}
+
+async fn failed_import_changes_nothing_on(s: &dyn LibraryStore) {
+    let lib = Library {
+        topics: vec![topic("top-ic")],
+        questions: vec![question("q-one", "top-ic")],
+    };
+    s.import(&lib).await.unwrap();
+    let before = s.library().await.unwrap();
+    let mut changed = question("q-one", "top-ic");
+    changed.plan = "Changed plan.".into();
+    let bad = Library {
+        topics: vec![topic("new-topic")],
+        questions: vec![changed, question("q-two", "no-such-topic")],
+    };
+    let err = s.import(&bad).await.unwrap_err();
+    assert!(err.to_string().contains("no-such-topic"), "{err}");
+    assert_eq!(s.library().await.unwrap(), before);
+    assert_eq!(s.revisions("q-one").await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn filters_and_pages() {
+    for db in test_databases().await {
+        filters_and_pages_on(&*db.store).await;
+        db.cleanup().await;
+    }
+}
+
+async fn filters_and_pages_on(s: &dyn LibraryStore) {
+    let mut t2 = topic("other-topic");
+    t2.board = Some(Board::Ocr);
+    t2.title = "The Cold War".into();
+    let mut q3 = question("q-three", "other-topic");
+    q3.year = 2019;
+    let mut draft = question("q-draft", "top-ic");
+    draft.status = Status::Draft;
+    let lib = Library {
+        topics: vec![topic("top-ic"), t2],
+        questions: vec![
+            question("q-one", "top-ic"),
+            question("q-two", "top-ic"),
+            q3,
+            draft,
+        ],
+    };
+    s.import(&lib).await.unwrap();
+    let all = s.questions(&QuestionFilter::default()).await.unwrap();
+    assert_eq!(all.total, 3, "drafts are hidden by default");
+    let ocr = s
+        .questions(&QuestionFilter {
+            board: Some(Board::Ocr),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        ocr.items
+            .iter()
+            .map(|q| q.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["q-three"]
+    );
+    let by_title = s
+        .questions(&QuestionFilter {
+            topic: Some("cold war".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_title.total, 1);
+    let y = s
+        .questions(&QuestionFilter {
+            year: Some(2022),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(y.total, 2);
+    let page = s
+        .questions(&QuestionFilter {
+            limit: Some(1),
+            offset: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.items.len()), (3, 1));
+    let with_drafts = s
+        .questions(&QuestionFilter {
+            include_drafts: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(with_drafts.total, 4);
+}
+
+#[tokio::test]
+async fn data_survives_reopen_and_migrations_are_idempotent() {
+    for db in test_databases().await {
+        db.store
+            .import(&Library {
+                topics: vec![topic("top-ic")],
+                questions: vec![question("q-one", "top-ic")],
+            })
+            .await
+            .unwrap();
+        let again: std::sync::Arc<dyn LibraryStore> = db.reopen().await;
+        assert_eq!(again.question_count().await.unwrap(), 1, "{}", db.label);
+        assert_eq!(
+            again.question("q-one").await.unwrap().unwrap(),
+            question("q-one", "top-ic"),
+            "{}",
+            db.label
+        );
+        again.ping().await.unwrap();
+        drop(again);
+        let _: &TestDb = &db;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn both_backends_order_listings_alike() {
+    let mut orders = Vec::new();
+    for db in test_databases().await {
+        let mut t2 = topic("b-topic");
+        t2.board = None;
+        let lib = Library {
+            topics: vec![topic("top-ic"), t2],
+            questions: vec![
+                question("q-b", "top-ic"),
+                question("q-a", "top-ic"),
+                question("q-c", "b-topic"),
+            ],
+        };
+        db.store.import(&lib).await.unwrap();
+        let l = db
+            .store
+            .questions(&QuestionFilter::default())
+            .await
+            .unwrap();
+        orders.push(l.items.iter().map(|q| q.slug.clone()).collect::<Vec<_>>());
+        db.cleanup().await;
+    }
+    assert_eq!(orders[0], ["q-c", "q-a", "q-b"]);
+    for o in &orders {
+        assert_eq!(o, &orders[0]);
+    }
+}
