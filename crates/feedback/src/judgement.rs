@@ -87,22 +87,7 @@ fn restates_question(toks: &[Token]) -> bool {
         || toks
             .windows(3)
             .any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
-    let takes_position = [
-        "argue",
-        "argues",
-        "conclude",
-        "concludes",
-        "agree",
-        "agrees",
-        "disagree",
-        "disagrees",
-        "accept",
-        "reject",
-        "valid",
-        "invalid",
-        "convincing",
-        "unconvincing",
-    ]
+    let takes_position = ["argue", "argues", "conclude", "concludes", "agree", "agrees", "disagree", "disagrees", "accept", "reject"]
     .iter()
     .any(|x| w(x));
     frames && !takes_position

@@ -3,7 +3,7 @@
 use studypack_domain::Side;
 
 use crate::report::*;
-use crate::{Prepared, round2, side_share};
+use crate::{Prepared, round2};
 
 /// Weights of the parts of the quality score; they sum to 1.
 const W_KNOWLEDGE: f32 = 0.40;
@@ -34,10 +34,10 @@ pub fn level(
     } else {
         (earned / (FULL_KNOWLEDGE_SHARE * c.total as f32)).min(1.0)
     };
-    let balance = if b.verdict == "not-applicable" {
-        1.0
-    } else {
-        (b.ratio * 1.25).min(1.0)
+    let balance = match b.verdict {
+        "not-applicable" => 1.0,
+        "none-earned" => 0.0,
+        _ => (b.ratio * 1.25).min(1.0),
     };
     let analytical = st.body.iter().filter(|bp| bp.kind == "analytical").count();
     let structure = 0.25 * st.introduction.part.present as u8 as f32
@@ -237,8 +237,9 @@ fn next_steps(
     pr: &Precision,
     flags: &[&'static str],
 ) -> NextSteps {
-    // The weaker side first, then the longest (most substantial) points.
-    let weaker = if side_share(&c.supporting) <= side_share(&c.challenging) {
+    // The weaker side first (by points earned, as `one-sided` is), then the longest points.
+    let earned = |s: &SideCoverage| s.covered as f32 + 0.5 * s.partial as f32;
+    let weaker = if earned(&c.supporting) <= earned(&c.challenging) {
         Side::Supporting
     } else {
         Side::Challenging

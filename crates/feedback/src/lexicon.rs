@@ -548,9 +548,7 @@ pub const BALANCED_CUES: &[&str] = &[
     "partly true",
     "some validity",
     "mixed",
-    "on balance",
     "in part",
-    "both sides",
     "a degree of",
 ];
 

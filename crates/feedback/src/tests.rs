@@ -328,4 +328,5 @@ fn stance_reading_cases() {
         conclusion_of("In conclusion, this essay has considered both leaders."),
         Stance::Unclear
     );
+    assert_eq!(conclusion_of("On balance, I agree with the view."), Stance::Agrees);
 }
