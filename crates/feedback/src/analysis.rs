@@ -1,16 +1,15 @@
 //! Splitting an essay into paragraphs, sentences and tokens, with byte offsets into the
 //! original text. Every step is linear in the input.
 
-use crate::lexicon;
-use crate::stem::Stems;
+use crate::stem::{Stems, Word};
 
 #[derive(Debug, Clone)]
 pub struct Token {
     pub start: usize,
     pub end: usize,
     /// Lowercased, ASCII-folded, British spelling mapped to American.
-    pub word: String,
-    pub stem: String,
+    pub word: Word,
+    pub stem: Word,
     pub stop: bool,
     pub capital: bool,
     pub all_caps: bool,
@@ -87,9 +86,16 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Lowercases and folds a raw word: accents dropped for Latin letters, apostrophes removed,
-/// a possessive 's cut, British spellings mapped.
-fn normalise_word(raw: &str) -> String {
-    let mut w = String::with_capacity(raw.len());
+/// a possessive 's cut. (British spellings are mapped after this, with the stem.)
+pub(crate) fn fold_word(raw: &str, w: &mut String) {
+    w.clear();
+    if raw.is_ascii() {
+        w.extend(raw.bytes().filter(|&b| b != b'\'').map(|b| b.to_ascii_lowercase() as char));
+        if (raw.ends_with("'s") || raw.ends_with("'S")) && w.len() > 2 {
+            w.pop();
+        }
+        return;
+    }
     for c in raw.chars() {
         if is_apostrophe(c) {
             continue;
@@ -98,13 +104,9 @@ fn normalise_word(raw: &str) -> String {
             w.push(fold_accent(l));
         }
     }
-    let lower_raw = raw.to_lowercase();
-    if (lower_raw.ends_with("'s") || lower_raw.ends_with("\u{2019}s")) && w.len() > 2 {
+    let possessive = ["'s", "'S", "\u{2019}s", "\u{2019}S"].iter().any(|e| raw.ends_with(e));
+    if possessive && w.len() > 2 {
         w.pop();
-    }
-    match lexicon::americanise(&w) {
-        Some(us) => us,
-        None => w,
     }
 }
 
@@ -126,6 +128,7 @@ fn fold_accent(c: char) -> char {
 fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<Token>) {
     let slice = &text[start..end];
     let mut iter = slice.char_indices().peekable();
+    let mut folded = String::new();
     while let Some((i, c)) = iter.next() {
         if !is_word_char(c) {
             continue;
@@ -149,20 +152,15 @@ fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<T
             }
         }
         let raw = &slice[i..j];
-        let word = normalise_word(raw);
-        if word.is_empty() {
+        fold_word(raw, &mut folded);
+        if folded.is_empty() {
             continue;
         }
+        let (word, stem, stop) = stems.normalise(&folded);
         let numeric = word.bytes().all(|b| b.is_ascii_digit());
         let first = raw.chars().next().unwrap_or(' ');
-        let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
-        let all_caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
-        let stop = lexicon::is_stop(&word);
-        let stem = if numeric || stop {
-            word.clone()
-        } else {
-            stems.stem(&word)
-        };
+        let all_caps = raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && raw.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
         out.push(Token {
             start: start + i,
             end: start + j,
@@ -343,7 +341,7 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
 }
 
 pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut sentences: Vec<Sentence> = Vec::new();
     let mut paragraphs = Vec::new();
     for (ps, pe) in paragraph_spans(text) {

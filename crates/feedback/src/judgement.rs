@@ -1,13 +1,16 @@
 //! Structure (introduction, body, conclusion) and judgement: the stance of the introduction
 //! and the conclusion toward the view in the question.
 
+use crate::fx::{FxHashMap, FxHashSet};
+use std::sync::LazyLock;
+
 use crate::analysis::{Analysed, ParagraphKind, Token};
 use crate::lexicon::{
     AGREE_CUES, ANALYSIS_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES,
     GENERAL_EQUIVALENTS, NARRATIVE_CUES, NEGATORS,
 };
 use crate::report::*;
-use crate::stem::Stems;
+use crate::stem::{Stems, Word};
 use crate::{evidence, side_share};
 
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
@@ -16,6 +19,9 @@ use crate::{evidence, side_share};
 pub struct ViewModel {
     pub compared: Option<(String, String)>,
 }
+
+static ANALYSIS_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| ANALYSIS_CUES.iter().copied().collect());
+static NARRATIVE_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| NARRATIVE_CUES.iter().copied().collect());
 
 fn canon(stem: &str) -> &str {
     GENERAL_EQUIVALENTS
@@ -100,28 +106,56 @@ struct Lean {
     balanced: f32,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CueKind {
+    Agree,
+    Disagree,
+    Balanced,
+}
+
+struct Cue {
+    words: Vec<&'static str>,
+    weight: f32,
+    kind: CueKind,
+    /// The cue itself starts with a negator ("cannot be sustained"): it is not flipped.
+    negator_led: bool,
+}
+
+/// Every judgement cue, indexed by its first word.
+static CUES: LazyLock<FxHashMap<&'static str, Vec<Cue>>> = LazyLock::new(|| {
+    let mut m: FxHashMap<&'static str, Vec<Cue>> = FxHashMap::default();
+    let all = AGREE_CUES
+        .iter()
+        .map(|(c, w)| (*c, *w, CueKind::Agree))
+        .chain(DISAGREE_CUES.iter().map(|(c, w)| (*c, *w, CueKind::Disagree)))
+        .chain(BALANCED_CUES.iter().map(|c| (*c, 1.0, CueKind::Balanced)));
+    for (text, weight, kind) in all {
+        let words: Vec<&'static str> = text.split(' ').collect();
+        let negator_led = NEGATORS.contains(&words[0]);
+        m.entry(words[0]).or_default().push(Cue { words, weight, kind, negator_led });
+    }
+    m
+});
+
+/// The cues whose words start at token `i`.
+fn cues_at<'a>(toks: &'a [Token], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
+    CUES.get(toks[i].word.as_str()).into_iter().flatten().filter(move |c| words_match(toks, i, &c.words))
+}
+
 fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
     let mut l = Lean::default();
     if restates_question(toks) {
         return l;
     }
-    let starts_with_negator = |phrase: &str| {
-        NEGATORS
-            .iter()
-            .any(|n| phrase.starts_with(&format!("{n} ")))
-    };
     // Hedged positions ("partly valid", "to some extent") are balanced: the words they cover
     // do not count again as agreement or disagreement.
     let mut hedged = vec![false; toks.len()];
     for i in 0..toks.len() {
-        for cue in BALANCED_CUES {
-            let phrase: Vec<&str> = cue.split(' ').collect();
-            if words_match(toks, i, &phrase) {
-                l.balanced += 1.0;
-                // the hedge and the two words after it ("partly valid", "to some extent agree")
-                for h in hedged.iter_mut().skip(i).take(phrase.len() + 2) {
-                    *h = true;
-                }
+        for cue in cues_at(toks, i).filter(|c| c.kind == CueKind::Balanced) {
+            l.balanced += 1.0;
+            // the hedge and the two words after it ("partly valid", "to some extent agree")
+            for h in hedged.iter_mut().skip(i).take(cue.words.len() + 2) {
+                *h = true;
             }
         }
     }
@@ -129,24 +163,13 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
         if hedged[i] {
             continue;
         }
-        for (cue, w) in AGREE_CUES {
-            let phrase: Vec<&str> = cue.split(' ').collect();
-            if words_match(toks, i, &phrase) {
-                if negated(toks, i) {
-                    l.neg += w
-                } else {
-                    l.pos += w
-                }
-            }
-        }
-        for (cue, w) in DISAGREE_CUES {
-            let phrase: Vec<&str> = cue.split(' ').collect();
-            if words_match(toks, i, &phrase) {
-                if !starts_with_negator(cue) && negated(toks, i) {
-                    l.pos += w * 0.5
-                } else {
-                    l.neg += w
-                }
+        for cue in cues_at(toks, i) {
+            match cue.kind {
+                CueKind::Agree if negated(toks, i) => l.neg += cue.weight,
+                CueKind::Agree => l.pos += cue.weight,
+                CueKind::Disagree if !cue.negator_led && negated(toks, i) => l.pos += cue.weight * 0.5,
+                CueKind::Disagree => l.neg += cue.weight,
+                CueKind::Balanced => {}
             }
         }
     }
@@ -288,7 +311,7 @@ pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     (intro, body, conclusion)
 }
 
-pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[String]) -> Structure {
+pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[Word]) -> Structure {
     let (intro, body, conclusion) = sections(an);
     let addresses_question = intro.first().is_some_and(|&i| {
         let p = &an.paragraphs[i];
@@ -320,12 +343,12 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[String
                 ..an.sentences[p.sentences.end - 1].tokens.end];
             let analysis_words = toks
                 .iter()
-                .filter(|t| ANALYSIS_CUES.contains(&t.word.as_str()))
+                .filter(|t| ANALYSIS_SET.contains(t.word.as_str()))
                 .count();
             let narrative_words = toks
                 .iter()
                 .filter(|t| {
-                    NARRATIVE_CUES.contains(&t.word.as_str()) || (t.numeric && t.word.len() == 4)
+                    NARRATIVE_SET.contains(t.word.as_str()) || (t.numeric && t.word.len() == 4)
                 })
                 .count();
             let kind = if analysis_words >= narrative_words && analysis_words > 0 {

@@ -206,7 +206,7 @@ pub const STOP_WORDS: &[&str] = &[
     "lots",
 ];
 
-static STOP_SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+static STOP_SET: std::sync::LazyLock<crate::fx::FxHashSet<&'static str>> =
     std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 pub fn is_stop(word: &str) -> bool {
@@ -293,6 +293,27 @@ const ISE_EXCEPTIONS: &[&str] = &[
 /// Maps British spellings to American ones so both stem alike: -ise/-isation → -ize/-ization,
 /// -yse → -yze, -our → -or, -tre → -ter, -ence in defence/offence/licence → -ense.
 pub fn americanise(word: &str) -> Option<String> {
+    // Most words cannot change: skip them cheaply.
+    let could = word.len() >= 4
+        && (word.contains("our")
+            || word.contains("is")
+            || word.contains("ys")
+            || word.contains("tre")
+            || word.contains("ence")
+            || word.contains("ll")
+            || word.contains("gue")
+            || word.contains("mme")
+            || word.contains("eing")
+            || word.contains("sce")
+            || word.contains("manoeuv")
+            || word.contains("gement")
+            || word.ends_with("ise")
+            || word == "grey"
+            || word.ends_with("ol")
+            || word.ends_with("il"));
+    if !could {
+        return None;
+    }
     const SPECIAL: &[(&str, &str)] = &[
         ("defence", "defense"),
         ("offence", "offense"),

@@ -8,6 +8,7 @@
 //! nothing written in the essay is treated as an instruction.
 
 pub mod analysis;
+mod fx;
 pub mod lexicon;
 pub mod report;
 pub mod scheme;
@@ -16,7 +17,7 @@ pub mod stem;
 mod judgement;
 mod level;
 
-use std::collections::HashSet;
+use crate::fx::FxHashSet;
 use std::hash::{Hash, Hasher};
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
@@ -24,7 +25,7 @@ use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
 use analysis::{Analysed, ParagraphKind, analyse};
 pub use report::*;
 use scheme::PreparedScheme;
-use stem::{Idf, Stems};
+use stem::{Idf, Stems, Word};
 
 /// Version of the engine's rules, reported with every result.
 pub const ENGINE_VERSION: &str = "studypack-feedback/1";
@@ -66,11 +67,11 @@ pub struct QuestionInput<'a> {
 pub struct Prepared {
     scheme: PreparedScheme,
     view: judgement::ViewModel,
-    question_stems: Vec<String>,
+    question_stems: Vec<Word>,
     period: Option<Period>,
     rubric: Option<Rubric>,
-    model_shingles: HashSet<u64>,
-    scheme_shingles: HashSet<u64>,
+    model_shingles: FxHashSet<u64>,
+    scheme_shingles: FxHashSet<u64>,
     expected_words: usize,
 }
 
@@ -129,7 +130,7 @@ impl Engine {
         let scheme =
             PreparedScheme::new(q.scheme, &question_text, q.glossary, &self.stems, &self.idf);
         let qa = analyse(&question_text, &self.stems);
-        let mut question_stems: Vec<String> = qa
+        let mut question_stems: Vec<Word> = qa
             .tokens
             .iter()
             .filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem.as_str()))
@@ -213,46 +214,85 @@ impl Engine {
         sent_terms: &[Vec<u32>],
     ) -> Vec<PointResult> {
         let n = an.sentences.len();
+        // Sentences holding each term: only windows around them can score.
+        let n_terms = p.scheme.term_names.len();
+        // Each sentence's terms as a bit set, for constant-time membership.
+        let words = n_terms.div_ceil(64).max(1);
+        let mut bits = vec![0u64; words * n];
+        for (k, terms) in sent_terms.iter().enumerate() {
+            for &t in terms {
+                bits[k * words + (t as usize >> 6)] |= 1u64 << (t & 63);
+            }
+        }
+        let in_sentence = |k: usize, t: u32| bits[k * words + (t as usize >> 6)] >> (t & 63) & 1 == 1;
+        let mut term_sents: Vec<Vec<usize>> = vec![Vec::new(); n_terms];
+        for (k, terms) in sent_terms.iter().enumerate() {
+            for &t in terms {
+                term_sents[t as usize].push(k);
+            }
+        }
+        let mut starts: Vec<usize> = Vec::new();
         p.scheme
             .points
             .iter()
             .enumerate()
             .map(|(id, pt)| {
-                let mut best = (0.0f32, 0usize, 0usize, Vec::<u32>::new(), 0usize, 0usize); // score, first, last, matched, distinct required, required terms
-                for alt in &pt.alternatives {
-                    for s in 0..n {
+                // score, first sentence, last sentence, alternative, distinct required terms
+                let mut best = (0.0f32, 0usize, 0usize, 0usize, 0usize);
+                for (ai, alt) in pt.alternatives.iter().enumerate() {
+                    starts.clear();
+                    for &(t, _) in alt.required.iter().chain(&alt.optional) {
+                        for &k in &term_sents[t as usize] {
+                            starts.push(k);
+                            if k > 0 {
+                                starts.push(k - 1);
+                            }
+                        }
+                    }
+                    starts.sort_unstable();
+                    starts.dedup();
+                    for &s in &starts {
                         for width in 0..2 {
                             let e = s + width;
                             if e >= n || an.sentences[e].paragraph != an.sentences[s].paragraph {
                                 continue;
                             }
                             let has =
-                                |t: u32| (s..=e).any(|k| sent_terms[k].binary_search(&t).is_ok());
+                                |t: u32| in_sentence(s, t) || (e != s && in_sentence(e, t));
                             let mut got = 0.0;
-                            let mut matched = Vec::new();
                             let mut distinct = 0;
                             for &(t, w) in &alt.required {
                                 if has(t) {
                                     got += w;
-                                    matched.push(t);
                                     distinct += 1;
                                 }
                             }
                             for &(t, w) in &alt.optional {
                                 if has(t) {
                                     got += w;
-                                    matched.push(t);
                                 }
                             }
                             let score = (got / alt.need).min(1.0);
                             // A wider window must earn strictly more to be preferred.
                             if score > best.0 + 1e-6 {
-                                best = (score, s, e, matched, distinct, alt.required.len());
+                                best = (score, s, e, ai, distinct);
                             }
                         }
                     }
                 }
-                let (score, s, e, matched, distinct, n_required) = best;
+                let (score, s, e, ai, distinct) = best;
+                let alt = &pt.alternatives[ai.min(pt.alternatives.len().saturating_sub(1))];
+                let n_required = alt.required.len();
+                let matched: Vec<u32> = if score > 0.0 {
+                    alt.required
+                        .iter()
+                        .chain(&alt.optional)
+                        .map(|&(t, _)| t)
+                        .filter(|&t| (s..=e).any(|k| in_sentence(k, t)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 let min_terms = n_required.min(2);
                 let status = if score >= self.settings.covered && distinct >= min_terms {
                     Status::Covered
@@ -320,7 +360,7 @@ fn coverage(points: &[PointResult], scheme: &PreparedScheme) -> Coverage {
         bullets_total: scheme.bullets,
         ..Default::default()
     };
-    let mut bullets_covered = HashSet::new();
+    let mut bullets_covered = FxHashSet::default();
     for p in points {
         let side = match p.side {
             Side::Supporting => &mut c.supporting,
@@ -405,7 +445,7 @@ fn precision(an: &Analysed, period: Option<Period>) -> Precision {
     let mut named = 0;
     let mut figures = 0;
     let mut out_of_period = Vec::new();
-    let mut reported: HashSet<(i32, usize)> = HashSet::new();
+    let mut reported: FxHashSet<(i32, usize)> = FxHashSet::default();
     for (si, s) in an.sentences.iter().enumerate() {
         let toks = &an.tokens[s.tokens.clone()];
         let mut in_name = false;
@@ -508,24 +548,25 @@ fn count_quotations(text: &str) -> usize {
 }
 
 /// Hashes of each run of `n` consecutive word forms (stems), for overlap checks.
-fn shingles(an: &Analysed, n: usize) -> HashSet<u64> {
-    let words: Vec<&str> = an
+fn shingles(an: &Analysed, n: usize) -> FxHashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    let hashes: Vec<u64> = an
         .tokens
         .iter()
         .filter(|t| !t.stop)
-        .map(|t| t.stem.as_str())
-        .collect();
-    words
-        .windows(n)
-        .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
+        .map(|t| {
+            let mut h = crate::fx::FxHasher::default();
+            t.stem.as_str().hash(&mut h);
             h.finish()
         })
+        .collect();
+    hashes
+        .windows(n)
+        .map(|w| w.iter().fold(0u64, |acc, &x| (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
         .collect()
 }
 
-fn overlap(an: &Analysed, set: &HashSet<u64>, n: usize) -> f32 {
+fn overlap(an: &Analysed, set: &FxHashSet<u64>, n: usize) -> f32 {
     if set.is_empty() {
         return 0.0;
     }

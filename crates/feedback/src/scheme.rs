@@ -1,7 +1,7 @@
 //! A mark scheme prepared for matching: each point's terms with weights, glossary groups,
 //! alternatives ("A or B"), optional parenthetical detail, and a fuzzy index for misspelt names.
 
-use std::collections::HashMap;
+use crate::fx::FxHashMap;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 
@@ -39,12 +39,12 @@ pub struct PreparedScheme {
     pub points: Vec<PreparedPoint>,
     /// Term id → display form (a stem, or the glossary term).
     pub term_names: Vec<String>,
-    term_index: HashMap<String, u32>,
+    term_index: FxHashMap<String, u32>,
     groups: Vec<(u32, GlossaryGroup)>,
     /// First stem of a glossary phrase → indexes into `groups`.
-    group_first: HashMap<String, Vec<usize>>,
+    group_first: FxHashMap<String, Vec<usize>>,
     /// (first char, length) → term ids, for near-miss spellings.
-    fuzzy: HashMap<(char, usize), Vec<u32>>,
+    fuzzy: FxHashMap<(char, usize), Vec<u32>>,
     pub bullets: usize,
 }
 
@@ -91,7 +91,7 @@ impl PreparedScheme {
         stems: &Stems,
         idf: &Idf,
     ) -> PreparedScheme {
-        let mut term_index: HashMap<String, u32> = HashMap::new();
+        let mut term_index: FxHashMap<String, u32> = FxHashMap::default();
         let mut term_names: Vec<String> = Vec::new();
         let mut intern = |key: &str, name: &str, term_names: &mut Vec<String>| -> u32 {
             *term_index.entry(key.to_string()).or_insert_with(|| {
@@ -103,7 +103,7 @@ impl PreparedScheme {
         // Glossary groups become single terms.
         let mut groups: Vec<(u32, GlossaryGroup)> = Vec::new();
         // The stems of each glossary group's phrases, for its weight.
-        let mut glossary_keys: HashMap<u32, Vec<String>> = HashMap::new();
+        let mut glossary_keys: FxHashMap<u32, Vec<String>> = FxHashMap::default();
         for (gi, g) in glossary.iter().enumerate() {
             let mut phrases = Vec::new();
             for p in std::iter::once(&g.term).chain(g.aliases.iter()) {
@@ -112,7 +112,7 @@ impl PreparedScheme {
                     .tokens
                     .iter()
                     .filter(|t| !t.stop)
-                    .map(|t| t.stem.clone())
+                    .map(|t| t.stem.to_string())
                     .collect();
                 if !seq.is_empty() {
                     phrases.push(seq);
@@ -128,7 +128,7 @@ impl PreparedScheme {
             );
             groups.push((id, GlossaryGroup { phrases }));
         }
-        let mut group_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut group_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, (_, g)) in groups.iter().enumerate() {
             for p in &g.phrases {
                 group_first.entry(p[0].clone()).or_default().push(i);
@@ -149,7 +149,7 @@ impl PreparedScheme {
             optional: Vec<u32>,
         }
         let mut raw_points: Vec<(Side, usize, String, Vec<RawAlt>)> = Vec::new();
-        let mut point_df: HashMap<u32, u32> = HashMap::new();
+        let mut point_df: FxHashMap<u32, u32> = FxHashMap::default();
         for p in scheme.points() {
             let mut alts = Vec::new();
             let mut all_terms: Vec<u32> = Vec::new();
@@ -164,7 +164,7 @@ impl PreparedScheme {
                     let t = &toks[i];
                     // Glossary phrase at this token?
                     let mut consumed = 0;
-                    if let Some(cands) = group_first.get(&t.stem) {
+                    if let Some(cands) = group_first.get(t.stem.as_str()) {
                         for &gi in cands {
                             for phrase in &groups[gi].1.phrases {
                                 let mut j = i;
@@ -285,7 +285,7 @@ impl PreparedScheme {
             })
             .collect();
 
-        let mut fuzzy: HashMap<(char, usize), Vec<u32>> = HashMap::new();
+        let mut fuzzy: FxHashMap<(char, usize), Vec<u32>> = FxHashMap::default();
         for (key, &id) in &term_index {
             if key.starts_with('§') {
                 continue;
@@ -319,14 +319,14 @@ impl PreparedScheme {
         stems_known: &dyn Fn(&str) -> bool,
     ) -> Vec<Vec<u32>> {
         let mut out: Vec<Vec<u32>> = vec![Vec::new(); an.sentences.len()];
-        let mut fuzzy_cache: HashMap<&str, Option<u32>> = HashMap::new();
+        let mut fuzzy_cache: FxHashMap<&str, Option<u32>> = FxHashMap::default();
         let toks = &an.tokens;
         for (i, t) in toks.iter().enumerate() {
             if t.stop {
                 continue;
             }
             let s = t.sentence;
-            if let Some(&id) = self.term_index.get(&t.stem) {
+            if let Some(&id) = self.term_index.get(t.stem.as_str()) {
                 out[s].push(id);
             } else if !t.numeric {
                 let hit = *fuzzy_cache
@@ -336,7 +336,7 @@ impl PreparedScheme {
                     out[s].push(id);
                 }
             }
-            if let Some(cands) = self.group_first.get(&t.stem) {
+            if let Some(cands) = self.group_first.get(t.stem.as_str()) {
                 for &gi in cands {
                     let (id, g) = &self.groups[gi];
                     for phrase in &g.phrases {

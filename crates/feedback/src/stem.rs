@@ -1,14 +1,14 @@
 //! English stemming with the Snowball stemmer the search index uses (frostem), and a
 //! cache of stems for the library's vocabulary so that common words are looked up, not stemmed.
 
-use std::collections::HashMap;
+use crate::fx::FxHashMap;
 
 use frostem::{Algorithm, Stemmer};
 
 /// Document frequencies of stems across the library, for IDF weights.
 #[derive(Debug, Clone, Default)]
 pub struct Idf {
-    df: HashMap<String, u32>,
+    df: FxHashMap<String, u32>,
     docs: u32,
 }
 
@@ -29,16 +29,82 @@ impl Idf {
     }
 }
 
+/// A word or stem: shared text, cheap to clone.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Word(std::sync::Arc<str>);
+
+impl Word {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Word {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Word {
+    fn from(s: String) -> Word {
+        Word(s.into())
+    }
+}
+
+impl From<&str> for Word {
+    fn from(s: &str) -> Word {
+        Word(s.into())
+    }
+}
+
+impl PartialEq<str> for Word {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Word {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Word {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", &*self.0)
+    }
+}
+
+impl std::fmt::Display for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 pub struct Stems {
     stemmer: Stemmer,
-    cache: HashMap<String, String>,
+    /// Folded word → (normalised word, stem, stop word).
+    cache: FxHashMap<Box<str>, (Word, Word, bool)>,
 }
 
 impl Default for Stems {
     fn default() -> Self {
         Stems {
             stemmer: Stemmer::new(Algorithm::English),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
         }
     }
 }
@@ -52,10 +118,21 @@ impl std::fmt::Debug for Stems {
 impl Stems {
     /// The stem of a lowercased, normalised word.
     pub fn stem(&self, word: &str) -> String {
-        if let Some(s) = self.cache.get(word) {
-            return s.clone();
-        }
         self.stemmer.stem(word).into_owned()
+    }
+
+    /// A folded word's normalised form (British spelling mapped to American), its stem, and
+    /// whether it is a stop word. Known words are looked up; others are worked out.
+    pub fn normalise(&self, folded: &str) -> (Word, Word, bool) {
+        if let Some((w, s, stop)) = self.cache.get(folded) {
+            return (w.clone(), s.clone(), *stop);
+        }
+        let word = crate::lexicon::americanise(folded).unwrap_or_else(|| folded.to_string());
+        let stop = crate::lexicon::is_stop(&word);
+        let numeric = word.bytes().all(|b| b.is_ascii_digit());
+        let word = Word::from(word);
+        let stem = if stop || numeric { word.clone() } else { Word::from(self.stem(&word)) };
+        (word, stem, stop)
     }
 
     /// Adds the words of `texts` to the cache and counts each text as one document for IDF.
@@ -74,11 +151,16 @@ impl Stems {
             for s in seen {
                 *idf.df.entry(s.to_string()).or_insert(0) += 1;
             }
-            let new: Vec<(String, String)> = an
+            let new: Vec<(Box<str>, (Word, Word, bool))> = an
                 .tokens
                 .iter()
-                .filter(|t| !t.stop && !t.numeric && !self.cache.contains_key(&t.word))
-                .map(|t| (t.word.clone(), t.stem.clone()))
+                .filter(|t| !t.numeric)
+                .map(|t| {
+                    let mut key = String::new();
+                    crate::analysis::fold_word(&text[t.start..t.end], &mut key);
+                    (key.into_boxed_str(), (t.word.clone(), t.stem.clone(), t.stop))
+                })
+                .filter(|(k, _)| !self.cache.contains_key(&**k))
                 .collect();
             self.cache.extend(new);
             idf.docs += 1;
