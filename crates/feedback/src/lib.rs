@@ -18,7 +18,6 @@ mod judgement;
 mod level;
 
 use crate::fx::FxHashSet;
-use std::hash::{Hash, Hasher};
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
 

@@ -20,7 +20,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{
+use tantivy::tokenizer::{StopWordFilter, 
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer, TokenStream,
 };
@@ -113,10 +113,18 @@ pub struct SearchIndex {
     analyzer: TextAnalyzer,
 }
 
+/// Function words that match almost every question and carry no meaning for search.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "in",
+    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "what", "which",
+    "with", "why",
+];
+
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
         .build()
@@ -268,19 +276,22 @@ impl SearchIndex {
         parser.set_field_boost(f.plan, 0.5);
         let (parsed, _errors) = parser.parse_query_lenient(q);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parsed)];
-        // Typo tolerance: words outside quotes, five letters or more.
+        // Typo tolerance: words outside quotes, five letters or more, that the index does not
+        // know as they are written (a known word needs no guessing, and a fuzzy search over the
+        // whole term dictionary is the slowest part of a query).
+        let searcher = self.reader.searcher();
+        let known = |stem: &str| {
+            [f.title, f.question, f.topic, f.scheme, f.plan]
+                .iter()
+                .any(|&field| searcher.doc_freq(&Term::from_field_text(field, stem)).unwrap_or(0) > 0)
+        };
         let unquoted: String = q.split('"').step_by(2).collect::<Vec<_>>().join(" ");
         for word in unquoted
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.chars().count() >= 5)
         {
-            if let Some(stem) = self.stemmed(word) {
-                for (field, boost) in [
-                    (f.title, 1.0),
-                    (f.question, 0.8),
-                    (f.topic, 0.5),
-                    (f.scheme, 0.4),
-                ] {
+            if let Some(stem) = self.stemmed(word).filter(|s| !known(s)) {
+                for (field, boost) in [(f.title, 1.0), (f.question, 0.8), (f.topic, 0.5)] {
                     let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true);
                     clauses.push((
                         Occur::Should,

@@ -132,6 +132,7 @@ pub async fn search_latency(store: &dyn LibraryStore, rounds: usize) -> Result<(
         started.elapsed().as_secs_f64()
     );
     let mut times = Vec::new();
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); QUERIES.len()];
     for round in 0..rounds + 1 {
         for (i, q) in QUERIES.iter().enumerate() {
             let req = SearchRequest {
@@ -148,10 +149,17 @@ pub async fn search_latency(store: &dyn LibraryStore, rounds: usize) -> Result<(
             std::hint::black_box(r);
             if round > 0 {
                 times.push(ms);
+                per_query[i].push(ms);
             }
         }
     }
     times.sort_by(f64::total_cmp);
+    for (q, t) in QUERIES.iter().zip(per_query.iter_mut()) {
+        t.sort_by(f64::total_cmp);
+        if !t.is_empty() {
+            println!("  {:<28} p50 {:.2} ms  p99 {:.2} ms", q, percentile(t, 0.5), percentile(t, 0.99));
+        }
+    }
     println!(
         "search latency over {} queries at {} questions: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         times.len(),

@@ -29,6 +29,38 @@ pub use markdown::render as render_markdown;
 /// The largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Rendered pages by path. Cleared whenever the library changes; bounded in size.
+#[derive(Default)]
+pub(crate) struct PageCache {
+    /// Path → (library version it was rendered for, body).
+    map: std::sync::RwLock<std::collections::HashMap<String, (i64, axum::body::Bytes)>>,
+}
+
+impl PageCache {
+    /// The most pages kept; past it the cache starts again empty.
+    const MAX_PAGES: usize = 20_000;
+
+    /// A page rendered for library version `version`: an older one is never served.
+    fn get(&self, key: &str, version: i64) -> Option<axum::body::Bytes> {
+        self.map.read().ok()?.get(key).filter(|(v, _)| *v == version).map(|(_, b)| b.clone())
+    }
+
+    fn put(&self, key: String, version: i64, body: axum::body::Bytes) {
+        if let Ok(mut m) = self.map.write() {
+            if m.len() >= Self::MAX_PAGES {
+                m.clear();
+            }
+            m.insert(key, (version, body));
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut m) = self.map.write() {
+            m.clear();
+        }
+    }
+}
+
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -36,6 +68,10 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// The library version the search index was built from.
     indexed_version: Arc<std::sync::atomic::AtomicI64>,
+    /// Rendered pages that are the same for every visitor, for the current library version.
+    pub(crate) pages: Arc<PageCache>,
+    /// Topics by slug, read once per library version (they carry long timelines).
+    topics: Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<studypack_domain::Topic>>>>,
 }
 
 impl AppState {
@@ -46,6 +82,8 @@ impl AppState {
             store,
             search,
             indexed_version: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
+            topics: Arc::default(),
+            pages: Arc::default(),
         };
         state.refresh_search().await?;
         Ok(state)
@@ -59,13 +97,30 @@ impl AppState {
             return Ok(false);
         }
         let lib = self.store.library().await?;
+        let topics = lib.topics.iter().map(|t| (t.slug.to_string(), Arc::new(t.clone()))).collect();
+        *self.topics.write().map_err(|_| WebError::Internal("topic cache poisoned".into()))? = topics;
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.rebuild(&lib))
             .await
             .map_err(|e| WebError::Internal(e.to_string()))??;
         self.indexed_version.store(version, Ordering::SeqCst);
+        self.pages.clear();
         tracing::info!(version, docs = self.search.len(), "search index rebuilt");
         Ok(true)
+    }
+
+    /// The library version this instance has loaded.
+    pub(crate) fn version(&self) -> i64 {
+        self.indexed_version.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A topic, from the cache when it is there.
+    pub async fn topic(&self, slug: &str) -> Result<Option<Arc<studypack_domain::Topic>>, WebError> {
+        let cached = self.topics.read().ok().and_then(|m| m.get(slug).cloned());
+        match cached {
+            Some(t) => Ok(Some(t)),
+            None => Ok(self.store.topic(slug).await?.map(Arc::new)),
+        }
     }
 
     /// Keeps the search index current: checks the library version every `every`.

@@ -68,6 +68,29 @@ impl IntoResponse for PageError {
 
 type PageResult = Result<Response, PageError>;
 
+/// A page that is the same for every visitor, served from the page cache while the library
+/// version is unchanged. (Pages that depend on the visitor must not use this.)
+async fn cached<F, Fut>(st: &AppState, key: String, make: F) -> PageResult
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<String, PageError>>,
+{
+    // The version is read before the page is made: a page made from data read during an
+    // import is filed under the older version and never served after the refresh.
+    let version = st.version();
+    let body = match st.pages.get(&key, version) {
+        Some(b) => b,
+        None => {
+            let b = axum::body::Bytes::from(make().await?);
+            st.pages.put(key, version, b.clone());
+            b
+        }
+    };
+    let mut res = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], body).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    Ok(res)
+}
+
 fn html(t: impl Template) -> PageResult {
     let mut res = Html(t.render()?).into_response();
     res.headers_mut().insert(
@@ -133,6 +156,10 @@ struct HomePage {
 }
 
 pub async fn home(State(st): State<AppState>) -> PageResult {
+    cached(&st, "/".into(), || render_home(&st)).await
+}
+
+async fn render_home(st: &AppState) -> Result<String, PageError> {
     let topics = st.store.topics().await?;
     let listing = st.store.questions(&QuestionFilter::default()).await?;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -178,12 +205,13 @@ pub async fn home(State(st): State<AppState>) -> PageResult {
                 .collect(),
         })
         .collect();
-    html(HomePage {
+    Ok(HomePage {
         title: "Past-paper essay questions, mark schemes and plans".into(),
         q: String::new(),
         total: listing.total,
         boards,
-    })
+    }
+    .render()?)
 }
 
 // --------------------------------------------------------------------------------------- browse
@@ -353,6 +381,12 @@ struct TopicPage {
 }
 
 pub async fn topic(State(st): State<AppState>, Path(slug): Path<String>) -> PageResult {
+    let key = format!("/topics/{slug}");
+    cached(&st, key, || render_topic(&st, &slug)).await
+}
+
+async fn render_topic(st: &AppState, slug: &str) -> Result<String, PageError> {
+    let slug = slug.to_string();
     let topic = st.store.topic(&slug).await?.ok_or(WebError::NotFound)?;
     let listing = st
         .store
@@ -395,7 +429,7 @@ pub async fn topic(State(st): State<AppState>, Path(slug): Path<String>) -> Page
             text: format!("{}: {}", o.person, o.office),
         })
         .collect();
-    html(TopicPage {
+    Ok(TopicPage {
         title: topic.title.clone(),
         q: String::new(),
         board: topic
@@ -415,7 +449,8 @@ pub async fn topic(State(st): State<AppState>, Path(slug): Path<String>) -> Page
         years,
         timeline,
         offices,
-    })
+    }
+    .render()?)
 }
 
 // ------------------------------------------------------------------------------------- question
@@ -444,7 +479,12 @@ struct QuestionPage {
 }
 
 pub async fn question(State(st): State<AppState>, Path(slug): Path<String>) -> PageResult {
-    let (body, q, topic) = public_question(&st, &slug).await?;
+    let key = format!("/questions/{slug}");
+    cached(&st, key, || render_question(&st, &slug)).await
+}
+
+async fn render_question(st: &AppState, slug: &str) -> Result<String, PageError> {
+    let (body, q, topic) = public_question(st, slug).await?;
     let related = st
         .store
         .questions(&QuestionFilter {
@@ -459,7 +499,7 @@ pub async fn question(State(st): State<AppState>, Path(slug): Path<String>) -> P
         .take(5)
         .collect();
     let d = body.detail;
-    html(QuestionPage {
+    Ok(QuestionPage {
         title: q.title.clone(),
         q: String::new(),
         canonical: format!("/questions/{}", q.slug),
@@ -481,7 +521,8 @@ pub async fn question(State(st): State<AppState>, Path(slug): Path<String>) -> P
         challenging: q.mark_scheme.side_texts(Side::Challenging),
         neutral: q.mark_scheme.side_texts(Side::Neutral),
         related,
-    })
+    }
+    .render()?)
 }
 
 // --------------------------------------------------------------------------------------- search

@@ -442,6 +442,15 @@ async fn imports_reach_search_while_serving() {
         assert!(app.state.refresh_search().await.unwrap());
         let (_, after) = app.json("/api/v1/search?q=Zanzibar").await;
         assert_eq!(after["total"], 1);
+        // A cached page shows the new text once the library changed.
+        let (_, _, before_page) = app.get(&format!("/questions/{SEED_SLUG}")).await;
+        assert!(!before_page.contains("Revised wording"));
+        let mut seed = app.store.question(SEED_SLUG).await.unwrap().unwrap();
+        seed.plan = format!("Revised wording of the plan.\n\n{}", seed.plan);
+        app.store.import(&Library { topics: vec![], questions: vec![seed] }).await.unwrap();
+        assert!(app.state.refresh_search().await.unwrap());
+        let (_, _, after_page) = app.get(&format!("/questions/{SEED_SLUG}")).await;
+        assert!(after_page.contains("Revised wording of the plan."));
         app.stop().await;
     }
 }
