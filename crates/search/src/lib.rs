@@ -380,17 +380,21 @@ impl SearchIndex {
         };
 
         let mut hits = Vec::with_capacity(top.len());
-        let gens = if req.q.trim().is_empty() {
-            None
-        } else {
-            let mut g = Vec::new();
-            for field in [f.question, f.scheme, f.plan] {
-                let mut sg = SnippetGenerator::create(&searcher, &*text, field)?;
-                sg.set_max_num_chars(220);
-                g.push(sg);
-            }
-            Some(g)
+        // Snippets come from the question, else the mark scheme, else the plan; a field's
+        // generator is made only when a hit needs it.
+        let snippet_fields = [f.question, f.scheme, f.plan];
+        let gens: [std::cell::OnceCell<Option<SnippetGenerator>>; 3] = Default::default();
+        let generator = |i: usize| {
+            gens[i]
+                .get_or_init(|| {
+                    SnippetGenerator::create(&searcher, &*text, snippet_fields[i]).ok().map(|mut g| {
+                        g.set_max_num_chars(220);
+                        g
+                    })
+                })
+                .as_ref()
         };
+        let highlight = !req.q.trim().is_empty();
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
             let s = |field: Field| {
@@ -400,18 +404,15 @@ impl SearchIndex {
                     .to_string()
             };
             let question = s(f.question);
-            let snippet_html = match &gens {
-                Some(g) => g
-                    .iter()
-                    .map(|sg| sg.snippet_from_doc(&d))
-                    .find(|sn| !sn.highlighted().is_empty())
-                    .map(|mut sn| {
-                        sn.set_snippet_prefix_postfix("<mark>", "</mark>");
-                        sn.to_html()
-                    })
-                    .unwrap_or_else(|| escape(&cut(&question, 220))),
-                None => escape(&cut(&question, 220)),
-            };
+            let snippet_html = (0..snippet_fields.len())
+                .filter(|_| highlight)
+                .filter_map(|i| generator(i).map(|g| g.snippet_from_doc(&d)))
+                .find(|sn| !sn.highlighted().is_empty())
+                .map(|mut sn| {
+                    sn.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    sn.to_html()
+                })
+                .unwrap_or_else(|| escape(&cut(&question, 220)));
             hits.push(Hit {
                 slug: s(f.slug),
                 title: s(f.title),
