@@ -162,6 +162,11 @@ impl Engine {
         }
     }
 
+    /// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
+    pub fn analyse<'a>(&self, text: &'a str) -> Analysed<'a> {
+        analyse(text, &self.stems)
+    }
+
     /// Prepares the question and assesses one essay.
     pub fn assess(&self, q: &QuestionInput, essay: &str) -> Report {
         self.report(&self.prepare(q), essay)
@@ -338,6 +343,11 @@ impl Engine {
 
 pub(crate) fn round2(x: f32) -> f32 {
     (x * 100.0).round() / 100.0
+}
+
+/// Sentence `s` of an analysed text as evidence (its text and byte offsets).
+pub fn evidence_of(an: &Analysed, s: usize) -> Evidence {
+    evidence(an, s)
 }
 
 pub(crate) fn evidence(an: &Analysed, s: usize) -> Evidence {

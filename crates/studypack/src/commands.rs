@@ -62,6 +62,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::BenchSearch { rounds } => {
             crate::bench::search_latency(&*open_library(db).await?, rounds).await
         }
+        Command::Check { slugs, all, format } => check(&*open_library(db).await?, &slugs, all, format).await,
         Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
     }
 }
@@ -199,8 +200,17 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
         r.topics_updated,
         r.revisions_added
     );
+    // Every import is checked; findings are reported, not enforced.
+    let lib = store.library().await?;
+    let engine = studypack_feedback::engine_for_library(&lib);
     for q in &batch.questions {
-        println!("  {}", q.slug);
+        let n = lib.topic(&q.topic).map(|t| studypack_qa::check(&engine, q, t)).unwrap_or_default();
+        let errors = n.iter().filter(|f| f.severity == studypack_qa::Severity::Error).count();
+        if n.is_empty() {
+            println!("  {}", q.slug);
+        } else {
+            println!("  {}  ({} QA finding(s), {errors} error(s): studypack check {})", q.slug, n.len(), q.slug);
+        }
     }
     Ok(())
 }
@@ -395,6 +405,47 @@ async fn search(store: &dyn LibraryStore, query: &str, format: Format, limit: us
                 println!("    {}", cut(&h.question, 100));
             }
             println!("{} result(s)", results.total);
+        }
+    }
+    Ok(())
+}
+
+async fn check(store: &dyn LibraryStore, slugs: &[String], all: bool, format: Format) -> Result<()> {
+    let lib = store.library().await?;
+    let engine = studypack_feedback::engine_for_library(&lib);
+    let chosen: Vec<&studypack_domain::Question> = if all {
+        lib.questions.iter().collect()
+    } else {
+        slugs
+            .iter()
+            .map(|s| lib.question(s).ok_or_else(|| anyhow!("no question with slug '{s}' (see `studypack list`)")))
+            .collect::<Result<_>>()?
+    };
+    let mut results = Vec::new();
+    for q in chosen {
+        let topic = lib.topic(&q.topic).ok_or_else(|| anyhow!("the topic of '{}' is missing", q.slug))?;
+        results.push((q.slug.to_string(), studypack_qa::check(&engine, q, topic)));
+    }
+    match format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = results.iter().map(|(slug, f)| serde_json::json!({ "slug": slug, "findings": f })).collect();
+            let out = if items.len() == 1 { items.into_iter().next().unwrap_or_default() } else { serde_json::Value::Array(items) };
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Text => {
+            for (slug, findings) in &results {
+                println!("{slug}: {} finding(s)", findings.len());
+                for f in findings {
+                    let target = match f.target {
+                        studypack_qa::Target::Plan => "plan",
+                        studypack_qa::Target::ModelEssay => "model essay",
+                    };
+                    println!("  [{:?}] {} ({target}): {}", f.severity, f.kind, f.message);
+                    if let Some(s) = &f.sentence {
+                        println!("{}", wrap(&format!("“{}” (bytes {}–{})", s.text, s.start, s.end), 88, "      "));
+                    }
+                }
+            }
         }
     }
     Ok(())

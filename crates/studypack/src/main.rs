@@ -89,6 +89,16 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         rounds: usize,
     },
+    /// Check plans and model essays: judgement consistency, dates and offices against the topic timeline, coverage.
+    Check {
+        /// Question slugs (or --all).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        slugs: Vec<String>,
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Feedback on essays against a question's mark scheme, or a mark scheme of your own.
     Feedback(FeedbackArgs),
 }

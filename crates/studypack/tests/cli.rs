@@ -392,3 +392,31 @@ fn feedback_refuses_bad_essays_clearly() {
         "needs --question or --scheme"
     );
 }
+
+#[test]
+fn check_reports_the_two_seed_problems() {
+    let env = Env::new();
+    let out = env.ok(&["import", SEED]);
+    assert!(out.contains("QA finding"), "{out}");
+    let r = env.json(&["check", SEED_SLUG, "--format", "json"]);
+    assert_eq!(r["slug"], SEED_SLUG);
+    let findings = r["findings"].as_array().unwrap();
+    let kinds: Vec<&str> = findings.iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"judgement-mismatch"), "{kinds:?}");
+    let office = findings.iter().find(|f| f["kind"] == "office-conflict").expect("office-conflict");
+    assert_eq!(office["target"], "model_essay");
+    assert!(office["sentence"]["text"].as_str().unwrap().contains("Presidium in 1952"));
+    for f in findings {
+        for key in ["kind", "severity", "message", "target", "sentence"] {
+            assert!(f.get(key).is_some(), "{key}");
+        }
+    }
+    // The demo library checks clean of errors.
+    let all = env.json(&["check", "--all", "--format", "json"]);
+    for q in all.as_array().unwrap() {
+        if q["slug"] == SEED_SLUG {
+            continue;
+        }
+        assert!(q["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "error"), "{}", q["slug"]);
+    }
+}

@@ -1,0 +1,97 @@
+use super::*;
+use studypack_domain::Library;
+use studypack_domain::page::{parse_page, to_question};
+use studypack_feedback::engine_for_library;
+
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/000_359a0cc6bd3e9193.txt");
+
+fn lib() -> Library {
+    studypack_demo::library()
+}
+
+fn kinds(f: &[Finding]) -> Vec<&'static str> {
+    f.iter().map(|x| x.kind).collect()
+}
+
+#[test]
+fn the_seed_page_has_both_faults() {
+    let lib = lib();
+    let page = parse_page("seed", &std::fs::read_to_string(SEED).expect("the seed page")).unwrap();
+    let (_, q) = to_question("seed", &page, &lib.topics).unwrap();
+    let topic = lib.topic(&q.topic).unwrap();
+    let findings = check(&engine_for_library(&lib), &q, topic);
+    let mismatch = findings.iter().find(|f| f.kind == "judgement-mismatch" && f.target == Target::Plan).expect("plan v essay mismatch");
+    assert!(mismatch.sentence.as_ref().unwrap().text.contains("more different than alike"));
+    let office = findings.iter().find(|f| f.kind == "office-conflict").expect("the Presidium sentence");
+    assert_eq!(office.target, Target::ModelEssay);
+    let s = office.sentence.as_ref().unwrap();
+    assert!(s.text.contains("Khrushchev later establishing the Presidium in 1952"), "{}", s.text);
+    assert_eq!(&q.model_essay[s.start..s.end], s.text);
+    assert!(office.message.contains("1953-09-07"), "{}", office.message);
+}
+
+#[test]
+fn the_demo_library_has_no_errors() {
+    let lib = lib();
+    let engine = engine_for_library(&lib);
+    for q in &lib.questions {
+        let findings = check(&engine, q, lib.topic(&q.topic).unwrap());
+        let errors: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+        assert!(errors.is_empty(), "{}: {:#?}", q.slug, errors);
+    }
+}
+
+fn russia_question() -> (Library, Question) {
+    let lib = lib();
+    let q = lib.questions.iter().find(|q| q.slug.as_str() == "aqa-2019-khrushchev-destalinisation-style-substance").unwrap().clone();
+    (lib, q)
+}
+
+#[test]
+fn a_wrong_date_for_a_named_event_is_found() {
+    let (lib, mut q) = russia_question();
+    let engine = engine_for_library(&lib);
+    let topic = lib.topic(&q.topic).unwrap();
+    q.model_essay.push_str("\n\nKhrushchev's Secret Speech of 1958 shocked the delegates.");
+    let f = check(&engine, &q, topic);
+    let d = f.iter().find(|x| x.kind == "date-conflict").expect("date conflict");
+    assert!(d.message.contains("1956-02-25"), "{}", d.message);
+    // The right year is not a conflict.
+    q.model_essay = q.model_essay.replace("Secret Speech of 1958", "Secret Speech of 1956");
+    assert!(!kinds(&check(&engine, &q, topic)).contains(&"date-conflict"));
+}
+
+#[test]
+fn an_action_out_of_office_is_found() {
+    let (lib, mut q) = russia_question();
+    let engine = engine_for_library(&lib);
+    let topic = lib.topic(&q.topic).unwrap();
+    let original = q.model_essay.clone();
+    q.model_essay.push_str("\n\nIn the same spirit Khrushchev abolished the ministries in 1950.");
+    assert!(kinds(&check(&engine, &q, topic)).contains(&"office-conflict"));
+    q.model_essay = format!("{original}\n\nIn the same spirit Khrushchev abolished the ministries in 1957.");
+    assert!(!kinds(&check(&engine, &q, topic)).contains(&"office-conflict"));
+}
+
+#[test]
+fn a_plan_that_contradicts_its_essay_is_found() {
+    let (lib, mut q) = russia_question();
+    let engine = engine_for_library(&lib);
+    let topic = lib.topic(&q.topic).unwrap();
+    assert!(!kinds(&check(&engine, &q, topic)).contains(&"judgement-mismatch"));
+    q.plan.push_str("\n\n## Conclusion\n\nIn conclusion, I disagree: the view is unconvincing and exaggerates continuity.");
+    let plan_only = q.plan.split("## Conclusion").collect::<Vec<_>>();
+    assert!(plan_only.len() >= 2);
+    let f = check(&engine, &q, topic);
+    assert!(f.iter().any(|x| x.kind == "judgement-mismatch" && x.target == Target::Plan), "{:#?}", kinds(&f));
+}
+
+#[test]
+fn short_and_thin_essays_are_flagged() {
+    let (lib, mut q) = russia_question();
+    let engine = engine_for_library(&lib);
+    let topic = lib.topic(&q.topic).unwrap();
+    q.model_essay = "Khrushchev changed the style of Soviet rule. In conclusion, the view is valid.".into();
+    let k = kinds(&check(&engine, &q, topic));
+    assert!(k.contains(&"too-short") && k.contains(&"low-coverage"), "{k:?}");
+}
