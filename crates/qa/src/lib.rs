@@ -12,6 +12,10 @@
 //! - `out-of-period`: a year outside the question's period used without words of context;
 //! - `low-coverage`, `too-short`, `one-sided`: from the feedback engine's reading of the essay.
 
+mod plan;
+
+pub use plan::generate_plan;
+
 use serde::Serialize;
 use studypack_domain::{Question, Topic};
 use studypack_feedback::analysis::{Analysed, Token};
@@ -180,6 +184,10 @@ fn anchors(topic: &Topic) -> Vec<Anchor> {
                 while j < words.len() && (starts_name(words[j]) || (j > i && j + 1 < words.len() && matches!(words[j], "of" | "the") && starts_name(words[j + 1]))) {
                     j += 1;
                 }
+                // "Order No. 227": the number is part of the name.
+                if j < words.len() && words[j - 1].eq_ignore_ascii_case("no") && words[j].chars().all(|c| c.is_ascii_digit()) {
+                    j += 1;
+                }
                 if j - i >= 2 {
                     found.push(Anchor {
                         words: words[i..j].iter().map(|w| w.to_lowercase()).collect(),
@@ -234,8 +242,23 @@ fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> 
                 // "… Speech (1958)") or just before it ("the 1958 Secret Speech"), with no
                 // conjunction between.
                 let breaks = |t: &Token| matches!(t.word.as_str(), "and" | "but" | "while" | "whereas" | "or");
-                let mut near: Vec<i32> = toks[end..(end + 3).min(toks.len())].iter().take_while(|t| !breaks(t)).filter_map(year_of).collect();
-                near.extend(toks[i.saturating_sub(2)..i].iter().rev().take_while(|t| !breaks(t) && (t.stop || year_of(t).is_some())).filter_map(year_of));
+                // Nor a clause break in the text between them.
+                let joined = |a: usize, b: usize| !an.text[a.min(b)..a.max(b)].contains([';', '.', ':', '–', '—']);
+                let (name_start, name_end) = (toks[i].start, toks[end - 1].end);
+                let mut near: Vec<i32> = toks[end..(end + 3).min(toks.len())]
+                    .iter()
+                    .take_while(|t| !breaks(t))
+                    .filter(|t| joined(name_end, t.start))
+                    .filter_map(year_of)
+                    .collect();
+                near.extend(
+                    toks[i.saturating_sub(2)..i]
+                        .iter()
+                        .rev()
+                        .take_while(|t| !breaks(t) && (t.stop || year_of(t).is_some()))
+                        .filter(|t| joined(t.end, name_start) && !an.text[t.end..name_start].contains([')', ',']))
+                        .filter_map(year_of),
+                );
                 if !near.is_empty() && !near.iter().any(|y| (a.years.0..=a.years.1).contains(y)) {
                     out.push(Finding {
                         kind: "date-conflict",
@@ -274,7 +297,7 @@ fn is_action(t: &Token) -> bool {
 
 fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> {
     // Surname → the person's offices.
-    let mut people: Vec<(String, Vec<&studypack_domain::Office>)> = Vec::new();
+    let mut people: Vec<(Vec<String>, Vec<&studypack_domain::Office>)> = Vec::new();
     // Leaders only: a minister's listed posts rarely cover a whole career, a leader's do.
     let leaders: Vec<&str> = topic
         .offices
@@ -286,13 +309,16 @@ fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding
         .map(|o| o.person.as_str())
         .collect();
     for o in topic.offices.iter().filter(|o| leaders.contains(&o.person.as_str())) {
-        let surname = o.person.split_whitespace().last().unwrap_or("").to_lowercase();
-        if surname.len() < 3 {
-            continue;
-        }
-        match people.iter_mut().find(|(s, _)| *s == surname) {
+        // A person is named by surname, or by name and number for a monarch ("Henry VIII").
+        let names: Vec<String> = o.person.split_whitespace().map(|w| w.to_lowercase()).collect();
+        let key: Vec<String> = match names.as_slice() {
+            [.., first, last] if last.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) => vec![first.clone(), last.clone()],
+            [.., last] if last.len() >= 3 => vec![last.clone()],
+            _ => continue,
+        };
+        match people.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(o),
-            None => people.push((surname, vec![o])),
+            None => people.push((key, vec![o])),
         }
     }
     let mut out = Vec::new();
@@ -308,9 +334,8 @@ fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding
             }
             // The nearest person before the year, with an action between them.
             let window = &toks[yi.saturating_sub(12)..yi];
-            let Some((pi, (name, offices))) = window.iter().enumerate().rev().find_map(|(k, tok)| {
-                tok.capital.then(|| people.iter().find(|(n, _)| tok.word == n.as_str())).flatten().map(|p| (k, p))
-            }) else {
+            let named_at = |k: usize, key: &[String]| key.iter().enumerate().all(|(d, w)| window.get(k + d).is_some_and(|t| t.capital && t.word == w.as_str()));
+            let Some((pi, (name, offices))) = (0..window.len()).rev().find_map(|k| people.iter().find(|(key, _)| named_at(k, key)).map(|p| (k + p.0.len() - 1, p))) else {
                 continue;
             };
             if !window[pi + 1..].iter().any(is_action) {

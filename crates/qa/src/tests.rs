@@ -95,3 +95,28 @@ fn short_and_thin_essays_are_flagged() {
     let k = kinds(&check(&engine, &q, topic));
     assert!(k.contains(&"too-short") && k.contains(&"low-coverage"), "{k:?}");
 }
+
+#[test]
+fn generated_plans_are_structured_deterministic_and_judge_consistently() {
+    let lib = lib();
+    let engine = engine_for_library(&lib);
+    for q in &lib.questions {
+        let topic = lib.topic(&q.topic).unwrap();
+        let plan = generate_plan(&engine, q, topic);
+        assert_eq!(plan, generate_plan(&engine, q, topic), "deterministic");
+        for part in ["## Introduction", "## Arguments supporting the view", "## Arguments challenging the view", "## Conclusion"] {
+            assert!(plan.contains(part), "{}: no {part}", q.slug);
+        }
+        assert!(plan.split_whitespace().count() >= 150, "{}: {} words", q.slug, plan.split_whitespace().count());
+        // The plan reads as one judgement from start to end.
+        let mut with_plan = q.clone();
+        with_plan.plan = plan;
+        let findings = check(&engine, &with_plan, topic);
+        assert!(!findings.iter().any(|f| f.kind == "judgement-mismatch" && f.message.starts_with("The introduction")), "{}: {:?}", q.slug, kinds(&findings));
+        assert!(!findings.iter().any(|f| f.kind == "date-conflict" || f.kind == "office-conflict"), "{}: {:#?}", q.slug, findings.iter().filter(|f| f.kind.ends_with("conflict")).collect::<Vec<_>>());
+    }
+    // Timeline evidence is drawn in where the scheme names events.
+    let q = lib.questions.iter().find(|q| q.slug.as_str() == "aqa-2019-khrushchev-destalinisation-style-substance").unwrap();
+    let plan = generate_plan(&engine, q, lib.topic(&q.topic).unwrap());
+    assert!(plan.contains("Evidence:"), "{plan}");
+}

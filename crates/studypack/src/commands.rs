@@ -62,6 +62,13 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::BenchSearch { rounds } => {
             crate::bench::search_latency(&*open_library(db).await?, rounds).await
         }
+        Command::Plan { slug } => {
+            let lib = open_library(db).await?.library().await?;
+            let q = lib.question(&slug).ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
+            let topic = lib.topic(&q.topic).ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
+            print!("{}", studypack_qa::generate_plan(&studypack_feedback::engine_for_library(&lib), q, topic));
+            Ok(())
+        }
         Command::Check { slugs, all, format } => check(&*open_library(db).await?, &slugs, all, format).await,
         Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
     }
@@ -172,7 +179,7 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
     progress.finish();
     let store = open_library(db).await?;
     let known = store.topics().await?;
-    let batch = match build_batch(&sources, &known) {
+    let mut batch = match build_batch(&sources, &known) {
         Ok(b) => b,
         Err(errors) => {
             for e in &errors {
@@ -189,6 +196,18 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
             );
         }
     };
+    // A question with no plan gets a generated one, marked as generated.
+    if batch.questions.iter().any(|q| q.plan.trim().is_empty()) {
+        let mut lib = store.library().await?;
+        lib.topics.extend(batch.topics.iter().cloned());
+        let engine = studypack_feedback::engine_for_library(&lib);
+        for q in batch.questions.iter_mut().filter(|q| q.plan.trim().is_empty()) {
+            if let Some(t) = lib.topics.iter().find(|t| t.slug == q.topic) {
+                q.plan = studypack_qa::generate_plan(&engine, q, t);
+                q.plan_generated = true;
+            }
+        }
+    }
     let r = store.import(&batch).await.context("nothing was imported")?;
     println!(
         "imported {} file(s): {} question(s) new, {} updated, {} unchanged; {} topic(s) new, {} updated; {} revision(s) kept",

@@ -89,6 +89,8 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         rounds: usize,
     },
+    /// Print an essay plan (Markdown) generated from the question's mark scheme and topic timeline.
+    Plan { slug: String },
     /// Check plans and model essays: judgement consistency, dates and offices against the topic timeline, coverage.
     Check {
         /// Question slugs (or --all).

@@ -420,3 +420,27 @@ fn check_reports_the_two_seed_problems() {
         assert!(q["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "error"), "{}", q["slug"]);
     }
 }
+
+#[test]
+fn plans_are_generated_for_every_question_and_on_import_when_missing() {
+    let env = Env::new();
+    let list = env.json(&["list", "--format", "json"]);
+    for slug in slugs(&list) {
+        let plan = env.ok(&["plan", &slug]);
+        assert!(plan.starts_with("## Introduction") && plan.contains("## Conclusion"), "{slug}");
+    }
+    // A question imported without a plan gets a generated one, marked as generated.
+    let dir = export_dir(&env, "exp");
+    let q = walk(&dir).into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap();
+    let text = std::fs::read_to_string(&q).unwrap();
+    let (head, rest) = text.split_once("# Plan").unwrap();
+    let essay = rest.split_once("# Model essay").unwrap().1;
+    let new = format!("{}# Plan\n\n# Model essay{}", head.replace("slug = \"", "slug = \"noplan-"), essay);
+    let file = env.path("noplan.md");
+    std::fs::write(&file, new).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    let slug = format!("noplan-{}", q.file_stem().unwrap().to_str().unwrap());
+    let shown = env.json(&["show", &slug, "--format", "json"]);
+    assert_eq!(shown["plan_generated"], true);
+    assert!(shown["plan"].as_str().unwrap().contains("## Arguments supporting the view"));
+}
