@@ -167,21 +167,9 @@ impl PreparedScheme {
                     if let Some(cands) = group_first.get(t.stem.as_str()) {
                         for &gi in cands {
                             for phrase in &groups[gi].1.phrases {
-                                let mut j = i;
-                                let mut k = 0;
-                                while j < toks.len() && k < phrase.len() {
-                                    if toks[j].stop {
-                                        j += 1;
-                                        continue;
-                                    }
-                                    if toks[j].stem != phrase[k] {
-                                        break;
-                                    }
-                                    j += 1;
-                                    k += 1;
-                                }
-                                if k == phrase.len() && j - i > consumed {
-                                    consumed = j - i;
+                                let Some(len) = phrase_at(toks, i, phrase) else { continue };
+                                if len > consumed {
+                                    consumed = len;
                                     let in_paren =
                                         parens.iter().any(|&(a, b)| t.start > a && t.start < b);
                                     let id = groups[gi].0;
@@ -339,23 +327,9 @@ impl PreparedScheme {
             if let Some(cands) = self.group_first.get(t.stem.as_str()) {
                 for &gi in cands {
                     let (id, g) = &self.groups[gi];
-                    for phrase in &g.phrases {
-                        let mut j = i;
-                        let mut k = 0;
-                        while j < toks.len() && k < phrase.len() && toks[j].sentence == s {
-                            if toks[j].stop {
-                                j += 1;
-                                continue;
-                            }
-                            if toks[j].stem != phrase[k] {
-                                break;
-                            }
-                            j += 1;
-                            k += 1;
-                        }
-                        if k == phrase.len() {
-                            out[s].push(*id);
-                        }
+                    let sentence = &toks[..an.sentences[s].tokens.end];
+                    if g.phrases.iter().any(|phrase| phrase_at(sentence, i, phrase).is_some()) {
+                        out[s].push(*id);
                     }
                 }
             }
@@ -386,6 +360,25 @@ impl PreparedScheme {
         }
         None
     }
+}
+
+/// The number of tokens from `i` that spell `phrase` (its stems in order, stop words between
+/// them skipped), if they do.
+fn phrase_at(toks: &[crate::analysis::Token], i: usize, phrase: &[String]) -> Option<usize> {
+    let mut j = i;
+    let mut k = 0;
+    while j < toks.len() && k < phrase.len() {
+        if toks[j].stop {
+            j += 1;
+            continue;
+        }
+        if toks[j].stem != phrase[k] {
+            return None;
+        }
+        j += 1;
+        k += 1;
+    }
+    (k == phrase.len()).then_some(j - i)
 }
 
 /// Whether two words differ by at most one insertion, deletion, substitution or swap of neighbours.

@@ -45,45 +45,29 @@ macro_rules! impl_sql_library_store {
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(db_err)?;
-                match existing {
-                    Some((_, old)) if old == source => {}
-                    Some((id, _)) => {
-                        sqlx::query(
-                            "UPDATE topics SET title = $1, board = $2, level = $3, component_code = $4, period_start = $5, period_end = $6, source = $7, updated_at = $8 WHERE id = $9",
-                        )
-                        .bind(&t.title)
-                        .bind(t.board.map(|b| b.label()))
-                        .bind(t.level.map(|l| l.label()))
-                        .bind(t.component.as_ref().map(|c| c.code.as_str()))
-                        .bind(t.period.start)
-                        .bind(t.period.end)
-                        .bind(&source)
-                        .bind(now())
-                        .bind(id)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                        report.topics_updated += 1;
-                    }
-                    None => {
-                        sqlx::query(
-                            "INSERT INTO topics (slug, title, board, level, component_code, period_start, period_end, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        )
-                        .bind(t.slug.as_str())
-                        .bind(&t.title)
-                        .bind(t.board.map(|b| b.label()))
-                        .bind(t.level.map(|l| l.label()))
-                        .bind(t.component.as_ref().map(|c| c.code.as_str()))
-                        .bind(t.period.start)
-                        .bind(t.period.end)
-                        .bind(&source)
-                        .bind(now())
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                        report.topics_created += 1;
-                    }
+                match &existing {
+                    Some((_, old)) if *old == source => return Ok(()),
+                    Some(_) => report.topics_updated += 1,
+                    None => report.topics_created += 1,
                 }
+                // One upsert serves both a new topic and a changed one.
+                sqlx::query(
+                    "INSERT INTO topics (slug, title, board, level, component_code, period_start, period_end, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (slug) DO UPDATE SET title = excluded.title, board = excluded.board, level = excluded.level, component_code = excluded.component_code, \
+                     period_start = excluded.period_start, period_end = excluded.period_end, source = excluded.source, updated_at = excluded.updated_at",
+                )
+                .bind(t.slug.as_str())
+                .bind(&t.title)
+                .bind(t.board.map(|b| b.label()))
+                .bind(t.level.map(|l| l.label()))
+                .bind(t.component.as_ref().map(|c| c.code.as_str()))
+                .bind(t.period.start)
+                .bind(t.period.end)
+                .bind(&source)
+                .bind(now())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
                 Ok(())
             }
 
@@ -95,66 +79,44 @@ macro_rules! impl_sql_library_store {
                     )));
                 };
                 let existing = load_question_row(&mut **tx, "q.slug = $1", q.slug.as_str()).await?;
-                let ts = now();
-                let id = match &existing {
-                    Some((id, old)) if old == q => {
+                match &existing {
+                    Some((_, old)) if old == q => {
                         report.questions_unchanged += 1;
-                        let _ = id;
                         return Ok(());
                     }
-                    Some((id, _)) => {
-                        sqlx::query(
-                            "UPDATE questions SET topic_id = $1, title = $2, text = $3, year = $4, marks = $5, command = $6, view = $7, period_start = $8, period_end = $9, status = $10, plan = $11, plan_generated = $12, model_essay = $13, updated_at = $14 WHERE id = $15",
-                        )
-                        .bind(topic_id)
-                        .bind(&q.title)
-                        .bind(&q.text)
-                        .bind(q.year as i32)
-                        .bind(q.marks as i32)
-                        .bind(&q.command)
-                        .bind(q.view.as_deref())
-                        .bind(q.period.map(|p| p.start))
-                        .bind(q.period.map(|p| p.end))
-                        .bind(q.status.label())
-                        .bind(&q.plan)
-                        .bind(q.plan_generated)
-                        .bind(&q.model_essay)
-                        .bind(ts)
-                        .bind(id)
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                        sqlx::query("DELETE FROM scheme_bullets WHERE question_id = $1").bind(id).execute(&mut **tx).await.map_err(db_err)?;
-                        report.questions_updated += 1;
-                        *id
-                    }
-                    None => {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO questions (slug, topic_id, title, text, year, marks, command, view, period_start, period_end, status, plan, plan_generated, model_essay, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-                        )
-                        .bind(q.slug.as_str())
-                        .bind(topic_id)
-                        .bind(&q.title)
-                        .bind(&q.text)
-                        .bind(q.year as i32)
-                        .bind(q.marks as i32)
-                        .bind(&q.command)
-                        .bind(q.view.as_deref())
-                        .bind(q.period.map(|p| p.start))
-                        .bind(q.period.map(|p| p.end))
-                        .bind(q.status.label())
-                        .bind(&q.plan)
-                        .bind(q.plan_generated)
-                        .bind(&q.model_essay)
-                        .bind(ts)
-                        .bind(ts)
-                        .fetch_one(&mut **tx)
-                        .await
-                        .map_err(db_err)?;
-                        report.questions_created += 1;
-                        id
-                    }
-                };
+                    Some(_) => report.questions_updated += 1,
+                    None => report.questions_created += 1,
+                }
+                // One upsert serves both a new question and a changed one (created_at is kept).
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO questions (slug, topic_id, title, text, year, marks, command, view, period_start, period_end, status, plan, plan_generated, model_essay, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+                     ON CONFLICT (slug) DO UPDATE SET topic_id = excluded.topic_id, title = excluded.title, text = excluded.text, year = excluded.year, \
+                     marks = excluded.marks, command = excluded.command, view = excluded.view, period_start = excluded.period_start, period_end = excluded.period_end, \
+                     status = excluded.status, plan = excluded.plan, plan_generated = excluded.plan_generated, model_essay = excluded.model_essay, updated_at = excluded.updated_at \
+                     RETURNING id",
+                )
+                .bind(q.slug.as_str())
+                .bind(topic_id)
+                .bind(&q.title)
+                .bind(&q.text)
+                .bind(q.year as i32)
+                .bind(q.marks as i32)
+                .bind(&q.command)
+                .bind(q.view.as_deref())
+                .bind(q.period.map(|p| p.start))
+                .bind(q.period.map(|p| p.end))
+                .bind(q.status.label())
+                .bind(&q.plan)
+                .bind(q.plan_generated)
+                .bind(&q.model_essay)
+                .bind(now())
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                if existing.is_some() {
+                    sqlx::query("DELETE FROM scheme_bullets WHERE question_id = $1").bind(id).execute(&mut **tx).await.map_err(db_err)?;
+                }
                 for (pos, b) in q.mark_scheme.bullets.iter().enumerate() {
                     sqlx::query("INSERT INTO scheme_bullets (question_id, position, side, text) VALUES ($1, $2, $3, $4)")
                         .bind(id)
@@ -175,7 +137,7 @@ macro_rules! impl_sql_library_store {
                             .bind(id)
                             .bind(field.as_str())
                             .bind(new)
-                            .bind(ts)
+                            .bind(now())
                             .execute(&mut **tx)
                             .await
                             .map_err(db_err)?;
