@@ -98,6 +98,9 @@ struct Fields {
     topic_slug: Field,
     scheme: Field,
     plan: Field,
+    /// Proper names from the title, question, topic and mark scheme: the small dictionary that
+    /// typo-tolerant search runs over.
+    names: Field,
     board: Field,
     level: Field,
     year: Field,
@@ -152,7 +155,11 @@ impl SearchIndex {
             topic: sb.add_text_field("topic", text.clone()),
             topic_slug: sb.add_text_field("topic_slug", STRING | STORED),
             scheme: sb.add_text_field("scheme", text.clone()),
-            plan: sb.add_text_field("plan", text),
+            plan: sb.add_text_field("plan", text.clone()),
+            names: sb.add_text_field(
+                "names",
+                TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::Basic)),
+            ),
             board: sb.add_text_field("board", STRING | STORED),
             level: sb.add_text_field("level", STRING | STORED),
             year: sb.add_i64_field(
@@ -196,6 +203,7 @@ impl SearchIndex {
             f.topic_slug => t.slug.as_str(),
             f.scheme => scheme.join("\n"),
             f.plan => q.plan.as_str(),
+            f.names => proper_names(&[q.title.as_str(), q.text.as_str(), t.title.as_str(), &scheme.join(" ")]),
             f.year => q.year as i64,
         );
         if let Some(b) = t.board {
@@ -264,7 +272,7 @@ impl SearchIndex {
         out
     }
 
-    fn text_query(&self, q: &str) -> Box<dyn Query> {
+    fn text_query(&self, q: &str, all_words: bool) -> Box<dyn Query> {
         let f = self.f;
         let mut parser = QueryParser::for_index(
             &self.index,
@@ -274,6 +282,9 @@ impl SearchIndex {
         parser.set_field_boost(f.question, 2.5);
         parser.set_field_boost(f.topic, 1.5);
         parser.set_field_boost(f.plan, 0.5);
+        if all_words {
+            parser.set_conjunction_by_default();
+        }
         let (parsed, _errors) = parser.parse_query_lenient(q);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parsed)];
         // Typo tolerance: words outside quotes, five letters or more, that the index does not
@@ -291,7 +302,7 @@ impl SearchIndex {
             .filter(|w| w.chars().count() >= 5)
         {
             if let Some(stem) = self.stemmed(word).filter(|s| !known(s)) {
-                for (field, boost) in [(f.title, 1.0), (f.question, 0.8), (f.topic, 0.5)] {
+                for (field, boost) in [(f.names, 1.0)] {
                     let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true);
                     clauses.push((
                         Occur::Should,
@@ -310,13 +321,21 @@ impl SearchIndex {
         ))
     }
 
+    /// Searches for questions with every word of the query; when none has them all, for
+    /// questions with any of them.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let all = self.run(req, true)?;
+        let words = req.q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+        if all.total == 0 && words > 1 { self.run(req, false) } else { Ok(all) }
+    }
+
+    fn run(&self, req: &SearchRequest, all_words: bool) -> Result<SearchResults> {
         let f = self.f;
         let searcher = self.reader.searcher();
         let text: Box<dyn Query> = if req.q.trim().is_empty() {
             Box::new(AllQuery)
         } else {
-            self.text_query(&req.q)
+            self.text_query(&req.q, all_words)
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         for (kind, v) in [
@@ -395,6 +414,13 @@ impl SearchIndex {
                 .as_ref()
         };
         let highlight = !req.q.trim().is_empty();
+        // The first five letters of each query word: enough to find inflected forms (purge/purges).
+        let query_words: Vec<String> = req
+            .q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(|w| w.to_lowercase().chars().take(5).collect())
+            .collect();
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
             let s = |field: Field| {
@@ -406,7 +432,16 @@ impl SearchIndex {
             let question = s(f.question);
             let snippet_html = (0..snippet_fields.len())
                 .filter(|_| highlight)
-                .filter_map(|i| generator(i).map(|g| g.snippet_from_doc(&d)))
+                .filter_map(|i| {
+                    let g = generator(i)?;
+                    let text = d.get_first(snippet_fields[i]).and_then(|v| v.as_str()).unwrap_or("");
+                    // Long fields: highlight only the first line (bullet or paragraph) holding
+                    // the start of a query word, rather than tokenising the whole field.
+                    if i == 0 {
+                        return Some(g.snippet(text));
+                    }
+                    text.lines().find(|l| contains_any(l, &query_words)).map(|line| g.snippet(line))
+                })
                 .find(|sn| !sn.highlighted().is_empty())
                 .map(|mut sn| {
                     sn.set_snippet_prefix_postfix("<mark>", "</mark>");
@@ -432,6 +467,26 @@ impl SearchIndex {
             facets,
         })
     }
+}
+
+/// The capitalised words of `texts`, once each: names of people, places, bodies and events.
+fn proper_names(texts: &[&str]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for text in texts {
+        for w in text.split_whitespace() {
+            let word = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if word.chars().next().is_some_and(char::is_uppercase) && !names.contains(&word) {
+                names.push(word);
+            }
+        }
+    }
+    names.join(" ")
+}
+
+/// Whether `text` contains any of `words` (lowercase), ignoring case.
+fn contains_any(text: &str, words: &[String]) -> bool {
+    let lower = text.to_lowercase();
+    words.iter().any(|w| lower.contains(w.as_str()))
 }
 
 fn cut(s: &str, n: usize) -> String {

@@ -218,3 +218,13 @@ fn odd_queries_do_not_fail() {
         .unwrap();
     }
 }
+
+#[test]
+fn every_word_must_match_unless_none_match_them_all() {
+    let (idx, _) = index();
+    let both = find(&idx, "Khrushchev agriculture");
+    let one = find(&idx, "Khrushchev");
+    assert!(both.total > 0 && both.total < one.total, "{} vs {}", both.total, one.total);
+    let fallback = find(&idx, "Khrushchev Zanzibarish");
+    assert!(fallback.total > 0, "falls back to any word");
+}
