@@ -18,11 +18,7 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ContentError> 
     if bytes.len() > MAX_FILE_BYTES {
         return Err(ContentError::new(
             file,
-            format!(
-                "file is {} bytes, above the limit of {} bytes for one content file",
-                bytes.len(),
-                MAX_FILE_BYTES
-            ),
+            format!("the file is above the limit of {MAX_FILE_BYTES} bytes for one content file"),
         ));
     }
     match std::str::from_utf8(bytes) {
@@ -644,11 +640,12 @@ fn parse_scheme_section(
                     b.text.push_str(t);
                 }
                 None => {
-                    return Err(
-                        ContentError::new(file, "an indented line with no bullet above it")
-                            .at_line(n)
-                            .field("Mark scheme"),
-                    );
+                    return Err(ContentError::new(
+                        file,
+                        "an indented line with no bullet above it",
+                    )
+                    .at_line(n)
+                    .field("Mark scheme"));
                 }
             }
         } else {

@@ -90,7 +90,11 @@ fn is_apostrophe(c: char) -> bool {
 pub(crate) fn fold_word(raw: &str, w: &mut String) {
     w.clear();
     if raw.is_ascii() {
-        w.extend(raw.bytes().filter(|&b| b != b'\'').map(|b| b.to_ascii_lowercase() as char));
+        w.extend(
+            raw.bytes()
+                .filter(|&b| b != b'\'')
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
         if (raw.ends_with("'s") || raw.ends_with("'S")) && w.len() > 2 {
             w.pop();
         }
@@ -104,7 +108,9 @@ pub(crate) fn fold_word(raw: &str, w: &mut String) {
             w.push(fold_accent(l));
         }
     }
-    let possessive = ["'s", "'S", "\u{2019}s", "\u{2019}S"].iter().any(|e| raw.ends_with(e));
+    let possessive = ["'s", "'S", "\u{2019}s", "\u{2019}S"]
+        .iter()
+        .any(|e| raw.ends_with(e));
     if possessive && w.len() > 2 {
         w.pop();
     }
@@ -160,7 +166,10 @@ fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<T
         let numeric = word.bytes().all(|b| b.is_ascii_digit());
         let first = raw.chars().next().unwrap_or(' ');
         let all_caps = raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && raw.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+            && raw
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
         out.push(Token {
             start: start + i,
             end: start + j,

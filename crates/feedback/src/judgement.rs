@@ -20,8 +20,10 @@ pub struct ViewModel {
     pub compared: Option<(String, String)>,
 }
 
-static ANALYSIS_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| ANALYSIS_CUES.iter().copied().collect());
-static NARRATIVE_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| NARRATIVE_CUES.iter().copied().collect());
+static ANALYSIS_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| ANALYSIS_CUES.iter().copied().collect());
+static NARRATIVE_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NARRATIVE_CUES.iter().copied().collect());
 
 fn canon(stem: &str) -> &str {
     GENERAL_EQUIVALENTS
@@ -93,7 +95,18 @@ fn restates_question(toks: &[Token]) -> bool {
         || toks
             .windows(3)
             .any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
-    let takes_position = ["argue", "argues", "conclude", "concludes", "agree", "agrees", "disagree", "disagrees", "accept", "reject"]
+    let takes_position = [
+        "argue",
+        "argues",
+        "conclude",
+        "concludes",
+        "agree",
+        "agrees",
+        "disagree",
+        "disagrees",
+        "accept",
+        "reject",
+    ]
     .iter()
     .any(|x| w(x));
     frames && !takes_position
@@ -127,19 +140,31 @@ static CUES: LazyLock<FxHashMap<&'static str, Vec<Cue>>> = LazyLock::new(|| {
     let all = AGREE_CUES
         .iter()
         .map(|(c, w)| (*c, *w, CueKind::Agree))
-        .chain(DISAGREE_CUES.iter().map(|(c, w)| (*c, *w, CueKind::Disagree)))
+        .chain(
+            DISAGREE_CUES
+                .iter()
+                .map(|(c, w)| (*c, *w, CueKind::Disagree)),
+        )
         .chain(BALANCED_CUES.iter().map(|c| (*c, 1.0, CueKind::Balanced)));
     for (text, weight, kind) in all {
         let words: Vec<&'static str> = text.split(' ').collect();
         let negator_led = NEGATORS.contains(&words[0]);
-        m.entry(words[0]).or_default().push(Cue { words, weight, kind, negator_led });
+        m.entry(words[0]).or_default().push(Cue {
+            words,
+            weight,
+            kind,
+            negator_led,
+        });
     }
     m
 });
 
 /// The cues whose words start at token `i`.
 fn cues_at<'a>(toks: &'a [Token], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
-    CUES.get(toks[i].word.as_str()).into_iter().flatten().filter(move |c| words_match(toks, i, &c.words))
+    CUES.get(toks[i].word.as_str())
+        .into_iter()
+        .flatten()
+        .filter(move |c| words_match(toks, i, &c.words))
 }
 
 fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
@@ -167,7 +192,9 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
             match cue.kind {
                 CueKind::Agree if negated(toks, i) => l.neg += cue.weight,
                 CueKind::Agree => l.pos += cue.weight,
-                CueKind::Disagree if !cue.negator_led && negated(toks, i) => l.pos += cue.weight * 0.5,
+                CueKind::Disagree if !cue.negator_led && negated(toks, i) => {
+                    l.pos += cue.weight * 0.5
+                }
                 CueKind::Disagree => l.neg += cue.weight,
                 CueKind::Balanced => {}
             }

@@ -228,7 +228,8 @@ impl Engine {
                 bits[k * words + (t as usize >> 6)] |= 1u64 << (t & 63);
             }
         }
-        let in_sentence = |k: usize, t: u32| bits[k * words + (t as usize >> 6)] >> (t & 63) & 1 == 1;
+        let in_sentence =
+            |k: usize, t: u32| bits[k * words + (t as usize >> 6)] >> (t & 63) & 1 == 1;
         let mut term_sents: Vec<Vec<usize>> = vec![Vec::new(); n_terms];
         for (k, terms) in sent_terms.iter().enumerate() {
             for &t in terms {
@@ -261,8 +262,7 @@ impl Engine {
                             if e >= n || an.sentences[e].paragraph != an.sentences[s].paragraph {
                                 continue;
                             }
-                            let has =
-                                |t: u32| in_sentence(s, t) || (e != s && in_sentence(e, t));
+                            let has = |t: u32| in_sentence(s, t) || (e != s && in_sentence(e, t));
                             let mut got = 0.0;
                             let mut distinct = 0;
                             for &(t, w) in &alt.required {
@@ -571,7 +571,11 @@ fn shingles(an: &Analysed, n: usize) -> FxHashSet<u64> {
         .collect();
     hashes
         .windows(n)
-        .map(|w| w.iter().fold(0u64, |acc, &x| (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+        .map(|w| {
+            w.iter().fold(0u64, |acc, &x| {
+                (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            })
+        })
         .collect()
 }
 

@@ -167,7 +167,9 @@ impl PreparedScheme {
                     if let Some(cands) = group_first.get(t.stem.as_str()) {
                         for &gi in cands {
                             for phrase in &groups[gi].1.phrases {
-                                let Some(len) = phrase_at(toks, i, phrase) else { continue };
+                                let Some(len) = phrase_at(toks, i, phrase) else {
+                                    continue;
+                                };
                                 if len > consumed {
                                     consumed = len;
                                     let in_paren =
@@ -328,7 +330,10 @@ impl PreparedScheme {
                 for &gi in cands {
                     let (id, g) = &self.groups[gi];
                     let sentence = &toks[..an.sentences[s].tokens.end];
-                    if g.phrases.iter().any(|phrase| phrase_at(sentence, i, phrase).is_some()) {
+                    if g.phrases
+                        .iter()
+                        .any(|phrase| phrase_at(sentence, i, phrase).is_some())
+                    {
                         out[s].push(*id);
                     }
                 }

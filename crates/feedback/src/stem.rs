@@ -131,7 +131,11 @@ impl Stems {
         let stop = crate::lexicon::is_stop(&word);
         let numeric = word.bytes().all(|b| b.is_ascii_digit());
         let word = Word::from(word);
-        let stem = if stop || numeric { word.clone() } else { Word::from(self.stem(&word)) };
+        let stem = if stop || numeric {
+            word.clone()
+        } else {
+            Word::from(self.stem(&word))
+        };
         (word, stem, stop)
     }
 
@@ -158,7 +162,10 @@ impl Stems {
                 .map(|t| {
                     let mut key = String::new();
                     crate::analysis::fold_word(&text[t.start..t.end], &mut key);
-                    (key.into_boxed_str(), (t.word.clone(), t.stem.clone(), t.stop))
+                    (
+                        key.into_boxed_str(),
+                        (t.word.clone(), t.stem.clone(), t.stop),
+                    )
                 })
                 .filter(|(k, _)| !self.cache.contains_key(&**k))
                 .collect();

@@ -328,5 +328,8 @@ fn stance_reading_cases() {
         conclusion_of("In conclusion, this essay has considered both leaders."),
         Stance::Unclear
     );
-    assert_eq!(conclusion_of("On balance, I agree with the view."), Stance::Agrees);
+    assert_eq!(
+        conclusion_of("On balance, I agree with the view."),
+        Stance::Agrees
+    );
 }

@@ -57,7 +57,10 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
     input.model_essay = None; // the essay is what is checked, not a copy of something
     let prepared = engine.prepare(&input);
     let mut out = Vec::new();
-    let texts = [(Target::ModelEssay, q.model_essay.as_str()), (Target::Plan, q.plan.as_str())];
+    let texts = [
+        (Target::ModelEssay, q.model_essay.as_str()),
+        (Target::Plan, q.plan.as_str()),
+    ];
     let mut conclusions = Vec::new();
     for (target, text) in texts {
         if text.trim().is_empty() {
@@ -70,7 +73,11 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
             out.push(Finding {
                 kind: "judgement-mismatch",
                 severity: Severity::Error,
-                message: format!("The introduction {} the view but the conclusion {} it.", verb(intro), verb(concl)),
+                message: format!(
+                    "The introduction {} the view but the conclusion {} it.",
+                    verb(intro),
+                    verb(concl)
+                ),
                 target,
                 sentence: report.judgement.evidence.last().cloned(),
             });
@@ -81,7 +88,9 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
         if let Some(period) = q.period.or(Some(topic.period)) {
             for o in &report.precision.out_of_period {
                 let text = o.sentence.text.to_lowercase();
-                let context = CONTEXT_WORDS.iter().any(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
+                let context = CONTEXT_WORDS
+                    .iter()
+                    .any(|w| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
                 if !context {
                     out.push(Finding {
                         kind: "out-of-period",
@@ -93,7 +102,11 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
                 }
             }
         }
-        let min = if target == Target::ModelEssay { MIN_ESSAY_WORDS } else { MIN_PLAN_WORDS };
+        let min = if target == Target::ModelEssay {
+            MIN_ESSAY_WORDS
+        } else {
+            MIN_PLAN_WORDS
+        };
         if report.words < min {
             out.push(Finding {
                 kind: "too-short",
@@ -119,7 +132,10 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
                     out.push(Finding {
                         kind: "low-coverage",
                         severity: Severity::Warning,
-                        message: format!("No point of this mark-scheme bullet is made: {}", q.mark_scheme.bullets[b].text),
+                        message: format!(
+                            "No point of this mark-scheme bullet is made: {}",
+                            q.mark_scheme.bullets[b].text
+                        ),
                         target,
                         sentence: None,
                     });
@@ -138,12 +154,25 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
             });
         }
     }
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then((a.target as u8).cmp(&(b.target as u8))).then(a.sentence.as_ref().map(|s| s.start).cmp(&b.sentence.as_ref().map(|s| s.start))));
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then((a.target as u8).cmp(&(b.target as u8)))
+            .then(
+                a.sentence
+                    .as_ref()
+                    .map(|s| s.start)
+                    .cmp(&b.sentence.as_ref().map(|s| s.start)),
+            )
+    });
     out
 }
 
 fn opposite(a: Stance, b: Stance) -> bool {
-    matches!((a, b), (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees))
+    matches!(
+        (a, b),
+        (Stance::Agrees, Stance::Disagrees) | (Stance::Disagrees, Stance::Agrees)
+    )
 }
 
 fn verb(s: Stance) -> &'static str {
@@ -156,10 +185,28 @@ fn verb(s: Stance) -> &'static str {
 }
 
 /// Words that show a year is background rather than evidence.
-const CONTEXT_WORDS: &[&str] = &["since", "before", "background", "earlier", "origins", "origin", "legacy", "already", "until", "previously", "long", "roots", "inherited", "prior", "after"];
+const CONTEXT_WORDS: &[&str] = &[
+    "since",
+    "before",
+    "background",
+    "earlier",
+    "origins",
+    "origin",
+    "legacy",
+    "already",
+    "until",
+    "previously",
+    "long",
+    "roots",
+    "inherited",
+    "prior",
+    "after",
+];
 
 fn year_of(t: &Token) -> Option<i32> {
-    (t.numeric && t.word.len() == 4).then(|| t.word.parse().ok()).flatten()
+    (t.numeric && t.word.len() == 4)
+        .then(|| t.word.parse().ok())
+        .flatten()
 }
 
 /// A named event: the lowercase words of a multi-word capitalised name in a timeline entry.
@@ -175,17 +222,37 @@ struct Anchor {
 fn anchors(topic: &Topic) -> Vec<Anchor> {
     let mut found: Vec<Anchor> = Vec::new();
     for e in &topic.timeline {
-        let words: Vec<&str> = e.event.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'')).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = e
+            .event
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
         let mut i = 0;
         while i < words.len() {
-            let starts_name = |w: &str| w.chars().next().is_some_and(|c| c.is_uppercase()) || (w.chars().next().is_some_and(|c| c.is_ascii_digit()) && (w.ends_with("th") || w.ends_with("st") || w.ends_with("nd") || w.ends_with("rd")));
+            let starts_name = |w: &str| {
+                w.chars().next().is_some_and(|c| c.is_uppercase())
+                    || (w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        && (w.ends_with("th")
+                            || w.ends_with("st")
+                            || w.ends_with("nd")
+                            || w.ends_with("rd")))
+            };
             if i > 0 && starts_name(words[i]) {
                 let mut j = i;
-                while j < words.len() && (starts_name(words[j]) || (j > i && j + 1 < words.len() && matches!(words[j], "of" | "the") && starts_name(words[j + 1]))) {
+                while j < words.len()
+                    && (starts_name(words[j])
+                        || (j > i
+                            && j + 1 < words.len()
+                            && matches!(words[j], "of" | "the")
+                            && starts_name(words[j + 1])))
+                {
                     j += 1;
                 }
                 // "Order No. 227": the number is part of the name.
-                if j < words.len() && words[j - 1].eq_ignore_ascii_case("no") && words[j].chars().all(|c| c.is_ascii_digit()) {
+                if j < words.len()
+                    && words[j - 1].eq_ignore_ascii_case("no")
+                    && words[j].chars().all(|c| c.is_ascii_digit())
+                {
                     j += 1;
                 }
                 if j - i >= 2 {
@@ -204,9 +271,26 @@ fn anchors(topic: &Topic) -> Vec<Anchor> {
     }
     // People are not events: drop names made of an office holder's names or ending in a
     // regnal number ("James IV").
-    let person_words: Vec<String> = topic.offices.iter().flat_map(|o| o.person.split_whitespace().map(|w| w.to_lowercase()).collect::<Vec<_>>()).collect();
+    let person_words: Vec<String> = topic
+        .offices
+        .iter()
+        .flat_map(|o| {
+            o.person
+                .split_whitespace()
+                .map(|w| w.to_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let regnal = |w: &str| !w.is_empty() && w.chars().all(|c| matches!(c, 'i' | 'v' | 'x'));
-    found.retain(|a| !a.words.iter().all(|w| person_words.contains(w) || regnal(w)) && !a.words.last().is_some_and(|w| regnal(w.trim_end_matches("'s"))));
+    found.retain(|a| {
+        !a.words
+            .iter()
+            .all(|w| person_words.contains(w) || regnal(w))
+            && !a
+                .words
+                .last()
+                .is_some_and(|w| regnal(w.trim_end_matches("'s")))
+    });
     for a in &mut found {
         for e in &topic.timeline {
             let text = e.event.to_lowercase();
@@ -216,7 +300,11 @@ fn anchors(topic: &Topic) -> Vec<Anchor> {
         }
     }
     // A name that the timeline dates to more than one year is ambiguous: not an anchor.
-    let ambiguous: Vec<Vec<String>> = found.iter().filter(|a| a.years.1 - a.years.0 > 3).map(|a| a.words.clone()).collect();
+    let ambiguous: Vec<Vec<String>> = found
+        .iter()
+        .filter(|a| a.years.1 - a.years.0 > 3)
+        .map(|a| a.words.clone())
+        .collect();
     found.retain(|a| !ambiguous.contains(&a.words));
     found.dedup_by(|a, b| a.words == b.words);
     found
@@ -224,7 +312,10 @@ fn anchors(topic: &Topic) -> Vec<Anchor> {
 
 fn matches_at(toks: &[Token], i: usize, words: &[String]) -> bool {
     let lower = |t: &Token| t.word.replace('-', "");
-    words.iter().enumerate().all(|(k, w)| toks.get(i + k).is_some_and(|t| lower(t) == w.replace(['-', '\''], "")))
+    words.iter().enumerate().all(|(k, w)| {
+        toks.get(i + k)
+            .is_some_and(|t| lower(t) == w.replace(['-', '\''], ""))
+    })
 }
 
 fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> {
@@ -241,9 +332,13 @@ fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> 
                 // A year attached to the name: just after it ("the Secret Speech of 1958",
                 // "… Speech (1958)") or just before it ("the 1958 Secret Speech"), with no
                 // conjunction between.
-                let breaks = |t: &Token| matches!(t.word.as_str(), "and" | "but" | "while" | "whereas" | "or");
+                let breaks = |t: &Token| {
+                    matches!(t.word.as_str(), "and" | "but" | "while" | "whereas" | "or")
+                };
                 // Nor a clause break in the text between them.
-                let joined = |a: usize, b: usize| !an.text[a.min(b)..a.max(b)].contains([';', '.', ':', '–', '—']);
+                let joined = |a: usize, b: usize| {
+                    !an.text[a.min(b)..a.max(b)].contains([';', '.', ':', '–', '—'])
+                };
                 let (name_start, name_end) = (toks[i].start, toks[end - 1].end);
                 let mut near: Vec<i32> = toks[end..(end + 3).min(toks.len())]
                     .iter()
@@ -256,7 +351,10 @@ fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> 
                         .iter()
                         .rev()
                         .take_while(|t| !breaks(t) && (t.stop || year_of(t).is_some()))
-                        .filter(|t| joined(t.end, name_start) && !an.text[t.end..name_start].contains([')', ',']))
+                        .filter(|t| {
+                            joined(t.end, name_start)
+                                && !an.text[t.end..name_start].contains([')', ','])
+                        })
                         .filter_map(year_of),
                 );
                 if !near.is_empty() && !near.iter().any(|y| (a.years.0..=a.years.1).contains(y)) {
@@ -266,7 +364,10 @@ fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> 
                         message: format!(
                             "“{}” is dated {} here; the topic timeline has {}: {}",
                             an.text[toks[i].start..toks[end - 1].end].to_string(),
-                            near.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
+                            near.iter()
+                                .map(|y| y.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", "),
                             a.date,
                             a.event
                         ),
@@ -282,17 +383,58 @@ fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> 
 
 /// Offices that make their holder a leader.
 const LEADING_OFFICES: &[&str] = &[
-    "general secretary", "first secretary", "chairman of the council", "premier", "prime minister", "president", "chancellor",
-    "king", "queen", "tsar", "emperor", "monarch", "lord protector", "head of state", "head of government", "leader",
+    "general secretary",
+    "first secretary",
+    "chairman of the council",
+    "premier",
+    "prime minister",
+    "president",
+    "chancellor",
+    "king",
+    "queen",
+    "tsar",
+    "emperor",
+    "monarch",
+    "lord protector",
+    "head of state",
+    "head of government",
+    "leader",
 ];
 
-const MONTHS: &[&str] = &["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 /// Words that make a person the agent of an action.
 fn is_action(t: &Token) -> bool {
     let w = t.word.as_str();
     !t.stop && (w.ends_with("ing") || w.ends_with("ed")) && w.len() > 4
-        || matches!(w, "set" | "made" | "began" | "led" | "ran" | "took" | "gave" | "won" | "built" | "founded" | "created" | "abolished")
+        || matches!(
+            w,
+            "set"
+                | "made"
+                | "began"
+                | "led"
+                | "ran"
+                | "took"
+                | "gave"
+                | "won"
+                | "built"
+                | "founded"
+                | "created"
+                | "abolished"
+        )
 }
 
 fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> {
@@ -308,11 +450,21 @@ fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding
         })
         .map(|o| o.person.as_str())
         .collect();
-    for o in topic.offices.iter().filter(|o| leaders.contains(&o.person.as_str())) {
+    for o in topic
+        .offices
+        .iter()
+        .filter(|o| leaders.contains(&o.person.as_str()))
+    {
         // A person is named by surname, or by name and number for a monarch ("Henry VIII").
-        let names: Vec<String> = o.person.split_whitespace().map(|w| w.to_lowercase()).collect();
+        let names: Vec<String> = o
+            .person
+            .split_whitespace()
+            .map(|w| w.to_lowercase())
+            .collect();
         let key: Vec<String> = match names.as_slice() {
-            [.., first, last] if last.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) => vec![first.clone(), last.clone()],
+            [.., first, last] if last.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) => {
+                vec![first.clone(), last.clone()]
+            }
             [.., last] if last.len() >= 3 => vec![last.clone()],
             _ => continue,
         };
@@ -328,22 +480,48 @@ fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding
             let Some(year) = year_of(t) else { continue };
             // The year must date the action ("… in 1952", "in March 1952"), not its object
             // ("after 1934", "the purges of 1937").
-            let dated = toks[yi.saturating_sub(3)..yi].iter().rev().take_while(|p| p.word == "in" || p.word == "early" || p.word == "late" || MONTHS.contains(&p.word.as_str()) || p.numeric).any(|p| p.word == "in");
+            let dated = toks[yi.saturating_sub(3)..yi]
+                .iter()
+                .rev()
+                .take_while(|p| {
+                    p.word == "in"
+                        || p.word == "early"
+                        || p.word == "late"
+                        || MONTHS.contains(&p.word.as_str())
+                        || p.numeric
+                })
+                .any(|p| p.word == "in");
             if !dated {
                 continue;
             }
             // The nearest person before the year, with an action between them.
             let window = &toks[yi.saturating_sub(12)..yi];
-            let named_at = |k: usize, key: &[String]| key.iter().enumerate().all(|(d, w)| window.get(k + d).is_some_and(|t| t.capital && t.word == w.as_str()));
-            let Some((pi, (name, offices))) = (0..window.len()).rev().find_map(|k| people.iter().find(|(key, _)| named_at(k, key)).map(|p| (k + p.0.len() - 1, p))) else {
+            let named_at = |k: usize, key: &[String]| {
+                key.iter().enumerate().all(|(d, w)| {
+                    window
+                        .get(k + d)
+                        .is_some_and(|t| t.capital && t.word == w.as_str())
+                })
+            };
+            let Some((pi, (name, offices))) = (0..window.len()).rev().find_map(|k| {
+                people
+                    .iter()
+                    .find(|(key, _)| named_at(k, key))
+                    .map(|p| (k + p.0.len() - 1, p))
+            }) else {
                 continue;
             };
             if !window[pi + 1..].iter().any(is_action) {
                 continue;
             }
-            let held = offices.iter().any(|o| o.start.year <= year && o.end.is_none_or(|e| e.year >= year));
+            let held = offices
+                .iter()
+                .any(|o| o.start.year <= year && o.end.is_none_or(|e| e.year >= year));
             if !held {
-                let first = offices.iter().min_by_key(|o| o.start).expect("a listed person has an office");
+                let first = offices
+                    .iter()
+                    .min_by_key(|o| o.start)
+                    .expect("a listed person has an office");
                 out.push(Finding {
                     kind: "office-conflict",
                     severity: Severity::Error,

@@ -3,7 +3,10 @@ use studypack_domain::Library;
 use studypack_domain::page::{parse_page, to_question};
 use studypack_feedback::engine_for_library;
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seed/000_359a0cc6bd3e9193.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/seed/000_359a0cc6bd3e9193.txt"
+);
 
 fn lib() -> Library {
     studypack_demo::library()
@@ -16,16 +19,38 @@ fn kinds(f: &[Finding]) -> Vec<&'static str> {
 #[test]
 fn the_seed_page_has_both_faults() {
     let lib = lib();
-    let page = parse_page("seed", &std::fs::read_to_string(SEED).expect("the seed page")).unwrap();
+    let page = parse_page(
+        "seed",
+        &std::fs::read_to_string(SEED).expect("the seed page"),
+    )
+    .unwrap();
     let (_, q) = to_question("seed", &page, &lib.topics).unwrap();
     let topic = lib.topic(&q.topic).unwrap();
     let findings = check(&engine_for_library(&lib), &q, topic);
-    let mismatch = findings.iter().find(|f| f.kind == "judgement-mismatch" && f.target == Target::Plan).expect("plan v essay mismatch");
-    assert!(mismatch.sentence.as_ref().unwrap().text.contains("more different than alike"));
-    let office = findings.iter().find(|f| f.kind == "office-conflict").expect("the Presidium sentence");
+    let mismatch = findings
+        .iter()
+        .find(|f| f.kind == "judgement-mismatch" && f.target == Target::Plan)
+        .expect("plan v essay mismatch");
+    assert!(
+        mismatch
+            .sentence
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("more different than alike")
+    );
+    let office = findings
+        .iter()
+        .find(|f| f.kind == "office-conflict")
+        .expect("the Presidium sentence");
     assert_eq!(office.target, Target::ModelEssay);
     let s = office.sentence.as_ref().unwrap();
-    assert!(s.text.contains("Khrushchev later establishing the Presidium in 1952"), "{}", s.text);
+    assert!(
+        s.text
+            .contains("Khrushchev later establishing the Presidium in 1952"),
+        "{}",
+        s.text
+    );
     assert_eq!(&q.model_essay[s.start..s.end], s.text);
     assert!(office.message.contains("1953-09-07"), "{}", office.message);
 }
@@ -36,14 +61,22 @@ fn the_demo_library_has_no_errors() {
     let engine = engine_for_library(&lib);
     for q in &lib.questions {
         let findings = check(&engine, q, lib.topic(&q.topic).unwrap());
-        let errors: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+        let errors: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
         assert!(errors.is_empty(), "{}: {:#?}", q.slug, errors);
     }
 }
 
 fn russia_question() -> (Library, Question) {
     let lib = lib();
-    let q = lib.questions.iter().find(|q| q.slug.as_str() == "aqa-2019-khrushchev-destalinisation-style-substance").unwrap().clone();
+    let q = lib
+        .questions
+        .iter()
+        .find(|q| q.slug.as_str() == "aqa-2019-khrushchev-destalinisation-style-substance")
+        .unwrap()
+        .clone();
     (lib, q)
 }
 
@@ -52,12 +85,18 @@ fn a_wrong_date_for_a_named_event_is_found() {
     let (lib, mut q) = russia_question();
     let engine = engine_for_library(&lib);
     let topic = lib.topic(&q.topic).unwrap();
-    q.model_essay.push_str("\n\nKhrushchev's Secret Speech of 1958 shocked the delegates.");
+    q.model_essay
+        .push_str("\n\nKhrushchev's Secret Speech of 1958 shocked the delegates.");
     let f = check(&engine, &q, topic);
-    let d = f.iter().find(|x| x.kind == "date-conflict").expect("date conflict");
+    let d = f
+        .iter()
+        .find(|x| x.kind == "date-conflict")
+        .expect("date conflict");
     assert!(d.message.contains("1956-02-25"), "{}", d.message);
     // The right year is not a conflict.
-    q.model_essay = q.model_essay.replace("Secret Speech of 1958", "Secret Speech of 1956");
+    q.model_essay = q
+        .model_essay
+        .replace("Secret Speech of 1958", "Secret Speech of 1956");
     assert!(!kinds(&check(&engine, &q, topic)).contains(&"date-conflict"));
 }
 
@@ -67,9 +106,11 @@ fn an_action_out_of_office_is_found() {
     let engine = engine_for_library(&lib);
     let topic = lib.topic(&q.topic).unwrap();
     let original = q.model_essay.clone();
-    q.model_essay.push_str("\n\nIn the same spirit Khrushchev abolished the ministries in 1950.");
+    q.model_essay
+        .push_str("\n\nIn the same spirit Khrushchev abolished the ministries in 1950.");
     assert!(kinds(&check(&engine, &q, topic)).contains(&"office-conflict"));
-    q.model_essay = format!("{original}\n\nIn the same spirit Khrushchev abolished the ministries in 1957.");
+    q.model_essay =
+        format!("{original}\n\nIn the same spirit Khrushchev abolished the ministries in 1957.");
     assert!(!kinds(&check(&engine, &q, topic)).contains(&"office-conflict"));
 }
 
@@ -83,7 +124,12 @@ fn a_plan_that_contradicts_its_essay_is_found() {
     let plan_only = q.plan.split("## Conclusion").collect::<Vec<_>>();
     assert!(plan_only.len() >= 2);
     let f = check(&engine, &q, topic);
-    assert!(f.iter().any(|x| x.kind == "judgement-mismatch" && x.target == Target::Plan), "{:#?}", kinds(&f));
+    assert!(
+        f.iter()
+            .any(|x| x.kind == "judgement-mismatch" && x.target == Target::Plan),
+        "{:#?}",
+        kinds(&f)
+    );
 }
 
 #[test]
@@ -91,9 +137,13 @@ fn short_and_thin_essays_are_flagged() {
     let (lib, mut q) = russia_question();
     let engine = engine_for_library(&lib);
     let topic = lib.topic(&q.topic).unwrap();
-    q.model_essay = "Khrushchev changed the style of Soviet rule. In conclusion, the view is valid.".into();
+    q.model_essay =
+        "Khrushchev changed the style of Soviet rule. In conclusion, the view is valid.".into();
     let k = kinds(&check(&engine, &q, topic));
-    assert!(k.contains(&"too-short") && k.contains(&"low-coverage"), "{k:?}");
+    assert!(
+        k.contains(&"too-short") && k.contains(&"low-coverage"),
+        "{k:?}"
+    );
 }
 
 #[test]
@@ -104,19 +154,90 @@ fn generated_plans_are_structured_deterministic_and_judge_consistently() {
         let topic = lib.topic(&q.topic).unwrap();
         let plan = generate_plan(&engine, q, topic);
         assert_eq!(plan, generate_plan(&engine, q, topic), "deterministic");
-        for part in ["## Introduction", "## Arguments supporting the view", "## Arguments challenging the view", "## Conclusion"] {
+        for part in [
+            "## Introduction",
+            "## Arguments supporting the view",
+            "## Arguments challenging the view",
+            "## Conclusion",
+        ] {
             assert!(plan.contains(part), "{}: no {part}", q.slug);
         }
-        assert!(plan.split_whitespace().count() >= 150, "{}: {} words", q.slug, plan.split_whitespace().count());
+        assert!(
+            plan.split_whitespace().count() >= 150,
+            "{}: {} words",
+            q.slug,
+            plan.split_whitespace().count()
+        );
         // The plan reads as one judgement from start to end.
         let mut with_plan = q.clone();
         with_plan.plan = plan;
         let findings = check(&engine, &with_plan, topic);
-        assert!(!findings.iter().any(|f| f.kind == "judgement-mismatch" && f.message.starts_with("The introduction")), "{}: {:?}", q.slug, kinds(&findings));
-        assert!(!findings.iter().any(|f| f.kind == "date-conflict" || f.kind == "office-conflict"), "{}: {:#?}", q.slug, findings.iter().filter(|f| f.kind.ends_with("conflict")).collect::<Vec<_>>());
+        assert!(
+            !findings.iter().any(
+                |f| f.kind == "judgement-mismatch" && f.message.starts_with("The introduction")
+            ),
+            "{}: {:?}",
+            q.slug,
+            kinds(&findings)
+        );
+        assert!(
+            !findings
+                .iter()
+                .any(|f| f.kind == "date-conflict" || f.kind == "office-conflict"),
+            "{}: {:#?}",
+            q.slug,
+            findings
+                .iter()
+                .filter(|f| f.kind.ends_with("conflict"))
+                .collect::<Vec<_>>()
+        );
     }
     // Timeline evidence is drawn in where the scheme names events.
-    let q = lib.questions.iter().find(|q| q.slug.as_str() == "aqa-2019-khrushchev-destalinisation-style-substance").unwrap();
+    let q = lib
+        .questions
+        .iter()
+        .find(|q| q.slug.as_str() == "aqa-2019-khrushchev-destalinisation-style-substance")
+        .unwrap();
     let plan = generate_plan(&engine, q, lib.topic(&q.topic).unwrap());
     assert!(plan.contains("Evidence:"), "{plan}");
+}
+
+#[test]
+fn years_outside_the_period_used_as_evidence_are_found() {
+    let (lib, mut q) = russia_question();
+    let engine = engine_for_library(&lib);
+    let topic = lib.topic(&q.topic).unwrap();
+    let original = q.model_essay.clone();
+    q.model_essay =
+        format!("{original}\n\nKhrushchev's regime crushed the strikers in 1905 without mercy.");
+    let f = check(&engine, &q, topic);
+    assert!(
+        f.iter().any(|x| x.kind == "out-of-period"
+            && x.sentence.as_ref().is_some_and(|s| s.text.contains("1905"))),
+        "{:?}",
+        kinds(&f)
+    );
+    // The same year as background is context, not evidence.
+    q.model_essay = format!("{original}\n\nSince 1905 the party had feared strikes.");
+    let f = check(&engine, &q, topic);
+    assert!(!f.iter().any(|x| x.kind == "out-of-period"
+        && x.sentence.as_ref().is_some_and(|s| s.text.contains("1905"))));
+}
+
+#[test]
+fn an_essay_arguing_one_side_is_found() {
+    let (lib, mut q) = russia_question();
+    let engine = engine_for_library(&lib);
+    let topic = lib.topic(&q.topic).unwrap();
+    assert!(!kinds(&check(&engine, &q, topic)).contains(&"one-sided"));
+    let supporting: Vec<String> = q
+        .mark_scheme
+        .side(studypack_domain::Side::Supporting)
+        .map(|b| b.text.replace(';', "."))
+        .collect();
+    q.model_essay = format!(
+        "This essay agrees with the view.\n\n{}\n\nIn conclusion, the view is valid.",
+        supporting.join(".\n\n")
+    );
+    assert!(kinds(&check(&engine, &q, topic)).contains(&"one-sided"));
 }

@@ -20,9 +20,9 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{StopWordFilter, 
+use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenStream,
+    StopWordFilter, TextAnalyzer, TokenStream,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 
@@ -118,16 +118,18 @@ pub struct SearchIndex {
 
 /// Function words that match almost every question and carry no meaning for search.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "in",
-    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "what", "which",
-    "with", "why",
+    "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had",
+    "has", "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the",
+    "their", "this", "to", "was", "were", "what", "which", "with", "why",
 ];
 
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|w| w.to_string()),
+        ))
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
         .build()
@@ -158,7 +160,11 @@ impl SearchIndex {
             plan: sb.add_text_field("plan", text.clone()),
             names: sb.add_text_field(
                 "names",
-                TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::Basic)),
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(TOKENIZER)
+                        .set_index_option(IndexRecordOption::Basic),
+                ),
             ),
             board: sb.add_text_field("board", STRING | STORED),
             level: sb.add_text_field("level", STRING | STORED),
@@ -294,7 +300,12 @@ impl SearchIndex {
         let known = |stem: &str| {
             [f.title, f.question, f.topic, f.scheme, f.plan]
                 .iter()
-                .any(|&field| searcher.doc_freq(&Term::from_field_text(field, stem)).unwrap_or(0) > 0)
+                .any(|&field| {
+                    searcher
+                        .doc_freq(&Term::from_field_text(field, stem))
+                        .unwrap_or(0)
+                        > 0
+                })
         };
         let unquoted: String = q.split('"').step_by(2).collect::<Vec<_>>().join(" ");
         for word in unquoted
@@ -325,8 +336,16 @@ impl SearchIndex {
     /// questions with any of them.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let all = self.run(req, true)?;
-        let words = req.q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
-        if all.total == 0 && words > 1 { self.run(req, false) } else { Ok(all) }
+        let words = req
+            .q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count();
+        if all.total == 0 && words > 1 {
+            self.run(req, false)
+        } else {
+            Ok(all)
+        }
     }
 
     fn run(&self, req: &SearchRequest, all_words: bool) -> Result<SearchResults> {
@@ -406,10 +425,12 @@ impl SearchIndex {
         let generator = |i: usize| {
             gens[i]
                 .get_or_init(|| {
-                    SnippetGenerator::create(&searcher, &*text, snippet_fields[i]).ok().map(|mut g| {
-                        g.set_max_num_chars(220);
-                        g
-                    })
+                    SnippetGenerator::create(&searcher, &*text, snippet_fields[i])
+                        .ok()
+                        .map(|mut g| {
+                            g.set_max_num_chars(220);
+                            g
+                        })
                 })
                 .as_ref()
         };
@@ -434,13 +455,18 @@ impl SearchIndex {
                 .filter(|_| highlight)
                 .filter_map(|i| {
                     let g = generator(i)?;
-                    let text = d.get_first(snippet_fields[i]).and_then(|v| v.as_str()).unwrap_or("");
+                    let text = d
+                        .get_first(snippet_fields[i])
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("");
                     // Long fields: highlight only the first line (bullet or paragraph) holding
                     // the start of a query word, rather than tokenising the whole field.
                     if i == 0 {
                         return Some(g.snippet(text));
                     }
-                    text.lines().find(|l| contains_any(l, &query_words)).map(|line| g.snippet(line))
+                    text.lines()
+                        .find(|l| contains_any(l, &query_words))
+                        .map(|line| g.snippet(line))
                 })
                 .find(|sn| !sn.highlighted().is_empty())
                 .map(|mut sn| {

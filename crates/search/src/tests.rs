@@ -224,7 +224,12 @@ fn every_word_must_match_unless_none_match_them_all() {
     let (idx, _) = index();
     let both = find(&idx, "Khrushchev agriculture");
     let one = find(&idx, "Khrushchev");
-    assert!(both.total > 0 && both.total < one.total, "{} vs {}", both.total, one.total);
+    assert!(
+        both.total > 0 && both.total < one.total,
+        "{} vs {}",
+        both.total,
+        one.total
+    );
     let fallback = find(&idx, "Khrushchev Zanzibarish");
     assert!(fallback.total > 0, "falls back to any word");
 }

@@ -157,7 +157,12 @@ pub async fn search_latency(store: &dyn LibraryStore, rounds: usize) -> Result<(
     for (q, t) in QUERIES.iter().zip(per_query.iter_mut()) {
         t.sort_by(f64::total_cmp);
         if !t.is_empty() {
-            println!("  {:<28} p50 {:.2} ms  p99 {:.2} ms", q, percentile(t, 0.5), percentile(t, 0.99));
+            println!(
+                "  {:<28} p50 {:.2} ms  p99 {:.2} ms",
+                q,
+                percentile(t, 0.5),
+                percentile(t, 0.99)
+            );
         }
     }
     println!(

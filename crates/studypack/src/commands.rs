@@ -1,6 +1,6 @@
 //! One function per command.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -64,12 +64,25 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Plan { slug } => {
             let lib = open_library(db).await?.library().await?;
-            let q = lib.question(&slug).ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
-            let topic = lib.topic(&q.topic).ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
-            print!("{}", studypack_qa::generate_plan(&studypack_feedback::engine_for_library(&lib), q, topic));
+            let q = lib
+                .question(&slug)
+                .ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
+            let topic = lib
+                .topic(&q.topic)
+                .ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
+            print!(
+                "{}",
+                studypack_qa::generate_plan(
+                    &studypack_feedback::engine_for_library(&lib),
+                    q,
+                    topic
+                )
+            );
             Ok(())
         }
-        Command::Check { slugs, all, format } => check(&*open_library(db).await?, &slugs, all, format).await,
+        Command::Check { slugs, all, format } => {
+            check(&*open_library(db).await?, &slugs, all, format).await
+        }
         Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
     }
 }
@@ -145,9 +158,6 @@ impl Progress {
     }
 }
 
-/// The largest file read, in bytes; larger files are refused by the parser with a clear error.
-const READ_LIMIT: u64 = 64 * 1024 * 1024;
-
 async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
     let files = collect_files(paths)?;
     if files.is_empty() {
@@ -163,13 +173,13 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
     let progress = Progress::new(files.len());
     let mut sources = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
-        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-        let bytes = if size > READ_LIMIT {
-            // Do not read a huge file whole: the parser's size check reports it.
-            vec![0u8; (studypack_domain::authoring::MAX_FILE_BYTES + 1).min(size as usize)]
-        } else {
-            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?
-        };
+        // Read at most one byte past the limit: the parser reports a file that is too large.
+        let file =
+            std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let mut bytes = Vec::new();
+        file.take(studypack_domain::authoring::MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {}", f.display()))?;
         sources.push(SourceFile {
             name: f.display().to_string(),
             bytes,
@@ -201,7 +211,11 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
         let mut lib = store.library().await?;
         lib.topics.extend(batch.topics.iter().cloned());
         let engine = studypack_feedback::engine_for_library(&lib);
-        for q in batch.questions.iter_mut().filter(|q| q.plan.trim().is_empty()) {
+        for q in batch
+            .questions
+            .iter_mut()
+            .filter(|q| q.plan.trim().is_empty())
+        {
             if let Some(t) = lib.topics.iter().find(|t| t.slug == q.topic) {
                 q.plan = studypack_qa::generate_plan(&engine, q, t);
                 q.plan_generated = true;
@@ -223,12 +237,23 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
     let lib = store.library().await?;
     let engine = studypack_feedback::engine_for_library(&lib);
     for q in &batch.questions {
-        let n = lib.topic(&q.topic).map(|t| studypack_qa::check(&engine, q, t)).unwrap_or_default();
-        let errors = n.iter().filter(|f| f.severity == studypack_qa::Severity::Error).count();
+        let n = lib
+            .topic(&q.topic)
+            .map(|t| studypack_qa::check(&engine, q, t))
+            .unwrap_or_default();
+        let errors = n
+            .iter()
+            .filter(|f| f.severity == studypack_qa::Severity::Error)
+            .count();
         if n.is_empty() {
             println!("  {}", q.slug);
         } else {
-            println!("  {}  ({} QA finding(s), {errors} error(s): studypack check {})", q.slug, n.len(), q.slug);
+            println!(
+                "  {}  ({} QA finding(s), {errors} error(s): studypack check {})",
+                q.slug,
+                n.len(),
+                q.slug
+            );
         }
     }
     Ok(())
@@ -429,7 +454,12 @@ async fn search(store: &dyn LibraryStore, query: &str, format: Format, limit: us
     Ok(())
 }
 
-async fn check(store: &dyn LibraryStore, slugs: &[String], all: bool, format: Format) -> Result<()> {
+async fn check(
+    store: &dyn LibraryStore,
+    slugs: &[String],
+    all: bool,
+    format: Format,
+) -> Result<()> {
     let lib = store.library().await?;
     let engine = studypack_feedback::engine_for_library(&lib);
     let chosen: Vec<&studypack_domain::Question> = if all {
@@ -437,18 +467,30 @@ async fn check(store: &dyn LibraryStore, slugs: &[String], all: bool, format: Fo
     } else {
         slugs
             .iter()
-            .map(|s| lib.question(s).ok_or_else(|| anyhow!("no question with slug '{s}' (see `studypack list`)")))
+            .map(|s| {
+                lib.question(s)
+                    .ok_or_else(|| anyhow!("no question with slug '{s}' (see `studypack list`)"))
+            })
             .collect::<Result<_>>()?
     };
     let mut results = Vec::new();
     for q in chosen {
-        let topic = lib.topic(&q.topic).ok_or_else(|| anyhow!("the topic of '{}' is missing", q.slug))?;
+        let topic = lib
+            .topic(&q.topic)
+            .ok_or_else(|| anyhow!("the topic of '{}' is missing", q.slug))?;
         results.push((q.slug.to_string(), studypack_qa::check(&engine, q, topic)));
     }
     match format {
         Format::Json => {
-            let items: Vec<serde_json::Value> = results.iter().map(|(slug, f)| serde_json::json!({ "slug": slug, "findings": f })).collect();
-            let out = if items.len() == 1 { items.into_iter().next().unwrap_or_default() } else { serde_json::Value::Array(items) };
+            let items: Vec<serde_json::Value> = results
+                .iter()
+                .map(|(slug, f)| serde_json::json!({ "slug": slug, "findings": f }))
+                .collect();
+            let out = if items.len() == 1 {
+                items.into_iter().next().unwrap_or_default()
+            } else {
+                serde_json::Value::Array(items)
+            };
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
         Format::Text => {
@@ -461,7 +503,14 @@ async fn check(store: &dyn LibraryStore, slugs: &[String], all: bool, format: Fo
                     };
                     println!("  [{:?}] {} ({target}): {}", f.severity, f.kind, f.message);
                     if let Some(s) = &f.sentence {
-                        println!("{}", wrap(&format!("“{}” (bytes {}–{})", s.text, s.start, s.end), 88, "      "));
+                        println!(
+                            "{}",
+                            wrap(
+                                &format!("“{}” (bytes {}–{})", s.text, s.start, s.end),
+                                88,
+                                "      "
+                            )
+                        );
                     }
                 }
             }

@@ -43,11 +43,21 @@ pub async fn open_store(url: Option<&str>) -> Result<Arc<dyn LibraryStore>> {
     let pool = pool_size()?;
     let shown = redact(&url);
     Ok(if url.starts_with("sqlite:") {
-        Arc::new(SqliteStore::open(&url, pool).await.with_context(|| format!("cannot open the database {shown}"))?)
+        Arc::new(
+            SqliteStore::open(&url, pool)
+                .await
+                .with_context(|| format!("cannot open the database {shown}"))?,
+        )
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Arc::new(PgStore::connect(&url, pool).await.with_context(|| format!("cannot open the database {shown}"))?)
+        Arc::new(
+            PgStore::connect(&url, pool)
+                .await
+                .with_context(|| format!("cannot open the database {shown}"))?,
+        )
     } else {
-        bail!("unsupported database URL {shown:?}: expected sqlite://PATH or postgres://USER@HOST/DB")
+        bail!(
+            "unsupported database URL {shown:?}: expected sqlite://PATH or postgres://USER@HOST/DB"
+        )
     })
 }
 
@@ -85,8 +95,14 @@ pub async fn open_library(url: Option<&str>) -> Result<Arc<dyn LibraryStore>> {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://app:secret@db:5432/sp"), "postgres://app:***@db:5432/sp");
-        assert_eq!(super::redact("postgres://app@db/sp"), "postgres://app@db/sp");
+        assert_eq!(
+            super::redact("postgres://app:secret@db:5432/sp"),
+            "postgres://app:***@db:5432/sp"
+        );
+        assert_eq!(
+            super::redact("postgres://app@db/sp"),
+            "postgres://app@db/sp"
+        );
         assert_eq!(super::redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
     }
 }

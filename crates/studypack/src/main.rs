@@ -147,7 +147,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The server logs each request (method, path, status, latency) by default; other commands
     // only warnings.
-    let default_filter = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    let default_filter = if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STUDYPACK_LOG")

@@ -401,11 +401,22 @@ fn check_reports_the_two_seed_problems() {
     let r = env.json(&["check", SEED_SLUG, "--format", "json"]);
     assert_eq!(r["slug"], SEED_SLUG);
     let findings = r["findings"].as_array().unwrap();
-    let kinds: Vec<&str> = findings.iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = findings
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
     assert!(kinds.contains(&"judgement-mismatch"), "{kinds:?}");
-    let office = findings.iter().find(|f| f["kind"] == "office-conflict").expect("office-conflict");
+    let office = findings
+        .iter()
+        .find(|f| f["kind"] == "office-conflict")
+        .expect("office-conflict");
     assert_eq!(office["target"], "model_essay");
-    assert!(office["sentence"]["text"].as_str().unwrap().contains("Presidium in 1952"));
+    assert!(
+        office["sentence"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Presidium in 1952")
+    );
     for f in findings {
         for key in ["kind", "severity", "message", "target", "sentence"] {
             assert!(f.get(key).is_some(), "{key}");
@@ -417,7 +428,15 @@ fn check_reports_the_two_seed_problems() {
         if q["slug"] == SEED_SLUG {
             continue;
         }
-        assert!(q["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "error"), "{}", q["slug"]);
+        assert!(
+            q["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["severity"] != "error"),
+            "{}",
+            q["slug"]
+        );
     }
 }
 
@@ -427,20 +446,35 @@ fn plans_are_generated_for_every_question_and_on_import_when_missing() {
     let list = env.json(&["list", "--format", "json"]);
     for slug in slugs(&list) {
         let plan = env.ok(&["plan", &slug]);
-        assert!(plan.starts_with("## Introduction") && plan.contains("## Conclusion"), "{slug}");
+        assert!(
+            plan.starts_with("## Introduction") && plan.contains("## Conclusion"),
+            "{slug}"
+        );
     }
     // A question imported without a plan gets a generated one, marked as generated.
     let dir = export_dir(&env, "exp");
-    let q = walk(&dir).into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap();
+    let q = walk(&dir)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
     let text = std::fs::read_to_string(&q).unwrap();
     let (head, rest) = text.split_once("# Plan").unwrap();
     let essay = rest.split_once("# Model essay").unwrap().1;
-    let new = format!("{}# Plan\n\n# Model essay{}", head.replace("slug = \"", "slug = \"noplan-"), essay);
+    let new = format!(
+        "{}# Plan\n\n# Model essay{}",
+        head.replace("slug = \"", "slug = \"noplan-"),
+        essay
+    );
     let file = env.path("noplan.md");
     std::fs::write(&file, new).unwrap();
     env.ok(&["import", file.to_str().unwrap()]);
     let slug = format!("noplan-{}", q.file_stem().unwrap().to_str().unwrap());
     let shown = env.json(&["show", &slug, "--format", "json"]);
     assert_eq!(shown["plan_generated"], true);
-    assert!(shown["plan"].as_str().unwrap().contains("## Arguments supporting the view"));
+    assert!(
+        shown["plan"]
+            .as_str()
+            .unwrap()
+            .contains("## Arguments supporting the view")
+    );
 }

@@ -180,7 +180,10 @@ pub async fn public_question(
         .await?
         .filter(|q| q.status == studypack_domain::Status::Published)
         .ok_or(WebError::NotFound)?;
-    let topic = st.topic(q.topic.as_str()).await?.ok_or(WebError::NotFound)?;
+    let topic = st
+        .topic(q.topic.as_str())
+        .await?
+        .ok_or(WebError::NotFound)?;
     let mut detail = QuestionDetail::new(&q, &topic);
     let premium = detail.model_essay.take().is_some();
     let body = QuestionBody {

@@ -43,7 +43,12 @@ impl PageCache {
 
     /// A page rendered for library version `version`: an older one is never served.
     fn get(&self, key: &str, version: i64) -> Option<axum::body::Bytes> {
-        self.map.read().ok()?.get(key).filter(|(v, _)| *v == version).map(|(_, b)| b.clone())
+        self.map
+            .read()
+            .ok()?
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, b)| b.clone())
     }
 
     fn put(&self, key: String, version: i64, body: axum::body::Bytes) {
@@ -98,8 +103,15 @@ impl AppState {
             return Ok(false);
         }
         let lib = self.store.library().await?;
-        let topics = lib.topics.iter().map(|t| (t.slug.to_string(), Arc::new(t.clone()))).collect();
-        *self.topics.write().map_err(|_| WebError::Internal("topic cache poisoned".into()))? = topics;
+        let topics = lib
+            .topics
+            .iter()
+            .map(|t| (t.slug.to_string(), Arc::new(t.clone())))
+            .collect();
+        *self
+            .topics
+            .write()
+            .map_err(|_| WebError::Internal("topic cache poisoned".into()))? = topics;
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.rebuild(&lib))
             .await
@@ -112,11 +124,15 @@ impl AppState {
 
     /// The library version this instance has loaded.
     pub(crate) fn version(&self) -> i64 {
-        self.indexed_version.load(std::sync::atomic::Ordering::SeqCst)
+        self.indexed_version
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// A topic, from the cache when it is there.
-    pub async fn topic(&self, slug: &str) -> Result<Option<Arc<studypack_domain::Topic>>, WebError> {
+    pub async fn topic(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Arc<studypack_domain::Topic>>, WebError> {
         let cached = self.topics.read().ok().and_then(|m| m.get(slug).cloned());
         match cached {
             Some(t) => Ok(Some(t)),
@@ -157,7 +173,11 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros)),
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
         )
         .with_state(state)
 }

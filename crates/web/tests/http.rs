@@ -447,7 +447,13 @@ async fn imports_reach_search_while_serving() {
         assert!(!before_page.contains("Revised wording"));
         let mut seed = app.store.question(SEED_SLUG).await.unwrap().unwrap();
         seed.plan = format!("Revised wording of the plan.\n\n{}", seed.plan);
-        app.store.import(&Library { topics: vec![], questions: vec![seed] }).await.unwrap();
+        app.store
+            .import(&Library {
+                topics: vec![],
+                questions: vec![seed],
+            })
+            .await
+            .unwrap();
         assert!(app.state.refresh_search().await.unwrap());
         let (_, _, after_page) = app.get(&format!("/questions/{SEED_SLUG}")).await;
         assert!(after_page.contains("Revised wording of the plan."));
