@@ -101,35 +101,7 @@ async fn migrate(pool: &PgPool) -> StoreResult<()> {
 }
 
 async fn apply(conn: &mut sqlx::PgConnection) -> StoreResult<()> {
-    use sqlx::Connection;
-    sqlx::query("CREATE TABLE IF NOT EXISTS studypack_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    let applied: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM studypack_migrations")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    let applied = applied.unwrap_or(0);
-    let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-    if applied > latest {
-        return Err(StoreError::Invalid(format!(
-            "the database is at schema version {applied}, newer than this studypack ({latest}); upgrade studypack"
-        )));
-    }
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > applied) {
-        let mut tx = conn.begin().await.map_err(db_err)?;
-        sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(db_err)?;
-        sqlx::query("INSERT INTO studypack_migrations (version, name, applied_at) VALUES ($1, $2, extract(epoch from now())::bigint)")
-            .bind(version)
-            .bind(name)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)?;
-        tracing::info!(version, name, "applied migration");
-    }
-    Ok(())
+    apply_migrations(conn, MIGRATIONS).await
 }
 
 studypack_store::impl_sql_library_store!(PgStore, sqlx::Postgres, PgRow);

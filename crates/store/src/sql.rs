@@ -21,6 +21,38 @@ macro_rules! impl_sql_library_store {
         type Db = $db;
         type DbRow = $row;
 
+        /// Applies `migrations` (version, name, SQL) not yet recorded in `studypack_migrations`,
+        /// in order, each in its own transaction. A database newer than `migrations` is refused.
+        pub async fn apply_migrations(conn: &mut <Db as ::sqlx::Database>::Connection, migrations: &[(i64, &str, &str)]) -> StoreResult<()> {
+            use ::sqlx::Connection as _;
+            sqlx::query("CREATE TABLE IF NOT EXISTS studypack_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+            let applied: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM studypack_migrations").fetch_one(&mut *conn).await.map_err(db_err)?;
+            let applied = applied.unwrap_or(0);
+            let latest = migrations.last().map(|m| m.0).unwrap_or(0);
+            if applied > latest {
+                return Err(StoreError::Invalid(format!(
+                    "the database is at schema version {applied}, newer than this studypack ({latest}); upgrade studypack"
+                )));
+            }
+            for (version, name, sql) in migrations.iter().filter(|m| m.0 > applied) {
+                let mut tx = conn.begin().await.map_err(db_err)?;
+                sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(db_err)?;
+                sqlx::query("INSERT INTO studypack_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                    .bind(version)
+                    .bind(*name)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                tracing::info!(version, name, "applied migration");
+            }
+            Ok(())
+        }
+
         fn db_err(e: sqlx::Error) -> StoreError {
             StoreError::Database(Box::new(e))
         }
