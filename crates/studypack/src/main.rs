@@ -157,6 +157,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("STUDYPACK_LOG")
                 .unwrap_or_else(|_| default_filter.into()),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
     let rt = match tokio::runtime::Builder::new_multi_thread()
