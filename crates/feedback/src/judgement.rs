@@ -432,13 +432,7 @@ fn paragraph_lean(
     Some(total)
 }
 
-pub fn judge(
-    an: &Analysed,
-    st: &Structure,
-    view: &ViewModel,
-    c: &Coverage,
-    _points: &[PointResult],
-) -> Judgement {
+pub fn judge(an: &Analysed, view: &ViewModel, c: &Coverage) -> Judgement {
     let (intro, _, conclusion) = sections(an);
     let mut ev = Vec::new();
     let intro_stance = paragraph_lean(an, &intro, view, &mut ev)
@@ -447,7 +441,6 @@ pub fn judge(
     let concl_stance = paragraph_lean(an, &conclusion, view, &mut ev)
         .map(classify)
         .unwrap_or(Stance::Absent);
-    let _ = st;
     let consistent = intro_stance.is_clear()
         && concl_stance.is_clear()
         && !matches!(

@@ -181,7 +181,7 @@ impl Engine {
         let coverage = coverage(&points, &p.scheme);
         let balance = balance(&coverage);
         let structure = judgement::structure(&an, &points, &p.question_stems);
-        let judgement = judgement::judge(&an, &structure, &p.view, &coverage, &points);
+        let judgement = judgement::judge(&an, &p.view, &coverage);
         let precision = precision(&an, p.period);
         let words = an.words();
         let flags = flags(

@@ -503,7 +503,7 @@ fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding
                         .is_some_and(|t| t.capital && t.word == w.as_str())
                 })
             };
-            let Some((pi, (name, offices))) = (0..window.len()).rev().find_map(|k| {
+            let Some((pi, (_, offices))) = (0..window.len()).rev().find_map(|k| {
                 people
                     .iter()
                     .find(|(key, _)| named_at(k, key))
@@ -532,7 +532,6 @@ fn office_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding
                     target,
                     sentence: Some(studypack_feedback::evidence_of(an, s)),
                 });
-                let _ = name;
             }
         }
     }

@@ -77,12 +77,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let s = SqliteStore::open(&url, 1).await.unwrap();
-        sqlx::query("INSERT INTO studypack_migrations (version, name, applied_at) VALUES (99, 'future', 0)")
-            .execute(s.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO studypack_migrations (version, name, applied_at) VALUES (99, 'future', 0)",
+        )
+        .execute(s.pool())
+        .await
+        .unwrap();
         s.pool().close().await;
         let err = SqliteStore::open(&url, 1).await.err().expect("refused");
-        assert!(err.to_string().contains("newer than this studypack"), "{err}");
+        assert!(
+            err.to_string().contains("newer than this studypack"),
+            "{err}"
+        );
     }
 }
