@@ -5,6 +5,7 @@
 //! scraped revision-site format ([`page`]) and the plain-text mark-scheme reader
 //! ([`scheme_text`]). It does no I/O: callers hand it text and a name for error messages.
 
+pub mod access;
 pub mod authoring;
 pub mod error;
 pub mod import;
@@ -14,5 +15,6 @@ pub mod scheme_text;
 pub mod text;
 pub mod views;
 
+pub use access::{PackScope, Role};
 pub use error::ContentError;
 pub use model::*;

@@ -341,8 +341,8 @@ pub fn to_question(
     let period = named_period(&page.question);
     let (topic, new_topic) = match known.iter().find(|t| t.is_called(&page.topic)) {
         Some(t) => {
-            if let Some(l) = t.level {
-                if l != page.level {
+            if let Some(l) = t.level
+                && l != page.level {
                     return Err(ContentError::new(
                         file,
                         format!(
@@ -352,7 +352,6 @@ pub fn to_question(
                     )
                     .field("Level"));
                 }
-            }
             (t.clone(), false)
         }
         None => {

@@ -122,7 +122,7 @@ fn seed_page_becomes_a_question_in_a_known_topic() {
         })
     );
     assert_eq!(q.command, "Assess the validity of this view");
-    assert_eq!(q.mark_scheme.points().len() > 10, true);
+    assert!(q.mark_scheme.points().len() > 10);
 
     // The question survives the authoring format unchanged.
     let md = authoring::render_question(&q);

@@ -143,8 +143,8 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
             }
         }
     }
-    if let [(_, essay, _), (_, plan, plan_ev)] = conclusions.as_slice() {
-        if opposite(*essay, *plan) {
+    if let [(_, essay, _), (_, plan, plan_ev)] = conclusions.as_slice()
+        && opposite(*essay, *plan) {
             out.push(Finding {
                 kind: "judgement-mismatch",
                 severity: Severity::Error,
@@ -153,7 +153,6 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
                 sentence: plan_ev.clone(),
             });
         }
-    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -363,7 +362,7 @@ fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> 
                         severity: Severity::Error,
                         message: format!(
                             "“{}” is dated {} here; the topic timeline has {}: {}",
-                            an.text[toks[i].start..toks[end - 1].end].to_string(),
+                            &an.text[toks[i].start..toks[end - 1].end],
                             near.iter()
                                 .map(|y| y.to_string())
                                 .collect::<Vec<_>>()

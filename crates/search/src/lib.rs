@@ -313,7 +313,8 @@ impl SearchIndex {
             .filter(|w| w.chars().count() >= 5)
         {
             if let Some(stem) = self.stemmed(word).filter(|s| !known(s)) {
-                for (field, boost) in [(f.names, 1.0)] {
+                {
+                    let (field, boost) = (f.names, 1.0);
                     let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true);
                     clauses.push((
                         Occur::Should,

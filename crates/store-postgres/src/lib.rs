@@ -15,6 +15,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "library_version",
         include_str!("../migrations/0002_library_version.sql"),
     ),
+    (
+        3,
+        "accounts",
+        include_str!("../migrations/0003_accounts.sql"),
+    ),
 ];
 
 /// An arbitrary key for the migration advisory lock.
@@ -105,3 +110,4 @@ async fn apply(conn: &mut sqlx::PgConnection) -> StoreResult<()> {
 }
 
 studypack_store::impl_sql_library_store!(PgStore, sqlx::Postgres, PgRow);
+studypack_store::impl_sql_account_store!(PgStore);

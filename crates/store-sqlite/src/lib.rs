@@ -46,6 +46,7 @@ impl SqliteStore {
 }
 
 studypack_store::impl_sql_library_store!(SqliteStore, sqlx::Sqlite, SqliteRow);
+studypack_store::impl_sql_account_store!(SqliteStore);
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,12 @@
 //! (SQLite, PostgreSQL) implements it in its own crate with its own migrations, and both
 //! behave the same way.
 
+mod accounts_sql;
 mod sql;
+
+pub mod accounts;
+
+pub use accounts::*;
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -17,6 +22,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The change clashes with what is stored (e.g. an email address already registered).
+    #[error("{0}")]
+    Conflict(String),
     /// Stored data could not be read back: a bug or a database changed by hand.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),

@@ -50,7 +50,21 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("the database is up to date");
             Ok(())
         }
-        Command::Serve { addr } => serve(db, addr).await,
+        Command::Serve {
+            addr,
+            secure_cookies,
+            trust_proxy,
+            public_url,
+        } => {
+            let config = studypack_web::WebConfig {
+                secure_cookies,
+                trust_proxy,
+            };
+            serve(db, addr, config, public_url).await
+        }
+        Command::Codes(c) => crate::accounts::codes(db, c).await,
+        Command::Users(c) => crate::accounts::users(db, c).await,
+        Command::Audit { limit, format } => crate::accounts::audit(db, limit, format).await,
         Command::Search {
             query,
             format,
@@ -390,16 +404,30 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-async fn serve(db: Option<&str>, addr: std::net::SocketAddr) -> Result<()> {
+async fn serve(
+    db: Option<&str>,
+    addr: std::net::SocketAddr,
+    config: studypack_web::WebConfig,
+    public_url: Option<String>,
+) -> Result<()> {
     let store = open_library(db).await?;
     let state = studypack_web::AppState::new(store)
         .await
-        .context("cannot build the search index")?;
+        .context("cannot build the search index")?
+        .with_config(config);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("studypack is serving on http://{local}/ (Ctrl-C to stop)");
+    // No admin yet: a one-time link to create one, instead of a default password.
+    if let Some(token) = state.accounts.setup_token_if_needed().await? {
+        let base = public_url.unwrap_or_else(|| format!("http://{local}"));
+        println!(
+            "first start: create the admin account at {}/setup?token={token} (works once, for 24 hours)",
+            base.trim_end_matches('/')
+        );
+    }
     tracing::info!(%local, "listening");
     studypack_web::serve(listener, state, shutdown_signal())
         .await

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use studypack_store::LibraryStore;
+use studypack_store::Store;
 use studypack_store_postgres::PgStore;
 use studypack_store_sqlite::SqliteStore;
 
@@ -35,7 +35,7 @@ pub fn pool_size() -> Result<u32> {
 }
 
 /// Opens the database at `url` (or the default) and applies its migrations.
-pub async fn open_store(url: Option<&str>) -> Result<Arc<dyn LibraryStore>> {
+pub async fn open_store(url: Option<&str>) -> Result<Arc<dyn Store>> {
     let url = match url {
         Some(u) => u.to_string(),
         None => default_database_url()?,
@@ -76,7 +76,7 @@ fn redact(url: &str) -> String {
 }
 
 /// Opens the library at `url` (or the default), loading the demo library into an empty database.
-pub async fn open_library(url: Option<&str>) -> Result<Arc<dyn LibraryStore>> {
+pub async fn open_library(url: Option<&str>) -> Result<Arc<dyn Store>> {
     let store = open_store(url).await?;
     if store.question_count().await? == 0 {
         let report = store

@@ -1,5 +1,6 @@
 //! The `studypack` command: library management, feedback and the web server.
 
+mod accounts;
 mod bench;
 mod commands;
 mod config;
@@ -70,6 +71,28 @@ pub enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080", env = "STUDYPACK_ADDR")]
         addr: std::net::SocketAddr,
+        /// Mark cookies Secure (serving over TLS, directly or behind a proxy).
+        #[arg(long, env = "STUDYPACK_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Read client addresses from X-Forwarded-For (only behind a proxy that sets it).
+        #[arg(long, env = "STUDYPACK_TRUST_PROXY")]
+        trust_proxy: bool,
+        /// The address people use to reach the site, for the first-start setup link.
+        #[arg(long, env = "STUDYPACK_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
+    },
+    /// Licence codes for Study Packs.
+    #[command(subcommand)]
+    Codes(CodesCommand),
+    /// Accounts: add users, grant and revoke Study Packs.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Print the audit log (grants, redemptions, revocations, editor saves), newest first.
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Search the library.
     Search {
@@ -103,6 +126,51 @@ pub enum Command {
     },
     /// Feedback on essays against a question's mark scheme, or a mark scheme of your own.
     Feedback(FeedbackArgs),
+}
+
+#[derive(Subcommand)]
+pub enum CodesCommand {
+    /// Make N licence codes and print them, one per line and nothing else.
+    Create {
+        /// `all`, or a scope: board:AQA, level:A Level, subject:History, topic:SLUG.
+        #[arg(long, value_name = "PACK")]
+        pack: String,
+        #[arg(long, value_name = "N")]
+        count: usize,
+        /// Days the pack lasts from redemption (no end date without it).
+        #[arg(long, value_name = "D")]
+        days: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UsersCommand {
+    /// Add an account; the password is read from standard input.
+    Add {
+        email: String,
+        #[arg(long, default_value = "student", value_name = "student|editor|admin")]
+        role: String,
+        /// Read the password from standard input (its first line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Give an account a Study Pack.
+    Grant {
+        email: String,
+        #[arg(long, value_name = "PACK")]
+        pack: String,
+        /// Days the pack lasts (no end date without it).
+        #[arg(long, value_name = "D")]
+        days: Option<i64>,
+    },
+    /// Revoke an account's active packs of this scope.
+    Revoke {
+        email: String,
+        #[arg(long, value_name = "PACK")]
+        pack: String,
+    },
+    /// Show an account's packs.
+    Show { email: String },
 }
 
 #[derive(clap::Args)]

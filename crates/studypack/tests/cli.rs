@@ -478,3 +478,165 @@ fn plans_are_generated_for_every_question_and_on_import_when_missing() {
             .contains("## Arguments supporting the view")
     );
 }
+
+#[test]
+fn codes_users_and_the_audit_log() {
+    let env = Env::new();
+    let out = env.ok(&[
+        "codes",
+        "create",
+        "--pack",
+        "board:AQA",
+        "--count",
+        "5",
+        "--days",
+        "30",
+    ]);
+    let codes: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        codes.len(),
+        5,
+        "one code per line and nothing else: {out:?}"
+    );
+    for c in &codes {
+        assert_eq!(c.len(), 23, "{c}");
+        assert_eq!(c.matches('-').count(), 3, "{c}");
+    }
+    let bad = env.run(&["codes", "create", "--pack", "board:Nowhere", "--count", "1"]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--pack"),
+        "a clear error"
+    );
+    assert!(
+        !env.run(&["codes", "create", "--pack", "all", "--count", "0"])
+            .status
+            .success()
+    );
+
+    let add = env.run_stdin(
+        &[
+            "users",
+            "add",
+            "Teacher@School.example",
+            "--role",
+            "editor",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let again = env.run_stdin(
+        &["users", "add", "teacher@school.example", "--password-stdin"],
+        Some("a long enough password\n"),
+    );
+    assert!(!again.status.success(), "the address is taken");
+    let short = env.run_stdin(
+        &["users", "add", "kid@school.example", "--password-stdin"],
+        Some("short\n"),
+    );
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+    env.run_stdin(
+        &["users", "add", "kid@school.example", "--password-stdin"],
+        Some("a long enough password\n"),
+    );
+    env.ok(&[
+        "users",
+        "grant",
+        "kid@school.example",
+        "--pack",
+        "all",
+        "--days",
+        "10",
+    ]);
+    let shown = env.ok(&["users", "show", "kid@school.example"]);
+    assert!(shown.contains("all active until"), "{shown}");
+    env.ok(&["users", "revoke", "kid@school.example", "--pack", "all"]);
+    assert!(
+        env.ok(&["users", "show", "kid@school.example"])
+            .contains("all revoked")
+    );
+    assert!(
+        !env.run(&["users", "revoke", "kid@school.example", "--pack", "all"])
+            .status
+            .success()
+    );
+    assert!(
+        !env.run(&["users", "grant", "nobody@school.example", "--pack", "all"])
+            .status
+            .success()
+    );
+
+    let log = env.json(&["audit", "--format", "json"]);
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["revoke", "grant", "user.add", "user.add", "codes.create"]
+    );
+}
+
+#[test]
+fn the_first_start_prints_a_one_time_admin_link() {
+    use std::io::BufRead;
+    let env = Env::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_studypack"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("STUDYPACK_DATABASE_URL", env.db())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        first.starts_with("studypack is serving on http://127.0.0.1:"),
+        "{first}"
+    );
+    assert!(second.contains("/setup?token="), "{second}");
+    let token = second
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    assert_eq!(token.len(), 64);
+    // Once an admin exists, no link is printed.
+    env.run_stdin(
+        &[
+            "users",
+            "add",
+            "head@school.example",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_studypack"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("STUDYPACK_DATABASE_URL", env.db())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("studypack is serving"));
+    child.kill().unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    child.wait().unwrap();
+    assert!(rest.iter().all(|l| !l.contains("setup")), "{rest:?}");
+}

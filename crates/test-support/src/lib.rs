@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use studypack_store::LibraryStore;
+use studypack_store::Store;
 use studypack_store_postgres::PgStore;
 use studypack_store_sqlite::SqliteStore;
 
@@ -15,7 +15,7 @@ pub const REQUIRE_POSTGRES_VAR: &str = "STUDYPACK_REQUIRE_POSTGRES";
 /// One backend's fresh database.
 pub struct TestDb {
     pub label: &'static str,
-    pub store: Arc<dyn LibraryStore>,
+    pub store: Arc<dyn Store>,
     /// How to open the same database again (a second instance): a URL and, for PostgreSQL, the schema.
     pub url: String,
     pub schema: Option<String>,
@@ -76,7 +76,7 @@ impl TestDb {
     }
 
     /// A second connection pool to the same database, as another instance would have.
-    pub async fn reopen(&self) -> Arc<dyn LibraryStore> {
+    pub async fn reopen(&self) -> Arc<dyn Store> {
         match &self.schema {
             Some(schema) => Arc::new(
                 PgStore::connect_in_schema(&self.url, schema, 4)
@@ -93,8 +93,8 @@ impl TestDb {
 
     /// Drops the test's PostgreSQL schema.
     pub async fn cleanup(self) {
-        if let Some(schema) = &self.schema {
-            if let Ok(pool) = sqlx::postgres::PgPoolOptions::new()
+        if let Some(schema) = &self.schema
+            && let Ok(pool) = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(1)
                 .connect(&self.url)
                 .await
@@ -104,7 +104,6 @@ impl TestDb {
                     .await;
                 pool.close().await;
             }
-        }
     }
 }
 

@@ -240,7 +240,7 @@ async fn data_survives_reopen_and_migrations_are_idempotent() {
             })
             .await
             .unwrap();
-        let again: std::sync::Arc<dyn LibraryStore> = db.reopen().await;
+        let again: std::sync::Arc<dyn Store> = db.reopen().await;
         assert_eq!(again.question_count().await.unwrap(), 1, "{}", db.label);
         assert_eq!(
             again.question("q-one").await.unwrap().unwrap(),
@@ -281,5 +281,204 @@ async fn both_backends_order_listings_alike() {
     assert_eq!(orders[0], ["q-c", "q-a", "q-b"]);
     for o in &orders {
         assert_eq!(o, &orders[0]);
+    }
+}
+
+// ------------------------------------------------------------------------------- accounts
+
+#[tokio::test]
+async fn users_sessions_and_setup_tokens() {
+    for db in test_databases().await {
+        let s = &db.store;
+        let u = s
+            .create_user("ann@example.com", "$argon2id$x", Role::Student)
+            .await
+            .unwrap();
+        assert_eq!(u.email, "ann@example.com");
+        assert_eq!(u.role, Role::Student);
+        assert!(
+            matches!(
+                s.create_user("ann@example.com", "h", Role::Admin).await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{}",
+            db.label
+        );
+        let (found, hash) = s.user_by_email("ann@example.com").await.unwrap().unwrap();
+        assert_eq!((found, hash.as_str()), (u.clone(), "$argon2id$x"));
+        assert!(s.user_by_email("bob@example.com").await.unwrap().is_none());
+        assert_eq!(s.count_admins().await.unwrap(), 0);
+
+        s.create_session("h1", u.id, "csrf1", 1_000).await.unwrap();
+        s.create_session("h2", u.id, "csrf2", 1_000).await.unwrap();
+        let live = s.session("h1", 999).await.unwrap().unwrap();
+        assert_eq!((live.user.id, live.csrf.as_str()), (u.id, "csrf1"));
+        assert!(
+            s.session("h1", 1_000).await.unwrap().is_none(),
+            "expired at its time"
+        );
+        assert!(s.session("nope", 0).await.unwrap().is_none());
+        s.delete_sessions_of(u.id, Some("h2")).await.unwrap();
+        assert!(s.session("h1", 0).await.unwrap().is_none());
+        assert!(s.session("h2", 0).await.unwrap().is_some());
+        s.delete_session("h2").await.unwrap();
+        assert!(s.session("h2", 0).await.unwrap().is_none());
+
+        s.create_setup_token("t", 100).await.unwrap();
+        assert!(!s.take_setup_token("t", 100).await.unwrap(), "expired");
+        s.create_setup_token("t2", 100).await.unwrap();
+        assert!(s.take_setup_token("t2", 50).await.unwrap());
+        assert!(!s.take_setup_token("t2", 50).await.unwrap(), "only once");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_count_events_in_the_window() {
+    for db in test_databases().await {
+        let s = &db.store;
+        for t in [100, 110, 120] {
+            assert_eq!(s.rate_limited("k", 60, 3, t).await.unwrap(), None);
+            s.record_rate_event("k", t).await.unwrap();
+        }
+        // Three events in the last 60 s: wait until the oldest (100) leaves the window.
+        assert_eq!(s.rate_limited("k", 60, 3, 130).await.unwrap(), Some(30));
+        assert_eq!(s.rate_limited("other", 60, 3, 130).await.unwrap(), None);
+        assert_eq!(s.rate_limited("k", 60, 3, 161).await.unwrap(), None);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn packs_codes_and_the_audit_log() {
+    for db in test_databases().await {
+        let s = &db.store;
+        let ann = s
+            .create_user("ann@example.com", "h", Role::Student)
+            .await
+            .unwrap();
+        let bob = s
+            .create_user("bob@example.com", "h", Role::Student)
+            .await
+            .unwrap();
+        let e = s.grant(ann.id, "board:AQA", Some(500), None).await.unwrap();
+        assert!(e.active_at(499) && !e.active_at(500));
+        assert_eq!(e.source, "grant");
+        assert!(s.revoke(e.id, Some(bob.id)).await.unwrap());
+        assert!(!s.revoke(e.id, None).await.unwrap(), "revoked once");
+        let listed = s.entitlements(ann.id).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].revoked_at.is_some() && !listed[0].active_at(0));
+
+        s.create_codes(&["c1".into(), "c2".into()], "all", Some(30), None)
+            .await
+            .unwrap();
+        let Redemption::Granted(g) = s.redeem("c1", bob.id, 1_000).await.unwrap() else {
+            panic!("{}: the code should work", db.label)
+        };
+        assert_eq!(
+            (g.user_id, g.scope.as_str(), g.expires_at, g.source.as_str()),
+            (bob.id, "all", Some(1_000 + 30 * 86_400), "code")
+        );
+        assert_eq!(
+            s.redeem("c1", ann.id, 1_001).await.unwrap(),
+            Redemption::AlreadyUsed
+        );
+        assert_eq!(
+            s.redeem("c9", ann.id, 1_001).await.unwrap(),
+            Redemption::Unknown
+        );
+        assert!(
+            s.entitlements(ann.id)
+                .await
+                .unwrap()
+                .iter()
+                .all(|e| e.scope != "all")
+        );
+
+        // Two redemptions of one code at once: exactly one wins.
+        let (a, b) = tokio::join!(s.redeem("c2", ann.id, 2_000), s.redeem("c2", bob.id, 2_000));
+        let wins = [a.unwrap(), b.unwrap()]
+            .iter()
+            .filter(|r| matches!(r, Redemption::Granted(_)))
+            .count();
+        assert_eq!(wins, 1, "{}", db.label);
+
+        let log = s.audit_log(10).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["redeem", "redeem", "codes.create", "revoke", "grant"],
+            "{}",
+            db.label
+        );
+        assert_eq!(log[3].actor_id, Some(bob.id));
+        assert!(
+            log[2].detail.contains("2 codes for all"),
+            "{}",
+            log[2].detail
+        );
+        assert!(log[4].detail.contains("board:AQA"), "{}", log[4].detail);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn drafts_and_attempts() {
+    for db in test_databases().await {
+        let s = &db.store;
+        let u = s
+            .create_user("ann@example.com", "h", Role::Student)
+            .await
+            .unwrap();
+        assert!(s.draft(u.id, "q1").await.unwrap().is_none());
+        s.save_draft(u.id, "q1", "first words", 10).await.unwrap();
+        let d = s
+            .save_draft(u.id, "q1", "first words, more", 20)
+            .await
+            .unwrap();
+        assert_eq!(
+            (d.body.as_str(), d.started_at, d.updated_at),
+            ("first words, more", 10, 20)
+        );
+        assert_eq!(s.draft(u.id, "q1").await.unwrap(), Some(d));
+        let a = Attempt {
+            id: 0,
+            user_id: u.id,
+            question_slug: "q1".into(),
+            body: "essay".into(),
+            level: Some(3),
+            covered: 4,
+            total: 9,
+            words: 1,
+            created_at: 30,
+        };
+        let id = s.submit_attempt(&a).await.unwrap();
+        assert!(
+            s.draft(u.id, "q1").await.unwrap().is_none(),
+            "submitting clears the draft"
+        );
+        s.submit_attempt(&Attempt {
+            level: None,
+            created_at: 40,
+            ..a.clone()
+        })
+        .await
+        .unwrap();
+        let all = s.attempts(u.id, "q1").await.unwrap();
+        assert_eq!(
+            all.iter().map(|a| a.level).collect::<Vec<_>>(),
+            [Some(3), None]
+        );
+        assert_eq!(s.attempt(u.id, id).await.unwrap().unwrap().body, "essay");
+        let other = s
+            .create_user("bob@example.com", "h", Role::Student)
+            .await
+            .unwrap();
+        assert!(
+            s.attempt(other.id, id).await.unwrap().is_none(),
+            "only the author's"
+        );
+        db.cleanup().await;
     }
 }

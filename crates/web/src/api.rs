@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use studypack_domain::views::QuestionDetail;
 use studypack_domain::{Board, Level};
@@ -14,6 +14,7 @@ use studypack_store::{QuestionFilter, QuestionSummary};
 
 use crate::error::WebError;
 use crate::premium::teaser;
+use crate::session::Visitor;
 use crate::{AppState, openapi};
 
 pub fn routes() -> Router<AppState> {
@@ -22,6 +23,13 @@ pub fn routes() -> Router<AppState> {
         .route("/questions/{slug}", get(get_question))
         .route("/search", get(search))
         .route("/openapi.json", get(openapi_json))
+        .route("/session", post(create_session).delete(end_session))
+        .route("/redeem", post(redeem))
+        .route("/feedback", post(crate::practice::api_feedback))
+        .route(
+            "/drafts/{slug}",
+            get(crate::practice::api_get_draft).put(crate::practice::api_save_draft),
+        )
         .fallback(not_found)
 }
 
@@ -46,12 +54,115 @@ impl From<studypack_search::SearchError> for ApiError {
     }
 }
 
+impl From<studypack_accounts::AccountError> for ApiError {
+    fn from(e: studypack_accounts::AccountError) -> Self {
+        ApiError(e.into())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
         let body = serde_json::json!({ "error": { "code": self.0.code(), "message": self.0.public_message() } });
-        (self.0.status(), Json(body)).into_response()
+        let mut res = (self.0.status(), Json(body)).into_response();
+        if let Some(s) = self.0.retry_after() {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(s.max(1)),
+            );
+        }
+        res
     }
+}
+
+/// A JSON body, with errors in the API's shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError(WebError::BadRequest(e.body_text()))),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SessionRequest {
+    email: String,
+    password: String,
+}
+
+/// `POST /api/v1/session`: signs in; the token works as a bearer token and is also set as
+/// the session cookie.
+async fn create_session(
+    State(st): State<AppState>,
+    v: Visitor,
+    ApiJson(req): ApiJson<SessionRequest>,
+) -> Result<Response, ApiError> {
+    let new = st
+        .accounts
+        .sign_in(&req.email, &req.password, &v.address)
+        .await?;
+    let body = serde_json::json!({
+        "token": new.token,
+        "csrf_token": new.session.csrf,
+        "expires_at": new.session.expires_at,
+        "user": { "email": new.session.user.email, "role": new.session.user.role.label() },
+    });
+    let mut res = Json(body).into_response();
+    if let Some(c) = crate::account::session_cookie(&v, &new.token) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, c);
+    }
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+/// `DELETE /api/v1/session`: signs out.
+async fn end_session(
+    State(st): State<AppState>,
+    v: Visitor,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    v.check_api_csrf(&headers)?;
+    if let Some(t) = &v.token {
+        st.accounts.sign_out(t).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct RedeemRequest {
+    code: String,
+}
+
+/// `POST /api/v1/redeem`: redeems a licence code for the signed-in user.
+async fn redeem(
+    State(st): State<AppState>,
+    v: Visitor,
+    headers: axum::http::HeaderMap,
+    ApiJson(req): ApiJson<RedeemRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = v.require_user()?;
+    v.check_api_csrf(&headers)?;
+    let e = st.accounts.redeem(user, &req.code).await?;
+    let scope: studypack_domain::PackScope = e
+        .scope
+        .parse()
+        .map_err(|_| WebError::Internal(format!("stored scope {:?}", e.scope)))?;
+    Ok(Json(serde_json::json!({
+        "pack": e.scope,
+        "covers": scope.describe(),
+        "expires_at": e.expires_at,
+    })))
 }
 
 async fn not_found() -> ApiError {
@@ -153,19 +264,25 @@ async fn list_questions(
     ))
 }
 
-/// `GET /api/v1/questions/{slug}`: the question without its premium essay.
+/// `GET /api/v1/questions/{slug}`: the question; its complete model essay only for a reader
+/// whose Study Pack covers it.
 #[derive(Serialize)]
 pub struct QuestionBody {
     #[serde(flatten)]
     pub detail: QuestionDetail,
     pub model_essay_teaser: Option<String>,
+    /// The question has a premium model essay.
     pub premium: bool,
+    /// The reader may read it: then `model_essay` holds it (otherwise it is `null`).
+    pub unlocked: bool,
     pub url: String,
 }
 
-pub async fn public_question(
+/// A published question as `access` may see it.
+pub async fn question_body(
     st: &AppState,
     slug: &str,
+    access: &studypack_accounts::Access,
 ) -> Result<
     (
         QuestionBody,
@@ -185,10 +302,15 @@ pub async fn public_question(
         .await?
         .ok_or(WebError::NotFound)?;
     let mut detail = QuestionDetail::new(&q, &topic);
-    let premium = detail.model_essay.take().is_some();
+    let premium = detail.model_essay.is_some();
+    let unlocked = premium && access.can_read(&topic);
+    if !unlocked {
+        detail.model_essay = None;
+    }
     let body = QuestionBody {
         model_essay_teaser: teaser(&q.model_essay),
         premium,
+        unlocked,
         url: format!("/questions/{}", q.slug),
         detail,
     };
@@ -197,9 +319,11 @@ pub async fn public_question(
 
 async fn get_question(
     State(st): State<AppState>,
+    v: Visitor,
     Path(slug): Path<String>,
 ) -> Result<Json<QuestionBody>, ApiError> {
-    Ok(Json(public_question(&st, &slug).await?.0))
+    let access = v.access(&st).await?;
+    Ok(Json(question_body(&st, &slug, &access).await?.0))
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]

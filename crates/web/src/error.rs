@@ -1,6 +1,7 @@
 //! One error type for the web layer. Internal details are logged, never shown.
 
 use axum::http::StatusCode;
+use studypack_accounts::AccountError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -8,6 +9,13 @@ pub enum WebError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    #[error("sign in required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts: try again after this many seconds.
+    #[error("rate limited for {0} s")]
+    TooManyRequests(i64),
     #[error("storage: {0}")]
     Store(#[from] studypack_store::StoreError),
     #[error("search: {0}")]
@@ -18,11 +26,26 @@ pub enum WebError {
     Internal(String),
 }
 
+impl From<AccountError> for WebError {
+    fn from(e: AccountError) -> WebError {
+        match e {
+            AccountError::Invalid(m) => WebError::BadRequest(m),
+            AccountError::BadCredentials => WebError::Forbidden(e.to_string()),
+            AccountError::RateLimited(s) => WebError::TooManyRequests(s),
+            AccountError::Store(s) => WebError::Store(s),
+            AccountError::Internal(m) => WebError::Internal(m),
+        }
+    }
+}
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -32,6 +55,9 @@ impl WebError {
         match self {
             WebError::NotFound => "not_found",
             WebError::BadRequest(_) => "bad_request",
+            WebError::Unauthorized => "unauthorized",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::TooManyRequests(_) => "rate_limited",
             _ => "internal",
         }
     }
@@ -40,8 +66,20 @@ impl WebError {
     pub fn public_message(&self) -> String {
         match self {
             WebError::NotFound => "There is nothing at this address.".into(),
-            WebError::BadRequest(m) => m.clone(),
+            WebError::BadRequest(m) | WebError::Forbidden(m) => m.clone(),
+            WebError::Unauthorized => "Sign in first.".into(),
+            WebError::TooManyRequests(s) => {
+                format!("Too many attempts. Try again in {} minutes.", (s + 59) / 60)
+            }
             _ => "Something went wrong on our side. Please try again.".into(),
+        }
+    }
+
+    /// Seconds for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            WebError::TooManyRequests(s) => Some(*s),
+            _ => None,
         }
     }
 

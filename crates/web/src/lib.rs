@@ -1,31 +1,52 @@
 //! The studypack website and JSON API.
 //!
 //! Server-rendered pages that work without JavaScript, a JSON API under `/api/v1`, search
-//! through the tantivy index, security headers and body limits on every response. Premium
-//! model essays are never sent in full: pages and the API carry a teaser and an invitation
-//! to the Study Pack.
+//! through the tantivy index, security headers and body limits on every response. Accounts
+//! sign in with a session stored in the database; a complete model essay is sent only to a
+//! reader whose Study Pack covers it (see `premium`), everyone else gets a teaser and the
+//! offer. Students practise essays under exam timing and get the feedback engine's report.
 
+#![recursion_limit = "256"]
+
+mod account;
+mod admin;
 mod api;
+mod editor;
 mod error;
 mod headers;
 mod markdown;
 mod openapi;
 mod pages;
+mod practice;
 mod premium;
+mod session;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
+use studypack_accounts::Accounts;
+use studypack_feedback::Engine;
 use studypack_search::SearchIndex;
-use studypack_store::LibraryStore;
+use studypack_store::Store;
 use tower_http::LatencyUnit;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use error::WebError;
 pub use markdown::render as render_markdown;
+pub use session::{CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
+
+/// How the server is deployed.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when serving over TLS; also set per request when a proxy
+    /// says `X-Forwarded-Proto: https`).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy: bool,
+}
 
 /// The largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -70,8 +91,12 @@ impl PageCache {
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn LibraryStore>,
+    pub store: Arc<dyn Store>,
     pub search: Arc<SearchIndex>,
+    pub accounts: Accounts,
+    pub config: WebConfig,
+    /// The feedback engine, with IDF weights from the current library.
+    engine: Arc<std::sync::RwLock<Arc<Engine>>>,
     /// The library version the search index was built from.
     indexed_version: Arc<std::sync::atomic::AtomicI64>,
     /// Rendered pages that are the same for every visitor, for the current library version.
@@ -82,9 +107,12 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the search index from the store.
-    pub async fn new(store: Arc<dyn LibraryStore>) -> Result<AppState, WebError> {
+    pub async fn new(store: Arc<dyn Store>) -> Result<AppState, WebError> {
         let search = Arc::new(SearchIndex::in_memory()?);
         let state = AppState {
+            accounts: Accounts::new(store.clone()),
+            config: WebConfig::default(),
+            engine: Arc::default(),
             store,
             search,
             indexed_version: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
@@ -93,6 +121,21 @@ impl AppState {
         };
         state.refresh_search().await?;
         Ok(state)
+    }
+
+    pub fn with_config(mut self, config: WebConfig) -> AppState {
+        self.config = config;
+        self
+    }
+
+    pub fn with_limits(mut self, limits: studypack_accounts::Limits) -> AppState {
+        self.accounts = self.accounts.with_limits(limits);
+        self
+    }
+
+    /// The feedback engine for the current library.
+    pub(crate) fn engine(&self) -> Arc<Engine> {
+        self.engine.read().map(|e| e.clone()).unwrap_or_default()
     }
 
     /// Rebuilds the search index if the library changed since it was built. Returns whether it did.
@@ -113,9 +156,17 @@ impl AppState {
             .write()
             .map_err(|_| WebError::Internal("topic cache poisoned".into()))? = topics;
         let search = self.search.clone();
-        tokio::task::spawn_blocking(move || search.rebuild(&lib))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))??;
+        let engine = tokio::task::spawn_blocking(move || {
+            search
+                .rebuild(&lib)
+                .map(|()| studypack_feedback::engine_for_library(&lib))
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+        *self
+            .engine
+            .write()
+            .map_err(|_| WebError::Internal("engine lock poisoned".into()))? = Arc::new(engine);
         self.indexed_version.store(version, Ordering::SeqCst);
         self.pages.clear();
         tracing::info!(version, docs = self.search.len(), "search index rebuilt");
@@ -165,9 +216,29 @@ pub fn router(state: AppState) -> Router {
         .route("/topics/{slug}", get(pages::topic))
         .route("/search", get(pages::search))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/practice.js", get(practice::script))
         .route("/healthz", get(api::healthz))
+        .route("/signup", get(account::sign_up_page).post(account::sign_up))
+        .route("/signin", get(account::sign_in_page).post(account::sign_in))
+        .route("/signout", post(account::sign_out))
+        .route("/setup", get(account::setup_page).post(account::setup))
+        .route("/account", get(account::account_page))
+        .route("/account/password", post(account::change_password))
+        .route("/redeem", get(account::redeem_page).post(account::redeem))
+        .route("/admin", get(admin::admin_page))
+        .route("/admin/packs", post(admin::change_pack))
+        .route(
+            "/questions/{slug}/practice",
+            get(practice::practice_page).post(practice::submit),
+        )
+        .route("/attempts/{id}", get(practice::attempt_page))
+        .merge(editor::routes())
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::load_visitor,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(
@@ -190,9 +261,12 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let refresher = state.spawn_refresher(Duration::from_secs(1));
     let app = router(state);
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     refresher.abort();
     result
 }

@@ -14,6 +14,28 @@ fn error_responses() -> Value {
     })
 }
 
+/// A JSON request body of schema `name`.
+fn body(name: &str) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } })
+}
+
+/// Responses of an operation that may need sign-in and is rate limited.
+fn with_auth_errors(ok: Value) -> Value {
+    let mut r = with_errors(ok);
+    let err = json!({ "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    for (code, what) in [
+        ("401", "Sign in first"),
+        ("403", "Wrong credentials, or a missing CSRF token"),
+        ("404", "No such question"),
+        ("429", "Rate limited: see the Retry-After header"),
+    ] {
+        let mut e = err.clone();
+        e["description"] = json!(what);
+        r[code] = e;
+    }
+    r
+}
+
 fn with_errors(ok: Value) -> Value {
     let mut r = error_responses();
     r["200"] = ok;
@@ -79,7 +101,7 @@ pub fn document() -> Value {
         "info": {
             "title": "studypack API",
             "version": "1",
-            "description": "Past-paper essay questions with mark schemes, plans and model essays. Complete model essays are premium: without the Study Pack, `model_essay` is null and `model_essay_teaser` holds the opening."
+            "description": "Past-paper essay questions with mark schemes, plans and model essays, and feedback on essays. Complete model essays are premium: unless the reader's Study Pack covers the question, `model_essay` is null and `model_essay_teaser` holds the opening. Sign in with POST /session and send the token as `Authorization: Bearer`."
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": {
@@ -102,9 +124,64 @@ pub fn document() -> Value {
             "/openapi.json": { "get": {
                 "operationId": "openapi", "summary": "This document",
                 "responses": { "200": { "description": "The OpenAPI document", "content": { "application/json": {} } } }
-            }}
+            }},
+            "/session": {
+                "post": {
+                    "operationId": "signIn", "summary": "Sign in: a token for `Authorization: Bearer`, also set as the session cookie",
+                    "requestBody": body("SessionRequest"),
+                    "responses": with_auth_errors(json!({ "description": "Signed in", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Session" } } } }))
+                },
+                "delete": {
+                    "operationId": "signOut", "summary": "Sign out (ends the session on the server)",
+                    "security": [{ "bearer": [] }, { "cookie": [] }],
+                    "responses": { "204": { "description": "Signed out" } }
+                }
+            },
+            "/redeem": { "post": {
+                "operationId": "redeem", "summary": "Redeem a Study Pack licence code (once per code)",
+                "security": [{ "bearer": [] }, { "cookie": [] }],
+                "requestBody": body("RedeemRequest"),
+                "responses": with_auth_errors(json!({ "description": "The pack now held", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Pack" } } } }))
+            }},
+            "/feedback": { "post": {
+                "operationId": "feedback", "summary": "The feedback engine's report on an essay, against a question's mark scheme or one of your own (rate limited; essays up to 100 kB)",
+                "requestBody": body("FeedbackRequest"),
+                "responses": with_auth_errors(json!({ "description": "The report (see docs/feedback.md)", "content": { "application/json": { "schema": { "type": "object", "required": ["points", "coverage", "judgement", "level", "flags"] } } } }))
+            }},
+            "/drafts/{slug}": {
+                "get": {
+                    "operationId": "getDraft", "summary": "The signed-in student's draft for a question",
+                    "security": [{ "bearer": [] }, { "cookie": [] }],
+                    "parameters": [{ "name": "slug", "in": "path", "required": true, "schema": s() }],
+                    "responses": with_auth_errors(json!({ "description": "The draft", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Draft" } } } }))
+                        .as_object().cloned().map(|mut m| { m.insert("204".into(), json!({ "description": "No draft" })); Value::Object(m) }).unwrap_or_default()
+                },
+                "put": {
+                    "operationId": "saveDraft", "summary": "Save the signed-in student's draft (autosave)",
+                    "security": [{ "bearer": [] }, { "cookie": [] }],
+                    "parameters": [{ "name": "slug", "in": "path", "required": true, "schema": s() }],
+                    "requestBody": body("DraftRequest"),
+                    "responses": with_auth_errors(json!({ "description": "Saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Draft" } } } }))
+                }
+            }
         },
-        "components": { "schemas": {
+        "components": {
+        "securitySchemes": {
+            "bearer": { "type": "http", "scheme": "bearer", "description": "The token from POST /session" },
+            "cookie": { "type": "apiKey", "in": "cookie", "name": "sp_session", "description": "The session cookie; writes also need the session's CSRF token in the X-CSRF-Token header" }
+        },
+        "schemas": {
+            "SessionRequest": { "type": "object", "required": ["email", "password"], "properties": { "email": s(), "password": s() } },
+            "Session": { "type": "object", "properties": { "token": s(), "csrf_token": s(), "expires_at": { "type": "integer" },
+                "user": { "type": "object", "properties": { "email": s(), "role": { "enum": ["student", "editor", "admin"] } } } } },
+            "RedeemRequest": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string", "description": "XXXXX-XXXXX-XXXXX-XXXXX" } } },
+            "Pack": { "type": "object", "properties": { "pack": s(), "covers": s(), "expires_at": { "type": ["integer", "null"] } } },
+            "FeedbackRequest": { "type": "object", "required": ["text"], "properties": {
+                "question": { "type": "string", "description": "A question's slug" },
+                "scheme": { "type": "string", "description": "A plain-text mark scheme (instead of question)" },
+                "text": s() } },
+            "DraftRequest": { "type": "object", "required": ["text"], "properties": { "text": s() } },
+            "Draft": { "type": "object", "properties": { "body": s(), "started_at": { "type": "integer" }, "updated_at": { "type": "integer" } } },
             "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": s(), "message": s() } } } },
             "QuestionSummary": { "type": "object", "required": ["slug", "title", "topic", "year", "question"], "properties": {
                 "slug": s(), "title": s(), "board": ns(), "level": ns(), "component": ns(), "topic": s(), "topic_slug": s(),
@@ -122,7 +199,8 @@ pub fn document() -> Value {
                 "period": { "type": ["object", "null"], "properties": { "start": { "type": "integer" }, "end": { "type": "integer" } } },
                 "status": s(), "mark_scheme": { "$ref": "#/components/schemas/MarkScheme" }, "plan": s(), "plan_generated": { "type": "boolean" },
                 "model_essay": { "type": ["string", "null"], "description": "The complete model essay: null without the Study Pack" },
-                "model_essay_teaser": ns(), "premium": { "type": "boolean" }, "url": s() } },
+                "model_essay_teaser": ns(), "premium": { "type": "boolean" },
+                "unlocked": { "type": "boolean", "description": "The reader's Study Pack covers this question: model_essay holds the essay" }, "url": s() } },
             "SearchHit": { "type": "object", "properties": {
                 "slug": s(), "title": s(), "question": s(), "board": ns(), "level": ns(), "topic": s(), "topic_slug": s(),
                 "year": { "type": "integer" }, "snippet_html": { "type": "string", "description": "Escaped HTML with matches in <mark>" }, "score": { "type": "number" } } },

@@ -11,9 +11,31 @@ use studypack_search::{FacetCount, Hit, SearchRequest};
 use studypack_store::{QuestionFilter, QuestionSummary};
 
 use crate::AppState;
-use crate::api::{ListParams, SearchParams, public_question, run_search};
+use crate::api::{ListParams, SearchParams, question_body, run_search};
 use crate::error::WebError;
 use crate::markdown::render;
+use crate::session::Visitor;
+
+/// What the site header shows about the visitor.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    /// The signed-in user's email address.
+    pub email: Option<String>,
+    pub editor: bool,
+    pub admin: bool,
+}
+
+impl Nav {
+    pub fn of(v: &Visitor) -> Nav {
+        Nav {
+            email: v.user().map(|u| u.email.clone()),
+            editor: v.user().is_some_and(|u| u.role.edits()),
+            admin: v
+                .user()
+                .is_some_and(|u| u.role == studypack_domain::Role::Admin),
+        }
+    }
+}
 
 const STYLESHEET: &str = include_str!("../static/style.css");
 
@@ -30,6 +52,11 @@ impl From<studypack_store::StoreError> for PageError {
         PageError(e.into())
     }
 }
+impl From<studypack_accounts::AccountError> for PageError {
+    fn from(e: studypack_accounts::AccountError) -> Self {
+        PageError(e.into())
+    }
+}
 impl From<askama::Error> for PageError {
     fn from(e: askama::Error) -> Self {
         PageError(e.into())
@@ -42,12 +69,17 @@ struct ErrorPage {
     title: String,
     message: String,
     q: String,
+    nav: Nav,
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         self.0.log();
         let status = self.0.status();
+        if status == StatusCode::UNAUTHORIZED {
+            // Pages ask for sign-in by sending the visitor there.
+            return axum::response::Redirect::to("/signin").into_response();
+        }
         let page = ErrorPage {
             title: if status == StatusCode::NOT_FOUND {
                 "Page not found".into()
@@ -58,30 +90,40 @@ impl IntoResponse for PageError {
             },
             message: self.0.public_message(),
             q: String::new(),
+            nav: Nav::default(),
         };
         let body = page.render().unwrap_or_else(|_| {
             "<!doctype html><title>Error</title><p>Something went wrong.</p>".into()
         });
-        (status, Html(body)).into_response()
+        let mut res = (status, Html(body)).into_response();
+        if let Some(s) = self.0.retry_after() {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
+        }
+        res
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub type PageResult = Result<Response, PageError>;
 
-/// A page that is the same for every visitor, served from the page cache while the library
-/// version is unchanged. (Pages that depend on the visitor must not use this.)
-async fn cached<F, Fut>(st: &AppState, key: String, make: F) -> PageResult
+/// A page that is the same for every anonymous visitor, served from the page cache while the
+/// library version is unchanged. Signed-in visitors get it made afresh, with their header and
+/// whatever their Study Pack opens: nothing personal ever enters the cache.
+async fn cached<F, Fut>(st: &AppState, v: &Visitor, key: String, make: F) -> PageResult
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Nav) -> Fut,
     Fut: std::future::Future<Output = Result<String, PageError>>,
 {
+    if v.user().is_some() {
+        return Ok(Html(make(Nav::of(v)).await?).into_response());
+    }
     // The version is read before the page is made: a page made from data read during an
     // import is filed under the older version and never served after the refresh.
     let version = st.version();
     let body = match st.pages.get(&key, version) {
         Some(b) => b,
         None => {
-            let b = axum::body::Bytes::from(make().await?);
+            let b = axum::body::Bytes::from(make(Nav::default()).await?);
             st.pages.put(key, version, b.clone());
             b
         }
@@ -98,6 +140,20 @@ where
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=60"),
     );
+    Ok(res)
+}
+
+/// A page holding a form: never cached, and carrying the CSRF cookie if it is new.
+pub fn form_page(v: &Visitor, t: impl Template) -> PageResult {
+    let mut res = Html(t.render()?).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Some(c) = v.csrf_cookie() {
+        h.append(header::SET_COOKIE, c);
+    }
     Ok(res)
 }
 
@@ -161,15 +217,16 @@ struct BoardGroup {
 struct HomePage {
     title: String,
     q: String,
+    nav: Nav,
     total: u64,
     boards: Vec<BoardGroup>,
 }
 
-pub async fn home(State(st): State<AppState>) -> PageResult {
-    cached(&st, "/".into(), || render_home(&st)).await
+pub async fn home(State(st): State<AppState>, v: Visitor) -> PageResult {
+    cached(&st, &v, "/".into(), |nav| render_home(&st, nav)).await
 }
 
-async fn render_home(st: &AppState) -> Result<String, PageError> {
+async fn render_home(st: &AppState, nav: Nav) -> Result<String, PageError> {
     let topics = st.store.topics().await?;
     let listing = st.store.questions(&QuestionFilter::default()).await?;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -218,6 +275,7 @@ async fn render_home(st: &AppState) -> Result<String, PageError> {
     Ok(HomePage {
         title: "Past-paper essay questions, mark schemes and plans".into(),
         q: String::new(),
+        nav,
         total: listing.total,
         boards,
     }
@@ -243,6 +301,7 @@ struct Select {
 struct BrowsePage {
     title: String,
     q: String,
+    nav: Nav,
     total: u64,
     items: Vec<QuestionSummary>,
     selects: Vec<Select>,
@@ -278,7 +337,11 @@ fn select(
     }
 }
 
-pub async fn browse(State(st): State<AppState>, Query(p): Query<ListParams>) -> PageResult {
+pub async fn browse(
+    State(st): State<AppState>,
+    v: Visitor,
+    Query(p): Query<ListParams>,
+) -> PageResult {
     let filter = p.filter()?;
     let listing = st.store.questions(&filter).await?;
     let facets = run_search(
@@ -354,6 +417,7 @@ pub async fn browse(State(st): State<AppState>, Query(p): Query<ListParams>) -> 
     html(BrowsePage {
         title: "Browse questions".into(),
         q: String::new(),
+        nav: Nav::of(&v),
         total: listing.total,
         items: listing.items,
         selects,
@@ -381,6 +445,7 @@ struct Dated {
 struct TopicPage {
     title: String,
     q: String,
+    nav: Nav,
     topic: studypack_domain::Topic,
     board: String,
     level: String,
@@ -390,12 +455,12 @@ struct TopicPage {
     offices: Vec<Dated>,
 }
 
-pub async fn topic(State(st): State<AppState>, Path(slug): Path<String>) -> PageResult {
+pub async fn topic(State(st): State<AppState>, v: Visitor, Path(slug): Path<String>) -> PageResult {
     let key = format!("/topics/{slug}");
-    cached(&st, key, || render_topic(&st, &slug)).await
+    cached(&st, &v, key, |nav| render_topic(&st, &slug, nav)).await
 }
 
-async fn render_topic(st: &AppState, slug: &str) -> Result<String, PageError> {
+async fn render_topic(st: &AppState, slug: &str, nav: Nav) -> Result<String, PageError> {
     let slug = slug.to_string();
     let topic = st.store.topic(&slug).await?.ok_or(WebError::NotFound)?;
     let listing = st
@@ -442,6 +507,7 @@ async fn render_topic(st: &AppState, slug: &str) -> Result<String, PageError> {
     Ok(TopicPage {
         title: topic.title.clone(),
         q: String::new(),
+        nav,
         board: topic
             .board
             .map(|b| b.label().to_string())
@@ -470,6 +536,8 @@ async fn render_topic(st: &AppState, slug: &str) -> Result<String, PageError> {
 struct QuestionPage {
     title: String,
     q: String,
+    nav: Nav,
+    slug: String,
     canonical: String,
     question: String,
     level: String,
@@ -480,6 +548,10 @@ struct QuestionPage {
     component: String,
     marks: u32,
     teaser: Option<String>,
+    /// The complete model essay, for a reader whose pack covers it.
+    essay_html: Option<String>,
+    /// The reader is signed in (the offer then points at /redeem, not /signin).
+    signed_in: bool,
     plan_html: String,
     plan_generated: bool,
     supporting: Vec<String>,
@@ -488,13 +560,24 @@ struct QuestionPage {
     related: Vec<QuestionSummary>,
 }
 
-pub async fn question(State(st): State<AppState>, Path(slug): Path<String>) -> PageResult {
+pub async fn question(
+    State(st): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+) -> PageResult {
     let key = format!("/questions/{slug}");
-    cached(&st, key, || render_question(&st, &slug)).await
+    let access = v.access(&st).await?;
+    cached(&st, &v, key, |nav| render_question(&st, &slug, nav, access)).await
 }
 
-async fn render_question(st: &AppState, slug: &str) -> Result<String, PageError> {
-    let (body, q, topic) = public_question(st, slug).await?;
+async fn render_question(
+    st: &AppState,
+    slug: &str,
+    nav: Nav,
+    access: studypack_accounts::Access,
+) -> Result<String, PageError> {
+    let signed_in = nav.email.is_some();
+    let (body, q, topic) = question_body(st, slug, &access).await?;
     let related = st
         .store
         .questions(&QuestionFilter {
@@ -512,6 +595,10 @@ async fn render_question(st: &AppState, slug: &str) -> Result<String, PageError>
     Ok(QuestionPage {
         title: q.title.clone(),
         q: String::new(),
+        nav,
+        slug: q.slug.to_string(),
+        essay_html: d.model_essay.as_deref().map(|e| render(e, 3)),
+        signed_in,
         canonical: format!("/questions/{}", q.slug),
         question: d.question,
         level: d.level.map(|l| l.label().to_string()).unwrap_or_default(),
@@ -554,6 +641,7 @@ struct FacetGroup {
 struct SearchPage {
     title: String,
     q: String,
+    nav: Nav,
     total: usize,
     hits: Vec<Hit>,
     groups: Vec<FacetGroup>,
@@ -568,7 +656,11 @@ struct SearchPage {
     page: u32,
 }
 
-pub async fn search(State(st): State<AppState>, Query(p): Query<SearchParams>) -> PageResult {
+pub async fn search(
+    State(st): State<AppState>,
+    visitor: Visitor,
+    Query(p): Query<SearchParams>,
+) -> PageResult {
     const PER_PAGE: usize = 20;
     let req = p.request(PER_PAGE)?;
     let results = run_search(&st, req.clone()).await?;
@@ -663,6 +755,7 @@ pub async fn search(State(st): State<AppState>, Query(p): Query<SearchParams>) -
             format!("Search: {}", req.q)
         },
         q: req.q.clone(),
+        nav: Nav::of(&visitor),
         total: results.total,
         prev_link: (page > 1).then(|| base(&[], Some(page - 1))),
         next_link: (page < pages).then(|| base(&[], Some(page + 1))),

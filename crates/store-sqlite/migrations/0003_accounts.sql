@@ -1,0 +1,84 @@
+-- Accounts, sessions, Study Pack entitlements, licence codes, the audit log, rate limits,
+-- first-start setup tokens, and essay practice (drafts and attempts).
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT    NOT NULL UNIQUE,
+    password_hash TEXT    NOT NULL,
+    role          TEXT    NOT NULL CHECK (role IN ('student', 'editor', 'admin')),
+    created_at    INTEGER NOT NULL
+);
+
+-- Cookie tokens are stored as SHA-256 hashes.
+CREATE TABLE sessions (
+    token_hash TEXT    PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE entitlements (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    scope      TEXT    NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER,
+    source     TEXT    NOT NULL CHECK (source IN ('grant', 'code')),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX entitlements_user ON entitlements (user_id);
+
+-- Licence codes are stored as SHA-256 hashes; `days` counts from redemption.
+CREATE TABLE licence_codes (
+    code_hash   TEXT    PRIMARY KEY,
+    scope       TEXT    NOT NULL,
+    days        INTEGER,
+    created_at  INTEGER NOT NULL,
+    redeemed_by INTEGER REFERENCES users (id),
+    redeemed_at INTEGER
+);
+
+-- Rows are only ever added.
+CREATE TABLE audit_log (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    actor_id INTEGER,
+    action   TEXT    NOT NULL,
+    user_id  INTEGER,
+    detail   TEXT    NOT NULL
+);
+
+CREATE TABLE rate_events (
+    key TEXT    NOT NULL,
+    at  INTEGER NOT NULL
+);
+CREATE INDEX rate_events_key ON rate_events (key, at);
+CREATE INDEX rate_events_at ON rate_events (at);
+
+CREATE TABLE setup_tokens (
+    token_hash TEXT    PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE drafts (
+    user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    question_slug TEXT    NOT NULL,
+    body          TEXT    NOT NULL,
+    started_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, question_slug)
+);
+
+CREATE TABLE attempts (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    question_slug TEXT    NOT NULL,
+    body          TEXT    NOT NULL,
+    level         INTEGER,
+    covered       INTEGER NOT NULL,
+    total         INTEGER NOT NULL,
+    words         INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX attempts_user_question ON attempts (user_id, question_slug, id);

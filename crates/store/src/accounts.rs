@@ -1,0 +1,194 @@
+//! Accounts, sessions, Study Pack entitlements, licence codes, the audit log, rate limits and
+//! essay practice: the storage behind sign-in and the premium rule.
+//!
+//! Secrets never reach the database in the clear: sessions, licence codes and setup tokens
+//! are stored as SHA-256 hashes of the random values handed out, passwords as argon2id
+//! hashes (made by the caller). Times are seconds since the Unix epoch.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use studypack_domain::Role;
+
+use crate::{LibraryStore, StoreResult};
+
+/// A registered account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    /// Normalised: trimmed, lower case.
+    pub email: String,
+    pub role: Role,
+    pub created_at: i64,
+}
+
+/// A signed-in session, found by the hash of its cookie token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    /// The token forms must carry (double-checked against this session).
+    pub csrf: String,
+    pub expires_at: i64,
+}
+
+/// A Study Pack held by a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entitlement {
+    pub id: i64,
+    pub user_id: i64,
+    /// A `PackScope` in its stored form (`all`, `board:AQA`, …).
+    pub scope: String,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    /// How it was obtained: `grant` or `code`.
+    pub source: String,
+    pub created_at: i64,
+}
+
+impl Entitlement {
+    /// Not revoked and not expired at `now`.
+    pub fn active_at(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+    }
+}
+
+/// What happened to a licence code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    Granted(Entitlement),
+    /// No such code.
+    Unknown,
+    /// The code was redeemed before (by anyone).
+    AlreadyUsed,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    /// Who did it (`None`: the command line or the system).
+    pub actor_id: Option<i64>,
+    /// `grant`, `revoke`, `redeem`, `codes.create`, `question.save`, …
+    pub action: String,
+    /// Whose entitlement or account it concerns.
+    pub user_id: Option<i64>,
+    pub detail: String,
+}
+
+/// A student's unsubmitted essay for one question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Draft {
+    pub body: String,
+    pub started_at: i64,
+    pub updated_at: i64,
+}
+
+/// A submitted essay and the level it was given when submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    pub id: i64,
+    pub user_id: i64,
+    pub question_slug: String,
+    pub body: String,
+    pub level: Option<i64>,
+    pub covered: i64,
+    pub total: i64,
+    pub words: i64,
+    pub created_at: i64,
+}
+
+/// Users, sessions, packs, codes, the audit log and rate limits.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Adds a user; `Conflict` if the email address is registered.
+    async fn create_user(&self, email: &str, password_hash: &str, role: Role) -> StoreResult<User>;
+    /// A user and their password hash.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>>;
+    async fn set_password(&self, user_id: i64, password_hash: &str) -> StoreResult<()>;
+    async fn count_admins(&self) -> StoreResult<u64>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// The session with this token hash if it has not expired at `now`.
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<Session>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of a user but `keep` (after a password change).
+    async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> StoreResult<()>;
+
+    /// Seconds until `key` may act again if it has `max` events in the last `window` seconds.
+    async fn rate_limited(
+        &self,
+        key: &str,
+        window: i64,
+        max: u32,
+        now: i64,
+    ) -> StoreResult<Option<i64>>;
+    /// Records an event for `key` (and forgets events older than a day).
+    async fn record_rate_event(&self, key: &str, now: i64) -> StoreResult<()>;
+
+    async fn create_setup_token(&self, token_hash: &str, expires_at: i64) -> StoreResult<()>;
+    /// Consumes a setup token: true once, if it exists and has not expired.
+    async fn take_setup_token(&self, token_hash: &str, now: i64) -> StoreResult<bool>;
+
+    /// Gives a user a pack; audited.
+    async fn grant(
+        &self,
+        user_id: i64,
+        scope: &str,
+        expires_at: Option<i64>,
+        actor_id: Option<i64>,
+    ) -> StoreResult<Entitlement>;
+    /// Revokes an entitlement; audited. False if there was none to revoke.
+    async fn revoke(&self, entitlement_id: i64, actor_id: Option<i64>) -> StoreResult<bool>;
+    /// Every entitlement of a user, newest first, revoked and expired ones included.
+    async fn entitlements(&self, user_id: i64) -> StoreResult<Vec<Entitlement>>;
+    /// Stores licence codes (by hash) for a pack valid `days` from redemption; audited.
+    async fn create_codes(
+        &self,
+        code_hashes: &[String],
+        scope: &str,
+        days: Option<i64>,
+        actor_id: Option<i64>,
+    ) -> StoreResult<()>;
+    /// Redeems a code once, atomically: the entitlement and the audit line, or nothing.
+    async fn redeem(&self, code_hash: &str, user_id: i64, now: i64) -> StoreResult<Redemption>;
+    /// Adds a line to the audit log.
+    async fn audit(
+        &self,
+        actor_id: Option<i64>,
+        action: &str,
+        user_id: Option<i64>,
+        detail: &str,
+    ) -> StoreResult<()>;
+    /// The latest `limit` audit lines, newest first.
+    async fn audit_log(&self, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// Drafts and submitted attempts of essay practice.
+#[async_trait]
+pub trait PracticeStore: Send + Sync {
+    /// Saves the draft (keeping when it was started).
+    async fn save_draft(
+        &self,
+        user_id: i64,
+        question_slug: &str,
+        body: &str,
+        now: i64,
+    ) -> StoreResult<Draft>;
+    async fn draft(&self, user_id: i64, question_slug: &str) -> StoreResult<Option<Draft>>;
+    /// Stores a submitted essay and removes the draft, in one transaction.
+    async fn submit_attempt(&self, attempt: &Attempt) -> StoreResult<i64>;
+    /// A user's attempts at a question, oldest first.
+    async fn attempts(&self, user_id: i64, question_slug: &str) -> StoreResult<Vec<Attempt>>;
+    /// One attempt, if it is this user's.
+    async fn attempt(&self, user_id: i64, id: i64) -> StoreResult<Option<Attempt>>;
+}
+
+/// Everything the application stores.
+pub trait Store: LibraryStore + AccountStore + PracticeStore {}
+impl<T: LibraryStore + AccountStore + PracticeStore> Store for T {}

@@ -1,0 +1,504 @@
+//! Sign up, sign in, sign out, the first-start setup, the account page (password, packs) and
+//! redeeming licence codes.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use studypack_accounts::{AccountError, NewSession, now};
+use studypack_domain::PackScope;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::pages::{Nav, PageError, PageResult, form_page};
+use crate::session::{SESSION_COOKIE, Visitor, cookie};
+
+/// The session cookie for a new session (`SameSite=Lax`: it comes along when a student
+/// follows a link to the site, never on another site's form posts).
+pub fn session_cookie(v: &Visitor, token: &str) -> Option<HeaderValue> {
+    cookie(
+        SESSION_COOKIE,
+        token,
+        Some(studypack_accounts::SESSION_SECONDS),
+        v.secure,
+        "Lax",
+    )
+}
+
+/// Where to go after signing in: a path on this site only.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 300 =>
+        {
+            n.to_string()
+        }
+        _ => "/account".into(),
+    }
+}
+
+/// Redirects with the new session's cookie set.
+fn signed_in(v: &Visitor, new: &NewSession, to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    if let Some(c) = session_cookie(v, &new.token) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+#[derive(Template)]
+#[template(path = "auth.html")]
+struct AuthPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    /// `signin`, `signup` or `setup`.
+    mode: &'static str,
+    action: String,
+    email: String,
+    error: Option<String>,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextParam {
+    next: Option<String>,
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    token: String,
+}
+
+fn auth_page(
+    v: &Visitor,
+    mode: &'static str,
+    email: &str,
+    error: Option<String>,
+    next: &str,
+    status: StatusCode,
+) -> PageResult {
+    let (title, action) = match mode {
+        "signup" => ("Create an account", "/signup".to_string()),
+        "setup" => ("Create the admin account", "/setup".to_string()),
+        _ => ("Sign in", "/signin".to_string()),
+    };
+    let mut res = form_page(
+        v,
+        AuthPage {
+            title: title.into(),
+            q: String::new(),
+            nav: Nav::of(v),
+            csrf: v.csrf().to_string(),
+            mode,
+            action,
+            email: email.to_string(),
+            error,
+            next: next.to_string(),
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// An account error shown on the form it came from (rate limits keep their 429).
+fn form_error(
+    v: &Visitor,
+    mode: &'static str,
+    email: &str,
+    next: &str,
+    e: AccountError,
+) -> PageResult {
+    let e = WebError::from(e);
+    match e {
+        WebError::BadRequest(_) | WebError::Forbidden(_) => {
+            auth_page(v, mode, email, Some(e.public_message()), next, e.status())
+        }
+        WebError::TooManyRequests(_) => {
+            let mut res = auth_page(v, mode, email, Some(e.public_message()), next, e.status())?;
+            if let Some(s) = e.retry_after() {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
+            }
+            Ok(res)
+        }
+        other => Err(PageError::from(other)),
+    }
+}
+
+pub async fn sign_in_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
+    auth_page(
+        &v,
+        "signin",
+        "",
+        None,
+        &safe_next(p.next.as_deref()),
+        StatusCode::OK,
+    )
+}
+
+pub async fn sign_in(
+    State(st): State<AppState>,
+    v: Visitor,
+    Form(f): Form<Credentials>,
+) -> PageResult {
+    v.check_csrf(&f.csrf)?;
+    let next = safe_next(Some(&f.next));
+    match st.accounts.sign_in(&f.email, &f.password, &v.address).await {
+        Ok(new) => {
+            // A session the visitor had before is ended: the new one has a new id.
+            if let Some(old) = &v.token {
+                st.accounts.sign_out(old).await?;
+            }
+            Ok(signed_in(&v, &new, &next))
+        }
+        Err(e) => form_error(&v, "signin", &f.email, &next, e),
+    }
+}
+
+pub async fn sign_up_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
+    auth_page(
+        &v,
+        "signup",
+        "",
+        None,
+        &safe_next(p.next.as_deref()),
+        StatusCode::OK,
+    )
+}
+
+pub async fn sign_up(
+    State(st): State<AppState>,
+    v: Visitor,
+    Form(f): Form<Credentials>,
+) -> PageResult {
+    v.check_csrf(&f.csrf)?;
+    let next = safe_next(Some(&f.next));
+    match st.accounts.sign_up(&f.email, &f.password, &v.address).await {
+        Ok(new) => Ok(signed_in(&v, &new, &next)),
+        Err(e) => form_error(&v, "signup", &f.email, &next, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(st): State<AppState>,
+    v: Visitor,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    v.check_csrf(&f.csrf)?;
+    if let Some(t) = &v.token {
+        st.accounts.sign_out(t).await?;
+    }
+    let mut res = Redirect::to("/").into_response();
+    if let Some(c) = cookie(SESSION_COOKIE, "", Some(0), v.secure, "Lax") {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+pub async fn setup_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
+    auth_page(
+        &v,
+        "setup",
+        "",
+        None,
+        p.token.as_deref().unwrap_or(""),
+        StatusCode::OK,
+    )
+}
+
+pub async fn setup(
+    State(st): State<AppState>,
+    v: Visitor,
+    Form(f): Form<Credentials>,
+) -> PageResult {
+    v.check_csrf(&f.csrf)?;
+    // The setup page keeps the token from its link in the form (in `next`'s place).
+    match st
+        .accounts
+        .complete_setup(&f.token, &f.email, &f.password)
+        .await
+    {
+        Ok(new) => Ok(signed_in(&v, &new, "/account")),
+        Err(e) => form_error(&v, "setup", &f.email, &f.token, e),
+    }
+}
+
+struct PackLine {
+    covers: String,
+    scope: String,
+    state: &'static str,
+    until: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    email: String,
+    role: String,
+    packs: Vec<PackLine>,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+/// A date for people, from seconds since the epoch (UTC).
+pub fn date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+}
+
+async fn account_view(
+    st: &AppState,
+    v: &Visitor,
+    message: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let user = v.require_user()?;
+    let at = now();
+    let packs = st
+        .accounts
+        .entitlements(user)
+        .await?
+        .into_iter()
+        .map(|e| PackLine {
+            covers: e
+                .scope
+                .parse::<PackScope>()
+                .map(|s| s.describe())
+                .unwrap_or_else(|_| e.scope.clone()),
+            state: if e.revoked_at.is_some() {
+                "revoked"
+            } else if e.active_at(at) {
+                "active"
+            } else {
+                "expired"
+            },
+            until: e
+                .expires_at
+                .map(date)
+                .unwrap_or_else(|| "no end date".into()),
+            scope: e.scope,
+        })
+        .collect();
+    let mut res = form_page(
+        v,
+        AccountPage {
+            title: "Your account".into(),
+            q: String::new(),
+            nav: Nav::of(v),
+            csrf: v.csrf().to_string(),
+            email: user.email.clone(),
+            role: user.role.label().into(),
+            packs,
+            message,
+            error,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn account_page(State(st): State<AppState>, v: Visitor) -> PageResult {
+    account_view(&st, &v, None, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+pub async fn change_password(
+    State(st): State<AppState>,
+    v: Visitor,
+    Form(f): Form<PasswordChange>,
+) -> PageResult {
+    let user = v.require_user()?.clone();
+    v.check_csrf(&f.csrf)?;
+    let token = v.token.clone().unwrap_or_default();
+    match st
+        .accounts
+        .change_password(&user, &f.current, &f.new, &token, &v.address)
+        .await
+    {
+        Ok(()) => {
+            account_view(
+                &st,
+                &v,
+                Some("Your password has been changed. Other devices have been signed out.".into()),
+                None,
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => {
+            let e = WebError::from(e);
+            match e {
+                WebError::BadRequest(_) | WebError::Forbidden(_) | WebError::TooManyRequests(_) => {
+                    account_view(&st, &v, None, Some(e.public_message()), e.status()).await
+                }
+                other => Err(other.into()),
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "redeem.html")]
+struct RedeemPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    code: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+fn redeem_view(
+    v: &Visitor,
+    code: &str,
+    message: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let mut res = form_page(
+        v,
+        RedeemPage {
+            title: "Redeem a Study Pack code".into(),
+            q: String::new(),
+            nav: Nav::of(v),
+            csrf: v.csrf().to_string(),
+            code: code.to_string(),
+            message,
+            error,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn redeem_page(v: Visitor) -> PageResult {
+    if v.user().is_none() {
+        return Ok(Redirect::to("/signin?next=/redeem").into_response());
+    }
+    redeem_view(&v, "", None, None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct RedeemForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn redeem(
+    State(st): State<AppState>,
+    v: Visitor,
+    Form(f): Form<RedeemForm>,
+) -> PageResult {
+    let user = v.require_user()?.clone();
+    v.check_csrf(&f.csrf)?;
+    match st.accounts.redeem(&user, &f.code).await {
+        Ok(e) => {
+            let covers = e
+                .scope
+                .parse::<PackScope>()
+                .map(|s| s.describe())
+                .unwrap_or(e.scope);
+            let until = e
+                .expires_at
+                .map(|x| format!(" until {}", date(x)))
+                .unwrap_or_default();
+            redeem_view(
+                &v,
+                "",
+                Some(format!("Done: your Study Pack now opens {covers}{until}.")),
+                None,
+                StatusCode::OK,
+            )
+        }
+        Err(e) => {
+            let e = WebError::from(e);
+            match e {
+                WebError::BadRequest(_) | WebError::TooManyRequests(_) => {
+                    let mut res =
+                        redeem_view(&v, &f.code, None, Some(e.public_message()), e.status())?;
+                    if let Some(s) = e.retry_after() {
+                        res.headers_mut()
+                            .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
+                    }
+                    Ok(res)
+                }
+                other => Err(other.into()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_and_next() {
+        assert_eq!(super::date(0), "1 January 1970");
+        assert_eq!(super::date(1_700_000_000), "14 November 2023");
+        assert_eq!(super::safe_next(Some("/redeem")), "/redeem");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
+            assert_eq!(super::safe_next(Some(bad)), "/account", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,673 @@
+//! The editor's pages (editor and admin roles): create and edit questions (text, mark scheme,
+//! plan, model essay) with a preview and the QA findings beside the text; draft → published;
+//! every save a revision; a diff between any two revisions; restore an old one.
+//!
+//! A save goes through the same path as an import (`LibraryStore::import` of one question),
+//! so it is validated by the authoring format's parser, recorded as a revision, bumps the
+//! library version, and reaches search at once (this instance rebuilds its index before
+//! answering; others within a second).
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use studypack_domain::authoring::{parse_question, render_question};
+use studypack_domain::scheme_text::parse_scheme_text;
+use studypack_domain::{Library, Question, Side, Slug, Status, Topic};
+use studypack_qa::{Severity, check};
+use studypack_store::{QuestionFilter, QuestionSummary, RevisionField, User};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::markdown::render;
+use crate::pages::{Nav, PageResult, form_page};
+use crate::session::Visitor;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/editor", get(index))
+        .route("/editor/new", get(new_page).post(create))
+        .route("/editor/questions/{slug}", get(edit_page).post(save))
+        .route("/editor/questions/{slug}/revisions", get(revisions))
+        .route("/editor/questions/{slug}/restore", post(restore))
+}
+
+fn require_editor(v: &Visitor) -> Result<&User, WebError> {
+    let u = v.require_user()?;
+    if u.role.edits() {
+        Ok(u)
+    } else {
+        Err(WebError::Forbidden(
+            "The editor is for editors and admins.".into(),
+        ))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "editor_index.html")]
+struct IndexPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    items: Vec<QuestionSummary>,
+}
+
+async fn index(State(st): State<AppState>, v: Visitor) -> PageResult {
+    require_editor(&v)?;
+    let items = st
+        .store
+        .questions(&QuestionFilter {
+            include_drafts: true,
+            ..Default::default()
+        })
+        .await?
+        .items;
+    form_page(
+        &v,
+        IndexPage {
+            title: "Editor".into(),
+            q: String::new(),
+            nav: Nav::of(&v),
+            items,
+        },
+    )
+}
+
+/// The form's fields: a question as an editor types it.
+#[derive(Deserialize, Default, Clone)]
+pub struct QuestionForm {
+    #[serde(default)]
+    csrf: String,
+    /// `save` or `preview`.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    marks: String,
+    #[serde(default)]
+    command: String,
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    scheme: String,
+    #[serde(default)]
+    plan: String,
+    #[serde(default)]
+    model_essay: String,
+}
+
+/// A mark scheme as the plain text the form edits (and `parse_scheme_text` reads back).
+fn scheme_text(q: &Question) -> String {
+    let mut s = String::new();
+    for (side, heading) in [
+        (Side::Supporting, "Arguments supporting the view"),
+        (Side::Challenging, "Arguments challenging the view"),
+        (Side::Neutral, "Other points"),
+    ] {
+        let bullets: Vec<_> = q.mark_scheme.side(side).collect();
+        if bullets.is_empty() {
+            continue;
+        }
+        s.push_str(heading);
+        s.push('\n');
+        for b in bullets {
+            s.push_str("- ");
+            s.push_str(&b.text);
+            s.push('\n');
+        }
+        s.push('\n');
+    }
+    s.trim_end().to_string()
+}
+
+impl QuestionForm {
+    fn from_question(q: &Question) -> QuestionForm {
+        QuestionForm {
+            slug: q.slug.to_string(),
+            topic: q.topic.to_string(),
+            title: q.title.clone(),
+            text: q.text.clone(),
+            year: q.year.to_string(),
+            marks: q.marks.to_string(),
+            command: q.command.clone(),
+            view: q.view.clone().unwrap_or_default(),
+            status: q.status.label().into(),
+            scheme: scheme_text(q),
+            plan: q.plan.clone(),
+            model_essay: q.model_essay.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// The question the form describes, validated as an imported file would be.
+    fn to_question(&self, base: Option<&Question>) -> Result<Question, String> {
+        let slug = Slug::parse(self.slug.trim()).map_err(|e| format!("Slug: {}", e.0))?;
+        let topic = Slug::parse(self.topic.trim()).map_err(|e| format!("Topic: {}", e.0))?;
+        let year = self
+            .year
+            .trim()
+            .parse::<u16>()
+            .map_err(|_| "Year: a year such as 2022".to_string())?;
+        let marks = self
+            .marks
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| "Marks: a whole number such as 25".to_string())?;
+        let status: Status = self
+            .status
+            .parse()
+            .map_err(|e: studypack_domain::error::InvalidValue| e.0)?;
+        let mark_scheme =
+            parse_scheme_text("mark scheme", &self.scheme).map_err(|e| e.to_string())?;
+        let q = Question {
+            slug,
+            title: self.title.trim().to_string(),
+            topic,
+            year,
+            marks,
+            command: self.command.trim().to_string(),
+            view: Some(self.view.trim().to_string()).filter(|v| !v.is_empty()),
+            period: base.and_then(|b| b.period),
+            status,
+            text: self.text.trim().to_string(),
+            mark_scheme,
+            plan: self.plan.replace("\r\n", "\n"),
+            plan_generated: base
+                .is_some_and(|b| b.plan_generated && b.plan == self.plan.replace("\r\n", "\n")),
+            model_essay: self.model_essay.replace("\r\n", "\n"),
+        };
+        // Through the authoring format: the same checks and the same canonical text as an import.
+        parse_question("the form", &render_question(&q)).map_err(|e| e.to_string())
+    }
+}
+
+struct FindingLine {
+    kind: &'static str,
+    severity: &'static str,
+    target: &'static str,
+    message: String,
+    sentence: String,
+}
+
+#[derive(Template)]
+#[template(path = "editor_edit.html")]
+struct EditPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    is_new: bool,
+    f: QuestionForm,
+    topics: Vec<(String, String)>,
+    findings: Vec<FindingLine>,
+    findings_of: &'static str,
+    plan_html: String,
+    essay_html: String,
+    message: Option<String>,
+    error: Option<String>,
+    revisions: usize,
+}
+
+fn findings(st: &AppState, q: &Question, topic: &Topic) -> Vec<FindingLine> {
+    let engine = st.engine();
+    let mut f = check(&engine, q, topic);
+    f.sort_by(|a, b| b.severity.cmp(&a.severity));
+    f.into_iter()
+        .map(|f| FindingLine {
+            kind: f.kind,
+            severity: match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            },
+            target: match f.target {
+                studypack_qa::Target::Plan => "plan",
+                studypack_qa::Target::ModelEssay => "model essay",
+            },
+            message: f.message,
+            sentence: f.sentence.map(|s| s.text).unwrap_or_default(),
+        })
+        .collect()
+}
+
+struct EditView {
+    is_new: bool,
+    f: QuestionForm,
+    /// The question to check and preview (the saved one, or the previewed form).
+    shown: Option<Question>,
+    findings_of: &'static str,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+async fn edit_view(st: &AppState, v: &Visitor, view: EditView) -> PageResult {
+    let topics = st.store.topics().await?;
+    let (findings, plan_html, essay_html) = match &view.shown {
+        Some(q) => {
+            let topic = topics.iter().find(|t| t.slug == q.topic);
+            (
+                topic.map(|t| findings(st, q, t)).unwrap_or_default(),
+                render(&q.plan, 3),
+                render(&q.model_essay, 3),
+            )
+        }
+        None => (Vec::new(), String::new(), String::new()),
+    };
+    let revisions = if view.is_new {
+        0
+    } else {
+        st.store.revisions(&view.f.slug).await?.len()
+    };
+    let mut res = form_page(
+        v,
+        EditPage {
+            title: if view.is_new {
+                "New question".into()
+            } else {
+                format!("Edit: {}", view.f.title)
+            },
+            q: String::new(),
+            nav: Nav::of(v),
+            csrf: v.csrf().to_string(),
+            is_new: view.is_new,
+            topics: topics
+                .iter()
+                .map(|t| (t.slug.to_string(), t.title.clone()))
+                .collect(),
+            findings,
+            findings_of: view.findings_of,
+            plan_html,
+            essay_html,
+            message: view.message,
+            revisions,
+            f: view.f,
+            error: view.error.clone(),
+        },
+    )?;
+    if view.error.is_some() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    saved: Option<String>,
+}
+
+async fn edit_page(
+    State(st): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Query(n): Query<Notice>,
+) -> PageResult {
+    require_editor(&v)?;
+    let q = st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
+    edit_view(
+        &st,
+        &v,
+        EditView {
+            is_new: false,
+            f: QuestionForm::from_question(&q),
+            shown: Some(q),
+            findings_of: "the saved version",
+            message: n
+                .saved
+                .map(|_| "Saved. The change is live in search.".into()),
+            error: None,
+        },
+    )
+    .await
+}
+
+async fn new_page(State(st): State<AppState>, v: Visitor) -> PageResult {
+    require_editor(&v)?;
+    let f = QuestionForm {
+        status: "draft".into(),
+        marks: "25".into(),
+        command: "How far do you agree".into(),
+        scheme: "Arguments supporting the view\n- \n\nArguments challenging the view\n- ".into(),
+        ..Default::default()
+    };
+    edit_view(
+        &st,
+        &v,
+        EditView {
+            is_new: true,
+            f,
+            shown: None,
+            findings_of: "",
+            message: None,
+            error: None,
+        },
+    )
+    .await
+}
+
+/// Validates and previews, or saves: one question imported as a batch of one.
+async fn store_form(
+    st: &AppState,
+    v: &Visitor,
+    user: &User,
+    f: QuestionForm,
+    base: Option<Question>,
+) -> PageResult {
+    v.check_csrf(&f.csrf)?;
+    let is_new = base.is_none();
+    let q = match f.to_question(base.as_ref()) {
+        Ok(q) => q,
+        Err(e) => {
+            return edit_view(
+                st,
+                v,
+                EditView {
+                    is_new,
+                    f,
+                    shown: None,
+                    findings_of: "",
+                    message: None,
+                    error: Some(e),
+                },
+            )
+            .await;
+        }
+    };
+    if is_new && st.store.question(q.slug.as_str()).await?.is_some() {
+        let error = Some(format!(
+            "A question with the slug {} exists already.",
+            q.slug
+        ));
+        return edit_view(
+            st,
+            v,
+            EditView {
+                is_new,
+                f,
+                shown: None,
+                findings_of: "",
+                message: None,
+                error,
+            },
+        )
+        .await;
+    }
+    if f.action != "save" {
+        return edit_view(
+            st,
+            v,
+            EditView {
+                is_new,
+                f,
+                shown: Some(q),
+                findings_of: "this preview (not saved)",
+                message: None,
+                error: None,
+            },
+        )
+        .await;
+    }
+    let report = match st
+        .store
+        .import(&Library {
+            topics: vec![],
+            questions: vec![q.clone()],
+        })
+        .await
+    {
+        Ok(r) => r,
+        Err(studypack_store::StoreError::Invalid(m)) => {
+            return edit_view(
+                st,
+                v,
+                EditView {
+                    is_new,
+                    f,
+                    shown: None,
+                    findings_of: "",
+                    message: None,
+                    error: Some(m),
+                },
+            )
+            .await;
+        }
+        Err(e) => return Err(WebError::from(e).into()),
+    };
+    st.store
+        .audit(
+            Some(user.id),
+            "question.save",
+            None,
+            &format!(
+                "{} ({}), {} revisions added",
+                q.slug, q.status, report.revisions_added
+            ),
+        )
+        .await?;
+    st.refresh_search().await?;
+    Ok(Redirect::to(&format!("/editor/questions/{}?saved=1", q.slug)).into_response())
+}
+
+async fn save(
+    State(st): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Form(mut f): Form<QuestionForm>,
+) -> PageResult {
+    let user = require_editor(&v)?.clone();
+    let base = st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
+    f.slug = slug; // the slug of a question does not change
+    store_form(&st, &v, &user, f, Some(base)).await
+}
+
+async fn create(State(st): State<AppState>, v: Visitor, Form(f): Form<QuestionForm>) -> PageResult {
+    let user = require_editor(&v)?.clone();
+    store_form(&st, &v, &user, f, None).await
+}
+
+// ------------------------------------------------------------------------------ revisions
+
+struct RevisionLine {
+    id: i64,
+    field: &'static str,
+    date: String,
+    words: usize,
+}
+
+struct DiffPart {
+    /// `same`, `ins` or `del`.
+    kind: &'static str,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "editor_revisions.html")]
+struct RevisionsPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    slug: String,
+    revisions: Vec<RevisionLine>,
+    a: i64,
+    b: i64,
+    diff: Option<Vec<DiffPart>>,
+    diff_note: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DiffParams {
+    a: Option<i64>,
+    b: Option<i64>,
+}
+
+/// A word-level diff of two texts.
+pub fn diff_words(old: &str, new: &str) -> Vec<(&'static str, String)> {
+    use similar::{ChangeTag, TextDiff};
+    let diff = TextDiff::from_words(old, new);
+    let mut parts: Vec<(&'static str, String)> = Vec::new();
+    for c in diff.iter_all_changes() {
+        let kind = match c.tag() {
+            ChangeTag::Equal => "same",
+            ChangeTag::Insert => "ins",
+            ChangeTag::Delete => "del",
+        };
+        match parts.last_mut() {
+            Some((k, t)) if *k == kind => t.push_str(c.value()),
+            _ => parts.push((kind, c.value().to_string())),
+        }
+    }
+    parts
+}
+
+async fn revisions(
+    State(st): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Query(p): Query<DiffParams>,
+) -> PageResult {
+    require_editor(&v)?;
+    st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
+    let revs = st.store.revisions(&slug).await?;
+    let (diff, diff_note) = match (p.a, p.b) {
+        (Some(a), Some(b)) => {
+            let ra = revs.iter().find(|r| r.id == a).ok_or(WebError::NotFound)?;
+            let rb = revs.iter().find(|r| r.id == b).ok_or(WebError::NotFound)?;
+            let note = if ra.field == rb.field {
+                format!(
+                    "Changes from revision {a} to revision {b} ({}).",
+                    ra.field.as_str().replace('_', " ")
+                )
+            } else {
+                format!(
+                    "Revision {a} is a {} and revision {b} a {}: compared as text.",
+                    ra.field.as_str().replace('_', " "),
+                    rb.field.as_str().replace('_', " ")
+                )
+            };
+            let parts = diff_words(&ra.text, &rb.text)
+                .into_iter()
+                .map(|(kind, text)| DiffPart { kind, text })
+                .collect();
+            (Some(parts), note)
+        }
+        _ => (None, String::new()),
+    };
+    let last = |f: RevisionField| revs.iter().rev().find(|r| r.field == f).map(|r| r.id);
+    let a = p.a.or_else(|| {
+        let ids: Vec<i64> = revs
+            .iter()
+            .filter(|r| r.field == RevisionField::ModelEssay)
+            .map(|r| r.id)
+            .collect();
+        ids.len().checked_sub(2).map(|i| ids[i])
+    });
+    form_page(
+        &v,
+        RevisionsPage {
+            title: format!("Revisions: {slug}"),
+            q: String::new(),
+            nav: Nav::of(&v),
+            csrf: v.csrf().to_string(),
+            revisions: revs
+                .iter()
+                .rev()
+                .map(|r| RevisionLine {
+                    id: r.id,
+                    field: match r.field {
+                        RevisionField::Plan => "plan",
+                        RevisionField::ModelEssay => "model essay",
+                    },
+                    date: crate::account::date(r.created_at),
+                    words: r.text.split_whitespace().count(),
+                })
+                .collect(),
+            a: a.unwrap_or(0),
+            b: p.b.or_else(|| last(RevisionField::ModelEssay)).unwrap_or(0),
+            diff,
+            diff_note,
+            slug,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RestoreForm {
+    #[serde(default)]
+    csrf: String,
+    revision: i64,
+}
+
+/// Makes an old revision current again (as a new revision: history only grows).
+async fn restore(
+    State(st): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+    Form(f): Form<RestoreForm>,
+) -> PageResult {
+    let user = require_editor(&v)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let mut q = st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
+    let rev = st
+        .store
+        .revisions(&slug)
+        .await?
+        .into_iter()
+        .find(|r| r.id == f.revision)
+        .ok_or(WebError::NotFound)?;
+    match rev.field {
+        RevisionField::Plan => {
+            q.plan = rev.text;
+            q.plan_generated = false;
+        }
+        RevisionField::ModelEssay => q.model_essay = rev.text,
+    }
+    st.store
+        .import(&Library {
+            topics: vec![],
+            questions: vec![q],
+        })
+        .await?;
+    st.store
+        .audit(
+            Some(user.id),
+            "question.restore",
+            None,
+            &format!("{slug}: revision {} ({})", rev.id, rev.field.as_str()),
+        )
+        .await?;
+    st.refresh_search().await?;
+    Ok(Redirect::to(&format!("/editor/questions/{slug}?saved=1")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn word_diff() {
+        let d = super::diff_words(
+            "Khrushchev set up the Presidium in 1952.",
+            "Stalin set up the Presidium in 1952.",
+        );
+        assert_eq!(d[0], ("del", "Khrushchev".to_string()));
+        assert_eq!(d[1], ("ins", "Stalin".to_string()));
+        assert_eq!(d[2].0, "same");
+        assert!(
+            super::diff_words("same", "same")
+                .iter()
+                .all(|(k, _)| *k == "same")
+        );
+    }
+}

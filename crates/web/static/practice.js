@@ -1,0 +1,84 @@
+// Essay practice: exam timer, word count, autosave to the server (signed in) and a copy in
+// this browser (always), so a closed tab, a reload or a dropped network loses nothing.
+(function () {
+  "use strict";
+  var report = document.getElementById("report");
+  if (report) {
+    // The essay has been marked: the browser's copy of the draft is no longer needed.
+    try { localStorage.removeItem("studypack:draft:" + report.dataset.clearDraft); } catch (e) {}
+    return;
+  }
+  var root = document.getElementById("practice");
+  if (!root) return;
+  var slug = root.dataset.slug;
+  var key = "studypack:draft:" + slug;
+  var signedIn = root.dataset.signedIn === "true";
+  var essay = document.getElementById("essay");
+  var words = document.getElementById("words");
+  var saved = document.getElementById("saved");
+  var timer = document.getElementById("timer");
+  var restored = document.getElementById("restored");
+  var serverSaved = Number(root.dataset.saved) || 0;
+  var now = function () { return Math.floor(Date.now() / 1000); };
+
+  function local() {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function keepLocal() {
+    var old = local();
+    var started = (old && old.started) || Number(root.dataset.started) || now();
+    try { localStorage.setItem(key, JSON.stringify({ text: essay.value, saved: now(), started: started })); } catch (e) {}
+  }
+
+  // A newer copy in this browser than on the server (the network dropped, or no account).
+  var copy = local();
+  if (copy && copy.text && copy.text !== essay.value && copy.saved > serverSaved) {
+    essay.value = copy.text;
+    restored.textContent = "Restored the draft saved in this browser.";
+    restored.hidden = false;
+  }
+
+  function countWords() {
+    var n = essay.value.trim() ? essay.value.trim().split(/\s+/).length : 0;
+    words.textContent = n + (n === 1 ? " word" : " words");
+  }
+
+  // The timer runs from when the draft was started, across reloads.
+  var started = Number(root.dataset.started) || (copy && copy.started) || now();
+  var limit = Number(root.dataset.minutes) * 60;
+  function tick() {
+    var left = limit - (now() - started);
+    var sign = left < 0 ? "−" : "";
+    var a = Math.abs(left);
+    timer.textContent = sign + Math.floor(a / 60) + ":" + String(a % 60).padStart(2, "0");
+    timer.classList.toggle("over", left < 0);
+    if (left === 0) timer.setAttribute("aria-live", "assertive");
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  var lastSent = essay.value;
+  function save(leaving) {
+    if (!signedIn || essay.value === lastSent) return;
+    var text = essay.value;
+    fetch("/api/v1/drafts/" + encodeURIComponent(slug), {
+      method: "PUT",
+      keepalive: !!leaving && text.length < 60000,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": root.dataset.csrf },
+      body: JSON.stringify({ text: text })
+    }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      lastSent = text;
+      saved.textContent = "Draft saved " + new Date().toLocaleTimeString();
+    }).catch(function () {
+      saved.textContent = "Offline: kept in this browser";
+    });
+  }
+
+  essay.addEventListener("input", function () { countWords(); keepLocal(); });
+  setInterval(function () { save(false); }, 5000);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(true); });
+  window.addEventListener("pagehide", function () { save(true); });
+  countWords();
+})();

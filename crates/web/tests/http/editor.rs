@@ -1,0 +1,241 @@
+//! The editor workflow: fix the seed essay in the browser, see the finding go, restore it.
+
+use reqwest::StatusCode;
+use studypack_domain::Role;
+use studypack_test_support::test_databases;
+
+use super::browser::Browser;
+use super::{SEED_SLUG, TestApp, unescape};
+
+const PASSWORD: &str = "correct horse battery";
+const WRONG: &str = "Khrushchev later establishing the Presidium in 1952";
+const FIXED: &str = "the Presidium replacing the Politburo in October 1952";
+
+/// The edit form's current fields, as the browser would send them back.
+fn fields(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in [
+        "topic",
+        "title",
+        "text",
+        "view",
+        "year",
+        "marks",
+        "command",
+        "scheme",
+        "plan",
+        "model_essay",
+    ] {
+        let value = if let Some(at) = page.find(&format!("<textarea id=\"{name}\" name=\"{name}\""))
+        {
+            let rest = &page[at..];
+            let start = rest.find('>').unwrap() + 1;
+            rest[start..rest.find("</textarea>").unwrap()].to_string()
+        } else if let Some(at) = page.find(&format!("<input id=\"{name}\" name=\"{name}\"")) {
+            let rest = &page[at..];
+            let v = &rest[rest.find("value=\"").unwrap() + 7..];
+            v[..v.find('"').unwrap()].to_string()
+        } else {
+            let at = page
+                .find(&format!("<select id=\"{name}\" name=\"{name}\""))
+                .unwrap();
+            let select = &page[at..at + page[at..].find("</select>").unwrap()];
+            // The selected option, or else the first.
+            let upto = select
+                .find(" selected>")
+                .unwrap_or(select.find("<option").unwrap() + 20);
+            let v = &select[select[..upto].rfind("value=\"").unwrap() + 7..];
+            v[..v.find('"').unwrap()].to_string()
+        };
+        out.push((name.to_string(), unescape(&value)));
+    }
+    out.push((
+        "status".into(),
+        if page.contains("value=\"published\" selected") {
+            "published"
+        } else {
+            "draft"
+        }
+        .into(),
+    ));
+    out
+}
+
+async fn post_edit(
+    b: &Browser,
+    slug: &str,
+    f: &[(String, String)],
+    action: &str,
+) -> super::browser::Page {
+    let path = format!("/editor/questions/{slug}");
+    let csrf = b.get(&path).await.csrf();
+    let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf), ("action", action)];
+    all.extend(f.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    b.post(&path, &all).await
+}
+
+#[tokio::test]
+async fn an_editor_fixes_the_seed_essay_sees_the_finding_go_and_restores_it() {
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        app.state
+            .accounts
+            .add_user("ed@example.com", PASSWORD, Role::Editor)
+            .await
+            .unwrap();
+        let b = Browser::new(&app.base);
+        b.sign_in("ed@example.com", PASSWORD).await;
+        let path = format!("/editor/questions/{SEED_SLUG}");
+        let page = b.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("office-conflict"),
+            "the seed's Presidium error is shown"
+        );
+        assert!(page.body.contains("judgement-mismatch"));
+        let revisions_before = app.store.revisions(SEED_SLUG).await.unwrap().len();
+
+        let mut f = fields(&page.body);
+        let essay = &mut f.iter_mut().find(|(k, _)| k == "model_essay").unwrap().1;
+        assert!(essay.contains(WRONG));
+        *essay = essay.replace(WRONG, FIXED);
+        // Preview: the finding is gone from the preview, nothing is saved.
+        let preview = post_edit(&b, SEED_SLUG, &f, "preview").await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(preview.body.contains("this preview (not saved)"));
+        assert!(
+            !preview.body.contains("office-conflict"),
+            "{}",
+            preview.body
+        );
+        assert_eq!(
+            app.store.revisions(SEED_SLUG).await.unwrap().len(),
+            revisions_before
+        );
+        // Save.
+        let saved = post_edit(&b, SEED_SLUG, &f, "save").await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = b.get(saved.location()).await;
+        assert!(page.body.contains("Saved."));
+        assert!(!page.body.contains("office-conflict"));
+        let revs = app.store.revisions(SEED_SLUG).await.unwrap();
+        assert_eq!(revs.len(), revisions_before + 1);
+        let (old, new) = (revs[revs.len() - 2].id, revs[revs.len() - 1].id);
+        // The diff between the two versions shows the change.
+        let diff = b.get(&format!("{path}/revisions?a={old}&b={new}")).await;
+        assert!(
+            diff.body
+                .contains("<del>Khrushchev later establishing</del>")
+                || diff.body.contains("<del>Khrushchev"),
+            "{}",
+            diff.body
+        );
+        assert!(diff.body.contains("<ins>"));
+        // Restore the old text: the finding is back, and history only grew.
+        let csrf = diff.csrf();
+        let res = b
+            .post(
+                &format!("{path}/restore"),
+                &[("csrf", &csrf), ("revision", &old.to_string())],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert!(b.get(&path).await.body.contains("office-conflict"));
+        assert_eq!(
+            app.store.revisions(SEED_SLUG).await.unwrap().len(),
+            revisions_before + 2
+        );
+        assert!(
+            app.store
+                .question(SEED_SLUG)
+                .await
+                .unwrap()
+                .unwrap()
+                .model_essay
+                .contains(WRONG)
+        );
+        let log = app.store.audit_log(5).await.unwrap();
+        assert_eq!(log[0].action, "question.restore");
+        assert_eq!(log[1].action, "question.save");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn drafts_stay_with_editors_and_published_changes_reach_search_at_once() {
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        app.state
+            .accounts
+            .add_user("ed@example.com", PASSWORD, Role::Editor)
+            .await
+            .unwrap();
+        let b = Browser::new(&app.base);
+        b.sign_in("ed@example.com", PASSWORD).await;
+        let new = b.get("/editor/new").await;
+        let mut f = fields(&new.body);
+        let set = |f: &mut Vec<(String, String)>, k: &str, v: &str| {
+            f.iter_mut().find(|(n, _)| n == k).unwrap().1 = v.to_string()
+        };
+        let topic = f.iter().find(|(k, _)| k == "topic").unwrap().1.clone();
+        set(&mut f, "title", "Zemstvo question");
+        set(
+            &mut f,
+            "text",
+            "‘The zemstvos transformed local government.’ Assess the validity of this view.",
+        );
+        set(&mut f, "year", "2020");
+        set(
+            &mut f,
+            "scheme",
+            "Supporting\n- zemstvos ran schools and roads\n\nChallenging\n- nobles dominated the zemstvos",
+        );
+        set(&mut f, "status", "draft");
+        let mut all: Vec<(&str, &str)> =
+            vec![("csrf", ""), ("action", "save"), ("slug", "zemstvo-draft")];
+        let csrf = new.csrf();
+        all[0].1 = &csrf;
+        all.extend(f.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let res = b.post("/editor/new", &all).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert!(!topic.is_empty());
+        // A draft: the editor sees it, the public does not, search does not.
+        assert_eq!(
+            b.get("/editor/questions/zemstvo-draft").await.status,
+            StatusCode::OK
+        );
+        assert!(b.get("/editor").await.body.contains("zemstvos transformed"));
+        assert_eq!(
+            app.get("/questions/zemstvo-draft").await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(app.json("/api/v1/search?q=zemstvos").await.1["total"], 0);
+        // Published: on the site and in search as soon as the save returns.
+        let page = b.get("/editor/questions/zemstvo-draft").await;
+        let mut f = fields(&page.body);
+        set(&mut f, "status", "published");
+        assert_eq!(
+            post_edit(&b, "zemstvo-draft", &f, "save").await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(app.get("/questions/zemstvo-draft").await.0, StatusCode::OK);
+        assert_eq!(app.json("/api/v1/search?q=zemstvos").await.1["total"], 1);
+        // Bad input keeps the text and says what is wrong.
+        set(&mut f, "year", "last year");
+        let bad = post_edit(&b, "zemstvo-draft", &f, "save").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("Year: a year such as 2022"));
+        assert!(bad.body.contains("nobles dominated the zemstvos"));
+        // Students cannot edit.
+        let s = Browser::new(&app.base);
+        s.sign_up("stu@example.com", PASSWORD).await;
+        assert_eq!(s.get("/editor").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            s.post("/editor/questions/zemstvo-draft", &[("csrf", "x")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        app.stop().await;
+    }
+}
