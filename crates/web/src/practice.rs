@@ -184,7 +184,9 @@ fn report_view(report: &Report, essay: &str) -> ReportView {
     // Sentences that earn points, by byte range.
     let mut spans: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
     for (i, p) in report.points.iter().enumerate() {
-        if p.status == Status::Missing {
+        // A sentence is marked with the points it earns outright; partial credit is listed
+        // in the table of points.
+        if p.status != Status::Covered {
             continue;
         }
         for e in &p.evidence {

@@ -24,18 +24,39 @@
   function local() {
     try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
-  function keepLocal() {
+  // The browser's copy: the text, whether the server has it, and the server's version it
+  // was based on (so a newer draft saved from another device is not overwritten silently).
+  var base = serverSaved;
+  function keepLocal(synced) {
     var old = local();
     var started = (old && old.started) || Number(root.dataset.started) || now();
-    try { localStorage.setItem(key, JSON.stringify({ text: essay.value, saved: now(), started: started })); } catch (e) {}
+    try {
+      localStorage.setItem(key, JSON.stringify({ text: essay.value, synced: !!synced, base: base, started: started }));
+    } catch (e) {}
   }
 
-  // A newer copy in this browser than on the server (the network dropped, or no account).
   var copy = local();
-  if (copy && copy.text && copy.text !== essay.value && copy.saved > serverSaved) {
-    essay.value = copy.text;
-    restored.textContent = "Restored the draft saved in this browser.";
-    restored.hidden = false;
+  if (copy && copy.text && !copy.synced && copy.text !== essay.value) {
+    if (!signedIn || (copy.base || 0) >= serverSaved) {
+      // The network dropped or the tab closed before the server had the latest words.
+      essay.value = copy.text;
+      restored.textContent = "Restored the draft saved in this browser.";
+      restored.hidden = false;
+    } else {
+      // The server has a newer draft (from another device): keep it, offer this one.
+      restored.textContent = "A newer draft from another device was loaded. ";
+      var use = document.createElement("button");
+      use.type = "button";
+      use.textContent = "Use the copy from this browser instead";
+      use.addEventListener("click", function () {
+        essay.value = copy.text;
+        restored.hidden = true;
+        countWords();
+        keepLocal(false);
+      });
+      restored.appendChild(use);
+      restored.hidden = false;
+    }
   }
 
   function countWords() {
@@ -69,14 +90,18 @@
       body: JSON.stringify({ text: text })
     }).then(function (r) {
       if (!r.ok) throw new Error(r.status);
+      return r.json();
+    }).then(function (draft) {
       lastSent = text;
+      base = draft.updated_at;
+      if (essay.value === text) keepLocal(true);
       saved.textContent = "Draft saved " + new Date().toLocaleTimeString();
     }).catch(function () {
       saved.textContent = "Offline: kept in this browser";
     });
   }
 
-  essay.addEventListener("input", function () { countWords(); keepLocal(); });
+  essay.addEventListener("input", function () { countWords(); keepLocal(false); });
   setInterval(function () { save(false); }, 5000);
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(true); });
   window.addEventListener("pagehide", function () { save(true); });
