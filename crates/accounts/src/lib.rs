@@ -16,7 +16,7 @@ mod secret;
 use std::sync::Arc;
 
 use studypack_domain::{PackScope, Role, Topic};
-use studypack_store::{Entitlement, Redemption, Session, Store, StoreError, User};
+use studypack_store::{Entitlement, RateHit, Redemption, Session, Store, StoreError, User};
 
 pub use secret::{hash_token, random_token};
 
@@ -100,8 +100,20 @@ pub fn check_new_password(p: &str) -> AccountResult<()> {
     Ok(())
 }
 
+/// Argon2 runs at most this many hashes at once (each takes 19 MiB): one per core.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
 /// An argon2id hash of `password` in PHC form, computed off the async threads.
 pub async fn hash_password(password: &str) -> AccountResult<String> {
+    let _permit = hashing_permits()
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
     let p = password.to_owned();
     tokio::task::spawn_blocking(move || secret::hash_password(&p))
         .await
@@ -110,6 +122,9 @@ pub async fn hash_password(password: &str) -> AccountResult<String> {
 
 /// Whether `password` matches the PHC `hash`, computed off the async threads.
 pub async fn verify_password(password: &str, hash: &str) -> bool {
+    let Ok(_permit) = hashing_permits().acquire().await else {
+        return false;
+    };
     let (p, h) = (password.to_owned(), hash.to_owned());
     tokio::task::spawn_blocking(move || secret::verify_password(&p, &h))
         .await
@@ -126,8 +141,11 @@ pub struct Limit {
 /// The rate limits the service applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Failed sign-ins per account.
+    /// Failed sign-ins per account from one address.
     pub sign_in_per_account: Limit,
+    /// Failed sign-ins per account from all addresses together (set high: anyone can spend
+    /// it, and spending it locks the account's owner out).
+    pub sign_in_per_account_anywhere: Limit,
     /// Failed sign-ins per address.
     pub sign_in_per_address: Limit,
     /// New accounts per address.
@@ -143,6 +161,10 @@ impl Default for Limits {
         Limits {
             sign_in_per_account: Limit {
                 max: 5,
+                window: 15 * 60,
+            },
+            sign_in_per_account_anywhere: Limit {
+                max: 100,
                 window: 15 * 60,
             },
             sign_in_per_address: Limit {
@@ -191,26 +213,22 @@ impl Accounts {
         self
     }
 
-    /// Fails with `RateLimited` if `key` has used up `limit`.
-    pub async fn check_rate(&self, key: &str, limit: Limit) -> AccountResult<()> {
+    /// Counts one use of `limit` by `key`, or fails with `RateLimited` (then it is not
+    /// counted). Returns the event, which [`Accounts::forget`] can take back.
+    pub async fn spend_rate(&self, key: &str, limit: Limit) -> AccountResult<i64> {
         match self
             .store
-            .rate_limited(key, limit.window, limit.max, now())
+            .hit_rate(key, limit.window, limit.max, now())
             .await?
         {
-            Some(wait) => Err(AccountError::RateLimited(wait)),
-            None => Ok(()),
+            RateHit::Allowed(id) => Ok(id),
+            RateHit::Limited(wait) => Err(AccountError::RateLimited(wait)),
         }
     }
 
-    pub async fn record_rate(&self, key: &str) -> AccountResult<()> {
-        Ok(self.store.record_rate_event(key, now()).await?)
-    }
-
-    /// Checks and counts one use of `limit` by `key`.
-    pub async fn spend_rate(&self, key: &str, limit: Limit) -> AccountResult<()> {
-        self.check_rate(key, limit).await?;
-        self.record_rate(key).await
+    /// Takes back a counted event (a sign-in that succeeded is not a failure).
+    async fn forget(&self, event: i64) -> AccountResult<()> {
+        Ok(self.store.forget_rate_event(event).await?)
     }
 
     /// Creates an account (from the command line or the setup page: no rate limit).
@@ -228,19 +246,23 @@ impl Accounts {
         }
     }
 
-    /// Signs up a student from `address`. A taken address gets the same answer as a bad
-    /// password would on sign-in, so sign-up does not reveal who is registered.
+    /// Signs up a student from `address`. A taken address is refused with a message that
+    /// does not confirm an account (but a new address succeeds, so sign-up does tell whether an
+    /// address is registered: without email confirmation that cannot be hidden; the limit on
+    /// sign-ups per address is the defence).
     pub async fn sign_up(
         &self,
         email: &str,
         password: &str,
         address: &str,
     ) -> AccountResult<NewSession> {
-        let key = format!("signup:{address}");
-        self.spend_rate(&key, self.limits.sign_up_per_address)
-            .await?;
         let email = Email::parse(email)?;
         check_new_password(password)?;
+        self.spend_rate(
+            &format!("signup:{address}"),
+            self.limits.sign_up_per_address,
+        )
+        .await?;
         let hash = hash_password(password).await?;
         match self
             .store
@@ -256,19 +278,42 @@ impl Accounts {
         }
     }
 
-    /// Checks a password, within the per-account and per-address limits on failures.
+    /// Checks a password. Every attempt is counted before the check (so parallel guesses
+    /// cannot slip past the limits) and a successful one is taken back: the limits count
+    /// failures per account from one address, per account from anywhere, and per address.
     pub async fn authenticate(
         &self,
         email: &str,
         password: &str,
         address: &str,
     ) -> AccountResult<User> {
-        let email_key = format!("signin:account:{}", email.trim().to_lowercase());
-        let addr_key = format!("signin:address:{address}");
-        self.check_rate(&addr_key, self.limits.sign_in_per_address)
-            .await?;
-        self.check_rate(&email_key, self.limits.sign_in_per_account)
-            .await?;
+        // A fixed-size key, however long the typed address.
+        let account = hash_token(&email.trim().to_lowercase());
+        let mut events = Vec::with_capacity(3);
+        for (key, limit) in [
+            (
+                format!("signin:address:{address}"),
+                self.limits.sign_in_per_address,
+            ),
+            (
+                format!("signin:account:{account}"),
+                self.limits.sign_in_per_account_anywhere,
+            ),
+            (
+                format!("signin:account:{account}:{address}"),
+                self.limits.sign_in_per_account,
+            ),
+        ] {
+            match self.spend_rate(&key, limit).await {
+                Ok(id) => events.push(id),
+                Err(e) => {
+                    for id in events {
+                        self.forget(id).await?;
+                    }
+                    return Err(e);
+                }
+            }
+        }
         let found = match Email::parse(email) {
             Ok(e) => self.store.user_by_email(e.as_str()).await?,
             Err(_) => None,
@@ -282,12 +327,13 @@ impl Accounts {
             }
         };
         match found {
-            Some((user, _)) if ok => Ok(user),
-            _ => {
-                self.record_rate(&email_key).await?;
-                self.record_rate(&addr_key).await?;
-                Err(AccountError::BadCredentials)
+            Some((user, _)) if ok => {
+                for id in events {
+                    self.forget(id).await?;
+                }
+                Ok(user)
             }
+            _ => Err(AccountError::BadCredentials),
         }
     }
 
@@ -372,8 +418,14 @@ impl Accounts {
         email: &str,
         password: &str,
     ) -> AccountResult<NewSession> {
-        Email::parse(email)?;
+        let parsed = Email::parse(email)?;
         check_new_password(password)?;
+        if self.store.user_by_email(parsed.as_str()).await?.is_some() {
+            return Err(AccountError::Invalid(format!(
+                "{} already has an account; choose another address for the admin.",
+                parsed.as_str()
+            )));
+        }
         if self.store.count_admins().await? > 0
             || !self
                 .store
@@ -423,8 +475,9 @@ impl Accounts {
 
     /// Redeems a licence code for `user`, within the limit on failed attempts.
     pub async fn redeem(&self, user: &User, code: &str) -> AccountResult<Entitlement> {
-        let key = format!("redeem:{}", user.id);
-        self.check_rate(&key, self.limits.redeem_per_user).await?;
+        let event = self
+            .spend_rate(&format!("redeem:{}", user.id), self.limits.redeem_per_user)
+            .await?;
         let norm = secret::normalise_code(code);
         let outcome = if norm.len() == secret::CODE_CHARS {
             self.store
@@ -434,19 +487,14 @@ impl Accounts {
             Redemption::Unknown
         };
         match outcome {
-            Redemption::Granted(e) => Ok(e),
-            Redemption::Unknown => {
-                self.record_rate(&key).await?;
-                Err(AccountError::Invalid(
-                    "That code is not valid. Check it against the one you were given (XXXXX-XXXXX-XXXXX-XXXXX).".into(),
-                ))
+            Redemption::Granted(e) => {
+                self.forget(event).await?;
+                Ok(e)
             }
-            Redemption::AlreadyUsed => {
-                self.record_rate(&key).await?;
-                Err(AccountError::Invalid(
-                    "That code has already been used.".into(),
-                ))
-            }
+            Redemption::Unknown => Err(AccountError::Invalid(
+                "That code is not valid. Check it against the one you were given (XXXXX-XXXXX-XXXXX-XXXXX).".into(),
+            )),
+            Redemption::AlreadyUsed => Err(AccountError::Invalid("That code has already been used.".into())),
         }
     }
 

@@ -283,13 +283,14 @@ pub fn parse_topic(file: &str, text: &str) -> Result<Topic, ContentError> {
             .map(|e| loc.parse(e, &format!("offices[{i}].end")))
             .transpose()?;
         if let (Some(end), Some(span)) = (end, &o.end)
-            && end.end_key() < start.start_key() {
-                return Err(loc.err(
-                    span,
-                    &format!("offices[{i}].end"),
-                    InvalidValue(format!("ends ({end}) before it starts ({start})")),
-                ));
-            }
+            && end.end_key() < start.start_key()
+        {
+            return Err(loc.err(
+                span,
+                &format!("offices[{i}].end"),
+                InvalidValue(format!("ends ({end}) before it starts ({start})")),
+            ));
+        }
         offices.push(Office {
             person: loc.string(&o.person, &format!("offices[{i}].person"), 200)?,
             office: loc.string(&o.office, &format!("offices[{i}].office"), 300)?,

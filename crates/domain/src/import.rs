@@ -89,10 +89,11 @@ pub fn build_batch(files: &[SourceFile], known: &[Topic]) -> Result<Library, Vec
         match to_question(name, page, &all_topics) {
             Ok((new_topic, q)) => {
                 if let Some(t) = new_topic
-                    && !all_topics.iter().any(|x| x.slug == t.slug) {
-                        all_topics.push(t.clone());
-                        topics.push((name.clone(), t));
-                    }
+                    && !all_topics.iter().any(|x| x.slug == t.slug)
+                {
+                    all_topics.push(t.clone());
+                    topics.push((name.clone(), t));
+                }
                 questions.push((name.clone(), q));
             }
             Err(e) => errors.push(e),

@@ -325,12 +325,13 @@ impl Rubric {
                 )));
             }
             if let Some(p) = prev
-                && (l.level >= p.level || l.marks.1 >= p.marks.0) {
-                    return Err(InvalidValue(format!(
-                        "levels must be listed from the highest down with falling marks (level {} after level {})",
-                        l.level, p.level
-                    )));
-                }
+                && (l.level >= p.level || l.marks.1 >= p.marks.0)
+            {
+                return Err(InvalidValue(format!(
+                    "levels must be listed from the highest down with falling marks (level {} after level {})",
+                    l.level, p.level
+                )));
+            }
             prev = Some(l);
         }
         Ok(())

@@ -342,16 +342,17 @@ pub fn to_question(
     let (topic, new_topic) = match known.iter().find(|t| t.is_called(&page.topic)) {
         Some(t) => {
             if let Some(l) = t.level
-                && l != page.level {
-                    return Err(ContentError::new(
-                        file,
-                        format!(
-                            "the page says {} but topic '{}' in the library is {}",
-                            page.level, t.slug, l
-                        ),
-                    )
-                    .field("Level"));
-                }
+                && l != page.level
+            {
+                return Err(ContentError::new(
+                    file,
+                    format!(
+                        "the page says {} but topic '{}' in the library is {}",
+                        page.level, t.slug, l
+                    ),
+                )
+                .field("Level"));
+            }
             (t.clone(), false)
         }
         None => {

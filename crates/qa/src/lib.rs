@@ -144,15 +144,16 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
         }
     }
     if let [(_, essay, _), (_, plan, plan_ev)] = conclusions.as_slice()
-        && opposite(*essay, *plan) {
-            out.push(Finding {
+        && opposite(*essay, *plan)
+    {
+        out.push(Finding {
                 kind: "judgement-mismatch",
                 severity: Severity::Error,
                 message: format!("The plan's conclusion {} the view but the model essay's conclusion {} it: students get opposite advice.", verb(*plan), verb(*essay)),
                 target: Target::Plan,
                 sentence: plan_ev.clone(),
             });
-        }
+    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

@@ -50,6 +50,7 @@ CREATE TABLE audit_log (
 );
 
 CREATE TABLE rate_events (
+    id  INTEGER PRIMARY KEY,
     key TEXT    NOT NULL,
     at  INTEGER NOT NULL
 );

@@ -61,6 +61,15 @@ pub enum Redemption {
     AlreadyUsed,
 }
 
+/// The outcome of [`AccountStore::hit_rate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateHit {
+    /// Within the limit: the event is recorded under this id.
+    Allowed(i64),
+    /// Over the limit: try again after this many seconds.
+    Limited(i64),
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -120,16 +129,14 @@ pub trait AccountStore: Send + Sync {
     /// Ends every session of a user but `keep` (after a password change).
     async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> StoreResult<()>;
 
-    /// Seconds until `key` may act again if it has `max` events in the last `window` seconds.
-    async fn rate_limited(
-        &self,
-        key: &str,
-        window: i64,
-        max: u32,
-        now: i64,
-    ) -> StoreResult<Option<i64>>;
-    /// Records an event for `key` (and forgets events older than a day).
-    async fn record_rate_event(&self, key: &str, now: i64) -> StoreResult<()>;
+    /// Counts an event for `key` at `now`, atomically against concurrent requests: the event
+    /// is recorded first, then the events in the last `window` seconds are counted. Within
+    /// `max` it stays recorded and its id is returned (to forget it later, e.g. after a
+    /// successful sign-in); beyond `max` it is removed again and the answer is the seconds
+    /// until `key` may act again. Events older than a day are forgotten.
+    async fn hit_rate(&self, key: &str, window: i64, max: u32, now: i64) -> StoreResult<RateHit>;
+    /// Removes a recorded event (one that should not count after all).
+    async fn forget_rate_event(&self, id: i64) -> StoreResult<()>;
 
     async fn create_setup_token(&self, token_hash: &str, expires_at: i64) -> StoreResult<()>;
     /// Consumes a setup token: true once, if it exists and has not expired.

@@ -111,6 +111,8 @@ macro_rules! impl_sql_account_store {
             }
 
             async fn create_session(&self, token_hash: &str, user_id: i64, csrf: &str, expires_at: i64) -> StoreResult<()> {
+                // Expired sessions are of no use to anyone: cleared as new ones are made.
+                sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now()).execute(&self.pool).await.map_err(db_err)?;
                 sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(token_hash)
                     .bind(user_id)
@@ -157,25 +159,38 @@ macro_rules! impl_sql_account_store {
                 Ok(())
             }
 
-            async fn rate_limited(&self, key: &str, window: i64, max: u32, at: i64) -> StoreResult<Option<i64>> {
-                let rows: Vec<i64> = sqlx::query_scalar("SELECT at FROM rate_events WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT $3")
+            async fn hit_rate(&self, key: &str, window: i64, max: u32, at: i64) -> StoreResult<RateHit> {
+                let id: i64 = sqlx::query_scalar("INSERT INTO rate_events (key, at) VALUES ($1, $2) RETURNING id")
+                    .bind(key)
+                    .bind(at)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                // The events recorded up to this one: of requests racing each other the first
+                // `max` (by id) pass. (SQLite assigns ids in commit order, so this is exact; on
+                // PostgreSQL two inserts committing in the opposite order of their ids within
+                // the same instant can let one extra through.)
+                let recent: Vec<(i64, i64)> = sqlx::query_as("SELECT id, at FROM rate_events WHERE key = $1 AND at > $2 ORDER BY at DESC, id DESC")
                     .bind(key)
                     .bind(at - window)
-                    .bind(i64::from(max))
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_err)?;
-                if max == 0 || rows.len() < max as usize {
-                    return Ok(if max == 0 { Some(window) } else { None });
+                if recent.iter().filter(|(i, _)| *i <= id).count() <= max as usize {
+                    if id % 64 == 0 {
+                        sqlx::query("DELETE FROM rate_events WHERE at < $1").bind(at - 86_400).execute(&self.pool).await.map_err(db_err)?;
+                    }
+                    return Ok(RateHit::Allowed(id));
                 }
-                // The oldest of the last `max` events must leave the window first.
-                let oldest = rows.last().copied().unwrap_or(at);
-                Ok(Some((oldest + window - at).max(1)))
+                sqlx::query("DELETE FROM rate_events WHERE id = $1").bind(id).execute(&self.pool).await.map_err(db_err)?;
+                // The others: the `max`-th most recent must leave the window first.
+                let others: Vec<i64> = recent.iter().filter(|(i, _)| *i != id).map(|(_, t)| *t).collect();
+                let edge = others.get((max as usize).saturating_sub(1)).copied().unwrap_or(at);
+                Ok(RateHit::Limited((edge + window - at).max(1)))
             }
 
-            async fn record_rate_event(&self, key: &str, at: i64) -> StoreResult<()> {
-                sqlx::query("INSERT INTO rate_events (key, at) VALUES ($1, $2)").bind(key).bind(at).execute(&self.pool).await.map_err(db_err)?;
-                sqlx::query("DELETE FROM rate_events WHERE at < $1").bind(at - 86_400).execute(&self.pool).await.map_err(db_err)?;
+            async fn forget_rate_event(&self, id: i64) -> StoreResult<()> {
+                sqlx::query("DELETE FROM rate_events WHERE id = $1").bind(id).execute(&self.pool).await.map_err(db_err)?;
                 Ok(())
             }
 

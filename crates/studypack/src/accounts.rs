@@ -81,11 +81,13 @@ pub async fn users(db: Option<&str>, c: UsersCommand) -> Result<()> {
             Ok(())
         }
         UsersCommand::Revoke { email, pack } => {
-            let scope = scope(&pack)?.to_string();
+            let scope = scope(&pack)?.to_string().to_lowercase();
             let user = accounts.user(&email).await?;
             let mut n = 0;
             for e in accounts.entitlements(&user).await? {
-                if e.scope == scope && e.revoked_at.is_none() && accounts.revoke(e.id, None).await?
+                if e.scope.to_lowercase() == scope
+                    && e.revoked_at.is_none()
+                    && accounts.revoke(e.id, None).await?
                 {
                     n += 1;
                 }

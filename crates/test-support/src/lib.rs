@@ -98,12 +98,12 @@ impl TestDb {
                 .max_connections(1)
                 .connect(&self.url)
                 .await
-            {
-                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                    .execute(&pool)
-                    .await;
-                pool.close().await;
-            }
+        {
+            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                .execute(&pool)
+                .await;
+            pool.close().await;
+        }
     }
 }
 

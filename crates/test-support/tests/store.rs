@@ -309,12 +309,14 @@ async fn users_sessions_and_setup_tokens() {
         assert!(s.user_by_email("bob@example.com").await.unwrap().is_none());
         assert_eq!(s.count_admins().await.unwrap(), 0);
 
-        s.create_session("h1", u.id, "csrf1", 1_000).await.unwrap();
-        s.create_session("h2", u.id, "csrf2", 1_000).await.unwrap();
-        let live = s.session("h1", 999).await.unwrap().unwrap();
+        // Far in the future: creating a session clears the ones expired by the clock.
+        const END: i64 = 4_000_000_000;
+        s.create_session("h1", u.id, "csrf1", END).await.unwrap();
+        s.create_session("h2", u.id, "csrf2", END).await.unwrap();
+        let live = s.session("h1", END - 1).await.unwrap().unwrap();
         assert_eq!((live.user.id, live.csrf.as_str()), (u.id, "csrf1"));
         assert!(
-            s.session("h1", 1_000).await.unwrap().is_none(),
+            s.session("h1", END).await.unwrap().is_none(),
             "expired at its time"
         );
         assert!(s.session("nope", 0).await.unwrap().is_none());
@@ -324,6 +326,12 @@ async fn users_sessions_and_setup_tokens() {
         s.delete_session("h2").await.unwrap();
         assert!(s.session("h2", 0).await.unwrap().is_none());
 
+        s.create_session("old", u.id, "c", 1).await.unwrap();
+        s.create_session("h3", u.id, "c", END).await.unwrap();
+        assert!(
+            s.session("old", 0).await.unwrap().is_none(),
+            "expired sessions are cleared"
+        );
         s.create_setup_token("t", 100).await.unwrap();
         assert!(!s.take_setup_token("t", 100).await.unwrap(), "expired");
         s.create_setup_token("t2", 100).await.unwrap();
@@ -337,14 +345,57 @@ async fn users_sessions_and_setup_tokens() {
 async fn rate_limits_count_events_in_the_window() {
     for db in test_databases().await {
         let s = &db.store;
+        let mut ids = Vec::new();
         for t in [100, 110, 120] {
-            assert_eq!(s.rate_limited("k", 60, 3, t).await.unwrap(), None);
-            s.record_rate_event("k", t).await.unwrap();
+            match s.hit_rate("k", 60, 3, t).await.unwrap() {
+                RateHit::Allowed(id) => ids.push(id),
+                other => panic!("{}: {other:?}", db.label),
+            }
         }
-        // Three events in the last 60 s: wait until the oldest (100) leaves the window.
-        assert_eq!(s.rate_limited("k", 60, 3, 130).await.unwrap(), Some(30));
-        assert_eq!(s.rate_limited("other", 60, 3, 130).await.unwrap(), None);
-        assert_eq!(s.rate_limited("k", 60, 3, 161).await.unwrap(), None);
+        // Three events in the last 60 s: wait until the oldest (100) leaves the window; the
+        // refused attempt is not counted.
+        assert_eq!(
+            s.hit_rate("k", 60, 3, 130).await.unwrap(),
+            RateHit::Limited(30)
+        );
+        assert_eq!(
+            s.hit_rate("k", 60, 3, 131).await.unwrap(),
+            RateHit::Limited(29)
+        );
+        assert!(matches!(
+            s.hit_rate("other", 60, 3, 130).await.unwrap(),
+            RateHit::Allowed(_)
+        ));
+        assert!(matches!(
+            s.hit_rate("k", 60, 3, 161).await.unwrap(),
+            RateHit::Allowed(_)
+        ));
+        // A forgotten event frees its place.
+        s.forget_rate_event(ids[2]).await.unwrap();
+        assert!(matches!(
+            s.hit_rate("k", 60, 3, 162).await.unwrap(),
+            RateHit::Allowed(_)
+        ));
+        assert!(matches!(
+            s.hit_rate("k", 60, 3, 163).await.unwrap(),
+            RateHit::Limited(_)
+        ));
+        // Many at once: never more than the limit get through.
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..10 {
+            let store = db.store.clone();
+            set.spawn(async move { store.hit_rate("burst", 60, 4, 500).await.unwrap() });
+        }
+        let hits = set.join_all().await;
+        let allowed = hits
+            .iter()
+            .filter(|h| matches!(h, RateHit::Allowed(_)))
+            .count();
+        assert!(
+            (1..=4).contains(&allowed),
+            "{}: {allowed} allowed",
+            db.label
+        );
         db.cleanup().await;
     }
 }

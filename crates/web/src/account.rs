@@ -27,11 +27,16 @@ pub fn session_cookie(v: &Visitor, token: &str) -> Option<HeaderValue> {
     )
 }
 
-/// Where to go after signing in: a path on this site only.
+/// Where to go after signing in: a path on this site only (`/` then anything but another
+/// slash or backslash; visible ASCII only, so that no tab or newline can turn it into
+/// `//elsewhere`).
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
-            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 300 =>
+            if n.len() < 300
+                && n.starts_with('/')
+                && !n[1..].starts_with(['/', '\\'])
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
         {
             n.to_string()
         }
@@ -188,7 +193,12 @@ pub async fn sign_up(
     v.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
     match st.accounts.sign_up(&f.email, &f.password, &v.address).await {
-        Ok(new) => Ok(signed_in(&v, &new, &next)),
+        Ok(new) => {
+            if let Some(old) = &v.token {
+                st.accounts.sign_out(old).await?;
+            }
+            Ok(signed_in(&v, &new, &next))
+        }
         Err(e) => form_error(&v, "signup", &f.email, &next, e),
     }
 }
@@ -388,7 +398,13 @@ pub async fn change_password(
             let e = WebError::from(e);
             match e {
                 WebError::BadRequest(_) | WebError::Forbidden(_) | WebError::TooManyRequests(_) => {
-                    account_view(&st, &v, None, Some(e.public_message()), e.status()).await
+                    let mut res =
+                        account_view(&st, &v, None, Some(e.public_message()), e.status()).await?;
+                    if let Some(s) = e.retry_after() {
+                        res.headers_mut()
+                            .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
+                    }
+                    Ok(res)
                 }
                 other => Err(other.into()),
             }
@@ -497,7 +513,15 @@ mod tests {
         assert_eq!(super::date(0), "1 January 1970");
         assert_eq!(super::date(1_700_000_000), "14 November 2023");
         assert_eq!(super::safe_next(Some("/redeem")), "/redeem");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "/\t/evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/ /evil",
+        ] {
             assert_eq!(super::safe_next(Some(bad)), "/account", "{bad}");
         }
     }

@@ -87,6 +87,11 @@ async fn view(
     Ok(res)
 }
 
+/// A stored scope and a typed one name the same pack (subjects compare without case).
+fn same_scope(stored: &str, scope: &PackScope) -> bool {
+    stored.to_lowercase() == scope.to_string().to_lowercase()
+}
+
 pub async fn admin_page(State(st): State<AppState>, v: Visitor) -> PageResult {
     view(&st, &v, None, None).await
 }
@@ -119,6 +124,7 @@ pub async fn change_pack(
             .parse()
             .map_err(|e: studypack_domain::error::InvalidValue| WebError::BadRequest(e.0))?;
         let days = match f.days.trim() {
+            _ if f.action == "revoke" => None,
             "" => None,
             d => Some(
                 d.parse::<i64>()
@@ -135,7 +141,7 @@ pub async fn change_pack(
             let user = st.accounts.user(&f.email).await?;
             let mut n = 0;
             for e in st.accounts.entitlements(&user).await? {
-                if e.scope == scope.to_string()
+                if same_scope(&e.scope, &scope)
                     && e.revoked_at.is_none()
                     && st.accounts.revoke(e.id, Some(admin.id)).await?
                 {

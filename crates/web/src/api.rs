@@ -131,12 +131,16 @@ async fn end_session(
     State(st): State<AppState>,
     v: Visitor,
     headers: axum::http::HeaderMap,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     v.check_api_csrf(&headers)?;
     if let Some(t) = &v.token {
         st.accounts.sign_out(t).await?;
     }
-    Ok(StatusCode::NO_CONTENT)
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    if let Some(c) = crate::session::cookie(crate::SESSION_COOKIE, "", Some(0), v.secure, "Lax") {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, c);
+    }
+    Ok(res)
 }
 
 #[derive(Deserialize)]

@@ -136,11 +136,23 @@ where
         body,
     )
         .into_response();
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
-    );
+    public_cache(&mut res);
     Ok(res)
+}
+
+/// Anonymous pages: shared caches may keep them a minute, keyed by the cookies (so a signed-in
+/// reader never gets the anonymous copy); browsers check again each time, so that after
+/// signing in the page shows what the reader's pack opens.
+fn public_cache(res: &mut Response) {
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=0, s-maxage=60"),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Authorization"),
+    );
 }
 
 /// A page holding a form: never cached, and carrying the CSRF cookie if it is new.
@@ -159,10 +171,7 @@ pub fn form_page(v: &Visitor, t: impl Template) -> PageResult {
 
 fn html(t: impl Template) -> PageResult {
     let mut res = Html(t.render()?).into_response();
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
-    );
+    public_cache(&mut res);
     Ok(res)
 }
 

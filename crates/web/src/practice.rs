@@ -67,6 +67,41 @@ async fn published(st: &AppState, slug: &str) -> Result<(Question, Arc<Topic>), 
     Ok((q, topic))
 }
 
+/// The longest mark scheme the API takes, in bytes.
+pub const MAX_SCHEME: usize = 20 * 1024;
+
+/// Runs the engine on a blocking thread: a long essay must not hold up other requests.
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// The report on `text` for question `q`. The check against the model essay (is this copied?)
+/// runs only for readers who may read the essay: for anyone else its answer would reveal,
+/// bit by bit, what the essay says.
+async fn assess(
+    st: &AppState,
+    v: &Visitor,
+    q: &Question,
+    topic: &Arc<Topic>,
+    text: String,
+) -> Result<Report, WebError> {
+    let compare = v.access(st).await?.can_read(topic);
+    let engine = st.engine();
+    let (q, topic) = (q.clone(), topic.clone());
+    run_blocking(move || {
+        let mut input = question_input(&q, &topic);
+        if !compare {
+            input.model_essay = None;
+        }
+        engine.assess(&input, &text)
+    })
+    .await
+}
+
 fn check_essay(text: &str) -> Result<(), WebError> {
     if text.len() > MAX_ESSAY {
         return Err(WebError::BadRequest(format!(
@@ -358,6 +393,8 @@ struct PracticePage {
     started_at: i64,
     saved_at: i64,
     signed_in: bool,
+    /// Whose copy of the draft the browser keeps (`visitor` before sign-in).
+    user_key: String,
     attempts: Vec<AttemptLine>,
     chart: Option<Chart>,
 }
@@ -394,6 +431,10 @@ pub async fn practice_page(
             saved_at: draft.as_ref().map(|d| d.updated_at).unwrap_or(0),
             draft: draft.map(|d| d.body).unwrap_or_default(),
             signed_in: v.user().is_some(),
+            user_key: v
+                .user()
+                .map(|u| u.id.to_string())
+                .unwrap_or_else(|| "visitor".into()),
             chart: chart(&attempts, max_level),
             attempts: attempts
                 .iter()
@@ -424,6 +465,7 @@ struct ReportPage {
     saved: bool,
     /// Clears the browser's copy of the draft once the report is shown.
     clear_draft: bool,
+    user_key: String,
 }
 
 #[derive(Deserialize)]
@@ -456,7 +498,7 @@ pub async fn submit(
         )
         .await?;
     let (q, topic) = published(&st, &slug).await?;
-    let report = st.engine().assess(&question_input(&q, &topic), &f.text);
+    let report = assess(&st, &v, &q, &topic, f.text.clone()).await?;
     if let Some(u) = v.user() {
         let id = st
             .store
@@ -489,6 +531,10 @@ fn report_page(v: &Visitor, q: &Question, report: &Report, essay: &str, saved: b
             r: report_view(report, essay),
             saved,
             clear_draft: true,
+            user_key: v
+                .user()
+                .map(|u| u.id.to_string())
+                .unwrap_or_else(|| "visitor".into()),
         },
     )
 }
@@ -506,7 +552,7 @@ pub async fn attempt_page(
         .ok_or(WebError::NotFound)?;
     let (q, topic) = published(&st, &a.question_slug).await?;
     // The engine is deterministic: the report is made again from the stored essay.
-    let report = st.engine().assess(&question_input(&q, &topic), &a.body);
+    let report = assess(&st, &v, &q, &topic, a.body.clone()).await?;
     report_page(&v, &q, &report, &a.body, true)
 }
 
@@ -533,26 +579,31 @@ pub async fn api_feedback(
             st.accounts.limits.feedback,
         )
         .await?;
-    let engine = st.engine();
-    let report = match (&req.question, &req.scheme) {
+    let report = match (req.question, req.scheme) {
         (Some(slug), None) => {
-            let (q, topic) = published(&st, slug).await?;
-            engine.assess(&question_input(&q, &topic), &req.text)
+            let (q, topic) = published(&st, &slug).await?;
+            assess(&st, &v, &q, &topic, req.text).await?
         }
         (None, Some(scheme)) => {
-            check_essay(scheme)?;
-            let scheme: MarkScheme = parse_scheme_text("scheme", scheme).map_err(|e| WebError::BadRequest(e.to_string()))?;
-            let input = QuestionInput {
-                text: "",
-                view: None,
-                scheme: &scheme,
-                period: None,
-                rubric: None,
-                glossary: &[],
-                model_essay: None,
-                marks: None,
-            };
-            engine.assess(&input, &req.text)
+            if scheme.len() > MAX_SCHEME {
+                return Err(WebError::BadRequest(format!("The mark scheme is longer than {} kB.", MAX_SCHEME / 1024)).into());
+            }
+            let scheme: MarkScheme = parse_scheme_text("scheme", &scheme).map_err(|e| WebError::BadRequest(e.to_string()))?;
+            let engine = st.engine();
+            run_blocking(move || {
+                let input = QuestionInput {
+                    text: "",
+                    view: None,
+                    scheme: &scheme,
+                    period: None,
+                    rubric: None,
+                    glossary: &[],
+                    model_essay: None,
+                    marks: None,
+                };
+                engine.assess(&input, &req.text)
+            })
+            .await?
         }
         _ => return Err(WebError::BadRequest("give either \"question\" (a slug) or \"scheme\" (a mark scheme as text), with \"text\"".into()).into()),
     };

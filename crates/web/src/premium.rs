@@ -1,7 +1,8 @@
-//! The premium rule: a complete model essay is for Study Pack holders. Until accounts exist,
-//! everyone gets the teaser.
+//! The teaser of a premium model essay: what readers without the Study Pack see of it.
+//! (Who may read the whole essay is `studypack_accounts::Access::can_read`.)
 
-/// About sixty words from the start of the essay, ending at a word boundary, with an ellipsis.
+/// About sixty words from the start of the essay (at most a third of it, so a short essay is
+/// not given away), ending at a word boundary, with an ellipsis.
 pub fn teaser(essay: &str) -> Option<String> {
     let plain: String = essay
         .lines()
@@ -12,7 +13,7 @@ pub fn teaser(essay: &str) -> Option<String> {
     if words.is_empty() {
         return None;
     }
-    let n = words.len().min(60);
+    let n = words.len().min(60).min(words.len() / 3).max(1);
     let mut t = words[..n].join(" ");
     if n < words.len() {
         t.push('…');
@@ -33,5 +34,8 @@ mod tests {
         assert!(t.ends_with("w60…"));
         assert!(!t.contains("w61"));
         assert_eq!(super::teaser("  "), None);
+        // A short essay: a third of it at most.
+        let short = super::teaser("one two three four five six seven eight nine").unwrap();
+        assert_eq!(short, "one two three…");
     }
 }

@@ -167,15 +167,25 @@ fn client_address(req: &Request, trust_proxy: bool) -> String {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .map(str::trim).rfind(|s| !s.is_empty());
+            .map(str::trim)
+            .rfind(|s| !s.is_empty());
         if let Some(a) = forwarded {
             return a.chars().take(64).collect();
         }
     }
-    req.extensions()
+    match req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .map(|c| c.0.ip())
+    {
+        // One IPv6 host usually holds a whole /64: count the /64.
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_canonical().to_string(),
+        None => "unknown".into(),
+    }
 }
 
 /// Loads the visitor into the request; marks signed-in responses private.

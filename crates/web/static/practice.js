@@ -5,13 +5,14 @@
   var report = document.getElementById("report");
   if (report) {
     // The essay has been marked: the browser's copy of the draft is no longer needed.
-    try { localStorage.removeItem("studypack:draft:" + report.dataset.clearDraft); } catch (e) {}
+    try { localStorage.removeItem("studypack:draft:" + report.dataset.user + ":" + report.dataset.clearDraft); } catch (e) {}
     return;
   }
   var root = document.getElementById("practice");
   if (!root) return;
   var slug = root.dataset.slug;
-  var key = "studypack:draft:" + slug;
+  // One copy per account (and one for visitors), so a shared computer keeps drafts apart.
+  var key = "studypack:draft:" + root.dataset.user + ":" + slug;
   var signedIn = root.dataset.signedIn === "true";
   var essay = document.getElementById("essay");
   var words = document.getElementById("words");
