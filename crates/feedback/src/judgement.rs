@@ -184,8 +184,8 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
             }
         }
     }
-    for i in 0..toks.len() {
-        if hedged[i] {
+    for (i, &hedged) in hedged.iter().enumerate() {
+        if hedged {
             continue;
         }
         for cue in cues_at(toks, i) {

@@ -349,16 +349,15 @@ pub fn americanise(word: &str) -> Option<String> {
     }
     // -our → -or in the words that have it (labour, honour, favour...), with their endings.
     for stem in OUR_WORDS {
-        if let Some(rest) = word.strip_prefix(stem) {
-            if rest.is_empty()
+        if let Some(rest) = word.strip_prefix(stem)
+            && (rest.is_empty()
                 || [
                     "s", "ed", "ing", "ite", "ites", "able", "ably", "er", "ers", "ism", "ist",
                     "ists", "less", "ful", "hood", "ly", "ial",
                 ]
-                .contains(&rest)
-            {
-                return Some(format!("{}or{rest}", &stem[..stem.len() - 3]));
-            }
+                .contains(&rest))
+        {
+            return Some(format!("{}or{rest}", &stem[..stem.len() - 3]));
         }
     }
     // -isation, -ise, -ised, -ises, -ising, -iser → z; -yse → -yze.
@@ -376,24 +375,25 @@ pub fn americanise(word: &str) -> Option<String> {
         ("yses", "yzes"),
         ("ysing", "yzing"),
     ] {
-        if let Some(stem) = word.strip_suffix(gb) {
-            if stem.len() >= 3 {
-                let base = format!("{stem}{}", if gb.starts_with('y') { "yse" } else { "ise" });
-                if !ISE_EXCEPTIONS
-                    .iter()
-                    .any(|e| base.ends_with(e) && (base.len() == e.len() || e.len() >= 6))
-                {
-                    return Some(format!("{stem}{us}"));
-                }
+        if let Some(stem) = word.strip_suffix(gb)
+            && stem.len() >= 3
+        {
+            let base = format!("{stem}{}", if gb.starts_with('y') { "yse" } else { "ise" });
+            if !ISE_EXCEPTIONS
+                .iter()
+                .any(|e| base.ends_with(e) && (base.len() == e.len() || e.len() >= 6))
+            {
+                return Some(format!("{stem}{us}"));
             }
         }
     }
     // -tre → -ter (centre, theatre, metre), not after a vowel-less stem like "spectre"? keep simple.
     for (gb, us) in [("tre", "ter"), ("tres", "ters")] {
-        if let Some(stem) = word.strip_suffix(gb) {
-            if stem.len() >= 3 && !stem.ends_with('s') {
-                return Some(format!("{stem}{us}"));
-            }
+        if let Some(stem) = word.strip_suffix(gb)
+            && stem.len() >= 3
+            && !stem.ends_with('s')
+        {
+            return Some(format!("{stem}{us}"));
         }
     }
     None

@@ -75,21 +75,11 @@ pub struct Prepared {
 }
 
 /// The engine: a stemmer with the library's vocabulary and IDF weights.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Engine {
     stems: Stems,
     idf: Idf,
     settings: Settings,
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Engine {
-            stems: Stems::default(),
-            idf: Idf::default(),
-            settings: Settings::default(),
-        }
-    }
 }
 
 /// Essays larger than this are refused by callers; the engine itself stays linear.
@@ -461,13 +451,14 @@ fn precision(an: &Analysed, period: Option<Period>) -> Precision {
         for (i, t) in toks.iter().enumerate() {
             if let Some(y) = is_year(t) {
                 dates += 1;
-                if let Some(p) = period {
-                    if !p.contains(y) && reported.insert((y, si)) {
-                        out_of_period.push(OutOfPeriod {
-                            year: y,
-                            sentence: evidence(an, si),
-                        });
-                    }
+                if let Some(p) = period
+                    && !p.contains(y)
+                    && reported.insert((y, si))
+                {
+                    out_of_period.push(OutOfPeriod {
+                        year: y,
+                        sentence: evidence(an, si),
+                    });
                 }
                 in_name = false;
                 continue;

@@ -281,10 +281,10 @@ impl PreparedScheme {
                 continue;
             }
             let n = key.chars().count();
-            if n >= 5 {
-                if let Some(c) = key.chars().next() {
-                    fuzzy.entry((c, n)).or_default().push(id);
-                }
+            if n >= 5
+                && let Some(c) = key.chars().next()
+            {
+                fuzzy.entry((c, n)).or_default().push(id);
             }
         }
         for v in fuzzy.values_mut() {
