@@ -1,7 +1,7 @@
 //! Splitting an essay into paragraphs, sentences and tokens, with byte offsets into the
 //! original text. Every step is linear in the input.
 
-use crate::stem::{Stems, Word};
+use crate::stem::{Lexeme, Lexicon, StemId, Stems, Word, WordId};
 
 #[derive(Debug, Clone)]
 pub struct Token {
@@ -16,6 +16,27 @@ pub struct Token {
     pub numeric: bool,
     pub sentence: usize,
 }
+
+/// A token as the engine works with it: a [`Token`] whose word and stem are borrowed from the
+/// lexicon, with their ids.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok<'a> {
+    pub start: usize,
+    pub end: usize,
+    /// Lowercased, ASCII-folded, British spelling mapped to American.
+    pub word: &'a str,
+    pub stem: &'a str,
+    pub word_id: WordId,
+    pub stem_id: StemId,
+    pub stop: bool,
+    pub capital: bool,
+    pub all_caps: bool,
+    pub numeric: bool,
+    pub sentence: usize,
+}
+
+/// An analysed text as the engine works with it.
+pub(crate) type Parsed<'a> = Analysed<'a, Tok<'a>>;
 
 #[derive(Debug, Clone)]
 pub struct Sentence {
@@ -41,15 +62,17 @@ pub struct Paragraph {
     pub sentences: std::ops::Range<usize>,
 }
 
+/// A text split into paragraphs, sentences and tokens: [`Token`]s as [`analyse`] returns
+/// them, or the engine's own borrowed form.
 #[derive(Debug, Clone)]
-pub struct Analysed<'a> {
+pub struct Analysed<'a, T = Token> {
     pub text: &'a str,
-    pub tokens: Vec<Token>,
+    pub tokens: Vec<T>,
     pub sentences: Vec<Sentence>,
     pub paragraphs: Vec<Paragraph>,
 }
 
-impl Analysed<'_> {
+impl<T> Analysed<'_, T> {
     pub fn words(&self) -> usize {
         self.tokens.len()
     }
@@ -57,7 +80,7 @@ impl Analysed<'_> {
         let s = &self.sentences[s];
         self.text[s.start..s.end].trim()
     }
-    pub fn sentence_tokens(&self, s: usize) -> &[Token] {
+    pub fn sentence_tokens(&self, s: usize) -> &[T] {
         &self.tokens[self.sentences[s].tokens.clone()]
     }
     pub fn prose_paragraphs(&self) -> impl Iterator<Item = (usize, &Paragraph)> {
@@ -87,7 +110,7 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Lowercases and folds a raw word: accents dropped for Latin letters, apostrophes removed,
 /// a possessive 's cut. (British spellings are mapped after this, with the stem.)
-pub(crate) fn fold_word(raw: &str, w: &mut String) {
+fn fold_word(raw: &str, w: &mut String) {
     w.clear();
     if raw.is_ascii() {
         w.extend(
@@ -130,11 +153,16 @@ fn fold_accent(c: char) -> char {
     }
 }
 
-/// Tokenises `text[start..end]`, appending to `out`.
-fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<Token>) {
+/// Tokenises `text[start..end]`, appending to `out`. `folded` is scratch space.
+fn tokenise<'a, 'v: 'a>(
+    text: &str,
+    (start, end): (usize, usize),
+    lexicon: &mut Lexicon<'v>,
+    folded: &mut String,
+    out: &mut Vec<Tok<'a>>,
+) {
     let slice = &text[start..end];
     let mut iter = slice.char_indices().peekable();
-    let mut folded = String::new();
     while let Some((i, c)) = iter.next() {
         if !is_word_char(c) {
             continue;
@@ -158,29 +186,37 @@ fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<T
             }
         }
         let raw = &slice[i..j];
-        fold_word(raw, &mut folded);
+        fold_word(raw, folded);
         if folded.is_empty() {
             continue;
         }
-        let (word, stem, stop) = stems.normalise(&folded);
-        let numeric = word.bytes().all(|b| b.is_ascii_digit());
-        let first = raw.chars().next().unwrap_or(' ');
-        let all_caps = raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && raw
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase);
-        out.push(Token {
-            start: start + i,
-            end: start + j,
-            word,
-            stem,
-            stop,
-            capital: first.is_uppercase(),
-            all_caps,
-            numeric,
-            sentence: 0,
-        });
+        let lexeme = lexicon.lexeme(folded);
+        out.push(token(start + i, raw, lexeme, lexicon));
+    }
+}
+
+/// A token for `raw` at byte `start`. Words and stems the lexicon has just worked out are left
+/// empty until [`Scanned::resolve`].
+fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<'v>) -> Tok<'a> {
+    let (word, stem) = lexicon.borrowed_texts(lexeme);
+    let first = raw.chars().next().unwrap_or(' ');
+    let all_caps = raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && raw
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    Tok {
+        start,
+        end: start + raw.len(),
+        word: word.unwrap_or_default(),
+        stem: stem.unwrap_or_default(),
+        word_id: lexeme.word,
+        stem_id: lexeme.stem,
+        stop: lexeme.stop,
+        capital: first.is_uppercase(),
+        all_caps,
+        numeric: lexeme.numeric,
+        sentence: 0,
     }
 }
 
@@ -349,10 +385,63 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
     ends
 }
 
+/// A text whose tokens may still lack the words and stems its lexicon worked out while
+/// reading it: [`Scanned::resolve`] fills them in.
+pub(crate) struct Scanned<'a>(Parsed<'a>);
+
+impl<'a> Scanned<'a> {
+    /// The analysed text, its tokens' words and stems borrowed from `lexicon` (the one that
+    /// read it).
+    pub fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
+    where
+        'a: 'b,
+    {
+        let mut an: Parsed<'b> = self.0;
+        for t in &mut an.tokens {
+            if lexicon.is_own_word(t.word_id) {
+                t.word = lexicon.word(t.word_id);
+            }
+            if lexicon.is_own_stem(t.stem_id) {
+                t.stem = &lexicon.stem(t.stem_id).text;
+            }
+        }
+        an
+    }
+}
+
+/// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
 pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
+    let mut lexicon = Lexicon::new(stems);
+    let Scanned(an) = scan(text, &mut lexicon);
+    let tokens = an
+        .tokens
+        .iter()
+        .map(|t| Token {
+            start: t.start,
+            end: t.end,
+            word: lexicon.word(t.word_id).clone(),
+            stem: lexicon.stem(t.stem_id).text.clone(),
+            stop: t.stop,
+            capital: t.capital,
+            all_caps: t.all_caps,
+            numeric: t.numeric,
+            sentence: t.sentence,
+        })
+        .collect();
+    Analysed {
+        text,
+        tokens,
+        sentences: an.sentences,
+        paragraphs: an.paragraphs,
+    }
+}
+
+/// Splits a text into paragraphs, sentences and tokens, resolving its words with `lexicon`.
+pub(crate) fn scan<'a, 'v: 'a>(text: &'a str, lexicon: &mut Lexicon<'v>) -> Scanned<'a> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut sentences: Vec<Sentence> = Vec::new();
     let mut paragraphs = Vec::new();
+    let mut folded = String::new();
     for (ps, pe) in paragraph_spans(text) {
         let line = &text[ps..pe];
         let kind = if is_heading(line) && !line.contains('\n') {
@@ -370,7 +459,7 @@ pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
                 continue;
             }
             let t0 = tokens.len();
-            tokenise(text, s_start, s_end, stems, &mut tokens);
+            tokenise(text, (s_start, s_end), lexicon, &mut folded, &mut tokens);
             let t1 = tokens.len();
             if t1 > t0 {
                 // Cut very long unpunctuated runs into windows.
@@ -407,12 +496,12 @@ pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
             });
         }
     }
-    Analysed {
+    Scanned(Analysed {
         text,
         tokens,
         sentences,
         paragraphs,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 use crate::fx::{FxHashMap, FxHashSet};
 use std::sync::LazyLock;
 
-use crate::analysis::{Analysed, ParagraphKind, Token};
+use crate::analysis::{ParagraphKind, Parsed, Tok};
 use crate::lexicon::{
     AGREE_CUES, ANALYSIS_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES,
     GENERAL_EQUIVALENTS, NARRATIVE_CUES, NEGATORS,
 };
 use crate::report::*;
-use crate::stem::{Stems, Word};
+use crate::stem::StemId;
 use crate::{evidence, side_share};
 
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
@@ -34,7 +34,7 @@ fn canon(stem: &str) -> &str {
 }
 
 /// Finds "more … X than Y" or "X rather than Y" in tokens: (X, Y) stems.
-fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
+fn comparison(toks: &[Tok]) -> Option<(String, String, usize)> {
     for (i, t) in toks.iter().enumerate() {
         let is_than = t.word == "than";
         if !is_than {
@@ -43,7 +43,7 @@ fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
         let rather = i > 0 && toks[i - 1].word == "rather";
         let has_more = toks[i.saturating_sub(5)..i]
             .iter()
-            .any(|x| matches!(x.word.as_str(), "more" | "greater" | "stronger" | "deeper"));
+            .any(|x| matches!(x.word, "more" | "greater" | "stronger" | "deeper"));
         if !rather && !has_more {
             continue;
         }
@@ -54,36 +54,36 @@ fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
         let y = toks[i + 1..(i + 5).min(toks.len())]
             .iter()
             .find(|y| !y.stop && !y.numeric)?;
-        return Some((canon(&x.stem).to_string(), canon(&y.stem).to_string(), i));
+        return Some((canon(x.stem).to_string(), canon(y.stem).to_string(), i));
     }
     None
 }
 
 impl ViewModel {
-    pub fn new(view: &str, stems: &Stems) -> ViewModel {
-        let an = crate::analysis::analyse(view, stems);
+    /// The model of an analysed view.
+    pub fn new(view: &Parsed) -> ViewModel {
         ViewModel {
-            compared: comparison(&an.tokens).map(|(x, y, _)| (x, y)),
+            compared: comparison(&view.tokens).map(|(x, y, _)| (x, y)),
         }
     }
 }
 
-fn words_match(toks: &[Token], i: usize, phrase: &[&str]) -> bool {
+fn words_match(toks: &[Tok], i: usize, phrase: &[&str]) -> bool {
     phrase
         .iter()
         .enumerate()
         .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w))
 }
 
-fn negated(toks: &[Token], i: usize) -> bool {
+fn negated(toks: &[Tok], i: usize) -> bool {
     toks[i.saturating_sub(3)..i]
         .iter()
-        .any(|t| NEGATORS.contains(&t.word.as_str()))
+        .any(|t| NEGATORS.contains(&t.word))
 }
 
 /// Sentences that restate the question rather than answer it ("This essay will assess
 /// whether…", "…the view that…") unless they also take a position.
-fn restates_question(toks: &[Token]) -> bool {
+fn restates_question(toks: &[Tok]) -> bool {
     let w = |s: &str| toks.iter().any(|t| t.word == s);
     let frames = w("assess")
         || w("consider")
@@ -160,14 +160,14 @@ static CUES: LazyLock<FxHashMap<&'static str, Vec<Cue>>> = LazyLock::new(|| {
 });
 
 /// The cues whose words start at token `i`.
-fn cues_at<'a>(toks: &'a [Token], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
-    CUES.get(toks[i].word.as_str())
+fn cues_at<'a>(toks: &'a [Tok], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
+    CUES.get(toks[i].word)
         .into_iter()
         .flatten()
         .filter(move |c| words_match(toks, i, &c.words))
 }
 
-fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
+fn sentence_lean(toks: &[Tok], view: &ViewModel) -> Lean {
     let mut l = Lean::default();
     if restates_question(toks) {
         return l;
@@ -201,8 +201,8 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
         }
     }
     if let Some((vx, vy)) = &view.compared {
-        let is_x = |t: &Token| canon(&t.stem) == vx;
-        let is_y = |t: &Token| canon(&t.stem) == vy;
+        let is_x = |t: &Tok| canon(t.stem) == vx;
+        let is_y = |t: &Tok| canon(t.stem) == vy;
         if let Some((x, y, _)) = comparison(toks) {
             if &x == vx && &y == vy {
                 l.pos += 1.5;
@@ -234,7 +234,7 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
                     l.neg += 1.5
                 }
             }
-            if matches!(t.word.as_str(), "more" | "greater" | "deeper" | "stronger")
+            if matches!(t.word, "more" | "greater" | "deeper" | "stronger")
                 && toks.get(i + 1).is_none_or(|n| n.word != "than")
             {
                 // "the similarities were more profound": the compared thing just before.
@@ -278,12 +278,12 @@ fn classify(l: Lean) -> Stance {
     }
 }
 
-fn opens_conclusion(an: &Analysed, s: usize) -> bool {
+fn opens_conclusion(an: &Parsed, s: usize) -> bool {
     let text = an.sentence_text(s).to_lowercase();
     CONCLUSION_OPENERS.iter().any(|o| text.starts_with(o))
 }
 
-fn part(an: &Analysed, paras: &[usize]) -> Part {
+fn part(an: &Parsed, paras: &[usize]) -> Part {
     match (paras.first(), paras.last()) {
         (Some(&a), Some(&b)) => Part {
             present: true,
@@ -301,7 +301,7 @@ fn part(an: &Analysed, paras: &[usize]) -> Part {
 }
 
 /// Paragraph indexes of the introduction, body and conclusion.
-pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+pub fn sections(an: &Parsed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     let prose: Vec<usize> = an.prose_paragraphs().map(|(i, _)| i).collect();
     if prose.len() < 2 {
         return (vec![], prose, vec![]);
@@ -338,16 +338,17 @@ pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     (intro, body, conclusion)
 }
 
-pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[Word]) -> Structure {
+/// The structure of a text; `question_stems` are the question's content stems, sorted.
+pub fn structure(an: &Parsed, points: &[PointResult], question_stems: &[StemId]) -> Structure {
     let (intro, body, conclusion) = sections(an);
     let addresses_question = intro.first().is_some_and(|&i| {
         let p = &an.paragraphs[i];
         let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start
             ..an.sentences[p.sentences.end - 1].tokens.end];
-        let mut hit: Vec<&str> = toks
+        let mut hit: Vec<StemId> = toks
             .iter()
-            .filter(|t| question_stems.binary_search(&t.stem).is_ok())
-            .map(|t| t.stem.as_str())
+            .map(|t| t.stem_id)
+            .filter(|s| question_stems.binary_search(s).is_ok())
             .collect();
         hit.sort_unstable();
         hit.dedup();
@@ -370,13 +371,11 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[Word])
                 ..an.sentences[p.sentences.end - 1].tokens.end];
             let analysis_words = toks
                 .iter()
-                .filter(|t| ANALYSIS_SET.contains(t.word.as_str()))
+                .filter(|t| ANALYSIS_SET.contains(t.word))
                 .count();
             let narrative_words = toks
                 .iter()
-                .filter(|t| {
-                    NARRATIVE_SET.contains(t.word.as_str()) || (t.numeric && t.word.len() == 4)
-                })
+                .filter(|t| NARRATIVE_SET.contains(t.word) || (t.numeric && t.word.len() == 4))
                 .count();
             let kind = if analysis_words >= narrative_words && analysis_words > 0 {
                 "analytical"
@@ -408,7 +407,7 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[Word])
 }
 
 fn paragraph_lean(
-    an: &Analysed,
+    an: &Parsed,
     paras: &[usize],
     view: &ViewModel,
     ev: &mut Vec<Evidence>,
@@ -432,7 +431,7 @@ fn paragraph_lean(
     Some(total)
 }
 
-pub fn judge(an: &Analysed, view: &ViewModel, c: &Coverage) -> Judgement {
+pub fn judge(an: &Parsed, view: &ViewModel, c: &Coverage) -> Judgement {
     let (intro, _, conclusion) = sections(an);
     let mut ev = Vec::new();
     let intro_stance = paragraph_lean(an, &intro, view, &mut ev)

@@ -17,14 +17,16 @@ pub mod stem;
 mod judgement;
 mod level;
 
+use std::sync::Arc;
+
 use crate::fx::FxHashSet;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
 
-use analysis::{Analysed, ParagraphKind, analyse};
+use analysis::{Analysed, ParagraphKind, Parsed, Tok, scan};
 pub use report::*;
 use scheme::PreparedScheme;
-use stem::{Idf, Stems, Word};
+use stem::{Idf, Layer, Lexicon, StemId, Stems};
 
 /// Version of the engine's rules, reported with every result.
 pub const ENGINE_VERSION: &str = "studypack-feedback/1";
@@ -64,9 +66,14 @@ pub struct QuestionInput<'a> {
 /// A question prepared once and assessed against many essays.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The engine's vocabulary when the question was prepared, and the question's own words
+    /// above it: the stem ids below refer to these.
+    vocabulary: Arc<Layer>,
+    words: Layer,
     scheme: PreparedScheme,
     view: judgement::ViewModel,
-    question_stems: Vec<Word>,
+    /// The question's content stems, sorted.
+    question_stems: Vec<StemId>,
     period: Option<Period>,
     rubric: Option<Rubric>,
     model_shingles: FxHashSet<u64>,
@@ -116,21 +123,31 @@ impl Engine {
             Some(v) => format!("{} {}", q.text, v),
             None => q.text.to_string(),
         };
-        let scheme =
-            PreparedScheme::new(q.scheme, &question_text, q.glossary, &self.stems, &self.idf);
-        let qa = analyse(&question_text, &self.stems);
-        let mut question_stems: Vec<Word> = qa
+        let mut lexicon = Lexicon::new(&self.stems);
+        let scheme = PreparedScheme::new(
+            q.scheme,
+            &question_text,
+            q.glossary,
+            &mut lexicon,
+            &self.idf,
+        );
+        let qa = scan(&question_text, &mut lexicon).resolve(&lexicon);
+        let mut question_stems: Vec<StemId> = qa
             .tokens
             .iter()
-            .filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem.as_str()))
-            .map(|t| t.stem.clone())
+            .filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem))
+            .map(|t| t.stem_id)
             .collect();
-        question_stems.sort();
+        question_stems.sort_unstable();
         question_stems.dedup();
-        let view = judgement::ViewModel::new(q.view.unwrap_or(q.text), &self.stems);
+        let view_text = q.view.unwrap_or(q.text);
+        let view = judgement::ViewModel::new(&scan(view_text, &mut lexicon).resolve(&lexicon));
         let model_shingles = q
             .model_essay
-            .map(|m| shingles(&analyse(m, &self.stems), 5))
+            .map(|m| {
+                let an = scan(m, &mut lexicon).resolve(&lexicon);
+                shingles(&stem_hashes(&an, &lexicon), 5)
+            })
             .unwrap_or_default();
         let scheme_text: Vec<String> = q
             .scheme
@@ -138,9 +155,13 @@ impl Engine {
             .iter()
             .map(|b| b.text.replace(';', " "))
             .collect();
-        let scheme_shingles = shingles(&analyse(&scheme_text.join(". "), &self.stems), 4);
+        let scheme_text = scheme_text.join(". ");
+        let an = scan(&scheme_text, &mut lexicon).resolve(&lexicon);
+        let scheme_shingles = shingles(&stem_hashes(&an, &lexicon), 4);
         let marks = q.marks.or(q.rubric.map(|r| r.max_marks)).unwrap_or(25);
         Prepared {
+            vocabulary: Arc::clone(self.stems.vocabulary()),
+            words: lexicon.into_layer(),
             scheme,
             view,
             question_stems,
@@ -154,7 +175,7 @@ impl Engine {
 
     /// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
     pub fn analyse<'a>(&self, text: &'a str) -> Analysed<'a> {
-        analyse(text, &self.stems)
+        analysis::analyse(text, &self.stems)
     }
 
     /// Prepares the question and assesses one essay.
@@ -164,9 +185,9 @@ impl Engine {
 
     /// Assesses an essay against a prepared question.
     pub fn report(&self, p: &Prepared, essay: &str) -> Report {
-        let an = analyse(essay, &self.stems);
-        let known = |s: &str| self.idf.knows(s) || lexicon::is_stop(s);
-        let sent_terms = p.scheme.sentence_terms(&an, &known);
+        let mut lexicon = Lexicon::for_question(&self.stems, &p.vocabulary, &p.words);
+        let an = scan(essay, &mut lexicon).resolve(&lexicon);
+        let sent_terms = p.scheme.sentence_terms(&an, &lexicon);
         let points = self.match_points(p, &an, &sent_terms);
         let coverage = coverage(&points, &p.scheme);
         let balance = balance(&coverage);
@@ -177,6 +198,7 @@ impl Engine {
         let flags = flags(
             p,
             &an,
+            &lexicon,
             &coverage,
             &balance,
             &structure,
@@ -201,12 +223,7 @@ impl Engine {
         }
     }
 
-    fn match_points(
-        &self,
-        p: &Prepared,
-        an: &Analysed,
-        sent_terms: &[Vec<u32>],
-    ) -> Vec<PointResult> {
+    fn match_points(&self, p: &Prepared, an: &Parsed, sent_terms: &[Vec<u32>]) -> Vec<PointResult> {
         let n = an.sentences.len();
         // Sentences holding each term: only windows around them can score.
         let n_terms = p.scheme.term_names.len();
@@ -340,7 +357,7 @@ pub fn evidence_of(an: &Analysed, s: usize) -> Evidence {
     evidence(an, s)
 }
 
-pub(crate) fn evidence(an: &Analysed, s: usize) -> Evidence {
+pub(crate) fn evidence<T>(an: &Analysed<T>, s: usize) -> Evidence {
     let sent = &an.sentences[s];
     let raw = &an.text[sent.start..sent.end];
     let lead = raw.len() - raw.trim_start().len();
@@ -427,8 +444,8 @@ fn balance(c: &Coverage) -> Balance {
     }
 }
 
-fn is_year(t: &analysis::Token) -> Option<i32> {
-    let w = t.word.as_str();
+fn is_year(t: &Tok) -> Option<i32> {
+    let w = t.word;
     let digits = w.strip_suffix('s').unwrap_or(w);
     if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
         let y: i32 = digits.parse().ok()?;
@@ -439,7 +456,7 @@ fn is_year(t: &analysis::Token) -> Option<i32> {
     None
 }
 
-fn precision(an: &Analysed, period: Option<Period>) -> Precision {
+fn precision(an: &Parsed, period: Option<Period>) -> Precision {
     let mut dates = 0;
     let mut named = 0;
     let mut figures = 0;
@@ -465,14 +482,14 @@ fn precision(an: &Analysed, period: Option<Period>) -> Precision {
             }
             if t.numeric
                 || matches!(
-                    t.word.as_str(),
+                    t.word,
                     "million" | "millions" | "billion" | "thousand" | "percent"
                 )
             {
                 if !(t.numeric
-                    && toks.get(i + 1).is_some_and(|n| {
-                        matches!(n.word.as_str(), "million" | "billion" | "thousand")
-                    }))
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(n.word, "million" | "billion" | "thousand")))
                 {
                     figures += 1;
                 }
@@ -547,19 +564,17 @@ fn count_quotations(text: &str) -> usize {
     count
 }
 
-/// Hashes of each run of `n` consecutive word forms (stems), for overlap checks.
-fn shingles(an: &Analysed, n: usize) -> FxHashSet<u64> {
-    use std::hash::{Hash, Hasher};
-    let hashes: Vec<u64> = an
-        .tokens
+/// The hash of each content token's stem, in order, for the overlap checks.
+fn stem_hashes(an: &Parsed, lexicon: &Lexicon) -> Vec<u64> {
+    an.tokens
         .iter()
         .filter(|t| !t.stop)
-        .map(|t| {
-            let mut h = crate::fx::FxHasher::default();
-            t.stem.as_str().hash(&mut h);
-            h.finish()
-        })
-        .collect();
+        .map(|t| lexicon.stem(t.stem_id).hash)
+        .collect()
+}
+
+/// Hashes of each run of `n` consecutive content stems (from [`stem_hashes`]).
+fn shingles(hashes: &[u64], n: usize) -> FxHashSet<u64> {
     hashes
         .windows(n)
         .map(|w| {
@@ -570,11 +585,12 @@ fn shingles(an: &Analysed, n: usize) -> FxHashSet<u64> {
         .collect()
 }
 
-fn overlap(an: &Analysed, set: &FxHashSet<u64>, n: usize) -> f32 {
+/// The share of a text's shingles of `n` stems that are in `set`.
+fn overlap(hashes: &[u64], set: &FxHashSet<u64>, n: usize) -> f32 {
     if set.is_empty() {
         return 0.0;
     }
-    let mine = shingles(an, n);
+    let mine = shingles(hashes, n);
     if mine.len() < 8 {
         return 0.0;
     }
@@ -584,9 +600,11 @@ fn overlap(an: &Analysed, set: &FxHashSet<u64>, n: usize) -> f32 {
 /// Share of overlap with the model essay above which an essay is flagged as copied.
 pub const COPY_THRESHOLD: f32 = 0.4;
 
+#[allow(clippy::too_many_arguments)]
 fn flags(
     p: &Prepared,
-    an: &Analysed,
+    an: &Parsed,
+    lexicon: &Lexicon,
     c: &Coverage,
     b: &Balance,
     st: &Structure,
@@ -619,7 +637,7 @@ fn flags(
     let question_hits = an
         .tokens
         .iter()
-        .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem).is_ok())
+        .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem_id).is_ok())
         .count();
     let any_term = sent_terms.iter().filter(|s| !s.is_empty()).count();
     if words >= 20
@@ -649,10 +667,15 @@ fn flags(
     {
         f.push("list-not-prose");
     }
-    if words >= 25 && overlap(an, &p.model_shingles, 5) >= COPY_THRESHOLD {
+    let hashes = if words >= 20 {
+        stem_hashes(an, lexicon)
+    } else {
+        Vec::new()
+    };
+    if words >= 25 && overlap(&hashes, &p.model_shingles, 5) >= COPY_THRESHOLD {
         f.push("copied-model-essay");
     }
-    if words >= 20 && overlap(an, &p.scheme_shingles, 4) >= COPY_THRESHOLD {
+    if words >= 20 && overlap(&hashes, &p.scheme_shingles, 4) >= COPY_THRESHOLD {
         f.push("copied-mark-scheme");
     }
     f
