@@ -8,6 +8,7 @@
 //! nothing written in the essay is treated as an instruction.
 
 pub mod analysis;
+mod bits;
 mod fx;
 pub mod lexicon;
 pub mod report;
@@ -24,8 +25,9 @@ use crate::fx::FxHashSet;
 use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
 
 use analysis::{Analysed, ParagraphKind, Parsed, Tok, scan};
+use bits::BitMatrix;
 pub use report::*;
-use scheme::PreparedScheme;
+use scheme::{Alternative, PreparedPoint, PreparedScheme, SentenceTerms};
 use stem::{Idf, Layer, Lexicon, StemId, Stems};
 
 /// Version of the engine's rules, reported with every result.
@@ -223,75 +225,16 @@ impl Engine {
         }
     }
 
-    fn match_points(&self, p: &Prepared, an: &Parsed, sent_terms: &[Vec<u32>]) -> Vec<PointResult> {
-        let n = an.sentences.len();
-        // Sentences holding each term: only windows around them can score.
-        let n_terms = p.scheme.term_names.len();
-        // Each sentence's terms as a bit set, for constant-time membership.
-        let words = n_terms.div_ceil(64).max(1);
-        let mut bits = vec![0u64; words * n];
-        for (k, terms) in sent_terms.iter().enumerate() {
-            for &t in terms {
-                bits[k * words + (t as usize >> 6)] |= 1u64 << (t & 63);
-            }
-        }
-        let in_sentence =
-            |k: usize, t: u32| bits[k * words + (t as usize >> 6)] >> (t & 63) & 1 == 1;
-        let mut term_sents: Vec<Vec<usize>> = vec![Vec::new(); n_terms];
-        for (k, terms) in sent_terms.iter().enumerate() {
-            for &t in terms {
-                term_sents[t as usize].push(k);
-            }
-        }
-        let mut starts: Vec<usize> = Vec::new();
+    fn match_points(&self, p: &Prepared, an: &Parsed, terms: &SentenceTerms) -> Vec<PointResult> {
+        let term_sentences = terms.transpose();
+        let mut alt_terms = AlternativeTerms::default();
         p.scheme
             .points
             .iter()
             .enumerate()
             .map(|(id, pt)| {
-                // score, first sentence, last sentence, alternative, distinct required terms
-                let mut best = (0.0f32, 0usize, 0usize, 0usize, 0usize);
-                for (ai, alt) in pt.alternatives.iter().enumerate() {
-                    starts.clear();
-                    for &(t, _) in alt.required.iter().chain(&alt.optional) {
-                        for &k in &term_sents[t as usize] {
-                            starts.push(k);
-                            if k > 0 {
-                                starts.push(k - 1);
-                            }
-                        }
-                    }
-                    starts.sort_unstable();
-                    starts.dedup();
-                    for &s in &starts {
-                        for width in 0..2 {
-                            let e = s + width;
-                            if e >= n || an.sentences[e].paragraph != an.sentences[s].paragraph {
-                                continue;
-                            }
-                            let has = |t: u32| in_sentence(s, t) || (e != s && in_sentence(e, t));
-                            let mut got = 0.0;
-                            let mut distinct = 0;
-                            for &(t, w) in &alt.required {
-                                if has(t) {
-                                    got += w;
-                                    distinct += 1;
-                                }
-                            }
-                            for &(t, w) in &alt.optional {
-                                if has(t) {
-                                    got += w;
-                                }
-                            }
-                            let score = (got / alt.need).min(1.0);
-                            // A wider window must earn strictly more to be preferred.
-                            if score > best.0 + 1e-6 {
-                                best = (score, s, e, ai, distinct);
-                            }
-                        }
-                    }
-                }
-                let (score, s, e, ai, distinct) = best;
+                let (score, s, e, ai, distinct) =
+                    best_window(pt, an, &term_sentences, &mut alt_terms);
                 let alt = &pt.alternatives[ai.min(pt.alternatives.len().saturating_sub(1))];
                 let n_required = alt.required.len();
                 let matched: Vec<u32> = if score > 0.0 {
@@ -299,7 +242,7 @@ impl Engine {
                         .iter()
                         .chain(&alt.optional)
                         .map(|&(t, _)| t)
-                        .filter(|&t| (s..=e).any(|k| in_sentence(k, t)))
+                        .filter(|&t| (s..=e).any(|k| terms.contains(k, t as usize)))
                         .collect()
                 } else {
                     Vec::new()
@@ -316,11 +259,7 @@ impl Engine {
                     Vec::new()
                 } else {
                     (s..=e)
-                        .filter(|&k| {
-                            matched
-                                .iter()
-                                .any(|t| sent_terms[k].binary_search(t).is_ok())
-                        })
+                        .filter(|&k| matched.iter().any(|&t| terms.contains(k, t as usize)))
                         .map(|k| evidence(an, k))
                         .collect()
                 };
@@ -346,6 +285,131 @@ impl Engine {
             })
             .collect()
     }
+}
+
+/// Which of an alternative's terms each sentence holds, to score windows of sentences.
+#[derive(Default)]
+struct AlternativeTerms {
+    /// `u64` words per sentence in `present`.
+    words: usize,
+    /// For each sentence, bit `j` is set if it holds the alternative's `j`-th term, counting
+    /// required terms first.
+    present: Vec<u64>,
+    /// The sentences holding any of the terms, in order.
+    sentences: Vec<usize>,
+}
+
+impl AlternativeTerms {
+    /// Finds the terms of `alt` in the sentences. `term_sentences` lists each term's
+    /// sentences.
+    fn set(&mut self, alt: &Alternative, term_sentences: &BitMatrix, sentences: usize) {
+        let terms = alt.required.iter().chain(&alt.optional);
+        self.words = terms.clone().count().div_ceil(64).max(1);
+        self.present.clear();
+        self.present.resize(sentences * self.words, 0);
+        for (j, &(t, _)) in terms.enumerate() {
+            for k in bits::ones(term_sentences.row(t as usize)) {
+                self.present[k * self.words + j / 64] |= 1 << (j % 64);
+            }
+        }
+        self.sentences.clear();
+        let rows = self.present.chunks(self.words).enumerate();
+        self.sentences.extend(
+            rows.filter(|(_, row)| row.iter().any(|&w| w != 0))
+                .map(|(k, _)| k),
+        );
+    }
+
+    fn row(&self, k: usize) -> &[u64] {
+        &self.present[k * self.words..(k + 1) * self.words]
+    }
+
+    /// Whether the window of sentences `s..=e` could score more than those tried before it:
+    /// whether it holds a term and, if it has two sentences, whether the second adds one (if
+    /// not, the window scores as the first sentence alone, which is tried just before).
+    fn worth_trying(&self, s: usize, e: usize) -> bool {
+        let (first, last) = (self.row(s), self.row(e));
+        if s == e {
+            first.iter().any(|&w| w != 0)
+        } else {
+            last.iter().zip(first).any(|(l, f)| l & !f != 0)
+        }
+    }
+
+    /// The score of the window of sentences `s..=e` for the alternative, and the number of
+    /// its required terms the window holds. The weights are added in the order of the terms,
+    /// as they are listed.
+    fn score(&self, alt: &Alternative, s: usize, e: usize) -> (f32, usize) {
+        let n_required = alt.required.len();
+        let mut got = 0.0f32;
+        let mut distinct = 0;
+        for (w, (a, b)) in self.row(s).iter().zip(self.row(e)).enumerate() {
+            for bit in bits::ones(&[a | b]) {
+                let j = w * 64 + bit;
+                if j < n_required {
+                    got += alt.required[j].1;
+                    distinct += 1;
+                } else {
+                    got += alt.optional[j - n_required].1;
+                }
+            }
+        }
+        ((got / alt.need).min(1.0), distinct)
+    }
+}
+
+/// The best window of one or two sentences of a paragraph for any of a point's alternatives:
+/// (score, first sentence, last sentence, alternative, distinct required terms). Windows are
+/// tried in order, and a later one must score strictly more to be preferred.
+/// `term_sentences` lists each term's sentences; `alt_terms` is scratch space.
+fn best_window(
+    pt: &PreparedPoint,
+    an: &Parsed,
+    term_sentences: &BitMatrix,
+    alt_terms: &mut AlternativeTerms,
+) -> (f32, usize, usize, usize, usize) {
+    let n = an.sentences.len();
+    let paragraph = |k: usize| an.sentences[k].paragraph;
+    let mut best = (0.0f32, 0usize, 0usize, 0usize, 0usize);
+    for (ai, alt) in pt.alternatives.iter().enumerate() {
+        let ceiling = best_possible(alt);
+        if ceiling <= best.0 + 1e-6 {
+            continue;
+        }
+        alt_terms.set(alt, term_sentences, n);
+        // Only windows holding one of the alternative's terms can score, so windows start at
+        // such a sentence or just before it.
+        let mut next_start = 0;
+        'windows: for &k in &alt_terms.sentences {
+            for s in k.saturating_sub(1).max(next_start)..=k {
+                for e in s..(s + 2).min(n) {
+                    if !alt_terms.worth_trying(s, e) || paragraph(e) != paragraph(s) {
+                        continue;
+                    }
+                    let (score, distinct) = alt_terms.score(alt, s, e);
+                    if score > best.0 + 1e-6 {
+                        best = (score, s, e, ai, distinct);
+                        if ceiling <= best.0 + 1e-6 {
+                            break 'windows;
+                        }
+                    }
+                }
+            }
+            next_start = k + 1;
+        }
+    }
+    best
+}
+
+/// The score of a window holding all of an alternative's terms: no window scores more, as
+/// the weights are positive and are added in the same order.
+fn best_possible(alt: &Alternative) -> f32 {
+    let got = alt
+        .required
+        .iter()
+        .chain(&alt.optional)
+        .fold(0.0f32, |got, &(_, w)| got + w);
+    (got / alt.need).min(1.0)
 }
 
 pub(crate) fn round2(x: f32) -> f32 {
@@ -609,7 +673,7 @@ fn flags(
     b: &Balance,
     st: &Structure,
     j: &Judgement,
-    sent_terms: &[Vec<u32>],
+    sent_terms: &SentenceTerms,
 ) -> Vec<&'static str> {
     let mut f = Vec::new();
     let words = an.words();
@@ -639,7 +703,9 @@ fn flags(
         .iter()
         .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem_id).is_ok())
         .count();
-    let any_term = sent_terms.iter().filter(|s| !s.is_empty()).count();
+    let any_term = (0..an.sentences.len())
+        .filter(|&s| sent_terms.any(s))
+        .count();
     if words >= 20
         && c.covered == 0
         && c.partial == 0

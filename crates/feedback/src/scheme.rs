@@ -6,6 +6,7 @@ use crate::fx::FxHashMap;
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 
 use crate::analysis::{Parsed, Tok, scan};
+use crate::bits::BitMatrix;
 use crate::stem::{Idf, Lexicon, StemId};
 
 /// Weight factor for terms the question itself uses: echoing the question is not evidence.
@@ -48,6 +49,9 @@ pub struct PreparedScheme {
     fuzzy: FxHashMap<(char, usize), Vec<u32>>,
     pub bullets: usize,
 }
+
+/// For each sentence of a text (a row), the scheme terms it contains (columns).
+pub(crate) type SentenceTerms = BitMatrix;
 
 /// Splits a point's text into alternatives at " or " when each side has substance.
 fn split_alternatives(text: &str) -> Vec<&str> {
@@ -294,11 +298,10 @@ impl PreparedScheme {
         }
     }
 
-    /// For each sentence of a text, the sorted term ids it contains (exactly, through a
-    /// glossary alias, or as a near-miss spelling of a scheme term). `lexicon` is the one that
-    /// read the text.
-    pub(crate) fn sentence_terms(&self, an: &Parsed, lexicon: &Lexicon) -> Vec<Vec<u32>> {
-        let mut out: Vec<Vec<u32>> = vec![Vec::new(); an.sentences.len()];
+    /// For each sentence of a text, the terms it contains (exactly, through a glossary alias,
+    /// or as a near-miss spelling of a scheme term). `lexicon` is the one that read the text.
+    pub(crate) fn sentence_terms(&self, an: &Parsed, lexicon: &Lexicon) -> SentenceTerms {
+        let mut out = SentenceTerms::new(an.sentences.len(), self.term_names.len());
         let mut near_misses: FxHashMap<StemId, Option<u32>> = FxHashMap::default();
         let toks = &an.tokens;
         for (i, t) in toks.iter().enumerate() {
@@ -307,13 +310,13 @@ impl PreparedScheme {
             }
             let s = t.sentence;
             if let Some(&id) = self.term_index.get(&t.stem_id) {
-                out[s].push(id);
+                out.insert(s, id as usize);
             } else if !t.numeric && !lexicon.stem(t.stem_id).known {
                 let hit = *near_misses
                     .entry(t.stem_id)
                     .or_insert_with(|| self.near_miss(t.stem));
                 if let Some(id) = hit {
-                    out[s].push(id);
+                    out.insert(s, id as usize);
                 }
             }
             if let Some(cands) = self.group_first.get(&t.stem_id) {
@@ -324,14 +327,10 @@ impl PreparedScheme {
                         .iter()
                         .any(|phrase| phrase_at(sentence, i, phrase).is_some())
                     {
-                        out[s].push(*id);
+                        out.insert(s, *id as usize);
                     }
                 }
             }
-        }
-        for v in &mut out {
-            v.sort_unstable();
-            v.dedup();
         }
         out
     }
