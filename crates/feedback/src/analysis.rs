@@ -1,7 +1,7 @@
 //! Splitting an essay into paragraphs, sentences and tokens, with byte offsets into the
 //! original text. Every step is linear in the input.
 
-use crate::stem::{Lexeme, Lexicon, StemId, Stems, Word, WordId};
+use crate::stem::{Lexeme, Lexicon, StemId, Stems, Word, WordId, WordKey};
 
 #[derive(Debug, Clone)]
 pub struct Token {
@@ -113,11 +113,11 @@ fn is_apostrophe(c: char) -> bool {
 fn fold_word(raw: &str, w: &mut String) {
     w.clear();
     if raw.is_ascii() {
-        w.extend(
-            raw.bytes()
-                .filter(|&b| b != b'\'')
-                .map(|b| b.to_ascii_lowercase() as char),
-        );
+        w.push_str(raw);
+        if raw.bytes().any(|b| b == b'\'') {
+            w.retain(|c| c != '\'');
+        }
+        w.make_ascii_lowercase();
         if (raw.ends_with("'s") || raw.ends_with("'S")) && w.len() > 2 {
             w.pop();
         }
@@ -153,6 +153,68 @@ fn fold_accent(c: char) -> char {
     }
 }
 
+/// The character at byte `i` of `s`, which must be a character boundary, and its length.
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    match s.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => (b as char, 1),
+        _ => s[i..]
+            .chars()
+            .next()
+            .map_or((' ', 1), |c| (c, c.len_utf8())),
+    }
+}
+
+/// Whether a word is written in capitals (at least two letters, all upper case).
+fn is_all_caps(raw: &str) -> bool {
+    if raw.is_ascii() {
+        let mut capitals = 0;
+        for b in raw.bytes() {
+            if b.is_ascii_lowercase() {
+                return false;
+            }
+            capitals += usize::from(b.is_ascii_uppercase());
+        }
+        return capitals >= 2;
+    }
+    raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && raw
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+}
+
+/// Whether the character at byte `i` of `s` (a character boundary, or the end) is a word
+/// character.
+fn word_char_at(s: &str, i: usize) -> bool {
+    match s.as_bytes().get(i) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => is_word_char(char_at(s, i).0),
+        None => false,
+    }
+}
+
+/// The end of the word starting at byte `i` of `s`. An apostrophe inside a word (Stalin's,
+/// don't) belongs to it.
+fn word_end(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        if b.is_ascii() && b != b'\'' {
+            break;
+        }
+        let (c, n) = char_at(s, i);
+        let inside_word = is_word_char(c) || (is_apostrophe(c) && word_char_at(s, i + n));
+        if !inside_word {
+            break;
+        }
+        i += n;
+    }
+    i
+}
+
 /// Tokenises `text[start..end]`, appending to `out`. `folded` is scratch space.
 fn tokenise<'a, 'v: 'a>(
     text: &str,
@@ -162,36 +224,38 @@ fn tokenise<'a, 'v: 'a>(
     out: &mut Vec<Tok<'a>>,
 ) {
     let slice = &text[start..end];
-    let mut iter = slice.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let (c, n) = char_at(slice, i);
         if !is_word_char(c) {
+            i += n;
             continue;
         }
-        let mut j = i + c.len_utf8();
-        while let Some(&(k, d)) = iter.peek() {
-            if is_word_char(d) {
-                j = k + d.len_utf8();
-                iter.next();
-            } else if is_apostrophe(d) {
-                // An apostrophe inside a word (Stalin's, don't) belongs to it.
-                let after = slice[k + d.len_utf8()..].chars().next();
-                if after.is_some_and(is_word_char) {
-                    iter.next();
-                    j = k + d.len_utf8();
-                } else {
-                    break;
-                }
-            } else {
-                break;
+        let begin = i;
+        i = word_end(slice, i + n);
+        let raw = &slice[begin..i];
+        // Most words are short, ASCII and known: they are looked up without being folded.
+        let known = WordKey::of_ascii(raw).map(|key| (key, lexicon.find(key)));
+        let lexeme = match known {
+            Some((_, Some(lexeme))) => lexeme,
+            Some((key, None)) => {
+                fold_word(raw, folded);
+                lexicon.add(key, folded)
             }
-        }
-        let raw = &slice[i..j];
-        fold_word(raw, folded);
-        if folded.is_empty() {
-            continue;
-        }
-        let lexeme = lexicon.lexeme(folded);
-        out.push(token(start + i, raw, lexeme, lexicon));
+            None => {
+                fold_word(raw, folded);
+                if folded.is_empty() {
+                    continue;
+                }
+                lexicon.lexeme(folded)
+            }
+        };
+        out.push(token(start + begin, raw, lexeme, lexicon));
     }
 }
 
@@ -199,12 +263,6 @@ fn tokenise<'a, 'v: 'a>(
 /// empty until [`Scanned::resolve`].
 fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<'v>) -> Tok<'a> {
     let (word, stem) = lexicon.borrowed_texts(lexeme);
-    let first = raw.chars().next().unwrap_or(' ');
-    let all_caps = raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && raw
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(char::is_uppercase);
     Tok {
         start,
         end: start + raw.len(),
@@ -213,8 +271,8 @@ fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<
         word_id: lexeme.word,
         stem_id: lexeme.stem,
         stop: lexeme.stop,
-        capital: first.is_uppercase(),
-        all_caps,
+        capital: raw.chars().next().is_some_and(char::is_uppercase),
+        all_caps: is_all_caps(raw),
         numeric: lexeme.numeric,
         sentence: 0,
     }
@@ -310,16 +368,67 @@ fn is_heading(line: &str) -> bool {
     line.trim_start().starts_with('#')
 }
 
+/// Whether the word before a full stop (`e.g`, `Mr`, `J`) makes the stop part of an
+/// abbreviation or an initial rather than the end of a sentence.
+fn is_abbreviation(before: &str) -> bool {
+    let word = before.trim_end_matches('.');
+    if !word.is_ascii() {
+        let lower = word.to_lowercase();
+        let plain: String = lower.chars().filter(|c| *c != '.').collect();
+        return ABBREVIATIONS.contains(&plain.as_str())
+            || (lower.chars().count() == 1 && lower.chars().all(char::is_alphabetic));
+    }
+    if word.len() == 1 && word.as_bytes()[0].is_ascii_alphabetic() {
+        return true;
+    }
+    // The word without its inner full stops, lowercased; every abbreviation fits.
+    let mut plain = [0u8; 8];
+    let mut n = 0;
+    for b in word.bytes().filter(|&b| b != b'.') {
+        if n == plain.len() {
+            return false;
+        }
+        plain[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    ABBREVIATIONS.iter().any(|a| a.as_bytes() == &plain[..n])
+}
+
+/// The position of the first byte of `bytes` that is one of `targets`, looking at eight bytes
+/// at a time.
+pub(crate) fn find_byte(bytes: &[u8], targets: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    // Non-zero if and only if a byte of `v` is zero.
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & (ONES << 7);
+    let is_target = |b: &u8| targets.contains(b);
+    let mut chunks = bytes.chunks_exact(8);
+    for (i, chunk) in (&mut chunks).enumerate() {
+        // Every chunk has eight bytes.
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if targets
+            .iter()
+            .any(|&t| zero_byte(v ^ (ONES * u64::from(t))) != 0)
+        {
+            return chunk.iter().position(is_target).map(|p| i * 8 + p);
+        }
+    }
+    let rest = chunks.remainder();
+    rest.iter()
+        .position(is_target)
+        .map(|p| bytes.len() - rest.len() + p)
+}
+
 /// Byte offsets where sentences end inside a paragraph.
 fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
     let s = &text[start..end];
     let bytes = s.as_bytes();
     let mut ends = Vec::new();
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
+    let mut from = 0;
+    // The marks are ASCII, so a byte search finds them (and only at character boundaries).
+    while let Some(at) = find_byte(&bytes[from..], b".!?") {
+        let i = from + at;
+        let c = bytes[i] as char;
+        from = i + 1;
         let mut j = i + 1;
         // closing quotes and brackets stay with the sentence
         while j < s.len() {
@@ -337,10 +446,8 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
             break;
         }
         let next = s[j..].chars().next().unwrap_or(' ');
-        let after_space = s[j..].trim_start();
-        let next_visible = after_space.chars().next();
         let boundary = if next.is_whitespace() {
-            next_visible.is_some_and(|n| {
+            s[j..].trim_start().chars().next().is_some_and(|n| {
                 n.is_uppercase()
                     || n.is_ascii_digit()
                     || matches!(
@@ -367,19 +474,12 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
                 .find(|&(_, ch)| !ch.is_alphanumeric() && ch != '.')
                 .map(|(p, ch)| p + ch.len_utf8())
                 .unwrap_or(0);
-            let prev = s[word_start..i].trim_end_matches('.').to_lowercase();
-            let prev_plain: String = prev.chars().filter(|c| *c != '.').collect();
-            if ABBREVIATIONS.contains(&prev_plain.as_str())
-                || (prev.chars().count() == 1 && prev.chars().all(char::is_alphabetic))
-            {
+            if is_abbreviation(&s[word_start..i]) {
                 continue;
             }
         }
         ends.push(start + j);
-        // skip the peeked closing chars
-        while chars.peek().is_some_and(|&(k, _)| k < j) {
-            chars.next();
-        }
+        from = j;
     }
     ends.push(end);
     ends
@@ -510,6 +610,23 @@ mod tests {
 
     fn a(text: &str) -> Analysed<'_> {
         analyse(text, &Stems::default())
+    }
+
+    #[test]
+    fn byte_search() {
+        for text in [
+            "",
+            "abc",
+            "a.",
+            "abcdefgh!",
+            "abcdefghij?k.",
+            "..",
+            "é.",
+            "abcdefghijklmnop",
+        ] {
+            let expected = text.bytes().position(|b| matches!(b, b'.' | b'!' | b'?'));
+            assert_eq!(find_byte(text.as_bytes(), b".!?"), expected, "{text}");
+        }
     }
 
     #[test]

@@ -113,6 +113,132 @@ pub(crate) struct Lexeme {
     pub numeric: bool,
 }
 
+/// Folded words of up to this many bytes are keys packed into an integer.
+const SHORT_WORD: usize = 15;
+
+/// A folded word as a key of the vocabulary: a short word's bytes packed into an integer with
+/// its length in the top byte (made without allocating, compared without following a
+/// pointer), or a longer word's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WordKey<'a> {
+    Short(u128),
+    Long(&'a str),
+}
+
+impl WordKey<'_> {
+    /// The key of a folded word.
+    pub fn of(folded: &str) -> WordKey<'_> {
+        if folded.len() > SHORT_WORD {
+            return WordKey::Long(folded);
+        }
+        let mut packed = Packed::default();
+        for b in folded.bytes() {
+            packed.push(b);
+        }
+        packed.key()
+    }
+
+    /// The key of an ASCII word's folded form (lowercased, apostrophes dropped, a possessive
+    /// 's cut, as `analysis::fold_word` makes it) without making it; `None` for words that are
+    /// not ASCII or too long.
+    pub fn of_ascii(raw: &str) -> Option<WordKey<'static>> {
+        let mut packed = Packed::default();
+        for b in raw.bytes() {
+            if !b.is_ascii() || packed.len == SHORT_WORD {
+                return None;
+            }
+            if b != b'\'' {
+                packed.push(b.to_ascii_lowercase());
+            }
+        }
+        if (raw.ends_with("'s") || raw.ends_with("'S")) && packed.len > 2 {
+            packed.pop();
+        }
+        Some(packed.key())
+    }
+}
+
+/// The bytes of a short word, packed into two integers as they are added (kept in registers:
+/// a byte array here would be read back just after being written, which stalls).
+#[derive(Default)]
+struct Packed {
+    low: u64,
+    high: u64,
+    len: usize,
+}
+
+impl Packed {
+    /// Adds a byte; there must be fewer than [`SHORT_WORD`].
+    fn push(&mut self, b: u8) {
+        let (half, shift) = self.half(self.len);
+        *half |= u64::from(b) << shift;
+        self.len += 1;
+    }
+
+    /// Removes the last byte.
+    fn pop(&mut self) {
+        self.len -= 1;
+        let (half, shift) = self.half(self.len);
+        *half &= !(0xff << shift);
+    }
+
+    /// The integer holding byte `i`, and the byte's position in it.
+    fn half(&mut self, i: usize) -> (&mut u64, usize) {
+        if i < 8 {
+            (&mut self.low, 8 * i)
+        } else {
+            (&mut self.high, 8 * (i - 8))
+        }
+    }
+
+    /// The key: the bytes, with the length in the top byte.
+    fn key(self) -> WordKey<'static> {
+        let high = self.high | (self.len as u64) << 56;
+        WordKey::Short(u128::from(self.low) | u128::from(high) << 64)
+    }
+}
+
+/// A map from folded words, by [`WordKey`].
+#[derive(Debug, Clone)]
+struct ByWord<V> {
+    short: FxHashMap<u128, V>,
+    long: FxHashMap<Box<str>, V>,
+}
+
+impl<V> Default for ByWord<V> {
+    fn default() -> Self {
+        ByWord {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+        }
+    }
+}
+
+impl<V> ByWord<V> {
+    fn get(&self, key: WordKey) -> Option<&V> {
+        match key {
+            WordKey::Short(key) => self.short.get(&key),
+            WordKey::Long(text) => self.long.get(text),
+        }
+    }
+
+    fn insert(&mut self, key: WordKey, value: V) {
+        match key {
+            WordKey::Short(key) => self.short.insert(key, value),
+            WordKey::Long(text) => self.long.insert(text.into(), value),
+        };
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn extend(&mut self, other: ByWord<V>) {
+        self.short.extend(other.short);
+        self.long.extend(other.long);
+    }
+}
+
 /// A stem and what the engine needs to know about it.
 #[derive(Debug, Clone)]
 pub(crate) struct StemEntry {
@@ -132,7 +258,7 @@ pub(crate) struct Layer {
     first_word: WordId,
     first_stem: StemId,
     /// Folded word → what it normalises to.
-    lexemes: FxHashMap<Box<str>, Lexeme>,
+    lexemes: ByWord<Lexeme>,
     words: Vec<Word>,
     stems: Vec<StemEntry>,
     stem_ids: FxHashMap<Word, StemId>,
@@ -247,7 +373,7 @@ impl Stems {
     /// whether it is a stop word. Known words are looked up; others are worked out.
     pub fn normalise(&self, folded: &str) -> (Word, Word, bool) {
         let v = &*self.vocabulary;
-        if let Some(l) = v.lexemes.get(folded)
+        if let Some(l) = v.lexemes.get(WordKey::of(folded))
             && let (Some(w), Some(s)) = (v.word(l.word), v.stem(l.stem))
         {
             return (w.clone(), s.text.clone(), l.stop);
@@ -323,9 +449,20 @@ impl<'v> Lexicon<'v> {
 
     /// The lexeme of a folded word, worked out and remembered if no layer has it.
     pub fn lexeme(&mut self, folded: &str) -> Lexeme {
-        if let Some(&l) = self.layers().find_map(|layer| layer.lexemes.get(folded)) {
-            return l;
-        }
+        let key = WordKey::of(folded);
+        self.find(key).unwrap_or_else(|| self.add(key, folded))
+    }
+
+    /// The lexeme of the folded word with this key, if a layer has it.
+    pub fn find(&self, key: WordKey) -> Option<Lexeme> {
+        self.layers()
+            .find_map(|layer| layer.lexemes.get(key))
+            .copied()
+    }
+
+    /// Works out the lexeme of a folded word no layer has, whose key is `key`, and remembers it.
+    pub fn add(&mut self, key: WordKey, folded: &str) -> Lexeme {
+        debug_assert_eq!(key, WordKey::of(folded));
         let (word, stem, stop) = work_out(&self.stemmer, folded);
         let (word, stem) = (Word::from(word), Word::from(stem));
         let known_stem = self
@@ -352,7 +489,7 @@ impl<'v> Lexicon<'v> {
             numeric: word.bytes().all(|b| b.is_ascii_digit()),
         };
         self.own.words.push(word);
-        self.own.lexemes.insert(folded.into(), lexeme);
+        self.own.lexemes.insert(key, lexeme);
         lexeme
     }
 
