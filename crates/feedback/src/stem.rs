@@ -2,6 +2,7 @@
 //! library's vocabulary: every word and stem the library uses, with integer ids, so that common
 //! words are looked up, not stemmed, and stems are compared as integers.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::fx::{FxHashMap, FxHasher};
@@ -233,6 +234,11 @@ impl<V> ByWord<V> {
         self.short.len() + self.long.len()
     }
 
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+
     fn extend(&mut self, other: ByWord<V>) {
         self.short.extend(other.short);
         self.long.extend(other.long);
@@ -351,6 +357,44 @@ fn work_out(stemmer: &Stemmer, folded: &str) -> (String, String, bool) {
     (word, stem, stop)
 }
 
+/// What [`work_out`] gives for a word, ready to add to a layer.
+#[derive(Clone)]
+struct WorkedOut {
+    word: Word,
+    stem: Word,
+    stop: bool,
+}
+
+/// How many worked-out words a thread remembers before it starts afresh (a few megabytes).
+const WORKED_OUT_LIMIT: usize = 20_000;
+
+thread_local! {
+    /// Words worked out on this thread. What a word normalises to depends on nothing but the
+    /// word (the stemmer is always the English one), so a word the library does not know is
+    /// stemmed once per thread rather than once per essay.
+    static WORKED_OUT: RefCell<ByWord<WorkedOut>> = RefCell::default();
+}
+
+/// [`work_out`], remembered on this thread. `key` is the key of `folded`.
+fn work_out_remembered(stemmer: &Stemmer, key: WordKey, folded: &str) -> WorkedOut {
+    WORKED_OUT.with_borrow_mut(|remembered| {
+        if let Some(w) = remembered.get(key) {
+            return w.clone();
+        }
+        let (word, stem, stop) = work_out(stemmer, folded);
+        let w = WorkedOut {
+            word: Word::from(word),
+            stem: Word::from(stem),
+            stop,
+        };
+        if remembered.len() >= WORKED_OUT_LIMIT {
+            remembered.clear();
+        }
+        remembered.insert(key, w.clone());
+        w
+    })
+}
+
 fn shingle_hash(stem: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = FxHasher::default();
@@ -463,8 +507,7 @@ impl<'v> Lexicon<'v> {
     /// Works out the lexeme of a folded word no layer has, whose key is `key`, and remembers it.
     pub fn add(&mut self, key: WordKey, folded: &str) -> Lexeme {
         debug_assert_eq!(key, WordKey::of(folded));
-        let (word, stem, stop) = work_out(&self.stemmer, folded);
-        let (word, stem) = (Word::from(word), Word::from(stem));
+        let WorkedOut { word, stem, stop } = work_out_remembered(&self.stemmer, key, folded);
         let known_stem = self
             .layers()
             .find_map(|layer| layer.stem_ids.get(&*stem))
