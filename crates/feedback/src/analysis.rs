@@ -1,6 +1,7 @@
 //! Splitting an essay into paragraphs, sentences and tokens, with byte offsets into the
 //! original text. Every step is linear in the input.
 
+use crate::lexicon::Signal;
 use crate::stem::{Lexeme, Lexicon, StemId, Stems, Word, WordId, WordKey};
 
 #[derive(Debug, Clone)]
@@ -32,6 +33,7 @@ pub(crate) struct Tok<'a> {
     pub capital: bool,
     pub all_caps: bool,
     pub numeric: bool,
+    pub signal: Option<Signal>,
     pub sentence: usize,
 }
 
@@ -274,6 +276,7 @@ fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<
         capital: raw.chars().next().is_some_and(char::is_uppercase),
         all_caps: is_all_caps(raw),
         numeric: lexeme.numeric,
+        signal: lexeme.signal,
         sentence: 0,
     }
 }

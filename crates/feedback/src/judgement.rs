@@ -1,13 +1,13 @@
 //! Structure (introduction, body, conclusion) and judgement: the stance of the introduction
 //! and the conclusion toward the view in the question.
 
-use crate::fx::{FxHashMap, FxHashSet};
+use crate::fx::FxHashMap;
 use std::sync::LazyLock;
 
 use crate::analysis::{ParagraphKind, Parsed, Tok};
 use crate::lexicon::{
-    AGREE_CUES, ANALYSIS_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES,
-    GENERAL_EQUIVALENTS, NARRATIVE_CUES, NEGATORS,
+    AGREE_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NEGATORS,
+    Signal,
 };
 use crate::report::*;
 use crate::stem::StemId;
@@ -19,11 +19,6 @@ use crate::{evidence, side_share};
 pub struct ViewModel {
     pub compared: Option<(String, String)>,
 }
-
-static ANALYSIS_SET: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| ANALYSIS_CUES.iter().copied().collect());
-static NARRATIVE_SET: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| NARRATIVE_CUES.iter().copied().collect());
 
 fn canon(stem: &str) -> &str {
     GENERAL_EQUIVALENTS
@@ -84,31 +79,29 @@ fn negated(toks: &[Tok], i: usize) -> bool {
 /// Sentences that restate the question rather than answer it ("This essay will assess
 /// whether…", "…the view that…") unless they also take a position.
 fn restates_question(toks: &[Tok]) -> bool {
-    let w = |s: &str| toks.iter().any(|t| t.word == s);
-    let frames = w("assess")
-        || w("consider")
-        || w("examine")
-        || w("explore")
-        || w("discuss")
-        || w("whether")
-        || w("question")
-        || toks
-            .windows(3)
-            .any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
-    let takes_position = [
-        "argue",
-        "argues",
-        "conclude",
-        "concludes",
-        "agree",
-        "agrees",
-        "disagree",
-        "disagrees",
-        "accept",
-        "reject",
-    ]
-    .iter()
-    .any(|x| w(x));
+    let frames = toks.iter().any(|t| {
+        matches!(
+            t.word,
+            "assess" | "consider" | "examine" | "explore" | "discuss" | "whether" | "question"
+        )
+    }) || toks
+        .windows(3)
+        .any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
+    let takes_position = toks.iter().any(|t| {
+        matches!(
+            t.word,
+            "argue"
+                | "argues"
+                | "conclude"
+                | "concludes"
+                | "agree"
+                | "agrees"
+                | "disagree"
+                | "disagrees"
+                | "accept"
+                | "reject"
+        )
+    });
     frames && !takes_position
 }
 
@@ -278,9 +271,26 @@ fn classify(l: Lean) -> Stance {
     }
 }
 
+/// Whether `text`, lowercased, starts with `prefix`, which is lowercase ASCII.
+fn starts_with_lowercase(text: &str, prefix: &str) -> bool {
+    match text.as_bytes().get(..prefix.len()) {
+        Some(head) if head.is_ascii() => head.eq_ignore_ascii_case(prefix.as_bytes()),
+        // For an ASCII prefix, lowercasing the start of the text character by character is
+        // the same as lowercasing all of it first.
+        _ => text
+            .chars()
+            .flat_map(char::to_lowercase)
+            .take(prefix.chars().count())
+            .eq(prefix.chars()),
+    }
+}
+
+/// Whether sentence `s` opens with a concluding phrase (in any case).
 fn opens_conclusion(an: &Parsed, s: usize) -> bool {
-    let text = an.sentence_text(s).to_lowercase();
-    CONCLUSION_OPENERS.iter().any(|o| text.starts_with(o))
+    let text = an.sentence_text(s);
+    CONCLUSION_OPENERS
+        .iter()
+        .any(|o| starts_with_lowercase(text, o))
 }
 
 fn part(an: &Parsed, paras: &[usize]) -> Part {
@@ -301,10 +311,21 @@ fn part(an: &Parsed, paras: &[usize]) -> Part {
 }
 
 /// Paragraph indexes of the introduction, body and conclusion.
-pub fn sections(an: &Parsed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+pub struct Sections {
+    pub introduction: Vec<usize>,
+    pub body: Vec<usize>,
+    pub conclusion: Vec<usize>,
+}
+
+/// Finds the introduction, body and conclusion of a text.
+pub fn sections(an: &Parsed) -> Sections {
     let prose: Vec<usize> = an.prose_paragraphs().map(|(i, _)| i).collect();
     if prose.len() < 2 {
-        return (vec![], prose, vec![]);
+        return Sections {
+            introduction: vec![],
+            body: prose,
+            conclusion: vec![],
+        };
     }
     // A "Conclusion" heading: everything after it concludes.
     let heading = an
@@ -335,12 +356,21 @@ pub fn sections(an: &Parsed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
         .copied()
         .filter(|i| !intro.contains(i) && !conclusion.contains(i))
         .collect();
-    (intro, body, conclusion)
+    Sections {
+        introduction: intro,
+        body,
+        conclusion,
+    }
 }
 
 /// The structure of a text; `question_stems` are the question's content stems, sorted.
-pub fn structure(an: &Parsed, points: &[PointResult], question_stems: &[StemId]) -> Structure {
-    let (intro, body, conclusion) = sections(an);
+pub fn structure(
+    an: &Parsed,
+    sections: &Sections,
+    points: &[PointResult],
+    question_stems: &[StemId],
+) -> Structure {
+    let intro = &sections.introduction;
     let addresses_question = intro.first().is_some_and(|&i| {
         let p = &an.paragraphs[i];
         let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start
@@ -354,7 +384,8 @@ pub fn structure(an: &Parsed, points: &[PointResult], question_stems: &[StemId])
         hit.dedup();
         !question_stems.is_empty() && hit.len() * 10 >= question_stems.len() * 3
     });
-    let body = body
+    let body = sections
+        .body
         .iter()
         .map(|&pi| {
             let p = &an.paragraphs[pi];
@@ -371,11 +402,11 @@ pub fn structure(an: &Parsed, points: &[PointResult], question_stems: &[StemId])
                 ..an.sentences[p.sentences.end - 1].tokens.end];
             let analysis_words = toks
                 .iter()
-                .filter(|t| ANALYSIS_SET.contains(t.word))
+                .filter(|t| t.signal == Some(Signal::Analysis))
                 .count();
             let narrative_words = toks
                 .iter()
-                .filter(|t| NARRATIVE_SET.contains(t.word) || (t.numeric && t.word.len() == 4))
+                .filter(|t| t.signal == Some(Signal::Narrative) || (t.numeric && t.word.len() == 4))
                 .count();
             let kind = if analysis_words >= narrative_words && analysis_words > 0 {
                 "analytical"
@@ -398,11 +429,11 @@ pub fn structure(an: &Parsed, points: &[PointResult], question_stems: &[StemId])
     Structure {
         paragraphs: an.prose_paragraphs().count(),
         introduction: Introduction {
-            part: part(an, &intro),
+            part: part(an, intro),
             addresses_question,
         },
         body,
-        conclusion: part(an, &conclusion),
+        conclusion: part(an, &sections.conclusion),
     }
 }
 
@@ -431,13 +462,12 @@ fn paragraph_lean(
     Some(total)
 }
 
-pub fn judge(an: &Parsed, view: &ViewModel, c: &Coverage) -> Judgement {
-    let (intro, _, conclusion) = sections(an);
+pub fn judge(an: &Parsed, sections: &Sections, view: &ViewModel, c: &Coverage) -> Judgement {
     let mut ev = Vec::new();
-    let intro_stance = paragraph_lean(an, &intro, view, &mut ev)
+    let intro_stance = paragraph_lean(an, &sections.introduction, view, &mut ev)
         .map(classify)
         .unwrap_or(Stance::Absent);
-    let concl_stance = paragraph_lean(an, &conclusion, view, &mut ev)
+    let concl_stance = paragraph_lean(an, &sections.conclusion, view, &mut ev)
         .map(classify)
         .unwrap_or(Stance::Absent);
     let consistent = intro_stance.is_clear()
@@ -469,5 +499,34 @@ pub fn judge(an: &Parsed, view: &ViewModel, c: &Coverage) -> Judgement {
         consistent,
         substantiated,
         evidence: ev,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercase_prefixes() {
+        for (text, expected) in [
+            ("In conclusion, yes.", true),
+            ("IN CONCLUSION", true),
+            ("In conclusio", false),
+            ("İn conclusion", false),
+            ("In conclusión", false),
+            ("IN CONCLUSION É", true),
+            ("É", false),
+        ] {
+            assert_eq!(
+                starts_with_lowercase(text, "in conclusion"),
+                text.to_lowercase().starts_with("in conclusion"),
+                "{text}"
+            );
+            assert_eq!(
+                starts_with_lowercase(text, "in conclusion"),
+                expected,
+                "{text}"
+            );
+        }
     }
 }

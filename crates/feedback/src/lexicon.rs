@@ -480,6 +480,27 @@ pub const ANALYSIS_CUES: &[&str] = &[
     "change",
 ];
 
+/// What a word signals about the writing around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// One of [`ANALYSIS_CUES`].
+    Analysis,
+    /// One of [`NARRATIVE_CUES`].
+    Narrative,
+}
+
+static SIGNALS: std::sync::LazyLock<crate::fx::FxHashMap<&'static str, Signal>> =
+    std::sync::LazyLock::new(|| {
+        let analysis = ANALYSIS_CUES.iter().map(|w| (*w, Signal::Analysis));
+        let narrative = NARRATIVE_CUES.iter().map(|w| (*w, Signal::Narrative));
+        analysis.chain(narrative).collect()
+    });
+
+/// What a normalised word signals, if anything.
+pub(crate) fn signal(word: &str) -> Option<Signal> {
+    SIGNALS.get(word).copied()
+}
+
 /// Words that mark narrative: telling what happened next.
 pub const NARRATIVE_CUES: &[&str] = &[
     "then",
@@ -616,6 +637,14 @@ pub const GENERAL_EQUIVALENTS: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signals() {
+        assert!(ANALYSIS_CUES.iter().all(|w| !NARRATIVE_CUES.contains(w)));
+        assert_eq!(signal("because"), Some(Signal::Analysis));
+        assert_eq!(signal("afterwards"), Some(Signal::Narrative));
+        assert_eq!(signal("stalin"), None);
+    }
 
     #[test]
     fn stop_words() {

@@ -193,8 +193,9 @@ impl Engine {
         let points = self.match_points(p, &an, &sent_terms);
         let coverage = coverage(&points, &p.scheme);
         let balance = balance(&coverage);
-        let structure = judgement::structure(&an, &points, &p.question_stems);
-        let judgement = judgement::judge(&an, &p.view, &coverage);
+        let sections = judgement::sections(&an);
+        let structure = judgement::structure(&an, &sections, &points, &p.question_stems);
+        let judgement = judgement::judge(&an, &sections, &p.view, &coverage);
         let precision = precision(&an, p.period);
         let words = an.words();
         let flags = flags(
@@ -586,44 +587,45 @@ fn precision(an: &Parsed, period: Option<Period>) -> Precision {
 
 /// Quoted spans of three to sixty words: “…”, "…" or ‘…’ (an apostrophe inside a word is not a quote).
 fn count_quotations(text: &str) -> usize {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut count = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        let prev = if i == 0 { ' ' } else { chars[i - 1].1 };
-        let close = match c {
-            '\u{201C}' => Some('\u{201D}'),
-            '"' if !prev.is_alphanumeric() => Some('"'),
-            '\u{2018}' if !prev.is_alphanumeric() => Some('\u{2019}'),
-            _ => None,
+    let mut from = 0;
+    // The opening marks are `"` and, starting with the byte 0xE2, “ and ‘.
+    while let Some(at) = analysis::find_byte(&text.as_bytes()[from..], b"\"\xE2") {
+        let pos = from + at;
+        let Some(c) = text[pos..].chars().next() else {
+            break;
         };
-        if let Some(close) = close {
-            let mut j = i + 1;
-            let mut found = None;
-            while j < chars.len() && j - i < 600 {
-                let (_, d) = chars[j];
-                let next = chars.get(j + 1).map(|x| x.1).unwrap_or(' ');
-                if d == close && !next.is_alphanumeric() {
-                    found = Some(j);
-                    break;
-                }
-                if d == '\n' && chars.get(j + 1).is_some_and(|x| x.1 == '\n') {
-                    break;
-                }
-                j += 1;
+        from = pos + c.len_utf8();
+        let prev = text[..pos].chars().next_back().unwrap_or(' ');
+        let close = match c {
+            '\u{201C}' => '\u{201D}',
+            '"' if !prev.is_alphanumeric() => '"',
+            '\u{2018}' if !prev.is_alphanumeric() => '\u{2019}',
+            _ => continue,
+        };
+        // The closing mark within 600 characters, not before a letter or digit, nor after a
+        // blank line.
+        let mut ahead = text[from..].char_indices();
+        let mut found = None;
+        for _ in 1..600 {
+            let Some((at, d)) = ahead.next() else {
+                break;
+            };
+            let next = ahead.clone().next().map(|x| x.1);
+            if d == close && !next.unwrap_or(' ').is_alphanumeric() {
+                found = Some(from + at);
+                break;
             }
-            if let Some(j) = found {
-                let inner = &text[pos + c.len_utf8()..chars[j].0];
-                let n = inner.split_whitespace().count();
-                if (3..=60).contains(&n) {
-                    count += 1;
-                }
-                i = j + 1;
-                continue;
+            if d == '\n' && next == Some('\n') {
+                break;
             }
         }
-        i += 1;
+        if let Some(at) = found {
+            if (3..=60).contains(&text[from..at].split_whitespace().count()) {
+                count += 1;
+            }
+            from = at + close.len_utf8();
+        }
     }
     count
 }
@@ -639,14 +641,13 @@ fn stem_hashes(an: &Parsed, lexicon: &Lexicon) -> Vec<u64> {
 
 /// Hashes of each run of `n` consecutive content stems (from [`stem_hashes`]).
 fn shingles(hashes: &[u64], n: usize) -> FxHashSet<u64> {
-    hashes
-        .windows(n)
-        .map(|w| {
-            w.iter().fold(0u64, |acc, &x| {
-                (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            })
+    let mut set = FxHashSet::with_capacity_and_hasher(hashes.len(), Default::default());
+    set.extend(hashes.windows(n).map(|w| {
+        w.iter().fold(0u64, |acc, &x| {
+            (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         })
-        .collect()
+    }));
+    set
 }
 
 /// The share of a text's shingles of `n` stems that are in `set`.

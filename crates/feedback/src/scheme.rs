@@ -40,14 +40,21 @@ pub struct PreparedScheme {
     pub points: Vec<PreparedPoint>,
     /// Term id → display form (a stem, or the glossary term).
     pub term_names: Vec<String>,
-    /// Stem → term id, for terms that are single stems.
-    term_index: FxHashMap<StemId, u32>,
     groups: Vec<(u32, GlossaryGroup)>,
-    /// First stem of a glossary phrase → indexes into `groups`.
-    group_first: FxHashMap<StemId, Vec<usize>>,
+    /// What the scheme does with each of its stems.
+    stem_uses: FxHashMap<StemId, StemUse>,
     /// (first char, length) → term ids, for near-miss spellings.
     fuzzy: FxHashMap<(char, usize), Vec<u32>>,
     pub bullets: usize,
+}
+
+/// What a scheme does with a stem.
+#[derive(Debug, Clone, Default)]
+struct StemUse {
+    /// The term that is this stem.
+    term: Option<u32>,
+    /// Indexes into `groups` of the glossary groups with a phrase starting with this stem.
+    groups: Vec<usize>,
 }
 
 /// For each sentence of a text (a row), the scheme terms it contains (columns).
@@ -275,6 +282,13 @@ impl PreparedScheme {
             .collect();
 
         let mut fuzzy: FxHashMap<(char, usize), Vec<u32>> = FxHashMap::default();
+        let mut stem_uses: FxHashMap<StemId, StemUse> = FxHashMap::default();
+        for (stem, groups) in group_first {
+            stem_uses.entry(stem).or_default().groups = groups;
+        }
+        for (&stem, &term) in &term_index {
+            stem_uses.entry(stem).or_default().term = Some(term);
+        }
         for &id in term_index.values() {
             let name = &term_names[id as usize];
             let n = name.chars().count();
@@ -290,9 +304,8 @@ impl PreparedScheme {
         PreparedScheme {
             points,
             term_names,
-            term_index,
             groups,
-            group_first,
+            stem_uses,
             fuzzy,
             bullets: scheme.bullets.len(),
         }
@@ -309,7 +322,8 @@ impl PreparedScheme {
                 continue;
             }
             let s = t.sentence;
-            if let Some(&id) = self.term_index.get(&t.stem_id) {
+            let uses = self.stem_uses.get(&t.stem_id);
+            if let Some(id) = uses.and_then(|u| u.term) {
                 out.insert(s, id as usize);
             } else if !t.numeric && !lexicon.stem(t.stem_id).known {
                 let hit = *near_misses
@@ -319,16 +333,14 @@ impl PreparedScheme {
                     out.insert(s, id as usize);
                 }
             }
-            if let Some(cands) = self.group_first.get(&t.stem_id) {
-                for &gi in cands {
-                    let (id, g) = &self.groups[gi];
-                    let sentence = &toks[..an.sentences[s].tokens.end];
-                    if g.phrases
-                        .iter()
-                        .any(|phrase| phrase_at(sentence, i, phrase).is_some())
-                    {
-                        out.insert(s, *id as usize);
-                    }
+            for &gi in uses.map_or(&[][..], |u| &u.groups) {
+                let (id, g) = &self.groups[gi];
+                let sentence = &toks[..an.sentences[s].tokens.end];
+                if g.phrases
+                    .iter()
+                    .any(|phrase| phrase_at(sentence, i, phrase).is_some())
+                {
+                    out.insert(s, *id as usize);
                 }
             }
         }

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::fx::{FxHashMap, FxHasher};
+use crate::lexicon::Signal;
 
 use frostem::{Algorithm, Stemmer};
 
@@ -112,6 +113,7 @@ pub(crate) struct Lexeme {
     pub stop: bool,
     /// The word is all digits.
     pub numeric: bool,
+    pub signal: Option<Signal>,
 }
 
 /// Folded words of up to this many bytes are keys packed into an integer.
@@ -530,6 +532,7 @@ impl<'v> Lexicon<'v> {
             stem,
             stop,
             numeric: word.bytes().all(|b| b.is_ascii_digit()),
+            signal: crate::lexicon::signal(&word),
         };
         self.own.words.push(word);
         self.own.lexemes.insert(key, lexeme);
