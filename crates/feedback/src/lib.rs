@@ -148,7 +148,7 @@ impl Engine {
             .model_essay
             .map(|m| {
                 let an = scan(m, &mut lexicon).resolve(&lexicon);
-                shingles(&stem_hashes(&an, &lexicon), 5)
+                shingles(&content_stems(&an), 5)
             })
             .unwrap_or_default();
         let scheme_text: Vec<String> = q
@@ -159,7 +159,7 @@ impl Engine {
             .collect();
         let scheme_text = scheme_text.join(". ");
         let an = scan(&scheme_text, &mut lexicon).resolve(&lexicon);
-        let scheme_shingles = shingles(&stem_hashes(&an, &lexicon), 4);
+        let scheme_shingles = shingles(&content_stems(&an), 4);
         let marks = q.marks.or(q.rubric.map(|r| r.max_marks)).unwrap_or(25);
         Prepared {
             vocabulary: Arc::clone(self.stems.vocabulary()),
@@ -201,7 +201,6 @@ impl Engine {
         let flags = flags(
             p,
             &an,
-            &lexicon,
             &coverage,
             &balance,
             &structure,
@@ -630,19 +629,21 @@ fn count_quotations(text: &str) -> usize {
     count
 }
 
-/// The hash of each content token's stem, in order, for the overlap checks.
-fn stem_hashes(an: &Parsed, lexicon: &Lexicon) -> Vec<u64> {
+/// The stem id of each content token, in order, for the overlap checks. A prepared question
+/// and the essays reported against it read their texts through the same vocabulary, so the
+/// same stem has the same id in all of them.
+fn content_stems(an: &Parsed) -> Vec<u64> {
     an.tokens
         .iter()
         .filter(|t| !t.stop)
-        .map(|t| lexicon.stem(t.stem_id).hash)
+        .map(|t| u64::from(t.stem_id))
         .collect()
 }
 
-/// Hashes of each run of `n` consecutive content stems (from [`stem_hashes`]).
-fn shingles(hashes: &[u64], n: usize) -> FxHashSet<u64> {
-    let mut set = FxHashSet::with_capacity_and_hasher(hashes.len(), Default::default());
-    set.extend(hashes.windows(n).map(|w| {
+/// Hashes of each run of `n` consecutive content stems (from [`content_stems`]).
+fn shingles(stems: &[u64], n: usize) -> FxHashSet<u64> {
+    let mut set = FxHashSet::with_capacity_and_hasher(stems.len(), Default::default());
+    set.extend(stems.windows(n).map(|w| {
         w.iter().fold(0u64, |acc, &x| {
             (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         })
@@ -651,11 +652,11 @@ fn shingles(hashes: &[u64], n: usize) -> FxHashSet<u64> {
 }
 
 /// The share of a text's shingles of `n` stems that are in `set`.
-fn overlap(hashes: &[u64], set: &FxHashSet<u64>, n: usize) -> f32 {
+fn overlap(stems: &[u64], set: &FxHashSet<u64>, n: usize) -> f32 {
     if set.is_empty() {
         return 0.0;
     }
-    let mine = shingles(hashes, n);
+    let mine = shingles(stems, n);
     if mine.len() < 8 {
         return 0.0;
     }
@@ -665,11 +666,9 @@ fn overlap(hashes: &[u64], set: &FxHashSet<u64>, n: usize) -> f32 {
 /// Share of overlap with the model essay above which an essay is flagged as copied.
 pub const COPY_THRESHOLD: f32 = 0.4;
 
-#[allow(clippy::too_many_arguments)]
 fn flags(
     p: &Prepared,
     an: &Parsed,
-    lexicon: &Lexicon,
     c: &Coverage,
     b: &Balance,
     st: &Structure,
@@ -734,15 +733,15 @@ fn flags(
     {
         f.push("list-not-prose");
     }
-    let hashes = if words >= 20 {
-        stem_hashes(an, lexicon)
+    let stems = if words >= 20 {
+        content_stems(an)
     } else {
         Vec::new()
     };
-    if words >= 25 && overlap(&hashes, &p.model_shingles, 5) >= COPY_THRESHOLD {
+    if words >= 25 && overlap(&stems, &p.model_shingles, 5) >= COPY_THRESHOLD {
         f.push("copied-model-essay");
     }
-    if words >= 20 && overlap(&hashes, &p.scheme_shingles, 4) >= COPY_THRESHOLD {
+    if words >= 20 && overlap(&stems, &p.scheme_shingles, 4) >= COPY_THRESHOLD {
         f.push("copied-mark-scheme");
     }
     f

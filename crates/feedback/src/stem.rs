@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::fx::{FxHashMap, FxHasher};
+use crate::fx::FxHashMap;
 use crate::lexicon::Signal;
 
 use frostem::{Algorithm, Stemmer};
@@ -251,8 +251,6 @@ impl<V> ByWord<V> {
 #[derive(Debug, Clone)]
 pub(crate) struct StemEntry {
     pub text: Word,
-    /// [`FxHasher`] hash of the text, for the overlap checks' shingles.
-    pub hash: u64,
     /// Whether the library uses the stem or it is a stop word: only unknown stems may be
     /// misspellings of scheme terms.
     pub known: bool,
@@ -397,13 +395,6 @@ fn work_out_remembered(stemmer: &Stemmer, key: WordKey, folded: &str) -> WorkedO
     })
 }
 
-fn shingle_hash(stem: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = FxHasher::default();
-    stem.hash(&mut h);
-    h.finish()
-}
-
 impl Stems {
     /// The vocabulary learned so far.
     pub(crate) fn vocabulary(&self) -> &Arc<Layer> {
@@ -519,7 +510,6 @@ impl<'v> Lexicon<'v> {
             None => {
                 let id = self.own.end_stem();
                 self.own.stems.push(StemEntry {
-                    hash: shingle_hash(&stem),
                     known: crate::lexicon::is_stop(&stem),
                     text: stem.clone(),
                 });
