@@ -34,6 +34,9 @@ pub(crate) struct Tok<'a> {
     pub all_caps: bool,
     pub numeric: bool,
     pub signal: Option<Signal>,
+    /// The stem is known to the library or a stop word: only unknown stems may be misspellings
+    /// of scheme terms.
+    pub known: bool,
     pub sentence: usize,
 }
 
@@ -277,6 +280,7 @@ fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<
         all_caps: is_all_caps(raw),
         numeric: lexeme.numeric,
         signal: lexeme.signal,
+        known: lexeme.known,
         sentence: 0,
     }
 }

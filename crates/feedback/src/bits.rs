@@ -54,6 +54,14 @@ impl BitMatrix {
     }
 }
 
+/// Sets bit `i` of a row of bits, lengthening it as needed.
+pub(crate) fn insert(row: &mut Vec<u64>, i: usize) {
+    if row.len() <= i >> 6 {
+        row.resize((i >> 6) + 1, 0);
+    }
+    row[i >> 6] |= 1 << (i & 63);
+}
+
 /// Whether bit `i` of a row of bits is set.
 pub(crate) fn contains(row: &[u64], i: usize) -> bool {
     row.get(i >> 6).is_some_and(|w| w >> (i & 63) & 1 == 1)
@@ -90,5 +98,9 @@ mod tests {
         assert_eq!(t.rows(), 130);
         assert!(t.contains(129, 0) && t.contains(64, 2) && !t.contains(64, 0));
         assert!(!contains(m.row(0), 1000));
+        let mut row = Vec::new();
+        insert(&mut row, 130);
+        insert(&mut row, 3);
+        assert_eq!(ones(&row).collect::<Vec<_>>(), [3, 130]);
     }
 }

@@ -189,7 +189,7 @@ impl Engine {
     pub fn report(&self, p: &Prepared, essay: &str) -> Report {
         let mut lexicon = Lexicon::for_question(&self.stems, &p.vocabulary, &p.words);
         let an = scan(essay, &mut lexicon).resolve(&lexicon);
-        let sent_terms = p.scheme.sentence_terms(&an, &lexicon);
+        let sent_terms = p.scheme.sentence_terms(&an);
         let points = self.match_points(p, &an, &sent_terms);
         let coverage = coverage(&points, &p.scheme);
         let balance = balance(&coverage);

@@ -6,7 +6,7 @@ use crate::fx::FxHashMap;
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 
 use crate::analysis::{Parsed, Tok, scan};
-use crate::bits::BitMatrix;
+use crate::bits::{self, BitMatrix};
 use crate::stem::{Idf, Lexicon, StemId};
 
 /// Weight factor for terms the question itself uses: echoing the question is not evidence.
@@ -43,6 +43,9 @@ pub struct PreparedScheme {
     groups: Vec<(u32, GlossaryGroup)>,
     /// What the scheme does with each of its stems.
     stem_uses: FxHashMap<StemId, StemUse>,
+    /// The stems of `stem_uses` as a bit set: most words of an essay are not among them, and a
+    /// bit is quicker to test than a map.
+    used_stems: Vec<u64>,
     /// (first char, length) → term ids, for near-miss spellings.
     fuzzy: FxHashMap<(char, usize), Vec<u32>>,
     pub bullets: usize,
@@ -289,6 +292,10 @@ impl PreparedScheme {
         for (&stem, &term) in &term_index {
             stem_uses.entry(stem).or_default().term = Some(term);
         }
+        let mut used_stems = Vec::new();
+        for &stem in stem_uses.keys() {
+            bits::insert(&mut used_stems, stem as usize);
+        }
         for &id in term_index.values() {
             let name = &term_names[id as usize];
             let n = name.chars().count();
@@ -306,14 +313,15 @@ impl PreparedScheme {
             term_names,
             groups,
             stem_uses,
+            used_stems,
             fuzzy,
             bullets: scheme.bullets.len(),
         }
     }
 
     /// For each sentence of a text, the terms it contains (exactly, through a glossary alias,
-    /// or as a near-miss spelling of a scheme term). `lexicon` is the one that read the text.
-    pub(crate) fn sentence_terms(&self, an: &Parsed, lexicon: &Lexicon) -> SentenceTerms {
+    /// or as a near-miss spelling of a scheme term).
+    pub(crate) fn sentence_terms(&self, an: &Parsed) -> SentenceTerms {
         let mut out = SentenceTerms::new(an.sentences.len(), self.term_names.len());
         let mut near_misses: FxHashMap<StemId, Option<u32>> = FxHashMap::default();
         let toks = &an.tokens;
@@ -322,10 +330,12 @@ impl PreparedScheme {
                 continue;
             }
             let s = t.sentence;
-            let uses = self.stem_uses.get(&t.stem_id);
+            let uses = bits::contains(&self.used_stems, t.stem_id as usize)
+                .then(|| self.stem_uses.get(&t.stem_id))
+                .flatten();
             if let Some(id) = uses.and_then(|u| u.term) {
                 out.insert(s, id as usize);
-            } else if !t.numeric && !lexicon.stem(t.stem_id).known {
+            } else if !t.numeric && !t.known {
                 let hit = *near_misses
                     .entry(t.stem_id)
                     .or_insert_with(|| self.near_miss(t.stem));

@@ -114,6 +114,8 @@ pub(crate) struct Lexeme {
     /// The word is all digits.
     pub numeric: bool,
     pub signal: Option<Signal>,
+    /// The stem is known: see [`StemEntry::known`].
+    pub known: bool,
 }
 
 /// Folded words of up to this many bytes are keys packed into an integer.
@@ -244,6 +246,10 @@ impl<V> ByWord<V> {
     fn extend(&mut self, other: ByWord<V>) {
         self.short.extend(other.short);
         self.long.extend(other.long);
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.short.values_mut().chain(self.long.values_mut())
     }
 }
 
@@ -441,8 +447,15 @@ impl Stems {
             let new = lexicon.into_layer();
             Arc::make_mut(&mut self.vocabulary).absorb(new);
         }
-        for entry in &mut Arc::make_mut(&mut self.vocabulary).stems {
+        let vocabulary = Arc::make_mut(&mut self.vocabulary);
+        for entry in &mut vocabulary.stems {
             entry.known = idf.knows(&entry.text) || crate::lexicon::is_stop(&entry.text);
+        }
+        for lexeme in vocabulary.lexemes.values_mut() {
+            lexeme.known = vocabulary
+                .stems
+                .get(lexeme.stem as usize)
+                .is_some_and(|s| s.known);
         }
         idf
     }
@@ -505,16 +518,17 @@ impl<'v> Lexicon<'v> {
             .layers()
             .find_map(|layer| layer.stem_ids.get(&*stem))
             .copied();
-        let stem = match known_stem {
-            Some(id) => id,
+        let (stem, known) = match known_stem {
+            Some(id) => (id, self.stem(id).known),
             None => {
                 let id = self.own.end_stem();
+                let known = crate::lexicon::is_stop(&stem);
                 self.own.stems.push(StemEntry {
-                    known: crate::lexicon::is_stop(&stem),
+                    known,
                     text: stem.clone(),
                 });
                 self.own.stem_ids.insert(stem, id);
-                id
+                (id, known)
             }
         };
         let lexeme = Lexeme {
@@ -523,6 +537,7 @@ impl<'v> Lexicon<'v> {
             stop,
             numeric: word.bytes().all(|b| b.is_ascii_digit()),
             signal: crate::lexicon::signal(&word),
+            known,
         };
         self.own.words.push(word);
         self.own.lexemes.insert(key, lexeme);
