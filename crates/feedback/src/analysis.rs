@@ -34,6 +34,8 @@ pub(crate) struct Tok<'a> {
     pub all_caps: bool,
     pub numeric: bool,
     pub signal: Option<Signal>,
+    /// The word is the first of a judgement cue.
+    pub starts_cue: bool,
     /// The stem is known to the library or a stop word: only unknown stems may be misspellings
     /// of scheme terms.
     pub known: bool,
@@ -280,6 +282,7 @@ fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<
         all_caps: is_all_caps(raw),
         numeric: lexeme.numeric,
         signal: lexeme.signal,
+        starts_cue: lexeme.starts_cue,
         known: lexeme.known,
         sentence: 0,
     }

@@ -154,7 +154,10 @@ static CUES: LazyLock<FxHashMap<&'static str, Vec<Cue>>> = LazyLock::new(|| {
 
 /// The cues whose words start at token `i`.
 fn cues_at<'a>(toks: &'a [Tok], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
-    CUES.get(toks[i].word)
+    let t = &toks[i];
+    t.starts_cue
+        .then(|| CUES.get(t.word))
+        .flatten()
         .into_iter()
         .flatten()
         .filter(move |c| words_match(toks, i, &c.words))
@@ -505,6 +508,11 @@ pub fn judge(an: &Parsed, sections: &Sections, view: &ViewModel, c: &Coverage) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cues_start_with_cue_words() {
+        assert!(CUES.keys().all(|w| crate::lexicon::starts_cue(w)));
+    }
 
     #[test]
     fn lowercase_prefixes() {

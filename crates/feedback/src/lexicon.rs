@@ -597,6 +597,23 @@ pub const BALANCED_CUES: &[&str] = &[
     "a degree of",
 ];
 
+static CUE_STARTS: std::sync::LazyLock<crate::fx::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let agree = AGREE_CUES.iter().map(|(c, _)| *c);
+        let disagree = DISAGREE_CUES.iter().map(|(c, _)| *c);
+        let balanced = BALANCED_CUES.iter().copied();
+        agree
+            .chain(disagree)
+            .chain(balanced)
+            .filter_map(|cue| cue.split(' ').next())
+            .collect()
+    });
+
+/// Whether a normalised word is the first word of a judgement cue.
+pub(crate) fn starts_cue(word: &str) -> bool {
+    CUE_STARTS.contains(word)
+}
+
 /// Words that turn a cue around when they come just before it.
 /// Apostrophes are removed from tokens, so contractions appear as "dont", "isnt".
 pub const NEGATORS: &[&str] = &[
@@ -644,6 +661,7 @@ mod tests {
         assert_eq!(signal("because"), Some(Signal::Analysis));
         assert_eq!(signal("afterwards"), Some(Signal::Narrative));
         assert_eq!(signal("stalin"), None);
+        assert!(starts_cue("agree") && starts_cue("to") && !starts_cue("stalin"));
     }
 
     #[test]

@@ -114,6 +114,8 @@ pub(crate) struct Lexeme {
     /// The word is all digits.
     pub numeric: bool,
     pub signal: Option<Signal>,
+    /// The word is the first of a judgement cue.
+    pub starts_cue: bool,
     /// The stem is known: see [`StemEntry::known`].
     pub known: bool,
 }
@@ -537,6 +539,7 @@ impl<'v> Lexicon<'v> {
             stop,
             numeric: word.bytes().all(|b| b.is_ascii_digit()),
             signal: crate::lexicon::signal(&word),
+            starts_cue: crate::lexicon::starts_cue(&word),
             known,
         };
         self.own.words.push(word);
