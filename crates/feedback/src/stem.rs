@@ -177,24 +177,22 @@ struct Packed {
 impl Packed {
     /// Adds a byte; there must be fewer than [`SHORT_WORD`].
     fn push(&mut self, b: u8) {
-        let (half, shift) = self.half(self.len);
-        *half |= u64::from(b) << shift;
+        let b = u64::from(b);
+        if self.len < 8 {
+            self.low |= b << (8 * self.len);
+        } else {
+            self.high |= b << (8 * (self.len - 8));
+        }
         self.len += 1;
     }
 
     /// Removes the last byte.
     fn pop(&mut self) {
         self.len -= 1;
-        let (half, shift) = self.half(self.len);
-        *half &= !(0xff << shift);
-    }
-
-    /// The integer holding byte `i`, and the byte's position in it.
-    fn half(&mut self, i: usize) -> (&mut u64, usize) {
-        if i < 8 {
-            (&mut self.low, 8 * i)
+        if self.len < 8 {
+            self.low &= !(0xff << (8 * self.len));
         } else {
-            (&mut self.high, 8 * (i - 8))
+            self.high &= !(0xff << (8 * (self.len - 8)));
         }
     }
 
