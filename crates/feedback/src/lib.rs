@@ -228,6 +228,8 @@ impl Engine {
     fn match_points(&self, p: &Prepared, an: &Parsed, terms: &SentenceTerms) -> Vec<PointResult> {
         let term_sentences = terms.transpose();
         let mut alt_terms = AlternativeTerms::default();
+        // The terms the best window holds, for the point being reported.
+        let mut matched: Vec<u32> = Vec::new();
         p.scheme
             .points
             .iter()
@@ -237,16 +239,6 @@ impl Engine {
                     best_window(pt, an, &term_sentences, &mut alt_terms);
                 let alt = &pt.alternatives[ai.min(pt.alternatives.len().saturating_sub(1))];
                 let n_required = alt.required.len();
-                let matched: Vec<u32> = if score > 0.0 {
-                    alt.required
-                        .iter()
-                        .chain(&alt.optional)
-                        .map(|&(t, _)| t)
-                        .filter(|&t| (s..=e).any(|k| terms.contains(k, t as usize)))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
                 let min_terms = n_required.min(2);
                 let status = if score >= self.settings.covered && distinct >= min_terms {
                     Status::Covered
@@ -255,6 +247,16 @@ impl Engine {
                 } else {
                     Status::Missing
                 };
+                matched.clear();
+                if score > 0.0 && status != Status::Missing {
+                    matched.extend(
+                        alt.required
+                            .iter()
+                            .chain(&alt.optional)
+                            .map(|&(t, _)| t)
+                            .filter(|&t| (s..=e).any(|k| terms.contains(k, t as usize))),
+                    );
+                }
                 let evidence = if status == Status::Missing {
                     Vec::new()
                 } else {
@@ -698,18 +700,21 @@ fn flags(
     if words < p.expected_words * 3 / 10 {
         f.push("too-short");
     }
-    let question_hits = an
-        .tokens
-        .iter()
-        .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem_id).is_ok())
-        .count();
-    let any_term = (0..an.sentences.len())
-        .filter(|&s| sent_terms.any(s))
-        .count();
+    let question_hits = || {
+        an.tokens
+            .iter()
+            .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem_id).is_ok())
+            .count()
+    };
+    let any_term = || {
+        (0..an.sentences.len())
+            .filter(|&s| sent_terms.any(s))
+            .count()
+    };
     if words >= 20
         && c.covered == 0
         && c.partial == 0
-        && (question_hits < 2 || any_term * 5 < an.sentences.len())
+        && (question_hits() < 2 || any_term() * 5 < an.sentences.len())
     {
         f.push("off-topic");
     }
