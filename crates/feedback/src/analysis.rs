@@ -1,7 +1,8 @@
 //! Splitting an essay into paragraphs, sentences and tokens, with byte offsets into the
 //! original text. Every step is linear in the input.
 
-use crate::stem::{Stems, Word};
+use crate::lexicon::Signal;
+use crate::stem::{Lexeme, Lexicon, StemId, Stems, Word, WordId, WordKey};
 
 #[derive(Debug, Clone)]
 pub struct Token {
@@ -16,6 +17,33 @@ pub struct Token {
     pub numeric: bool,
     pub sentence: usize,
 }
+
+/// A token as the engine works with it: a [`Token`] whose word and stem are borrowed from the
+/// lexicon, with their ids.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok<'a> {
+    pub start: usize,
+    pub end: usize,
+    /// Lowercased, ASCII-folded, British spelling mapped to American.
+    pub word: &'a str,
+    pub stem: &'a str,
+    pub word_id: WordId,
+    pub stem_id: StemId,
+    pub stop: bool,
+    pub capital: bool,
+    pub all_caps: bool,
+    pub numeric: bool,
+    pub signal: Option<Signal>,
+    /// The word is the first of a judgement cue.
+    pub starts_cue: bool,
+    /// The stem is known to the library or a stop word: only unknown stems may be misspellings
+    /// of scheme terms.
+    pub known: bool,
+    pub sentence: usize,
+}
+
+/// An analysed text as the engine works with it.
+pub(crate) type Parsed<'a> = Analysed<'a, Tok<'a>>;
 
 #[derive(Debug, Clone)]
 pub struct Sentence {
@@ -41,15 +69,17 @@ pub struct Paragraph {
     pub sentences: std::ops::Range<usize>,
 }
 
+/// A text split into paragraphs, sentences and tokens: [`Token`]s as [`analyse`] returns
+/// them, or the engine's own borrowed form.
 #[derive(Debug, Clone)]
-pub struct Analysed<'a> {
+pub struct Analysed<'a, T = Token> {
     pub text: &'a str,
-    pub tokens: Vec<Token>,
+    pub tokens: Vec<T>,
     pub sentences: Vec<Sentence>,
     pub paragraphs: Vec<Paragraph>,
 }
 
-impl Analysed<'_> {
+impl<T> Analysed<'_, T> {
     pub fn words(&self) -> usize {
         self.tokens.len()
     }
@@ -57,7 +87,7 @@ impl Analysed<'_> {
         let s = &self.sentences[s];
         self.text[s.start..s.end].trim()
     }
-    pub fn sentence_tokens(&self, s: usize) -> &[Token] {
+    pub fn sentence_tokens(&self, s: usize) -> &[T] {
         &self.tokens[self.sentences[s].tokens.clone()]
     }
     pub fn prose_paragraphs(&self) -> impl Iterator<Item = (usize, &Paragraph)> {
@@ -87,14 +117,14 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Lowercases and folds a raw word: accents dropped for Latin letters, apostrophes removed,
 /// a possessive 's cut. (British spellings are mapped after this, with the stem.)
-pub(crate) fn fold_word(raw: &str, w: &mut String) {
+fn fold_word(raw: &str, w: &mut String) {
     w.clear();
     if raw.is_ascii() {
-        w.extend(
-            raw.bytes()
-                .filter(|&b| b != b'\'')
-                .map(|b| b.to_ascii_lowercase() as char),
-        );
+        w.push_str(raw);
+        if raw.bytes().any(|b| b == b'\'') {
+            w.retain(|c| c != '\'');
+        }
+        w.make_ascii_lowercase();
         if (raw.ends_with("'s") || raw.ends_with("'S")) && w.len() > 2 {
             w.pop();
         }
@@ -130,57 +160,131 @@ fn fold_accent(c: char) -> char {
     }
 }
 
-/// Tokenises `text[start..end]`, appending to `out`.
-fn tokenise(text: &str, start: usize, end: usize, stems: &Stems, out: &mut Vec<Token>) {
-    let slice = &text[start..end];
-    let mut iter = slice.char_indices().peekable();
-    let mut folded = String::new();
-    while let Some((i, c)) = iter.next() {
-        if !is_word_char(c) {
-            continue;
-        }
-        let mut j = i + c.len_utf8();
-        while let Some(&(k, d)) = iter.peek() {
-            if is_word_char(d) {
-                j = k + d.len_utf8();
-                iter.next();
-            } else if is_apostrophe(d) {
-                // An apostrophe inside a word (Stalin's, don't) belongs to it.
-                let after = slice[k + d.len_utf8()..].chars().next();
-                if after.is_some_and(is_word_char) {
-                    iter.next();
-                    j = k + d.len_utf8();
-                } else {
-                    break;
-                }
-            } else {
-                break;
+/// The character at byte `i` of `s`, which must be a character boundary, and its length.
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    match s.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => (b as char, 1),
+        _ => s[i..]
+            .chars()
+            .next()
+            .map_or((' ', 1), |c| (c, c.len_utf8())),
+    }
+}
+
+/// Whether a word is written in capitals (at least two letters, all upper case).
+fn is_all_caps(raw: &str) -> bool {
+    if raw.is_ascii() {
+        let mut capitals = 0;
+        for b in raw.bytes() {
+            if b.is_ascii_lowercase() {
+                return false;
             }
+            capitals += usize::from(b.is_ascii_uppercase());
         }
-        let raw = &slice[i..j];
-        fold_word(raw, &mut folded);
-        if folded.is_empty() {
+        return capitals >= 2;
+    }
+    raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && raw
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+}
+
+/// Whether the character at byte `i` of `s` (a character boundary, or the end) is a word
+/// character.
+fn word_char_at(s: &str, i: usize) -> bool {
+    match s.as_bytes().get(i) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => is_word_char(char_at(s, i).0),
+        None => false,
+    }
+}
+
+/// The end of the word starting at byte `i` of `s`. An apostrophe inside a word (Stalin's,
+/// don't) belongs to it.
+fn word_end(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_alphanumeric() {
+            i += 1;
             continue;
         }
-        let (word, stem, stop) = stems.normalise(&folded);
-        let numeric = word.bytes().all(|b| b.is_ascii_digit());
-        let first = raw.chars().next().unwrap_or(' ');
-        let all_caps = raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && raw
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase);
-        out.push(Token {
-            start: start + i,
-            end: start + j,
-            word,
-            stem,
-            stop,
-            capital: first.is_uppercase(),
-            all_caps,
-            numeric,
-            sentence: 0,
-        });
+        if b.is_ascii() && b != b'\'' {
+            break;
+        }
+        let (c, n) = char_at(s, i);
+        let inside_word = is_word_char(c) || (is_apostrophe(c) && word_char_at(s, i + n));
+        if !inside_word {
+            break;
+        }
+        i += n;
+    }
+    i
+}
+
+/// Tokenises `text[start..end]`, appending to `out`. `folded` is scratch space.
+fn tokenise<'a, 'v: 'a>(
+    text: &str,
+    (start, end): (usize, usize),
+    lexicon: &mut Lexicon<'v>,
+    folded: &mut String,
+    out: &mut Vec<Tok<'a>>,
+) {
+    let slice = &text[start..end];
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let (c, n) = char_at(slice, i);
+        if !is_word_char(c) {
+            i += n;
+            continue;
+        }
+        let begin = i;
+        i = word_end(slice, i + n);
+        let raw = &slice[begin..i];
+        // Most words are short, ASCII and known: they are looked up without being folded.
+        let known = WordKey::of_ascii(raw).map(|key| (key, lexicon.find(key)));
+        let lexeme = match known {
+            Some((_, Some(lexeme))) => lexeme,
+            Some((key, None)) => {
+                fold_word(raw, folded);
+                lexicon.add(key, folded)
+            }
+            None => {
+                fold_word(raw, folded);
+                if folded.is_empty() {
+                    continue;
+                }
+                lexicon.lexeme(folded)
+            }
+        };
+        out.push(token(start + begin, raw, lexeme, lexicon));
+    }
+}
+
+/// A token for `raw` at byte `start`. Words and stems the lexicon has just worked out are left
+/// empty until [`Scanned::resolve`].
+fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<'v>) -> Tok<'a> {
+    let (word, stem) = lexicon.borrowed_texts(lexeme);
+    Tok {
+        start,
+        end: start + raw.len(),
+        word: word.unwrap_or_default(),
+        stem: stem.unwrap_or_default(),
+        word_id: lexeme.word,
+        stem_id: lexeme.stem,
+        stop: lexeme.stop,
+        capital: raw.chars().next().is_some_and(char::is_uppercase),
+        all_caps: is_all_caps(raw),
+        numeric: lexeme.numeric,
+        signal: lexeme.signal,
+        starts_cue: lexeme.starts_cue,
+        known: lexeme.known,
+        sentence: 0,
     }
 }
 
@@ -274,16 +378,67 @@ fn is_heading(line: &str) -> bool {
     line.trim_start().starts_with('#')
 }
 
+/// Whether the word before a full stop (`e.g`, `Mr`, `J`) makes the stop part of an
+/// abbreviation or an initial rather than the end of a sentence.
+fn is_abbreviation(before: &str) -> bool {
+    let word = before.trim_end_matches('.');
+    if !word.is_ascii() {
+        let lower = word.to_lowercase();
+        let plain: String = lower.chars().filter(|c| *c != '.').collect();
+        return ABBREVIATIONS.contains(&plain.as_str())
+            || (lower.chars().count() == 1 && lower.chars().all(char::is_alphabetic));
+    }
+    if word.len() == 1 && word.as_bytes()[0].is_ascii_alphabetic() {
+        return true;
+    }
+    // The word without its inner full stops, lowercased; every abbreviation fits.
+    let mut plain = [0u8; 8];
+    let mut n = 0;
+    for b in word.bytes().filter(|&b| b != b'.') {
+        if n == plain.len() {
+            return false;
+        }
+        plain[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    ABBREVIATIONS.iter().any(|a| a.as_bytes() == &plain[..n])
+}
+
+/// The position of the first byte of `bytes` that is one of `targets`, looking at eight bytes
+/// at a time.
+pub(crate) fn find_byte(bytes: &[u8], targets: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    // Non-zero if and only if a byte of `v` is zero.
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & (ONES << 7);
+    let is_target = |b: &u8| targets.contains(b);
+    let mut chunks = bytes.chunks_exact(8);
+    for (i, chunk) in (&mut chunks).enumerate() {
+        // Every chunk has eight bytes.
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if targets
+            .iter()
+            .any(|&t| zero_byte(v ^ (ONES * u64::from(t))) != 0)
+        {
+            return chunk.iter().position(is_target).map(|p| i * 8 + p);
+        }
+    }
+    let rest = chunks.remainder();
+    rest.iter()
+        .position(is_target)
+        .map(|p| bytes.len() - rest.len() + p)
+}
+
 /// Byte offsets where sentences end inside a paragraph.
 fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
     let s = &text[start..end];
     let bytes = s.as_bytes();
     let mut ends = Vec::new();
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
+    let mut from = 0;
+    // The marks are ASCII, so a byte search finds them (and only at character boundaries).
+    while let Some(at) = find_byte(&bytes[from..], b".!?") {
+        let i = from + at;
+        let c = bytes[i] as char;
+        from = i + 1;
         let mut j = i + 1;
         // closing quotes and brackets stay with the sentence
         while j < s.len() {
@@ -301,10 +456,8 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
             break;
         }
         let next = s[j..].chars().next().unwrap_or(' ');
-        let after_space = s[j..].trim_start();
-        let next_visible = after_space.chars().next();
         let boundary = if next.is_whitespace() {
-            next_visible.is_some_and(|n| {
+            s[j..].trim_start().chars().next().is_some_and(|n| {
                 n.is_uppercase()
                     || n.is_ascii_digit()
                     || matches!(
@@ -331,28 +484,74 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
                 .find(|&(_, ch)| !ch.is_alphanumeric() && ch != '.')
                 .map(|(p, ch)| p + ch.len_utf8())
                 .unwrap_or(0);
-            let prev = s[word_start..i].trim_end_matches('.').to_lowercase();
-            let prev_plain: String = prev.chars().filter(|c| *c != '.').collect();
-            if ABBREVIATIONS.contains(&prev_plain.as_str())
-                || (prev.chars().count() == 1 && prev.chars().all(char::is_alphabetic))
-            {
+            if is_abbreviation(&s[word_start..i]) {
                 continue;
             }
         }
         ends.push(start + j);
-        // skip the peeked closing chars
-        while chars.peek().is_some_and(|&(k, _)| k < j) {
-            chars.next();
-        }
+        from = j;
     }
     ends.push(end);
     ends
 }
 
+/// A text whose tokens may still lack the words and stems its lexicon worked out while
+/// reading it: [`Scanned::resolve`] fills them in.
+pub(crate) struct Scanned<'a>(Parsed<'a>);
+
+impl<'a> Scanned<'a> {
+    /// The analysed text, its tokens' words and stems borrowed from `lexicon` (the one that
+    /// read it).
+    pub fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
+    where
+        'a: 'b,
+    {
+        let mut an: Parsed<'b> = self.0;
+        for t in &mut an.tokens {
+            if lexicon.is_own_word(t.word_id) {
+                t.word = lexicon.word(t.word_id);
+            }
+            if lexicon.is_own_stem(t.stem_id) {
+                t.stem = &lexicon.stem(t.stem_id).text;
+            }
+        }
+        an
+    }
+}
+
+/// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
 pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
+    let mut lexicon = Lexicon::new(stems);
+    let Scanned(an) = scan(text, &mut lexicon);
+    let tokens = an
+        .tokens
+        .iter()
+        .map(|t| Token {
+            start: t.start,
+            end: t.end,
+            word: lexicon.word(t.word_id).clone(),
+            stem: lexicon.stem(t.stem_id).text.clone(),
+            stop: t.stop,
+            capital: t.capital,
+            all_caps: t.all_caps,
+            numeric: t.numeric,
+            sentence: t.sentence,
+        })
+        .collect();
+    Analysed {
+        text,
+        tokens,
+        sentences: an.sentences,
+        paragraphs: an.paragraphs,
+    }
+}
+
+/// Splits a text into paragraphs, sentences and tokens, resolving its words with `lexicon`.
+pub(crate) fn scan<'a, 'v: 'a>(text: &'a str, lexicon: &mut Lexicon<'v>) -> Scanned<'a> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut sentences: Vec<Sentence> = Vec::new();
     let mut paragraphs = Vec::new();
+    let mut folded = String::new();
     for (ps, pe) in paragraph_spans(text) {
         let line = &text[ps..pe];
         let kind = if is_heading(line) && !line.contains('\n') {
@@ -370,7 +569,7 @@ pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
                 continue;
             }
             let t0 = tokens.len();
-            tokenise(text, s_start, s_end, stems, &mut tokens);
+            tokenise(text, (s_start, s_end), lexicon, &mut folded, &mut tokens);
             let t1 = tokens.len();
             if t1 > t0 {
                 // Cut very long unpunctuated runs into windows.
@@ -407,12 +606,12 @@ pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
             });
         }
     }
-    Analysed {
+    Scanned(Analysed {
         text,
         tokens,
         sentences,
         paragraphs,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -421,6 +620,23 @@ mod tests {
 
     fn a(text: &str) -> Analysed<'_> {
         analyse(text, &Stems::default())
+    }
+
+    #[test]
+    fn byte_search() {
+        for text in [
+            "",
+            "abc",
+            "a.",
+            "abcdefgh!",
+            "abcdefghij?k.",
+            "..",
+            "é.",
+            "abcdefghijklmnop",
+        ] {
+            let expected = text.bytes().position(|b| matches!(b, b'.' | b'!' | b'?'));
+            assert_eq!(find_byte(text.as_bytes(), b".!?"), expected, "{text}");
+        }
     }
 
     #[test]

@@ -1,16 +1,16 @@
 //! Structure (introduction, body, conclusion) and judgement: the stance of the introduction
 //! and the conclusion toward the view in the question.
 
-use crate::fx::{FxHashMap, FxHashSet};
+use crate::fx::FxHashMap;
 use std::sync::LazyLock;
 
-use crate::analysis::{Analysed, ParagraphKind, Token};
+use crate::analysis::{ParagraphKind, Parsed, Tok};
 use crate::lexicon::{
-    AGREE_CUES, ANALYSIS_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES,
-    GENERAL_EQUIVALENTS, NARRATIVE_CUES, NEGATORS,
+    AGREE_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NEGATORS,
+    Signal,
 };
 use crate::report::*;
-use crate::stem::{Stems, Word};
+use crate::stem::StemId;
 use crate::{evidence, side_share};
 
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
@@ -19,11 +19,6 @@ use crate::{evidence, side_share};
 pub struct ViewModel {
     pub compared: Option<(String, String)>,
 }
-
-static ANALYSIS_SET: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| ANALYSIS_CUES.iter().copied().collect());
-static NARRATIVE_SET: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| NARRATIVE_CUES.iter().copied().collect());
 
 fn canon(stem: &str) -> &str {
     GENERAL_EQUIVALENTS
@@ -34,7 +29,7 @@ fn canon(stem: &str) -> &str {
 }
 
 /// Finds "more … X than Y" or "X rather than Y" in tokens: (X, Y) stems.
-fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
+fn comparison(toks: &[Tok]) -> Option<(String, String, usize)> {
     for (i, t) in toks.iter().enumerate() {
         let is_than = t.word == "than";
         if !is_than {
@@ -43,7 +38,7 @@ fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
         let rather = i > 0 && toks[i - 1].word == "rather";
         let has_more = toks[i.saturating_sub(5)..i]
             .iter()
-            .any(|x| matches!(x.word.as_str(), "more" | "greater" | "stronger" | "deeper"));
+            .any(|x| matches!(x.word, "more" | "greater" | "stronger" | "deeper"));
         if !rather && !has_more {
             continue;
         }
@@ -54,61 +49,59 @@ fn comparison(toks: &[Token]) -> Option<(String, String, usize)> {
         let y = toks[i + 1..(i + 5).min(toks.len())]
             .iter()
             .find(|y| !y.stop && !y.numeric)?;
-        return Some((canon(&x.stem).to_string(), canon(&y.stem).to_string(), i));
+        return Some((canon(x.stem).to_string(), canon(y.stem).to_string(), i));
     }
     None
 }
 
 impl ViewModel {
-    pub fn new(view: &str, stems: &Stems) -> ViewModel {
-        let an = crate::analysis::analyse(view, stems);
+    /// The model of an analysed view.
+    pub fn new(view: &Parsed) -> ViewModel {
         ViewModel {
-            compared: comparison(&an.tokens).map(|(x, y, _)| (x, y)),
+            compared: comparison(&view.tokens).map(|(x, y, _)| (x, y)),
         }
     }
 }
 
-fn words_match(toks: &[Token], i: usize, phrase: &[&str]) -> bool {
+fn words_match(toks: &[Tok], i: usize, phrase: &[&str]) -> bool {
     phrase
         .iter()
         .enumerate()
         .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w))
 }
 
-fn negated(toks: &[Token], i: usize) -> bool {
+fn negated(toks: &[Tok], i: usize) -> bool {
     toks[i.saturating_sub(3)..i]
         .iter()
-        .any(|t| NEGATORS.contains(&t.word.as_str()))
+        .any(|t| NEGATORS.contains(&t.word))
 }
 
 /// Sentences that restate the question rather than answer it ("This essay will assess
 /// whether…", "…the view that…") unless they also take a position.
-fn restates_question(toks: &[Token]) -> bool {
-    let w = |s: &str| toks.iter().any(|t| t.word == s);
-    let frames = w("assess")
-        || w("consider")
-        || w("examine")
-        || w("explore")
-        || w("discuss")
-        || w("whether")
-        || w("question")
-        || toks
-            .windows(3)
-            .any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
-    let takes_position = [
-        "argue",
-        "argues",
-        "conclude",
-        "concludes",
-        "agree",
-        "agrees",
-        "disagree",
-        "disagrees",
-        "accept",
-        "reject",
-    ]
-    .iter()
-    .any(|x| w(x));
+fn restates_question(toks: &[Tok]) -> bool {
+    let frames = toks.iter().any(|t| {
+        matches!(
+            t.word,
+            "assess" | "consider" | "examine" | "explore" | "discuss" | "whether" | "question"
+        )
+    }) || toks
+        .windows(3)
+        .any(|x| x[0].word == "the" && x[1].word == "view" && x[2].word == "that");
+    let takes_position = toks.iter().any(|t| {
+        matches!(
+            t.word,
+            "argue"
+                | "argues"
+                | "conclude"
+                | "concludes"
+                | "agree"
+                | "agrees"
+                | "disagree"
+                | "disagrees"
+                | "accept"
+                | "reject"
+        )
+    });
     frames && !takes_position
 }
 
@@ -160,14 +153,17 @@ static CUES: LazyLock<FxHashMap<&'static str, Vec<Cue>>> = LazyLock::new(|| {
 });
 
 /// The cues whose words start at token `i`.
-fn cues_at<'a>(toks: &'a [Token], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
-    CUES.get(toks[i].word.as_str())
+fn cues_at<'a>(toks: &'a [Tok], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
+    let t = &toks[i];
+    t.starts_cue
+        .then(|| CUES.get(t.word))
+        .flatten()
         .into_iter()
         .flatten()
         .filter(move |c| words_match(toks, i, &c.words))
 }
 
-fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
+fn sentence_lean(toks: &[Tok], view: &ViewModel) -> Lean {
     let mut l = Lean::default();
     if restates_question(toks) {
         return l;
@@ -184,8 +180,8 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
             }
         }
     }
-    for i in 0..toks.len() {
-        if hedged[i] {
+    for (i, &hedged) in hedged.iter().enumerate() {
+        if hedged {
             continue;
         }
         for cue in cues_at(toks, i) {
@@ -201,8 +197,8 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
         }
     }
     if let Some((vx, vy)) = &view.compared {
-        let is_x = |t: &Token| canon(&t.stem) == vx;
-        let is_y = |t: &Token| canon(&t.stem) == vy;
+        let is_x = |t: &Tok| canon(t.stem) == vx;
+        let is_y = |t: &Tok| canon(t.stem) == vy;
         if let Some((x, y, _)) = comparison(toks) {
             if &x == vx && &y == vy {
                 l.pos += 1.5;
@@ -234,7 +230,7 @@ fn sentence_lean(toks: &[Token], view: &ViewModel) -> Lean {
                     l.neg += 1.5
                 }
             }
-            if matches!(t.word.as_str(), "more" | "greater" | "deeper" | "stronger")
+            if matches!(t.word, "more" | "greater" | "deeper" | "stronger")
                 && toks.get(i + 1).is_none_or(|n| n.word != "than")
             {
                 // "the similarities were more profound": the compared thing just before.
@@ -278,12 +274,29 @@ fn classify(l: Lean) -> Stance {
     }
 }
 
-fn opens_conclusion(an: &Analysed, s: usize) -> bool {
-    let text = an.sentence_text(s).to_lowercase();
-    CONCLUSION_OPENERS.iter().any(|o| text.starts_with(o))
+/// Whether `text`, lowercased, starts with `prefix`, which is lowercase ASCII.
+fn starts_with_lowercase(text: &str, prefix: &str) -> bool {
+    match text.as_bytes().get(..prefix.len()) {
+        Some(head) if head.is_ascii() => head.eq_ignore_ascii_case(prefix.as_bytes()),
+        // For an ASCII prefix, lowercasing the start of the text character by character is
+        // the same as lowercasing all of it first.
+        _ => text
+            .chars()
+            .flat_map(char::to_lowercase)
+            .take(prefix.chars().count())
+            .eq(prefix.chars()),
+    }
 }
 
-fn part(an: &Analysed, paras: &[usize]) -> Part {
+/// Whether sentence `s` opens with a concluding phrase (in any case).
+fn opens_conclusion(an: &Parsed, s: usize) -> bool {
+    let text = an.sentence_text(s);
+    CONCLUSION_OPENERS
+        .iter()
+        .any(|o| starts_with_lowercase(text, o))
+}
+
+fn part(an: &Parsed, paras: &[usize]) -> Part {
     match (paras.first(), paras.last()) {
         (Some(&a), Some(&b)) => Part {
             present: true,
@@ -301,10 +314,21 @@ fn part(an: &Analysed, paras: &[usize]) -> Part {
 }
 
 /// Paragraph indexes of the introduction, body and conclusion.
-pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+pub struct Sections {
+    pub introduction: Vec<usize>,
+    pub body: Vec<usize>,
+    pub conclusion: Vec<usize>,
+}
+
+/// Finds the introduction, body and conclusion of a text.
+pub fn sections(an: &Parsed) -> Sections {
     let prose: Vec<usize> = an.prose_paragraphs().map(|(i, _)| i).collect();
     if prose.len() < 2 {
-        return (vec![], prose, vec![]);
+        return Sections {
+            introduction: vec![],
+            body: prose,
+            conclusion: vec![],
+        };
     }
     // A "Conclusion" heading: everything after it concludes.
     let heading = an
@@ -335,25 +359,36 @@ pub fn sections(an: &Analysed) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
         .copied()
         .filter(|i| !intro.contains(i) && !conclusion.contains(i))
         .collect();
-    (intro, body, conclusion)
+    Sections {
+        introduction: intro,
+        body,
+        conclusion,
+    }
 }
 
-pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[Word]) -> Structure {
-    let (intro, body, conclusion) = sections(an);
+/// The structure of a text; `question_stems` are the question's content stems, sorted.
+pub fn structure(
+    an: &Parsed,
+    sections: &Sections,
+    points: &[PointResult],
+    question_stems: &[StemId],
+) -> Structure {
+    let intro = &sections.introduction;
     let addresses_question = intro.first().is_some_and(|&i| {
         let p = &an.paragraphs[i];
         let toks = &an.tokens[an.sentences[p.sentences.start].tokens.start
             ..an.sentences[p.sentences.end - 1].tokens.end];
-        let mut hit: Vec<&str> = toks
+        let mut hit: Vec<StemId> = toks
             .iter()
-            .filter(|t| question_stems.binary_search(&t.stem).is_ok())
-            .map(|t| t.stem.as_str())
+            .map(|t| t.stem_id)
+            .filter(|s| question_stems.binary_search(s).is_ok())
             .collect();
         hit.sort_unstable();
         hit.dedup();
         !question_stems.is_empty() && hit.len() * 10 >= question_stems.len() * 3
     });
-    let body = body
+    let body = sections
+        .body
         .iter()
         .map(|&pi| {
             let p = &an.paragraphs[pi];
@@ -370,13 +405,11 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[Word])
                 ..an.sentences[p.sentences.end - 1].tokens.end];
             let analysis_words = toks
                 .iter()
-                .filter(|t| ANALYSIS_SET.contains(t.word.as_str()))
+                .filter(|t| t.signal == Some(Signal::Analysis))
                 .count();
             let narrative_words = toks
                 .iter()
-                .filter(|t| {
-                    NARRATIVE_SET.contains(t.word.as_str()) || (t.numeric && t.word.len() == 4)
-                })
+                .filter(|t| t.signal == Some(Signal::Narrative) || (t.numeric && t.word.len() == 4))
                 .count();
             let kind = if analysis_words >= narrative_words && analysis_words > 0 {
                 "analytical"
@@ -399,16 +432,16 @@ pub fn structure(an: &Analysed, points: &[PointResult], question_stems: &[Word])
     Structure {
         paragraphs: an.prose_paragraphs().count(),
         introduction: Introduction {
-            part: part(an, &intro),
+            part: part(an, intro),
             addresses_question,
         },
         body,
-        conclusion: part(an, &conclusion),
+        conclusion: part(an, &sections.conclusion),
     }
 }
 
 fn paragraph_lean(
-    an: &Analysed,
+    an: &Parsed,
     paras: &[usize],
     view: &ViewModel,
     ev: &mut Vec<Evidence>,
@@ -432,13 +465,12 @@ fn paragraph_lean(
     Some(total)
 }
 
-pub fn judge(an: &Analysed, view: &ViewModel, c: &Coverage) -> Judgement {
-    let (intro, _, conclusion) = sections(an);
+pub fn judge(an: &Parsed, sections: &Sections, view: &ViewModel, c: &Coverage) -> Judgement {
     let mut ev = Vec::new();
-    let intro_stance = paragraph_lean(an, &intro, view, &mut ev)
+    let intro_stance = paragraph_lean(an, &sections.introduction, view, &mut ev)
         .map(classify)
         .unwrap_or(Stance::Absent);
-    let concl_stance = paragraph_lean(an, &conclusion, view, &mut ev)
+    let concl_stance = paragraph_lean(an, &sections.conclusion, view, &mut ev)
         .map(classify)
         .unwrap_or(Stance::Absent);
     let consistent = intro_stance.is_clear()
@@ -470,5 +502,39 @@ pub fn judge(an: &Analysed, view: &ViewModel, c: &Coverage) -> Judgement {
         consistent,
         substantiated,
         evidence: ev,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cues_start_with_cue_words() {
+        assert!(CUES.keys().all(|w| crate::lexicon::starts_cue(w)));
+    }
+
+    #[test]
+    fn lowercase_prefixes() {
+        for (text, expected) in [
+            ("In conclusion, yes.", true),
+            ("IN CONCLUSION", true),
+            ("In conclusio", false),
+            ("İn conclusion", false),
+            ("In conclusión", false),
+            ("IN CONCLUSION É", true),
+            ("É", false),
+        ] {
+            assert_eq!(
+                starts_with_lowercase(text, "in conclusion"),
+                text.to_lowercase().starts_with("in conclusion"),
+                "{text}"
+            );
+            assert_eq!(
+                starts_with_lowercase(text, "in conclusion"),
+                expected,
+                "{text}"
+            );
+        }
     }
 }

@@ -349,16 +349,15 @@ pub fn americanise(word: &str) -> Option<String> {
     }
     // -our → -or in the words that have it (labour, honour, favour...), with their endings.
     for stem in OUR_WORDS {
-        if let Some(rest) = word.strip_prefix(stem) {
-            if rest.is_empty()
+        if let Some(rest) = word.strip_prefix(stem)
+            && (rest.is_empty()
                 || [
                     "s", "ed", "ing", "ite", "ites", "able", "ably", "er", "ers", "ism", "ist",
                     "ists", "less", "ful", "hood", "ly", "ial",
                 ]
-                .contains(&rest)
-            {
-                return Some(format!("{}or{rest}", &stem[..stem.len() - 3]));
-            }
+                .contains(&rest))
+        {
+            return Some(format!("{}or{rest}", &stem[..stem.len() - 3]));
         }
     }
     // -isation, -ise, -ised, -ises, -ising, -iser → z; -yse → -yze.
@@ -376,24 +375,25 @@ pub fn americanise(word: &str) -> Option<String> {
         ("yses", "yzes"),
         ("ysing", "yzing"),
     ] {
-        if let Some(stem) = word.strip_suffix(gb) {
-            if stem.len() >= 3 {
-                let base = format!("{stem}{}", if gb.starts_with('y') { "yse" } else { "ise" });
-                if !ISE_EXCEPTIONS
-                    .iter()
-                    .any(|e| base.ends_with(e) && (base.len() == e.len() || e.len() >= 6))
-                {
-                    return Some(format!("{stem}{us}"));
-                }
+        if let Some(stem) = word.strip_suffix(gb)
+            && stem.len() >= 3
+        {
+            let base = format!("{stem}{}", if gb.starts_with('y') { "yse" } else { "ise" });
+            if !ISE_EXCEPTIONS
+                .iter()
+                .any(|e| base.ends_with(e) && (base.len() == e.len() || e.len() >= 6))
+            {
+                return Some(format!("{stem}{us}"));
             }
         }
     }
     // -tre → -ter (centre, theatre, metre), not after a vowel-less stem like "spectre"? keep simple.
     for (gb, us) in [("tre", "ter"), ("tres", "ters")] {
-        if let Some(stem) = word.strip_suffix(gb) {
-            if stem.len() >= 3 && !stem.ends_with('s') {
-                return Some(format!("{stem}{us}"));
-            }
+        if let Some(stem) = word.strip_suffix(gb)
+            && stem.len() >= 3
+            && !stem.ends_with('s')
+        {
+            return Some(format!("{stem}{us}"));
         }
     }
     None
@@ -479,6 +479,27 @@ pub const ANALYSIS_CUES: &[&str] = &[
     "continuity",
     "change",
 ];
+
+/// What a word signals about the writing around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// One of [`ANALYSIS_CUES`].
+    Analysis,
+    /// One of [`NARRATIVE_CUES`].
+    Narrative,
+}
+
+static SIGNALS: std::sync::LazyLock<crate::fx::FxHashMap<&'static str, Signal>> =
+    std::sync::LazyLock::new(|| {
+        let analysis = ANALYSIS_CUES.iter().map(|w| (*w, Signal::Analysis));
+        let narrative = NARRATIVE_CUES.iter().map(|w| (*w, Signal::Narrative));
+        analysis.chain(narrative).collect()
+    });
+
+/// What a normalised word signals, if anything.
+pub(crate) fn signal(word: &str) -> Option<Signal> {
+    SIGNALS.get(word).copied()
+}
 
 /// Words that mark narrative: telling what happened next.
 pub const NARRATIVE_CUES: &[&str] = &[
@@ -576,6 +597,23 @@ pub const BALANCED_CUES: &[&str] = &[
     "a degree of",
 ];
 
+static CUE_STARTS: std::sync::LazyLock<crate::fx::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let agree = AGREE_CUES.iter().map(|(c, _)| *c);
+        let disagree = DISAGREE_CUES.iter().map(|(c, _)| *c);
+        let balanced = BALANCED_CUES.iter().copied();
+        agree
+            .chain(disagree)
+            .chain(balanced)
+            .filter_map(|cue| cue.split(' ').next())
+            .collect()
+    });
+
+/// Whether a normalised word is the first word of a judgement cue.
+pub(crate) fn starts_cue(word: &str) -> bool {
+    CUE_STARTS.contains(word)
+}
+
 /// Words that turn a cue around when they come just before it.
 /// Apostrophes are removed from tokens, so contractions appear as "dont", "isnt".
 pub const NEGATORS: &[&str] = &[
@@ -616,6 +654,15 @@ pub const GENERAL_EQUIVALENTS: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signals() {
+        assert!(ANALYSIS_CUES.iter().all(|w| !NARRATIVE_CUES.contains(w)));
+        assert_eq!(signal("because"), Some(Signal::Analysis));
+        assert_eq!(signal("afterwards"), Some(Signal::Narrative));
+        assert_eq!(signal("stalin"), None);
+        assert!(starts_cue("agree") && starts_cue("to") && !starts_cue("stalin"));
+    }
 
     #[test]
     fn stop_words() {

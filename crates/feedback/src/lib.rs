@@ -8,6 +8,7 @@
 //! nothing written in the essay is treated as an instruction.
 
 pub mod analysis;
+mod bits;
 mod fx;
 pub mod lexicon;
 pub mod report;
@@ -17,14 +18,17 @@ pub mod stem;
 mod judgement;
 mod level;
 
+use std::sync::Arc;
+
 use crate::fx::FxHashSet;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
 
-use analysis::{Analysed, ParagraphKind, analyse};
+use analysis::{Analysed, ParagraphKind, Parsed, Tok, scan};
+use bits::BitMatrix;
 pub use report::*;
-use scheme::PreparedScheme;
-use stem::{Idf, Stems, Word};
+use scheme::{Alternative, PreparedPoint, PreparedScheme, SentenceTerms};
+use stem::{Idf, Layer, Lexicon, StemId, Stems};
 
 /// Version of the engine's rules, reported with every result.
 pub const ENGINE_VERSION: &str = "studypack-feedback/1";
@@ -64,9 +68,14 @@ pub struct QuestionInput<'a> {
 /// A question prepared once and assessed against many essays.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The engine's vocabulary when the question was prepared, and the question's own words
+    /// above it: the stem ids below refer to these.
+    vocabulary: Arc<Layer>,
+    words: Layer,
     scheme: PreparedScheme,
     view: judgement::ViewModel,
-    question_stems: Vec<Word>,
+    /// The question's content stems, sorted.
+    question_stems: Vec<StemId>,
     period: Option<Period>,
     rubric: Option<Rubric>,
     model_shingles: FxHashSet<u64>,
@@ -75,21 +84,11 @@ pub struct Prepared {
 }
 
 /// The engine: a stemmer with the library's vocabulary and IDF weights.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Engine {
     stems: Stems,
     idf: Idf,
     settings: Settings,
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Engine {
-            stems: Stems::default(),
-            idf: Idf::default(),
-            settings: Settings::default(),
-        }
-    }
 }
 
 /// Essays larger than this are refused by callers; the engine itself stays linear.
@@ -126,21 +125,31 @@ impl Engine {
             Some(v) => format!("{} {}", q.text, v),
             None => q.text.to_string(),
         };
-        let scheme =
-            PreparedScheme::new(q.scheme, &question_text, q.glossary, &self.stems, &self.idf);
-        let qa = analyse(&question_text, &self.stems);
-        let mut question_stems: Vec<Word> = qa
+        let mut lexicon = Lexicon::new(&self.stems);
+        let scheme = PreparedScheme::new(
+            q.scheme,
+            &question_text,
+            q.glossary,
+            &mut lexicon,
+            &self.idf,
+        );
+        let qa = scan(&question_text, &mut lexicon).resolve(&lexicon);
+        let mut question_stems: Vec<StemId> = qa
             .tokens
             .iter()
-            .filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem.as_str()))
-            .map(|t| t.stem.clone())
+            .filter(|t| !t.stop && !COMMAND_STEMS.contains(&t.stem))
+            .map(|t| t.stem_id)
             .collect();
-        question_stems.sort();
+        question_stems.sort_unstable();
         question_stems.dedup();
-        let view = judgement::ViewModel::new(q.view.unwrap_or(q.text), &self.stems);
+        let view_text = q.view.unwrap_or(q.text);
+        let view = judgement::ViewModel::new(&scan(view_text, &mut lexicon).resolve(&lexicon));
         let model_shingles = q
             .model_essay
-            .map(|m| shingles(&analyse(m, &self.stems), 5))
+            .map(|m| {
+                let an = scan(m, &mut lexicon).resolve(&lexicon);
+                shingles(&content_stems(&an), 5)
+            })
             .unwrap_or_default();
         let scheme_text: Vec<String> = q
             .scheme
@@ -148,9 +157,13 @@ impl Engine {
             .iter()
             .map(|b| b.text.replace(';', " "))
             .collect();
-        let scheme_shingles = shingles(&analyse(&scheme_text.join(". "), &self.stems), 4);
+        let scheme_text = scheme_text.join(". ");
+        let an = scan(&scheme_text, &mut lexicon).resolve(&lexicon);
+        let scheme_shingles = shingles(&content_stems(&an), 4);
         let marks = q.marks.or(q.rubric.map(|r| r.max_marks)).unwrap_or(25);
         Prepared {
+            vocabulary: Arc::clone(self.stems.vocabulary()),
+            words: lexicon.into_layer(),
             scheme,
             view,
             question_stems,
@@ -164,7 +177,7 @@ impl Engine {
 
     /// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
     pub fn analyse<'a>(&self, text: &'a str) -> Analysed<'a> {
-        analyse(text, &self.stems)
+        analysis::analyse(text, &self.stems)
     }
 
     /// Prepares the question and assesses one essay.
@@ -174,14 +187,15 @@ impl Engine {
 
     /// Assesses an essay against a prepared question.
     pub fn report(&self, p: &Prepared, essay: &str) -> Report {
-        let an = analyse(essay, &self.stems);
-        let known = |s: &str| self.idf.knows(s) || lexicon::is_stop(s);
-        let sent_terms = p.scheme.sentence_terms(&an, &known);
+        let mut lexicon = Lexicon::for_question(&self.stems, &p.vocabulary, &p.words);
+        let an = scan(essay, &mut lexicon).resolve(&lexicon);
+        let sent_terms = p.scheme.sentence_terms(&an);
         let points = self.match_points(p, &an, &sent_terms);
         let coverage = coverage(&points, &p.scheme);
         let balance = balance(&coverage);
-        let structure = judgement::structure(&an, &points, &p.question_stems);
-        let judgement = judgement::judge(&an, &p.view, &coverage);
+        let sections = judgement::sections(&an);
+        let structure = judgement::structure(&an, &sections, &points, &p.question_stems);
+        let judgement = judgement::judge(&an, &sections, &p.view, &coverage);
         let precision = precision(&an, p.period);
         let words = an.words();
         let flags = flags(
@@ -211,92 +225,20 @@ impl Engine {
         }
     }
 
-    fn match_points(
-        &self,
-        p: &Prepared,
-        an: &Analysed,
-        sent_terms: &[Vec<u32>],
-    ) -> Vec<PointResult> {
-        let n = an.sentences.len();
-        // Sentences holding each term: only windows around them can score.
-        let n_terms = p.scheme.term_names.len();
-        // Each sentence's terms as a bit set, for constant-time membership.
-        let words = n_terms.div_ceil(64).max(1);
-        let mut bits = vec![0u64; words * n];
-        for (k, terms) in sent_terms.iter().enumerate() {
-            for &t in terms {
-                bits[k * words + (t as usize >> 6)] |= 1u64 << (t & 63);
-            }
-        }
-        let in_sentence =
-            |k: usize, t: u32| bits[k * words + (t as usize >> 6)] >> (t & 63) & 1 == 1;
-        let mut term_sents: Vec<Vec<usize>> = vec![Vec::new(); n_terms];
-        for (k, terms) in sent_terms.iter().enumerate() {
-            for &t in terms {
-                term_sents[t as usize].push(k);
-            }
-        }
-        let mut starts: Vec<usize> = Vec::new();
+    fn match_points(&self, p: &Prepared, an: &Parsed, terms: &SentenceTerms) -> Vec<PointResult> {
+        let term_sentences = terms.transpose();
+        let mut alt_terms = AlternativeTerms::default();
+        // The terms the best window holds, for the point being reported.
+        let mut matched: Vec<u32> = Vec::new();
         p.scheme
             .points
             .iter()
             .enumerate()
             .map(|(id, pt)| {
-                // score, first sentence, last sentence, alternative, distinct required terms
-                let mut best = (0.0f32, 0usize, 0usize, 0usize, 0usize);
-                for (ai, alt) in pt.alternatives.iter().enumerate() {
-                    starts.clear();
-                    for &(t, _) in alt.required.iter().chain(&alt.optional) {
-                        for &k in &term_sents[t as usize] {
-                            starts.push(k);
-                            if k > 0 {
-                                starts.push(k - 1);
-                            }
-                        }
-                    }
-                    starts.sort_unstable();
-                    starts.dedup();
-                    for &s in &starts {
-                        for width in 0..2 {
-                            let e = s + width;
-                            if e >= n || an.sentences[e].paragraph != an.sentences[s].paragraph {
-                                continue;
-                            }
-                            let has = |t: u32| in_sentence(s, t) || (e != s && in_sentence(e, t));
-                            let mut got = 0.0;
-                            let mut distinct = 0;
-                            for &(t, w) in &alt.required {
-                                if has(t) {
-                                    got += w;
-                                    distinct += 1;
-                                }
-                            }
-                            for &(t, w) in &alt.optional {
-                                if has(t) {
-                                    got += w;
-                                }
-                            }
-                            let score = (got / alt.need).min(1.0);
-                            // A wider window must earn strictly more to be preferred.
-                            if score > best.0 + 1e-6 {
-                                best = (score, s, e, ai, distinct);
-                            }
-                        }
-                    }
-                }
-                let (score, s, e, ai, distinct) = best;
+                let (score, s, e, ai, distinct) =
+                    best_window(pt, an, &term_sentences, &mut alt_terms);
                 let alt = &pt.alternatives[ai.min(pt.alternatives.len().saturating_sub(1))];
                 let n_required = alt.required.len();
-                let matched: Vec<u32> = if score > 0.0 {
-                    alt.required
-                        .iter()
-                        .chain(&alt.optional)
-                        .map(|&(t, _)| t)
-                        .filter(|&t| (s..=e).any(|k| in_sentence(k, t)))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
                 let min_terms = n_required.min(2);
                 let status = if score >= self.settings.covered && distinct >= min_terms {
                     Status::Covered
@@ -305,15 +247,21 @@ impl Engine {
                 } else {
                     Status::Missing
                 };
+                matched.clear();
+                if score > 0.0 && status != Status::Missing {
+                    matched.extend(
+                        alt.required
+                            .iter()
+                            .chain(&alt.optional)
+                            .map(|&(t, _)| t)
+                            .filter(|&t| (s..=e).any(|k| terms.contains(k, t as usize))),
+                    );
+                }
                 let evidence = if status == Status::Missing {
                     Vec::new()
                 } else {
                     (s..=e)
-                        .filter(|&k| {
-                            matched
-                                .iter()
-                                .any(|t| sent_terms[k].binary_search(t).is_ok())
-                        })
+                        .filter(|&k| matched.iter().any(|&t| terms.contains(k, t as usize)))
                         .map(|k| evidence(an, k))
                         .collect()
                 };
@@ -341,6 +289,131 @@ impl Engine {
     }
 }
 
+/// Which of an alternative's terms each sentence holds, to score windows of sentences.
+#[derive(Default)]
+struct AlternativeTerms {
+    /// `u64` words per sentence in `present`.
+    words: usize,
+    /// For each sentence, bit `j` is set if it holds the alternative's `j`-th term, counting
+    /// required terms first.
+    present: Vec<u64>,
+    /// The sentences holding any of the terms, in order.
+    sentences: Vec<usize>,
+}
+
+impl AlternativeTerms {
+    /// Finds the terms of `alt` in the sentences. `term_sentences` lists each term's
+    /// sentences.
+    fn set(&mut self, alt: &Alternative, term_sentences: &BitMatrix, sentences: usize) {
+        let terms = alt.required.iter().chain(&alt.optional);
+        self.words = terms.clone().count().div_ceil(64).max(1);
+        self.present.clear();
+        self.present.resize(sentences * self.words, 0);
+        for (j, &(t, _)) in terms.enumerate() {
+            for k in bits::ones(term_sentences.row(t as usize)) {
+                self.present[k * self.words + j / 64] |= 1 << (j % 64);
+            }
+        }
+        self.sentences.clear();
+        let rows = self.present.chunks(self.words).enumerate();
+        self.sentences.extend(
+            rows.filter(|(_, row)| row.iter().any(|&w| w != 0))
+                .map(|(k, _)| k),
+        );
+    }
+
+    fn row(&self, k: usize) -> &[u64] {
+        &self.present[k * self.words..(k + 1) * self.words]
+    }
+
+    /// Whether the window of sentences `s..=e` could score more than those tried before it:
+    /// whether it holds a term and, if it has two sentences, whether the second adds one (if
+    /// not, the window scores as the first sentence alone, which is tried just before).
+    fn worth_trying(&self, s: usize, e: usize) -> bool {
+        let (first, last) = (self.row(s), self.row(e));
+        if s == e {
+            first.iter().any(|&w| w != 0)
+        } else {
+            last.iter().zip(first).any(|(l, f)| l & !f != 0)
+        }
+    }
+
+    /// The score of the window of sentences `s..=e` for the alternative, and the number of
+    /// its required terms the window holds. The weights are added in the order of the terms,
+    /// as they are listed.
+    fn score(&self, alt: &Alternative, s: usize, e: usize) -> (f32, usize) {
+        let n_required = alt.required.len();
+        let mut got = 0.0f32;
+        let mut distinct = 0;
+        for (w, (a, b)) in self.row(s).iter().zip(self.row(e)).enumerate() {
+            for bit in bits::ones(&[a | b]) {
+                let j = w * 64 + bit;
+                if j < n_required {
+                    got += alt.required[j].1;
+                    distinct += 1;
+                } else {
+                    got += alt.optional[j - n_required].1;
+                }
+            }
+        }
+        ((got / alt.need).min(1.0), distinct)
+    }
+}
+
+/// The best window of one or two sentences of a paragraph for any of a point's alternatives:
+/// (score, first sentence, last sentence, alternative, distinct required terms). Windows are
+/// tried in order, and a later one must score strictly more to be preferred.
+/// `term_sentences` lists each term's sentences; `alt_terms` is scratch space.
+fn best_window(
+    pt: &PreparedPoint,
+    an: &Parsed,
+    term_sentences: &BitMatrix,
+    alt_terms: &mut AlternativeTerms,
+) -> (f32, usize, usize, usize, usize) {
+    let n = an.sentences.len();
+    let paragraph = |k: usize| an.sentences[k].paragraph;
+    let mut best = (0.0f32, 0usize, 0usize, 0usize, 0usize);
+    for (ai, alt) in pt.alternatives.iter().enumerate() {
+        let ceiling = best_possible(alt);
+        if ceiling <= best.0 + 1e-6 {
+            continue;
+        }
+        alt_terms.set(alt, term_sentences, n);
+        // Only windows holding one of the alternative's terms can score, so windows start at
+        // such a sentence or just before it.
+        let mut next_start = 0;
+        'windows: for &k in &alt_terms.sentences {
+            for s in k.saturating_sub(1).max(next_start)..=k {
+                for e in s..(s + 2).min(n) {
+                    if !alt_terms.worth_trying(s, e) || paragraph(e) != paragraph(s) {
+                        continue;
+                    }
+                    let (score, distinct) = alt_terms.score(alt, s, e);
+                    if score > best.0 + 1e-6 {
+                        best = (score, s, e, ai, distinct);
+                        if ceiling <= best.0 + 1e-6 {
+                            break 'windows;
+                        }
+                    }
+                }
+            }
+            next_start = k + 1;
+        }
+    }
+    best
+}
+
+/// The score of a window holding all of an alternative's terms: no window scores more, as
+/// the weights are positive and are added in the same order.
+fn best_possible(alt: &Alternative) -> f32 {
+    let got = alt
+        .required
+        .iter()
+        .chain(&alt.optional)
+        .fold(0.0f32, |got, &(_, w)| got + w);
+    (got / alt.need).min(1.0)
+}
+
 pub(crate) fn round2(x: f32) -> f32 {
     (x * 100.0).round() / 100.0
 }
@@ -350,7 +423,7 @@ pub fn evidence_of(an: &Analysed, s: usize) -> Evidence {
     evidence(an, s)
 }
 
-pub(crate) fn evidence(an: &Analysed, s: usize) -> Evidence {
+pub(crate) fn evidence<T>(an: &Analysed<T>, s: usize) -> Evidence {
     let sent = &an.sentences[s];
     let raw = &an.text[sent.start..sent.end];
     let lead = raw.len() - raw.trim_start().len();
@@ -437,8 +510,8 @@ fn balance(c: &Coverage) -> Balance {
     }
 }
 
-fn is_year(t: &analysis::Token) -> Option<i32> {
-    let w = t.word.as_str();
+fn is_year(t: &Tok) -> Option<i32> {
+    let w = t.word;
     let digits = w.strip_suffix('s').unwrap_or(w);
     if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
         let y: i32 = digits.parse().ok()?;
@@ -449,7 +522,7 @@ fn is_year(t: &analysis::Token) -> Option<i32> {
     None
 }
 
-fn precision(an: &Analysed, period: Option<Period>) -> Precision {
+fn precision(an: &Parsed, period: Option<Period>) -> Precision {
     let mut dates = 0;
     let mut named = 0;
     let mut figures = 0;
@@ -461,27 +534,28 @@ fn precision(an: &Analysed, period: Option<Period>) -> Precision {
         for (i, t) in toks.iter().enumerate() {
             if let Some(y) = is_year(t) {
                 dates += 1;
-                if let Some(p) = period {
-                    if !p.contains(y) && reported.insert((y, si)) {
-                        out_of_period.push(OutOfPeriod {
-                            year: y,
-                            sentence: evidence(an, si),
-                        });
-                    }
+                if let Some(p) = period
+                    && !p.contains(y)
+                    && reported.insert((y, si))
+                {
+                    out_of_period.push(OutOfPeriod {
+                        year: y,
+                        sentence: evidence(an, si),
+                    });
                 }
                 in_name = false;
                 continue;
             }
             if t.numeric
                 || matches!(
-                    t.word.as_str(),
+                    t.word,
                     "million" | "millions" | "billion" | "thousand" | "percent"
                 )
             {
                 if !(t.numeric
-                    && toks.get(i + 1).is_some_and(|n| {
-                        matches!(n.word.as_str(), "million" | "billion" | "thousand")
-                    }))
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(n.word, "million" | "billion" | "thousand")))
                 {
                     figures += 1;
                 }
@@ -514,76 +588,77 @@ fn precision(an: &Analysed, period: Option<Period>) -> Precision {
 
 /// Quoted spans of three to sixty words: “…”, "…" or ‘…’ (an apostrophe inside a word is not a quote).
 fn count_quotations(text: &str) -> usize {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut count = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        let prev = if i == 0 { ' ' } else { chars[i - 1].1 };
-        let close = match c {
-            '\u{201C}' => Some('\u{201D}'),
-            '"' if !prev.is_alphanumeric() => Some('"'),
-            '\u{2018}' if !prev.is_alphanumeric() => Some('\u{2019}'),
-            _ => None,
+    let mut from = 0;
+    // The opening marks are `"` and, starting with the byte 0xE2, “ and ‘.
+    while let Some(at) = analysis::find_byte(&text.as_bytes()[from..], b"\"\xE2") {
+        let pos = from + at;
+        let Some(c) = text[pos..].chars().next() else {
+            break;
         };
-        if let Some(close) = close {
-            let mut j = i + 1;
-            let mut found = None;
-            while j < chars.len() && j - i < 600 {
-                let (_, d) = chars[j];
-                let next = chars.get(j + 1).map(|x| x.1).unwrap_or(' ');
-                if d == close && !next.is_alphanumeric() {
-                    found = Some(j);
-                    break;
-                }
-                if d == '\n' && chars.get(j + 1).is_some_and(|x| x.1 == '\n') {
-                    break;
-                }
-                j += 1;
+        from = pos + c.len_utf8();
+        let prev = text[..pos].chars().next_back().unwrap_or(' ');
+        let close = match c {
+            '\u{201C}' => '\u{201D}',
+            '"' if !prev.is_alphanumeric() => '"',
+            '\u{2018}' if !prev.is_alphanumeric() => '\u{2019}',
+            _ => continue,
+        };
+        // The closing mark within 600 characters, not before a letter or digit, nor after a
+        // blank line.
+        let mut ahead = text[from..].char_indices();
+        let mut found = None;
+        for _ in 1..600 {
+            let Some((at, d)) = ahead.next() else {
+                break;
+            };
+            let next = ahead.clone().next().map(|x| x.1);
+            if d == close && !next.unwrap_or(' ').is_alphanumeric() {
+                found = Some(from + at);
+                break;
             }
-            if let Some(j) = found {
-                let inner = &text[pos + c.len_utf8()..chars[j].0];
-                let n = inner.split_whitespace().count();
-                if (3..=60).contains(&n) {
-                    count += 1;
-                }
-                i = j + 1;
-                continue;
+            if d == '\n' && next == Some('\n') {
+                break;
             }
         }
-        i += 1;
+        if let Some(at) = found {
+            if (3..=60).contains(&text[from..at].split_whitespace().count()) {
+                count += 1;
+            }
+            from = at + close.len_utf8();
+        }
     }
     count
 }
 
-/// Hashes of each run of `n` consecutive word forms (stems), for overlap checks.
-fn shingles(an: &Analysed, n: usize) -> FxHashSet<u64> {
-    use std::hash::{Hash, Hasher};
-    let hashes: Vec<u64> = an
-        .tokens
+/// The stem id of each content token, in order, for the overlap checks. A prepared question
+/// and the essays reported against it read their texts through the same vocabulary, so the
+/// same stem has the same id in all of them.
+fn content_stems(an: &Parsed) -> Vec<u64> {
+    an.tokens
         .iter()
         .filter(|t| !t.stop)
-        .map(|t| {
-            let mut h = crate::fx::FxHasher::default();
-            t.stem.as_str().hash(&mut h);
-            h.finish()
-        })
-        .collect();
-    hashes
-        .windows(n)
-        .map(|w| {
-            w.iter().fold(0u64, |acc, &x| {
-                (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            })
-        })
+        .map(|t| u64::from(t.stem_id))
         .collect()
 }
 
-fn overlap(an: &Analysed, set: &FxHashSet<u64>, n: usize) -> f32 {
+/// Hashes of each run of `n` consecutive content stems (from [`content_stems`]).
+fn shingles(stems: &[u64], n: usize) -> FxHashSet<u64> {
+    let mut set = FxHashSet::with_capacity_and_hasher(stems.len(), Default::default());
+    set.extend(stems.windows(n).map(|w| {
+        w.iter().fold(0u64, |acc, &x| {
+            (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        })
+    }));
+    set
+}
+
+/// The share of a text's shingles of `n` stems that are in `set`.
+fn overlap(stems: &[u64], set: &FxHashSet<u64>, n: usize) -> f32 {
     if set.is_empty() {
         return 0.0;
     }
-    let mine = shingles(an, n);
+    let mine = shingles(stems, n);
     if mine.len() < 8 {
         return 0.0;
     }
@@ -595,12 +670,12 @@ pub const COPY_THRESHOLD: f32 = 0.4;
 
 fn flags(
     p: &Prepared,
-    an: &Analysed,
+    an: &Parsed,
     c: &Coverage,
     b: &Balance,
     st: &Structure,
     j: &Judgement,
-    sent_terms: &[Vec<u32>],
+    sent_terms: &SentenceTerms,
 ) -> Vec<&'static str> {
     let mut f = Vec::new();
     let words = an.words();
@@ -625,16 +700,21 @@ fn flags(
     if words < p.expected_words * 3 / 10 {
         f.push("too-short");
     }
-    let question_hits = an
-        .tokens
-        .iter()
-        .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem).is_ok())
-        .count();
-    let any_term = sent_terms.iter().filter(|s| !s.is_empty()).count();
+    let question_hits = || {
+        an.tokens
+            .iter()
+            .filter(|t| !t.stop && p.question_stems.binary_search(&t.stem_id).is_ok())
+            .count()
+    };
+    let any_term = || {
+        (0..an.sentences.len())
+            .filter(|&s| sent_terms.any(s))
+            .count()
+    };
     if words >= 20
         && c.covered == 0
         && c.partial == 0
-        && (question_hits < 2 || any_term * 5 < an.sentences.len())
+        && (question_hits() < 2 || any_term() * 5 < an.sentences.len())
     {
         f.push("off-topic");
     }
@@ -658,10 +738,15 @@ fn flags(
     {
         f.push("list-not-prose");
     }
-    if words >= 25 && overlap(an, &p.model_shingles, 5) >= COPY_THRESHOLD {
+    let stems = if words >= 20 {
+        content_stems(an)
+    } else {
+        Vec::new()
+    };
+    if words >= 25 && overlap(&stems, &p.model_shingles, 5) >= COPY_THRESHOLD {
         f.push("copied-model-essay");
     }
-    if words >= 20 && overlap(an, &p.scheme_shingles, 4) >= COPY_THRESHOLD {
+    if words >= 20 && overlap(&stems, &p.scheme_shingles, 4) >= COPY_THRESHOLD {
         f.push("copied-mark-scheme");
     }
     f

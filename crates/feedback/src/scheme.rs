@@ -5,8 +5,9 @@ use crate::fx::FxHashMap;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 
-use crate::analysis::{Analysed, analyse};
-use crate::stem::{Idf, Stems};
+use crate::analysis::{Parsed, Tok, scan};
+use crate::bits::{self, BitMatrix};
+use crate::stem::{Idf, Lexicon, StemId};
 
 /// Weight factor for terms the question itself uses: echoing the question is not evidence.
 pub const QUESTION_TERM_FACTOR: f32 = 0.3;
@@ -31,7 +32,7 @@ pub struct PreparedPoint {
 #[derive(Debug, Clone)]
 struct GlossaryGroup {
     /// Stem sequences of the term and its aliases.
-    phrases: Vec<Vec<String>>,
+    phrases: Vec<Vec<StemId>>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,14 +40,28 @@ pub struct PreparedScheme {
     pub points: Vec<PreparedPoint>,
     /// Term id → display form (a stem, or the glossary term).
     pub term_names: Vec<String>,
-    term_index: FxHashMap<String, u32>,
     groups: Vec<(u32, GlossaryGroup)>,
-    /// First stem of a glossary phrase → indexes into `groups`.
-    group_first: FxHashMap<String, Vec<usize>>,
+    /// What the scheme does with each of its stems.
+    stem_uses: FxHashMap<StemId, StemUse>,
+    /// The stems of `stem_uses` as a bit set: most words of an essay are not among them, and a
+    /// bit is quicker to test than a map.
+    used_stems: Vec<u64>,
     /// (first char, length) → term ids, for near-miss spellings.
     fuzzy: FxHashMap<(char, usize), Vec<u32>>,
     pub bullets: usize,
 }
+
+/// What a scheme does with a stem.
+#[derive(Debug, Clone, Default)]
+struct StemUse {
+    /// The term that is this stem.
+    term: Option<u32>,
+    /// Indexes into `groups` of the glossary groups with a phrase starting with this stem.
+    groups: Vec<usize>,
+}
+
+/// For each sentence of a text (a row), the scheme terms it contains (columns).
+pub(crate) type SentenceTerms = BitMatrix;
 
 /// Splits a point's text into alternatives at " or " when each side has substance.
 fn split_alternatives(text: &str) -> Vec<&str> {
@@ -84,63 +99,54 @@ fn parenthesised(text: &str) -> Vec<(usize, usize)> {
 }
 
 impl PreparedScheme {
-    pub fn new(
+    /// Prepares a scheme, reading its texts with `lexicon` (the question's).
+    pub(crate) fn new(
         scheme: &MarkScheme,
         question_text: &str,
         glossary: &[GlossaryEntry],
-        stems: &Stems,
+        lexicon: &mut Lexicon,
         idf: &Idf,
     ) -> PreparedScheme {
-        let mut term_index: FxHashMap<String, u32> = FxHashMap::default();
+        let mut term_index: FxHashMap<StemId, u32> = FxHashMap::default();
         let mut term_names: Vec<String> = Vec::new();
-        let mut intern = |key: &str, name: &str, term_names: &mut Vec<String>| -> u32 {
-            *term_index.entry(key.to_string()).or_insert_with(|| {
-                term_names.push(name.to_string());
-                (term_names.len() - 1) as u32
-            })
-        };
 
         // Glossary groups become single terms.
         let mut groups: Vec<(u32, GlossaryGroup)> = Vec::new();
         // The stems of each glossary group's phrases, for its weight.
         let mut glossary_keys: FxHashMap<u32, Vec<String>> = FxHashMap::default();
-        for (gi, g) in glossary.iter().enumerate() {
+        for g in glossary {
             let mut phrases = Vec::new();
+            let mut keys = Vec::new();
             for p in std::iter::once(&g.term).chain(g.aliases.iter()) {
-                let an = analyse(p, stems);
-                let seq: Vec<String> = an
-                    .tokens
-                    .iter()
-                    .filter(|t| !t.stop)
-                    .map(|t| t.stem.to_string())
-                    .collect();
+                let an = scan(p, lexicon).resolve(lexicon);
+                let content = an.tokens.iter().filter(|t| !t.stop);
+                let seq: Vec<StemId> = content.clone().map(|t| t.stem_id).collect();
                 if !seq.is_empty() {
                     phrases.push(seq);
+                    keys.extend(content.map(|t| t.stem.to_string()));
                 }
             }
             if phrases.is_empty() {
                 continue;
             }
-            let id = intern(&format!("§glossary{gi}"), &g.term, &mut term_names);
-            glossary_keys.insert(
-                id,
-                phrases.iter().flatten().cloned().collect::<Vec<String>>(),
-            );
+            term_names.push(g.term.clone());
+            let id = (term_names.len() - 1) as u32;
+            glossary_keys.insert(id, keys);
             groups.push((id, GlossaryGroup { phrases }));
         }
-        let mut group_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut group_first: FxHashMap<StemId, Vec<usize>> = FxHashMap::default();
         for (i, (_, g)) in groups.iter().enumerate() {
             for p in &g.phrases {
-                group_first.entry(p[0].clone()).or_default().push(i);
+                group_first.entry(p[0]).or_default().push(i);
             }
         }
 
-        let question = analyse(question_text, stems);
-        let question_stems: Vec<&str> = question
+        let question = scan(question_text, lexicon).resolve(lexicon);
+        let question_stems: Vec<String> = question
             .tokens
             .iter()
             .filter(|t| !t.stop)
-            .map(|t| t.stem.as_str())
+            .map(|t| t.stem.to_string())
             .collect();
 
         // First pass: each point's raw terms, to count in how many points a term appears.
@@ -154,7 +160,7 @@ impl PreparedScheme {
             let mut alts = Vec::new();
             let mut all_terms: Vec<u32> = Vec::new();
             for alt_text in split_alternatives(&p.text) {
-                let an = analyse(alt_text, stems);
+                let an = scan(alt_text, lexicon).resolve(lexicon);
                 let parens = parenthesised(alt_text);
                 let mut required = Vec::new();
                 let mut optional = Vec::new();
@@ -164,7 +170,7 @@ impl PreparedScheme {
                     let t = &toks[i];
                     // Glossary phrase at this token?
                     let mut consumed = 0;
-                    if let Some(cands) = group_first.get(t.stem.as_str()) {
+                    if let Some(cands) = group_first.get(&t.stem_id) {
                         for &gi in cands {
                             for phrase in &groups[gi].1.phrases {
                                 let Some(len) = phrase_at(toks, i, phrase) else {
@@ -189,7 +195,10 @@ impl PreparedScheme {
                         continue;
                     }
                     if !t.stop && (t.word.chars().count() >= 2 || t.numeric) {
-                        let id = intern(&t.stem, &t.stem, &mut term_names);
+                        let id = *term_index.entry(t.stem_id).or_insert_with(|| {
+                            term_names.push(t.stem.to_string());
+                            (term_names.len() - 1) as u32
+                        });
                         let in_paren = parens.iter().any(|&(a, b)| t.start > a && t.start < b);
                         if in_paren {
                             optional.push(id)
@@ -222,9 +231,9 @@ impl PreparedScheme {
             let (base, in_question) = match glossary_keys.get(&id) {
                 Some(stems) => (
                     stems.iter().map(|s| idf.weight(s)).fold(0.0f32, f32::max),
-                    stems.iter().any(|s| question_stems.contains(&s.as_str())),
+                    stems.iter().any(|s| question_stems.contains(s)),
                 ),
-                None => (idf.weight(name), question_stems.contains(&name.as_str())),
+                None => (idf.weight(name), question_stems.contains(name)),
             };
             let df = point_df.get(&id).copied().unwrap_or(1).max(1) as f32;
             let specificity = 1.0 / df;
@@ -276,15 +285,24 @@ impl PreparedScheme {
             .collect();
 
         let mut fuzzy: FxHashMap<(char, usize), Vec<u32>> = FxHashMap::default();
-        for (key, &id) in &term_index {
-            if key.starts_with('§') {
-                continue;
-            }
-            let n = key.chars().count();
-            if n >= 5 {
-                if let Some(c) = key.chars().next() {
-                    fuzzy.entry((c, n)).or_default().push(id);
-                }
+        let mut stem_uses: FxHashMap<StemId, StemUse> = FxHashMap::default();
+        for (stem, groups) in group_first {
+            stem_uses.entry(stem).or_default().groups = groups;
+        }
+        for (&stem, &term) in &term_index {
+            stem_uses.entry(stem).or_default().term = Some(term);
+        }
+        let mut used_stems = Vec::new();
+        for &stem in stem_uses.keys() {
+            bits::insert(&mut used_stems, stem as usize);
+        }
+        for &id in term_index.values() {
+            let name = &term_names[id as usize];
+            let n = name.chars().count();
+            if n >= 5
+                && let Some(c) = name.chars().next()
+            {
+                fuzzy.entry((c, n)).or_default().push(id);
             }
         }
         for v in fuzzy.values_mut() {
@@ -293,64 +311,57 @@ impl PreparedScheme {
         PreparedScheme {
             points,
             term_names,
-            term_index,
             groups,
-            group_first,
+            stem_uses,
+            used_stems,
             fuzzy,
             bullets: scheme.bullets.len(),
         }
     }
 
-    /// For each sentence of the essay, the sorted term ids it contains (exactly, through a
-    /// glossary alias, or as a near-miss spelling of a scheme term).
-    pub fn sentence_terms(
-        &self,
-        an: &Analysed,
-        stems_known: &dyn Fn(&str) -> bool,
-    ) -> Vec<Vec<u32>> {
-        let mut out: Vec<Vec<u32>> = vec![Vec::new(); an.sentences.len()];
-        let mut fuzzy_cache: FxHashMap<&str, Option<u32>> = FxHashMap::default();
+    /// For each sentence of a text, the terms it contains (exactly, through a glossary alias,
+    /// or as a near-miss spelling of a scheme term).
+    pub(crate) fn sentence_terms(&self, an: &Parsed) -> SentenceTerms {
+        let mut out = SentenceTerms::new(an.sentences.len(), self.term_names.len());
+        let mut near_misses: FxHashMap<StemId, Option<u32>> = FxHashMap::default();
         let toks = &an.tokens;
         for (i, t) in toks.iter().enumerate() {
             if t.stop {
                 continue;
             }
             let s = t.sentence;
-            if let Some(&id) = self.term_index.get(t.stem.as_str()) {
-                out[s].push(id);
-            } else if !t.numeric {
-                let hit = *fuzzy_cache
-                    .entry(t.stem.as_str())
-                    .or_insert_with(|| self.near_miss(&t.stem, stems_known));
+            let uses = bits::contains(&self.used_stems, t.stem_id as usize)
+                .then(|| self.stem_uses.get(&t.stem_id))
+                .flatten();
+            if let Some(id) = uses.and_then(|u| u.term) {
+                out.insert(s, id as usize);
+            } else if !t.numeric && !t.known {
+                let hit = *near_misses
+                    .entry(t.stem_id)
+                    .or_insert_with(|| self.near_miss(t.stem));
                 if let Some(id) = hit {
-                    out[s].push(id);
+                    out.insert(s, id as usize);
                 }
             }
-            if let Some(cands) = self.group_first.get(t.stem.as_str()) {
-                for &gi in cands {
-                    let (id, g) = &self.groups[gi];
-                    let sentence = &toks[..an.sentences[s].tokens.end];
-                    if g.phrases
-                        .iter()
-                        .any(|phrase| phrase_at(sentence, i, phrase).is_some())
-                    {
-                        out[s].push(*id);
-                    }
+            for &gi in uses.map_or(&[][..], |u| &u.groups) {
+                let (id, g) = &self.groups[gi];
+                let sentence = &toks[..an.sentences[s].tokens.end];
+                if g.phrases
+                    .iter()
+                    .any(|phrase| phrase_at(sentence, i, phrase).is_some())
+                {
+                    out.insert(s, *id as usize);
                 }
             }
-        }
-        for v in &mut out {
-            v.sort_unstable();
-            v.dedup();
         }
         out
     }
 
-    /// A scheme term one edit away from `stem`, for words the library does not know
+    /// A scheme term one edit away from `stem`, a word the library does not know
     /// (misspelt names such as "Khruschev"). Only words of five letters or more.
-    fn near_miss(&self, stem: &str, known: &dyn Fn(&str) -> bool) -> Option<u32> {
+    fn near_miss(&self, stem: &str) -> Option<u32> {
         let n = stem.chars().count();
-        if n < 5 || known(stem) {
+        if n < 5 {
             return None;
         }
         let first = stem.chars().next()?;
@@ -369,7 +380,7 @@ impl PreparedScheme {
 
 /// The number of tokens from `i` that spell `phrase` (its stems in order, stop words between
 /// them skipped), if they do.
-fn phrase_at(toks: &[crate::analysis::Token], i: usize, phrase: &[String]) -> Option<usize> {
+fn phrase_at(toks: &[Tok], i: usize, phrase: &[StemId]) -> Option<usize> {
     let mut j = i;
     let mut k = 0;
     while j < toks.len() && k < phrase.len() {
@@ -377,7 +388,7 @@ fn phrase_at(toks: &[crate::analysis::Token], i: usize, phrase: &[String]) -> Op
             j += 1;
             continue;
         }
-        if toks[j].stem != phrase[k] {
+        if toks[j].stem_id != phrase[k] {
             return None;
         }
         j += 1;
@@ -388,8 +399,15 @@ fn phrase_at(toks: &[crate::analysis::Token], i: usize, phrase: &[String]) -> Op
 
 /// Whether two words differ by at most one insertion, deletion, substitution or swap of neighbours.
 pub fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     if a == b {
         return true;
     }

@@ -1,7 +1,12 @@
-//! English stemming with the Snowball stemmer the search index uses (frostem), and a
-//! cache of stems for the library's vocabulary so that common words are looked up, not stemmed.
+//! English stemming with the Snowball stemmer the search index uses (frostem), and the
+//! library's vocabulary: every word and stem the library uses, with integer ids, so that common
+//! words are looked up, not stemmed, and stems are compared as integers.
+
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::fx::FxHashMap;
+use crate::lexicon::Signal;
 
 use frostem::{Algorithm, Stemmer};
 
@@ -94,28 +99,314 @@ impl std::fmt::Display for Word {
     }
 }
 
+/// Identifies a normalised word within a [`Lexicon`]'s layers.
+pub(crate) type WordId = u32;
+/// Identifies a stem within a [`Lexicon`]'s layers: equal stems have equal ids, so terms,
+/// glossary phrases and question words are compared as integers.
+pub(crate) type StemId = u32;
+
+/// What a folded word normalises to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lexeme {
+    pub word: WordId,
+    pub stem: StemId,
+    pub stop: bool,
+    /// The word is all digits.
+    pub numeric: bool,
+    pub signal: Option<Signal>,
+    /// The word is the first of a judgement cue.
+    pub starts_cue: bool,
+    /// The stem is known: see [`StemEntry::known`].
+    pub known: bool,
+}
+
+/// Folded words of up to this many bytes are keys packed into an integer.
+const SHORT_WORD: usize = 15;
+
+/// A folded word as a key of the vocabulary: a short word's bytes packed into an integer with
+/// its length in the top byte (made without allocating, compared without following a
+/// pointer), or a longer word's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WordKey<'a> {
+    Short(u128),
+    Long(&'a str),
+}
+
+impl WordKey<'_> {
+    /// The key of a folded word.
+    pub fn of(folded: &str) -> WordKey<'_> {
+        if folded.len() > SHORT_WORD {
+            return WordKey::Long(folded);
+        }
+        let mut packed = Packed::default();
+        for b in folded.bytes() {
+            packed.push(b);
+        }
+        packed.key()
+    }
+
+    /// The key of an ASCII word's folded form (lowercased, apostrophes dropped, a possessive
+    /// 's cut, as `analysis::fold_word` makes it) without making it; `None` for words that are
+    /// not ASCII or too long.
+    pub fn of_ascii(raw: &str) -> Option<WordKey<'static>> {
+        let mut packed = Packed::default();
+        for b in raw.bytes() {
+            if !b.is_ascii() || packed.len == SHORT_WORD {
+                return None;
+            }
+            if b != b'\'' {
+                packed.push(b.to_ascii_lowercase());
+            }
+        }
+        if (raw.ends_with("'s") || raw.ends_with("'S")) && packed.len > 2 {
+            packed.pop();
+        }
+        Some(packed.key())
+    }
+}
+
+/// The bytes of a short word, packed into two integers as they are added (kept in registers:
+/// a byte array here would be read back just after being written, which stalls).
+#[derive(Default)]
+struct Packed {
+    low: u64,
+    high: u64,
+    len: usize,
+}
+
+impl Packed {
+    /// Adds a byte; there must be fewer than [`SHORT_WORD`].
+    fn push(&mut self, b: u8) {
+        let b = u64::from(b);
+        if self.len < 8 {
+            self.low |= b << (8 * self.len);
+        } else {
+            self.high |= b << (8 * (self.len - 8));
+        }
+        self.len += 1;
+    }
+
+    /// Removes the last byte.
+    fn pop(&mut self) {
+        self.len -= 1;
+        if self.len < 8 {
+            self.low &= !(0xff << (8 * self.len));
+        } else {
+            self.high &= !(0xff << (8 * (self.len - 8)));
+        }
+    }
+
+    /// The key: the bytes, with the length in the top byte.
+    fn key(self) -> WordKey<'static> {
+        let high = self.high | (self.len as u64) << 56;
+        WordKey::Short(u128::from(self.low) | u128::from(high) << 64)
+    }
+}
+
+/// A map from folded words, by [`WordKey`].
+#[derive(Debug, Clone)]
+struct ByWord<V> {
+    short: FxHashMap<u128, V>,
+    long: FxHashMap<Box<str>, V>,
+}
+
+impl<V> Default for ByWord<V> {
+    fn default() -> Self {
+        ByWord {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+        }
+    }
+}
+
+impl<V> ByWord<V> {
+    fn get(&self, key: WordKey) -> Option<&V> {
+        match key {
+            WordKey::Short(key) => self.short.get(&key),
+            WordKey::Long(text) => self.long.get(text),
+        }
+    }
+
+    fn insert(&mut self, key: WordKey, value: V) {
+        match key {
+            WordKey::Short(key) => self.short.insert(key, value),
+            WordKey::Long(text) => self.long.insert(text.into(), value),
+        };
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+
+    fn extend(&mut self, other: ByWord<V>) {
+        self.short.extend(other.short);
+        self.long.extend(other.long);
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.short.values_mut().chain(self.long.values_mut())
+    }
+}
+
+/// A stem and what the engine needs to know about it.
+#[derive(Debug, Clone)]
+pub(crate) struct StemEntry {
+    pub text: Word,
+    /// Whether the library uses the stem or it is a stop word: only unknown stems may be
+    /// misspellings of scheme terms.
+    pub known: bool,
+}
+
+/// Words and stems with ids: the library's vocabulary, the words a prepared question adds to
+/// it, or the words first seen in one text. Ids continue from the layer below, so a word keeps
+/// its id when a layer is merged into the one below it.
+#[derive(Clone, Default)]
+pub(crate) struct Layer {
+    first_word: WordId,
+    first_stem: StemId,
+    /// Folded word → what it normalises to.
+    lexemes: ByWord<Lexeme>,
+    words: Vec<Word>,
+    stems: Vec<StemEntry>,
+    stem_ids: FxHashMap<Word, StemId>,
+}
+
+impl std::fmt::Debug for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Layer({} words from id {}, {} stems from id {})",
+            self.words.len(),
+            self.first_word,
+            self.stems.len(),
+            self.first_stem
+        )
+    }
+}
+
+impl Layer {
+    /// An empty layer whose ids follow those of `below`.
+    fn above(below: &Layer) -> Layer {
+        Layer {
+            first_word: below.end_word(),
+            first_stem: below.end_stem(),
+            ..Layer::default()
+        }
+    }
+
+    fn end_word(&self) -> WordId {
+        self.first_word + self.words.len() as WordId
+    }
+
+    fn end_stem(&self) -> StemId {
+        self.first_stem + self.stems.len() as StemId
+    }
+
+    fn word(&self, id: WordId) -> Option<&Word> {
+        self.words.get(id.checked_sub(self.first_word)? as usize)
+    }
+
+    fn stem(&self, id: StemId) -> Option<&StemEntry> {
+        self.stems.get(id.checked_sub(self.first_stem)? as usize)
+    }
+
+    /// Adds the words of the layer directly above this one.
+    fn absorb(&mut self, above: Layer) {
+        debug_assert_eq!(above.first_word, self.end_word());
+        debug_assert_eq!(above.first_stem, self.end_stem());
+        self.lexemes.extend(above.lexemes);
+        self.words.extend(above.words);
+        self.stems.extend(above.stems);
+        self.stem_ids.extend(above.stem_ids);
+    }
+}
+
+/// The stemmer and the library's vocabulary: folded words with their normalised forms and
+/// stems, so that common words are looked up, not stemmed.
 pub struct Stems {
     stemmer: Stemmer,
-    /// Folded word → (normalised word, stem, stop word).
-    cache: FxHashMap<Box<str>, (Word, Word, bool)>,
+    /// Shared with every question prepared from it, whose ids refer to it.
+    vocabulary: Arc<Layer>,
 }
 
 impl Default for Stems {
     fn default() -> Self {
         Stems {
             stemmer: Stemmer::new(Algorithm::English),
-            cache: FxHashMap::default(),
+            vocabulary: Arc::default(),
         }
     }
 }
 
 impl std::fmt::Debug for Stems {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Stems({} cached)", self.cache.len())
+        write!(f, "Stems({} cached)", self.vocabulary.lexemes.len())
     }
 }
 
+/// A folded word's normalised form (British spelling mapped to American), its stem, and
+/// whether it is a stop word.
+fn work_out(stemmer: &Stemmer, folded: &str) -> (String, String, bool) {
+    let word = crate::lexicon::americanise(folded).unwrap_or_else(|| folded.to_string());
+    let stop = crate::lexicon::is_stop(&word);
+    let numeric = word.bytes().all(|b| b.is_ascii_digit());
+    let stem = if stop || numeric {
+        word.clone()
+    } else {
+        stemmer.stem(&word).into_owned()
+    };
+    (word, stem, stop)
+}
+
+/// What [`work_out`] gives for a word, ready to add to a layer.
+#[derive(Clone)]
+struct WorkedOut {
+    word: Word,
+    stem: Word,
+    stop: bool,
+}
+
+/// How many worked-out words a thread remembers before it starts afresh (a few megabytes).
+const WORKED_OUT_LIMIT: usize = 20_000;
+
+thread_local! {
+    /// Words worked out on this thread. What a word normalises to depends on nothing but the
+    /// word (the stemmer is always the English one), so a word the library does not know is
+    /// stemmed once per thread rather than once per essay.
+    static WORKED_OUT: RefCell<ByWord<WorkedOut>> = RefCell::default();
+}
+
+/// [`work_out`], remembered on this thread. `key` is the key of `folded`.
+fn work_out_remembered(stemmer: &Stemmer, key: WordKey, folded: &str) -> WorkedOut {
+    WORKED_OUT.with_borrow_mut(|remembered| {
+        if let Some(w) = remembered.get(key) {
+            return w.clone();
+        }
+        let (word, stem, stop) = work_out(stemmer, folded);
+        let w = WorkedOut {
+            word: Word::from(word),
+            stem: Word::from(stem),
+            stop,
+        };
+        if remembered.len() >= WORKED_OUT_LIMIT {
+            remembered.clear();
+        }
+        remembered.insert(key, w.clone());
+        w
+    })
+}
+
 impl Stems {
+    /// The vocabulary learned so far.
+    pub(crate) fn vocabulary(&self) -> &Arc<Layer> {
+        &self.vocabulary
+    }
+
     /// The stem of a lowercased, normalised word.
     pub fn stem(&self, word: &str) -> String {
         self.stemmer.stem(word).into_owned()
@@ -124,54 +415,177 @@ impl Stems {
     /// A folded word's normalised form (British spelling mapped to American), its stem, and
     /// whether it is a stop word. Known words are looked up; others are worked out.
     pub fn normalise(&self, folded: &str) -> (Word, Word, bool) {
-        if let Some((w, s, stop)) = self.cache.get(folded) {
-            return (w.clone(), s.clone(), *stop);
+        let v = &*self.vocabulary;
+        if let Some(l) = v.lexemes.get(WordKey::of(folded))
+            && let (Some(w), Some(s)) = (v.word(l.word), v.stem(l.stem))
+        {
+            return (w.clone(), s.text.clone(), l.stop);
         }
-        let word = crate::lexicon::americanise(folded).unwrap_or_else(|| folded.to_string());
-        let stop = crate::lexicon::is_stop(&word);
-        let numeric = word.bytes().all(|b| b.is_ascii_digit());
-        let word = Word::from(word);
-        let stem = if stop || numeric {
-            word.clone()
-        } else {
-            Word::from(self.stem(&word))
-        };
-        (word, stem, stop)
+        let (word, stem, stop) = work_out(&self.stemmer, folded);
+        (Word::from(word), Word::from(stem), stop)
     }
 
-    /// Adds the words of `texts` to the cache and counts each text as one document for IDF.
+    /// Adds the words of `texts` to the vocabulary and counts each text as one document for
+    /// IDF. Every stem the returned weights know is then in the vocabulary, marked known.
     pub fn learn<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) -> Idf {
         let mut idf = Idf::default();
         for text in texts {
-            let an = crate::analysis::analyse(text, self);
+            let mut lexicon = Lexicon::new(self);
+            let an = crate::analysis::scan(text, &mut lexicon).resolve(&lexicon);
             let mut seen: Vec<&str> = an
                 .tokens
                 .iter()
                 .filter(|t| !t.stop)
-                .map(|t| t.stem.as_str())
+                .map(|t| t.stem)
                 .collect();
             seen.sort_unstable();
             seen.dedup();
             for s in seen {
                 *idf.df.entry(s.to_string()).or_insert(0) += 1;
             }
-            let new: Vec<(Box<str>, (Word, Word, bool))> = an
-                .tokens
-                .iter()
-                .filter(|t| !t.numeric)
-                .map(|t| {
-                    let mut key = String::new();
-                    crate::analysis::fold_word(&text[t.start..t.end], &mut key);
-                    (
-                        key.into_boxed_str(),
-                        (t.word.clone(), t.stem.clone(), t.stop),
-                    )
-                })
-                .filter(|(k, _)| !self.cache.contains_key(&**k))
-                .collect();
-            self.cache.extend(new);
             idf.docs += 1;
+            let new = lexicon.into_layer();
+            Arc::make_mut(&mut self.vocabulary).absorb(new);
+        }
+        let vocabulary = Arc::make_mut(&mut self.vocabulary);
+        for entry in &mut vocabulary.stems {
+            entry.known = idf.knows(&entry.text) || crate::lexicon::is_stop(&entry.text);
+        }
+        for lexeme in vocabulary.lexemes.values_mut() {
+            lexeme.known = vocabulary
+                .stems
+                .get(lexeme.stem as usize)
+                .is_some_and(|s| s.known);
         }
         idf
+    }
+}
+
+/// Resolves folded words to lexemes with ids: first in the library's vocabulary, then in
+/// a prepared question's words, then among the words this lexicon has worked out itself.
+pub(crate) struct Lexicon<'v> {
+    stemmer: Stemmer,
+    vocabulary: &'v Layer,
+    question: Option<&'v Layer>,
+    own: Layer,
+}
+
+impl<'v> Lexicon<'v> {
+    /// A lexicon over the vocabulary of `stems`.
+    pub fn new(stems: &'v Stems) -> Lexicon<'v> {
+        Lexicon {
+            stemmer: stems.stemmer,
+            vocabulary: &stems.vocabulary,
+            question: None,
+            own: Layer::above(&stems.vocabulary),
+        }
+    }
+
+    /// A lexicon over a prepared question's vocabulary and words.
+    pub fn for_question(stems: &Stems, vocabulary: &'v Layer, question: &'v Layer) -> Lexicon<'v> {
+        Lexicon {
+            stemmer: stems.stemmer,
+            vocabulary,
+            question: Some(question),
+            own: Layer::above(question),
+        }
+    }
+
+    fn layers(&self) -> impl Iterator<Item = &Layer> {
+        std::iter::once(self.vocabulary)
+            .chain(self.question)
+            .chain(std::iter::once(&self.own))
+    }
+
+    /// The lexeme of a folded word, worked out and remembered if no layer has it.
+    pub fn lexeme(&mut self, folded: &str) -> Lexeme {
+        let key = WordKey::of(folded);
+        self.find(key).unwrap_or_else(|| self.add(key, folded))
+    }
+
+    /// The lexeme of the folded word with this key, if a layer has it.
+    pub fn find(&self, key: WordKey) -> Option<Lexeme> {
+        self.layers()
+            .find_map(|layer| layer.lexemes.get(key))
+            .copied()
+    }
+
+    /// Works out the lexeme of a folded word no layer has, whose key is `key`, and remembers it.
+    pub fn add(&mut self, key: WordKey, folded: &str) -> Lexeme {
+        debug_assert_eq!(key, WordKey::of(folded));
+        let WorkedOut { word, stem, stop } = work_out_remembered(&self.stemmer, key, folded);
+        let known_stem = self
+            .layers()
+            .find_map(|layer| layer.stem_ids.get(&*stem))
+            .copied();
+        let (stem, known) = match known_stem {
+            Some(id) => (id, self.stem(id).known),
+            None => {
+                let id = self.own.end_stem();
+                let known = crate::lexicon::is_stop(&stem);
+                self.own.stems.push(StemEntry {
+                    known,
+                    text: stem.clone(),
+                });
+                self.own.stem_ids.insert(stem, id);
+                (id, known)
+            }
+        };
+        let lexeme = Lexeme {
+            word: self.own.end_word(),
+            stem,
+            stop,
+            numeric: word.bytes().all(|b| b.is_ascii_digit()),
+            signal: crate::lexicon::signal(&word),
+            starts_cue: crate::lexicon::starts_cue(&word),
+            known,
+        };
+        self.own.words.push(word);
+        self.own.lexemes.insert(key, lexeme);
+        lexeme
+    }
+
+    /// The normalised word with this id.
+    pub fn word(&self, id: WordId) -> &Word {
+        self.layers()
+            .find_map(|layer| layer.word(id))
+            .expect("word ids come from this lexicon")
+    }
+
+    /// The stem with this id.
+    pub fn stem(&self, id: StemId) -> &StemEntry {
+        self.layers()
+            .find_map(|layer| layer.stem(id))
+            .expect("stem ids come from this lexicon")
+    }
+
+    /// The texts of a lexeme's word and stem if they come from the layers this lexicon
+    /// borrows; those it worked out itself can only be borrowed once it is no longer added to.
+    pub fn borrowed_texts(&self, lexeme: Lexeme) -> (Option<&'v str>, Option<&'v str>) {
+        let vocabulary: &'v Layer = self.vocabulary;
+        let borrowed = || std::iter::once(vocabulary).chain(self.question);
+        (
+            borrowed()
+                .find_map(|layer| layer.word(lexeme.word))
+                .map(|w| &**w),
+            borrowed()
+                .find_map(|layer| layer.stem(lexeme.stem))
+                .map(|s| &*s.text),
+        )
+    }
+
+    /// Whether a word id was given out by this lexicon's own layer.
+    pub fn is_own_word(&self, id: WordId) -> bool {
+        id >= self.own.first_word
+    }
+
+    /// Whether a stem id was given out by this lexicon's own layer.
+    pub fn is_own_stem(&self, id: StemId) -> bool {
+        id >= self.own.first_stem
+    }
+
+    /// The words this lexicon worked out, as a layer above its vocabulary (and question).
+    pub fn into_layer(self) -> Layer {
+        self.own
     }
 }
