@@ -5,6 +5,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use studypack_domain::scheme_text::parse_scheme_text;
 use studypack_feedback::{Engine, QuestionInput, engine_for_library};
 
+/// The allocator the `studypack` program uses, so that the figure is the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SCHEME: &str = include_str!("../../../bench/inputs/scheme40.txt");
 const ESSAY: &str = include_str!("../../../bench/inputs/essay1000.txt");
 

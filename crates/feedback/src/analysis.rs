@@ -222,7 +222,46 @@ fn word_end(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Byte-parallel tests on eight bytes in a `u64` ("SIMD within a register"). Each test sets the
+/// top bit of every byte that passes; bytes from 0x80 up never pass, and may disturb the
+/// bytes after them (which the callers do not look at).
+mod swar {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const TOPS: u64 = u64::from_le_bytes([0x80; 8]);
+
+    /// Bytes in `lo..=hi` (both ASCII).
+    fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+        let ascii = !w & TOPS;
+        let at_least_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
+        let above_hi = w.wrapping_add(ONES * u64::from(0x7f - hi));
+        at_least_lo & !above_hi & ascii
+    }
+
+    pub fn upper(w: u64) -> u64 {
+        in_range(w, b'A', b'Z')
+    }
+
+    pub fn lower(w: u64) -> u64 {
+        in_range(w, b'a', b'z')
+    }
+
+    pub fn alphanumeric(w: u64) -> u64 {
+        upper(w) | lower(w) | in_range(w, b'0', b'9')
+    }
+
+    /// The bytes with the capitals `upper` (from [`upper`]) lowercased.
+    pub fn to_lower(w: u64, upper: u64) -> u64 {
+        w | (upper >> 2)
+    }
+
+    /// The top bits of the eight bytes as eight bits, the first byte lowest.
+    pub fn byte_mask(tops: u64) -> u8 {
+        (((tops >> 7) & ONES).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+    }
+}
+
 /// Tokenises `text[start..end]`, appending to `out`. `folded` is scratch space.
+#[inline(never)]
 fn tokenise<'a, 'v: 'a>(
     text: &str,
     (start, end): (usize, usize),
@@ -238,6 +277,22 @@ fn tokenise<'a, 'v: 'a>(
             i += 1;
             continue;
         }
+        // Most words are short, ASCII and known: they are read in one pass and looked up
+        // without being folded.
+        if b.is_ascii()
+            && let Some(word) = AsciiWord::read(bytes, i)
+        {
+            let (lexeme, texts) = match lexicon.find_borrowed(word.key) {
+                Some(found) => found,
+                None => {
+                    fold_word(&slice[i..word.end], folded);
+                    (lexicon.add(word.key, folded), None)
+                }
+            };
+            out.push(token(start + i, word.end - i, word.shape, lexeme, texts));
+            i = word.end;
+            continue;
+        }
         let (c, n) = char_at(slice, i);
         if !is_word_char(c) {
             i += n;
@@ -246,40 +301,157 @@ fn tokenise<'a, 'v: 'a>(
         let begin = i;
         i = word_end(slice, i + n);
         let raw = &slice[begin..i];
-        // Most words are short, ASCII and known: they are looked up without being folded.
-        let known = WordKey::of_ascii(raw).map(|key| (key, lexicon.find(key)));
-        let lexeme = match known {
-            Some((_, Some(lexeme))) => lexeme,
-            Some((key, None)) => {
-                fold_word(raw, folded);
-                lexicon.add(key, folded)
-            }
-            None => {
-                fold_word(raw, folded);
-                if folded.is_empty() {
-                    continue;
-                }
-                lexicon.lexeme(folded)
-            }
-        };
-        out.push(token(start + begin, raw, lexeme, lexicon));
+        fold_word(raw, folded);
+        if folded.is_empty() {
+            continue;
+        }
+        let lexeme = lexicon.lexeme(folded);
+        let (word, stem) = lexicon.borrowed_texts(lexeme);
+        let texts = word.zip(stem);
+        out.push(token(start + begin, raw.len(), Shape::of(raw), lexeme, texts));
     }
 }
 
-/// A token for `raw` at byte `start`. Words and stems the lexicon has just worked out are left
-/// empty until [`Scanned::resolve`].
-fn token<'a, 'v: 'a>(start: usize, raw: &str, lexeme: Lexeme, lexicon: &Lexicon<'v>) -> Tok<'a> {
-    let (word, stem) = lexicon.borrowed_texts(lexeme);
+/// How a word is written: whether it starts with a capital, and whether it is all capitals.
+#[derive(Clone, Copy)]
+struct Shape {
+    capital: bool,
+    all_caps: bool,
+}
+
+impl Shape {
+    fn of(raw: &str) -> Shape {
+        Shape {
+            capital: raw.chars().next().is_some_and(char::is_uppercase),
+            all_caps: is_all_caps(raw),
+        }
+    }
+}
+
+/// An ASCII word read in one pass: where it ends, the key of its folded form, and its shape.
+struct AsciiWord {
+    end: usize,
+    key: WordKey<'static>,
+    shape: Shape,
+}
+
+impl AsciiWord {
+    /// Reads the word starting at byte `i` (an ASCII letter or digit) as [`word_end`],
+    /// [`fold_word`] with [`WordKey::of`], and [`Shape::of`] would. `None` if the word goes on with a
+    /// character that is not ASCII, or its folded form is too long for a short key: those
+    /// words take the general path.
+    fn read(bytes: &[u8], i: usize) -> Option<AsciiWord> {
+        match bytes.get(i..i + 16) {
+            Some(ahead) => Self::read_ahead(bytes, i, ahead),
+            None => Self::read_bytewise(bytes, i),
+        }
+    }
+
+    /// [`read`](Self::read) with the sixteen bytes from `i` at hand, eight at a time: most
+    /// words are shorter and end with a space or a mark, and need no loop over their bytes.
+    fn read_ahead(bytes: &[u8], i: usize, ahead: &[u8]) -> Option<AsciiWord> {
+        let (a, b) = ahead.split_at(8);
+        let words = [
+            u64::from_le_bytes(a.try_into().ok()?),
+            u64::from_le_bytes(b.try_into().ok()?),
+        ];
+        let [alnum_a, alnum_b] = words.map(|w| swar::alphanumeric(w));
+        let alnum = u32::from(swar::byte_mask(alnum_a)) | u32::from(swar::byte_mask(alnum_b)) << 8;
+        let len = (!alnum).trailing_zeros() as usize;
+        if len >= 16 {
+            // Too long for a short key.
+            return None;
+        }
+        match bytes[i + len] {
+            // An apostrophe may go on with the word, or be a possessive.
+            b'\'' => return Self::read_bytewise(bytes, i),
+            next if !next.is_ascii() => return None,
+            _ => {}
+        }
+        let keep = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        let (keep_a, keep_b) = (keep(len), keep(len.saturating_sub(8)));
+        let (low, high) = (words[0] & keep_a, if len > 8 { words[1] & keep_b } else { 0 });
+        let (upper_a, upper_b) = (swar::upper(low), swar::upper(high));
+        let upper = (upper_a.count_ones() + upper_b.count_ones()) as usize;
+        let lower = (swar::lower(low) | swar::lower(high)) != 0;
+        let key = crate::stem::Packed::from_parts(
+            swar::to_lower(low, upper_a),
+            swar::to_lower(high, upper_b),
+            len,
+        );
+        Some(AsciiWord {
+            end: i + len,
+            key: key.key(),
+            shape: Shape {
+                capital: bytes[i].is_ascii_uppercase(),
+                all_caps: !lower && upper >= 2,
+            },
+        })
+    }
+
+    fn read_bytewise(bytes: &[u8], i: usize) -> Option<AsciiWord> {
+        let mut key = crate::stem::Packed::default();
+        let mut j = i;
+        let mut upper = 0usize;
+        let mut lower = false;
+        while let Some(&b) = bytes.get(j) {
+            if b.is_ascii_alphanumeric() {
+                if key.full() {
+                    return None;
+                }
+                upper += usize::from(b.is_ascii_uppercase());
+                lower |= b.is_ascii_lowercase();
+                key.push(b.to_ascii_lowercase());
+                j += 1;
+            } else if b == b'\'' {
+                // An apostrophe belongs to the word if a word character follows it.
+                match bytes.get(j + 1) {
+                    Some(n) if n.is_ascii_alphanumeric() => j += 1,
+                    Some(n) if !n.is_ascii() => return None,
+                    _ => break,
+                }
+            } else if b.is_ascii() {
+                break;
+            } else {
+                return None;
+            }
+        }
+        let raw = &bytes[i..j];
+        if (raw.ends_with(b"'s") || raw.ends_with(b"'S")) && key.len() > 2 {
+            key.pop();
+        }
+        Some(AsciiWord {
+            end: j,
+            key: key.key(),
+            shape: Shape {
+                capital: bytes[i].is_ascii_uppercase(),
+                all_caps: !lower && upper >= 2,
+            },
+        })
+    }
+}
+
+/// A token of `len` bytes at byte `start`, with the texts of its word and stem if they are
+/// borrowed from the vocabulary or question; words and stems the lexicon has just worked out
+/// are left empty until [`Scanned::resolve`].
+fn token<'a>(
+    start: usize,
+    len: usize,
+    shape: Shape,
+    lexeme: Lexeme,
+    texts: Option<(&'a str, &'a str)>,
+) -> Tok<'a> {
+    let (word, stem) = texts.unwrap_or_default();
     Tok {
         start,
-        end: start + raw.len(),
-        word: word.unwrap_or_default(),
-        stem: stem.unwrap_or_default(),
+        end: start + len,
+        word,
+        stem,
         word_id: lexeme.word,
         stem_id: lexeme.stem,
         stop: lexeme.stop,
-        capital: raw.chars().next().is_some_and(char::is_uppercase),
-        all_caps: is_all_caps(raw),
+        capital: shape.capital,
+        all_caps: shape.all_caps,
         numeric: lexeme.numeric,
         signal: lexeme.signal,
         starts_cue: lexeme.starts_cue,
@@ -404,30 +576,6 @@ fn is_abbreviation(before: &str) -> bool {
     ABBREVIATIONS.iter().any(|a| a.as_bytes() == &plain[..n])
 }
 
-/// The position of the first byte of `bytes` that is one of `targets`, looking at eight bytes
-/// at a time.
-pub(crate) fn find_byte(bytes: &[u8], targets: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    // Non-zero if and only if a byte of `v` is zero.
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & (ONES << 7);
-    let is_target = |b: &u8| targets.contains(b);
-    let mut chunks = bytes.chunks_exact(8);
-    for (i, chunk) in (&mut chunks).enumerate() {
-        // Every chunk has eight bytes.
-        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        if targets
-            .iter()
-            .any(|&t| zero_byte(v ^ (ONES * u64::from(t))) != 0)
-        {
-            return chunk.iter().position(is_target).map(|p| i * 8 + p);
-        }
-    }
-    let rest = chunks.remainder();
-    rest.iter()
-        .position(is_target)
-        .map(|p| bytes.len() - rest.len() + p)
-}
-
 /// Byte offsets where sentences end inside a paragraph.
 fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
     let s = &text[start..end];
@@ -435,7 +583,7 @@ fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut from = 0;
     // The marks are ASCII, so a byte search finds them (and only at character boundaries).
-    while let Some(at) = find_byte(&bytes[from..], b".!?") {
+    while let Some(at) = memchr::memchr3(b'.', b'!', b'?', &bytes[from..]) {
         let i = from + at;
         let c = bytes[i] as char;
         from = i + 1;
@@ -502,16 +650,16 @@ pub(crate) struct Scanned<'a>(Parsed<'a>);
 impl<'a> Scanned<'a> {
     /// The analysed text, its tokens' words and stems borrowed from `lexicon` (the one that
     /// read it).
-    pub fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
+        pub fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
     where
         'a: 'b,
     {
         let mut an: Parsed<'b> = self.0;
+        // A word of the vocabulary or question came with its texts; a word the lexicon worked
+        // out (whose stem may be its own or one it already knew) gets both now.
         for t in &mut an.tokens {
             if lexicon.is_own_word(t.word_id) {
                 t.word = lexicon.word(t.word_id);
-            }
-            if lexicon.is_own_stem(t.stem_id) {
                 t.stem = &lexicon.stem(t.stem_id).text;
             }
         }
@@ -620,23 +768,6 @@ mod tests {
 
     fn a(text: &str) -> Analysed<'_> {
         analyse(text, &Stems::default())
-    }
-
-    #[test]
-    fn byte_search() {
-        for text in [
-            "",
-            "abc",
-            "a.",
-            "abcdefgh!",
-            "abcdefghij?k.",
-            "..",
-            "é.",
-            "abcdefghijklmnop",
-        ] {
-            let expected = text.bytes().position(|b| matches!(b, b'.' | b'!' | b'?'));
-            assert_eq!(find_byte(text.as_bytes(), b".!?"), expected, "{text}");
-        }
     }
 
     #[test]

@@ -56,9 +56,12 @@ impl Hasher for FxHasher {
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
+    /// The hash turned so that its best-mixed bits come last: the multiplication leaves the
+    /// low bits depending only on the low bits of the input, and the tables index buckets by
+    /// the low bits (keys that differed only in their later letters all fell in a few buckets).
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        self.hash.rotate_left(26)
     }
 }
 

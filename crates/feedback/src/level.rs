@@ -265,7 +265,7 @@ fn next_steps(
     for m in missing {
         if !bullets.contains(&m.bullet) {
             bullets.push(m.bullet);
-            add.push(m.text.clone());
+            add.push(m.text.to_string());
         }
         if add.len() == 3 {
             break;

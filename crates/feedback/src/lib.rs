@@ -265,7 +265,7 @@ impl Engine {
                         .map(|k| evidence(an, k))
                         .collect()
                 };
-                let mut matched_names: Vec<String> = if status == Status::Missing {
+                let mut matched_names: Vec<Arc<str>> = if status == Status::Missing {
                     Vec::new()
                 } else {
                     matched
@@ -299,6 +299,10 @@ struct AlternativeTerms {
     present: Vec<u64>,
     /// The sentences holding any of the terms, in order.
     sentences: Vec<usize>,
+    /// The weight of each term, in the same order.
+    weights: Vec<f32>,
+    /// How many of the terms are required: they come first.
+    required: usize,
 }
 
 impl AlternativeTerms {
@@ -306,7 +310,10 @@ impl AlternativeTerms {
     /// sentences.
     fn set(&mut self, alt: &Alternative, term_sentences: &BitMatrix, sentences: usize) {
         let terms = alt.required.iter().chain(&alt.optional);
-        self.words = terms.clone().count().div_ceil(64).max(1);
+        self.weights.clear();
+        self.weights.extend(terms.clone().map(|&(_, w)| w));
+        self.required = alt.required.len();
+        self.words = self.weights.len().div_ceil(64).max(1);
         self.present.clear();
         self.present.resize(sentences * self.words, 0);
         for (j, &(t, _)) in terms.enumerate() {
@@ -338,25 +345,22 @@ impl AlternativeTerms {
         }
     }
 
-    /// The score of the window of sentences `s..=e` for the alternative, and the number of
-    /// its required terms the window holds. The weights are added in the order of the terms,
-    /// as they are listed.
-    fn score(&self, alt: &Alternative, s: usize, e: usize) -> (f32, usize) {
-        let n_required = alt.required.len();
+    /// The score of the window of sentences `s..=e` for the alternative whose terms were
+    /// [`set`](Self::set), and the number of its required terms the window holds. The weights
+    /// are added in the order of the terms, as they are listed.
+    fn score(&self, need: f32, s: usize, e: usize) -> (f32, usize) {
         let mut got = 0.0f32;
         let mut distinct = 0;
         for (w, (a, b)) in self.row(s).iter().zip(self.row(e)).enumerate() {
-            for bit in bits::ones(&[a | b]) {
-                let j = w * 64 + bit;
-                if j < n_required {
-                    got += alt.required[j].1;
-                    distinct += 1;
-                } else {
-                    got += alt.optional[j - n_required].1;
-                }
+            let mut bits = a | b;
+            while bits != 0 {
+                let j = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                got += self.weights[j];
+                distinct += usize::from(j < self.required);
             }
         }
-        ((got / alt.need).min(1.0), distinct)
+        ((got / need).min(1.0), distinct)
     }
 }
 
@@ -388,7 +392,7 @@ fn best_window(
                     if !alt_terms.worth_trying(s, e) || paragraph(e) != paragraph(s) {
                         continue;
                     }
-                    let (score, distinct) = alt_terms.score(alt, s, e);
+                    let (score, distinct) = alt_terms.score(alt.need, s, e);
                     if score > best.0 + 1e-6 {
                         best = (score, s, e, ai, distinct);
                         if ceiling <= best.0 + 1e-6 {
@@ -591,7 +595,7 @@ fn count_quotations(text: &str) -> usize {
     let mut count = 0;
     let mut from = 0;
     // The opening marks are `"` and, starting with the byte 0xE2, “ and ‘.
-    while let Some(at) = analysis::find_byte(&text.as_bytes()[from..], b"\"\xE2") {
+    while let Some(at) = memchr::memchr2(b'"', 0xE2, &text.as_bytes()[from..]) {
         let pos = from + at;
         let Some(c) = text[pos..].chars().next() else {
             break;
@@ -642,27 +646,66 @@ fn content_stems(an: &Parsed) -> Vec<u64> {
         .collect()
 }
 
+/// The hash of a run of consecutive content stems.
+fn shingle(run: &[u64]) -> u64 {
+    run.iter().fold(0u64, |acc, &x| {
+        (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    })
+}
+
 /// Hashes of each run of `n` consecutive content stems (from [`content_stems`]).
 fn shingles(stems: &[u64], n: usize) -> FxHashSet<u64> {
     let mut set = FxHashSet::with_capacity_and_hasher(stems.len(), Default::default());
-    set.extend(stems.windows(n).map(|w| {
-        w.iter().fold(0u64, |acc, &x| {
-            (acc.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        })
-    }));
+    set.extend(stems.windows(n).map(shingle));
     set
 }
 
-/// The share of a text's shingles of `n` stems that are in `set`.
+/// The share of a text's distinct shingles of `n` stems that are in `set`.
 fn overlap(stems: &[u64], set: &FxHashSet<u64>, n: usize) -> f32 {
     if set.is_empty() {
         return 0.0;
     }
-    let mine = shingles(stems, n);
-    if mine.len() < 8 {
+    let (distinct, shared) = distinct_shingles(stems, n, set);
+    if distinct < 8 {
         return 0.0;
     }
-    mine.iter().filter(|h| set.contains(h)).count() as f32 / mine.len() as f32
+    shared as f32 / distinct as f32
+}
+
+/// The number of distinct shingles of `n` stems in a text, and how many of them are in `set`.
+/// They are counted in an open-addressed table of their own hashes (already well mixed), which
+/// is quicker than a general set.
+fn distinct_shingles(stems: &[u64], n: usize, set: &FxHashSet<u64>) -> (usize, usize) {
+    let runs = stems.len().saturating_sub(n - 1);
+    let bits = (2 * runs).max(16).next_power_of_two().trailing_zeros();
+    let mask = (1usize << bits) - 1;
+    // Zero marks an empty slot; a shingle whose hash is zero is counted on its own.
+    let mut table = vec![0u64; mask + 1];
+    let (mut distinct, mut shared, mut zero) = (0, 0, false);
+    for h in stems.windows(n).map(shingle) {
+        if h == 0 {
+            if !zero {
+                zero = true;
+                distinct += 1;
+                shared += usize::from(set.contains(&h));
+            }
+            continue;
+        }
+        let mut slot = (h >> (64 - bits)) as usize;
+        loop {
+            match table[slot] {
+                0 => {
+                    table[slot] = h;
+                    distinct += 1;
+                    shared += usize::from(set.contains(&h));
+                    break;
+                }
+                seen if seen == h => break,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+    (distinct, shared)
 }
 
 /// Share of overlap with the model essay above which an essay is flagged as copied.

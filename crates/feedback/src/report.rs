@@ -1,5 +1,7 @@
 //! The report the engine returns. Field names are the JSON keys.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use studypack_domain::Side;
 
@@ -50,13 +52,13 @@ pub struct PointResult {
     pub id: usize,
     /// Index of the mark-scheme bullet this point is part of.
     pub bullet: usize,
-    pub text: String,
+    pub text: Arc<str>,
     pub side: Side,
     pub status: Status,
     pub score: f32,
     pub evidence: Vec<Evidence>,
     /// The point's words the evidence contains.
-    pub matched: Vec<String>,
+    pub matched: Vec<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

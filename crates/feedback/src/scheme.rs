@@ -1,6 +1,8 @@
 //! A mark scheme prepared for matching: each point's terms with weights, glossary groups,
 //! alternatives ("A or B"), optional parenthetical detail, and a fuzzy index for misspelt names.
 
+use std::sync::Arc;
+
 use crate::fx::FxHashMap;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
@@ -25,7 +27,7 @@ pub struct Alternative {
 pub struct PreparedPoint {
     pub side: Side,
     pub bullet: usize,
-    pub text: String,
+    pub text: Arc<str>,
     pub alternatives: Vec<Alternative>,
 }
 
@@ -39,7 +41,7 @@ struct GlossaryGroup {
 pub struct PreparedScheme {
     pub points: Vec<PreparedPoint>,
     /// Term id → display form (a stem, or the glossary term).
-    pub term_names: Vec<String>,
+    pub term_names: Vec<Arc<str>>,
     groups: Vec<(u32, GlossaryGroup)>,
     /// What the scheme does with each of its stems.
     stem_uses: FxHashMap<StemId, StemUse>,
@@ -108,7 +110,7 @@ impl PreparedScheme {
         idf: &Idf,
     ) -> PreparedScheme {
         let mut term_index: FxHashMap<StemId, u32> = FxHashMap::default();
-        let mut term_names: Vec<String> = Vec::new();
+        let mut term_names: Vec<Arc<str>> = Vec::new();
 
         // Glossary groups become single terms.
         let mut groups: Vec<(u32, GlossaryGroup)> = Vec::new();
@@ -129,7 +131,7 @@ impl PreparedScheme {
             if phrases.is_empty() {
                 continue;
             }
-            term_names.push(g.term.clone());
+            term_names.push(g.term.as_str().into());
             let id = (term_names.len() - 1) as u32;
             glossary_keys.insert(id, keys);
             groups.push((id, GlossaryGroup { phrases }));
@@ -196,7 +198,7 @@ impl PreparedScheme {
                     }
                     if !t.stop && (t.word.chars().count() >= 2 || t.numeric) {
                         let id = *term_index.entry(t.stem_id).or_insert_with(|| {
-                            term_names.push(t.stem.to_string());
+                            term_names.push(t.stem.into());
                             (term_names.len() - 1) as u32
                         });
                         let in_paren = parens.iter().any(|&(a, b)| t.start > a && t.start < b);
@@ -225,7 +227,7 @@ impl PreparedScheme {
             raw_points.push((p.side, p.bullet, p.text.clone(), alts));
         }
 
-        let weight = |id: u32, term_names: &[String]| -> f32 {
+        let weight = |id: u32, term_names: &[Arc<str>]| -> f32 {
             let name = &term_names[id as usize];
             // A glossary group weighs as its rarest word, and counts as a question word if any of its words is one.
             let (base, in_question) = match glossary_keys.get(&id) {
@@ -233,7 +235,7 @@ impl PreparedScheme {
                     stems.iter().map(|s| idf.weight(s)).fold(0.0f32, f32::max),
                     stems.iter().any(|s| question_stems.contains(s)),
                 ),
-                None => (idf.weight(name), question_stems.contains(name)),
+                None => (idf.weight(name), question_stems.iter().any(|q| **q == **name)),
             };
             let df = point_df.get(&id).copied().unwrap_or(1).max(1) as f32;
             let specificity = 1.0 / df;
@@ -278,7 +280,7 @@ impl PreparedScheme {
                 PreparedPoint {
                     side,
                     bullet,
-                    text,
+                    text: text.into(),
                     alternatives,
                 }
             })

@@ -35,7 +35,7 @@ impl Idf {
 }
 
 /// A word or stem: shared text, cheap to clone.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Word(std::sync::Arc<str>);
 
 impl Word {
@@ -106,7 +106,7 @@ pub(crate) type WordId = u32;
 pub(crate) type StemId = u32;
 
 /// What a folded word normalises to.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Lexeme {
     pub word: WordId,
     pub stem: StemId,
@@ -144,39 +144,35 @@ impl WordKey<'_> {
         }
         packed.key()
     }
-
-    /// The key of an ASCII word's folded form (lowercased, apostrophes dropped, a possessive
-    /// 's cut, as `analysis::fold_word` makes it) without making it; `None` for words that are
-    /// not ASCII or too long.
-    pub fn of_ascii(raw: &str) -> Option<WordKey<'static>> {
-        let mut packed = Packed::default();
-        for b in raw.bytes() {
-            if !b.is_ascii() || packed.len == SHORT_WORD {
-                return None;
-            }
-            if b != b'\'' {
-                packed.push(b.to_ascii_lowercase());
-            }
-        }
-        if (raw.ends_with("'s") || raw.ends_with("'S")) && packed.len > 2 {
-            packed.pop();
-        }
-        Some(packed.key())
-    }
 }
 
 /// The bytes of a short word, packed into two integers as they are added (kept in registers:
 /// a byte array here would be read back just after being written, which stalls).
 #[derive(Default)]
-struct Packed {
+pub(crate) struct Packed {
     low: u64,
     high: u64,
     len: usize,
 }
 
 impl Packed {
+    /// The bytes of a short word already packed: the first eight in `low`, the rest in `high`.
+    pub fn from_parts(low: u64, high: u64, len: usize) -> Packed {
+        debug_assert!(len <= SHORT_WORD);
+        Packed { low, high, len }
+    }
+
+    /// Whether it holds [`SHORT_WORD`] bytes, as many as a short key can.
+    pub fn full(&self) -> bool {
+        self.len == SHORT_WORD
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// Adds a byte; there must be fewer than [`SHORT_WORD`].
-    fn push(&mut self, b: u8) {
+    pub fn push(&mut self, b: u8) {
         let b = u64::from(b);
         if self.len < 8 {
             self.low |= b << (8 * self.len);
@@ -187,7 +183,7 @@ impl Packed {
     }
 
     /// Removes the last byte.
-    fn pop(&mut self) {
+    pub fn pop(&mut self) {
         self.len -= 1;
         if self.len < 8 {
             self.low &= !(0xff << (8 * self.len));
@@ -197,7 +193,7 @@ impl Packed {
     }
 
     /// The key: the bytes, with the length in the top byte.
-    fn key(self) -> WordKey<'static> {
+    pub fn key(self) -> WordKey<'static> {
         let high = self.high | (self.len as u64) << 56;
         WordKey::Short(u128::from(self.low) | u128::from(high) << 64)
     }
@@ -253,6 +249,14 @@ impl<V> ByWord<V> {
     }
 }
 
+/// A folded word's lexeme in a layer, with the texts its ids stand for.
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    lexeme: Lexeme,
+    word: Word,
+    stem: Word,
+}
+
 /// A stem and what the engine needs to know about it.
 #[derive(Debug, Clone)]
 pub(crate) struct StemEntry {
@@ -269,11 +273,56 @@ pub(crate) struct StemEntry {
 pub(crate) struct Layer {
     first_word: WordId,
     first_stem: StemId,
-    /// Folded word → what it normalises to.
-    lexemes: ByWord<Lexeme>,
+    /// Folded word → what it normalises to, with the texts of its word and stem (kept beside
+    /// the lexeme so that reading a known word touches one entry).
+    lexemes: ByWord<Entry>,
     words: Vec<Word>,
     stems: Vec<StemEntry>,
     stem_ids: FxHashMap<Word, StemId>,
+    /// The library's most used short words again, in a table small enough to stay in the
+    /// processor's nearest cache (only the vocabulary has one).
+    hot: HotWords,
+}
+
+/// A direct-mapped table of short words: each key has one slot, which holds the most used of
+/// the words that map to it. A word found here has the same entry as in the full map, which
+/// is larger and slower to reach.
+#[derive(Clone, Default)]
+struct HotWords {
+    /// Key and entry; key 0 (the empty word, never looked up) marks an empty slot.
+    slots: Vec<(u128, Entry)>,
+}
+
+impl HotWords {
+    const BITS: u32 = 9;
+
+    fn slot(key: u128) -> usize {
+        let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    }
+
+    /// The table for `entries`, the most used first: `uses` counts the uses of each word id.
+    fn build(entries: &FxHashMap<u128, Entry>, uses: &[u32]) -> HotWords {
+        let mut ranked: Vec<(&u128, &Entry)> = entries.iter().collect();
+        let used = |e: &Entry| uses.get(e.lexeme.word as usize).copied().unwrap_or(0);
+        ranked.sort_unstable_by(|a, b| used(b.1).cmp(&used(a.1)).then(a.0.cmp(b.0)));
+        let mut slots = vec![(0u128, Entry::default()); 1 << Self::BITS];
+        for (&key, entry) in ranked {
+            let slot = &mut slots[Self::slot(key)];
+            if slot.0 == 0 && used(entry) > 0 {
+                *slot = (key, entry.clone());
+            }
+        }
+        HotWords { slots }
+    }
+
+    fn get(&self, key: WordKey) -> Option<&Entry> {
+        let WordKey::Short(key) = key else {
+            return None;
+        };
+        let (k, entry) = self.slots.get(Self::slot(key))?;
+        (*k == key).then_some(entry)
+    }
 }
 
 impl std::fmt::Debug for Layer {
@@ -416,10 +465,8 @@ impl Stems {
     /// whether it is a stop word. Known words are looked up; others are worked out.
     pub fn normalise(&self, folded: &str) -> (Word, Word, bool) {
         let v = &*self.vocabulary;
-        if let Some(l) = v.lexemes.get(WordKey::of(folded))
-            && let (Some(w), Some(s)) = (v.word(l.word), v.stem(l.stem))
-        {
-            return (w.clone(), s.text.clone(), l.stop);
+        if let Some(e) = v.lexemes.get(WordKey::of(folded)) {
+            return (e.word.clone(), e.stem.clone(), e.lexeme.stop);
         }
         let (word, stem, stop) = work_out(&self.stemmer, folded);
         (Word::from(word), Word::from(stem), stop)
@@ -429,9 +476,18 @@ impl Stems {
     /// IDF. Every stem the returned weights know is then in the vocabulary, marked known.
     pub fn learn<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) -> Idf {
         let mut idf = Idf::default();
+        // Uses of each word id, to choose the hot words.
+        let mut uses: Vec<u32> = Vec::new();
         for text in texts {
             let mut lexicon = Lexicon::new(self);
             let an = crate::analysis::scan(text, &mut lexicon).resolve(&lexicon);
+            for t in &an.tokens {
+                let id = t.word_id as usize;
+                if uses.len() <= id {
+                    uses.resize(id + 1, 0);
+                }
+                uses[id] += 1;
+            }
             let mut seen: Vec<&str> = an
                 .tokens
                 .iter()
@@ -451,12 +507,13 @@ impl Stems {
         for entry in &mut vocabulary.stems {
             entry.known = idf.knows(&entry.text) || crate::lexicon::is_stop(&entry.text);
         }
-        for lexeme in vocabulary.lexemes.values_mut() {
-            lexeme.known = vocabulary
+        for entry in vocabulary.lexemes.values_mut() {
+            entry.lexeme.known = vocabulary
                 .stems
-                .get(lexeme.stem as usize)
+                .get(entry.lexeme.stem as usize)
                 .is_some_and(|s| s.known);
         }
+        vocabulary.hot = HotWords::build(&vocabulary.lexemes.short, &uses);
         idf
     }
 }
@@ -507,7 +564,24 @@ impl<'v> Lexicon<'v> {
     pub fn find(&self, key: WordKey) -> Option<Lexeme> {
         self.layers()
             .find_map(|layer| layer.lexemes.get(key))
-            .copied()
+            .map(|e| e.lexeme)
+    }
+
+    /// The lexeme of the folded word with this key, if a layer has it, with the texts of its
+    /// word and stem if it comes from a layer this lexicon borrows (see
+    /// [`Lexicon::borrowed_texts`]).
+    pub fn find_borrowed(&self, key: WordKey) -> Option<(Lexeme, Option<(&'v str, &'v str)>)> {
+        let vocabulary: &'v Layer = self.vocabulary;
+        if let Some(e) = vocabulary.hot.get(key) {
+            return Some((e.lexeme, Some((&*e.word, &*e.stem))));
+        }
+        let borrowed = std::iter::once(vocabulary).chain(self.question);
+        for layer in borrowed {
+            if let Some(e) = layer.lexemes.get(key) {
+                return Some((e.lexeme, Some((&*e.word, &*e.stem))));
+            }
+        }
+        self.own.lexemes.get(key).map(|e| (e.lexeme, None))
     }
 
     /// Works out the lexeme of a folded word no layer has, whose key is `key`, and remembers it.
@@ -540,8 +614,9 @@ impl<'v> Lexicon<'v> {
             starts_cue: crate::lexicon::starts_cue(&word),
             known,
         };
-        self.own.words.push(word);
-        self.own.lexemes.insert(key, lexeme);
+        let stem = self.stem(lexeme.stem).text.clone();
+        self.own.words.push(word.clone());
+        self.own.lexemes.insert(key, Entry { lexeme, word, stem });
         lexeme
     }
 
@@ -577,11 +652,6 @@ impl<'v> Lexicon<'v> {
     /// Whether a word id was given out by this lexicon's own layer.
     pub fn is_own_word(&self, id: WordId) -> bool {
         id >= self.own.first_word
-    }
-
-    /// Whether a stem id was given out by this lexicon's own layer.
-    pub fn is_own_stem(&self, id: StemId) -> bool {
-        id >= self.own.first_stem
     }
 
     /// The words this lexicon worked out, as a layer above its vocabulary (and question).

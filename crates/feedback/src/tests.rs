@@ -99,7 +99,7 @@ fn points_are_matched_with_evidence_and_offsets() {
         .points
         .iter()
         .filter(|p| p.status == Status::Covered)
-        .map(|p| p.text.as_str())
+        .map(|p| &*p.text)
         .collect();
     assert!(
         covered.contains(&"both relied on the secret police and propaganda"),
@@ -152,7 +152,7 @@ fn misspelt_names_still_match() {
         .find(|p| p.text.starts_with("Khrushchev released"))
         .unwrap();
     assert!(
-        p.matched.iter().any(|m| m == "khrushchev"),
+        p.matched.iter().any(|m| &**m == "khrushchev"),
         "{:?}",
         p.matched
     );

@@ -199,6 +199,11 @@ pub struct FeedbackArgs {
     pub essays: Vec<String>,
 }
 
+/// mimalloc rather than the system allocator: the engine and the server allocate many small,
+/// short-lived values, and the feedback benchmark ran about a fifth faster with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         let msg = info

@@ -293,7 +293,7 @@ fn report_view(report: &Report, essay: &str) -> ReportView {
             .zip(&labels)
             .map(|(p, l)| PointLine {
                 label: l.clone(),
-                text: p.text.clone(),
+                text: p.text.to_string(),
                 side: side_label(p.side),
                 status: status_label(p.status),
             })
