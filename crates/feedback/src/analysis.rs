@@ -245,8 +245,16 @@ mod swar {
         in_range(w, b'a', b'z')
     }
 
+    /// Letters and digits. Setting bit 5 turns a capital into its small letter and no other
+    /// byte into a letter, so one range finds both cases.
     pub fn alphanumeric(w: u64) -> u64 {
-        upper(w) | lower(w) | in_range(w, b'0', b'9')
+        let ascii = !w & TOPS;
+        lower(w | (ONES * 0x20)) & ascii | in_range(w, b'0', b'9')
+    }
+
+    /// Whether the two masks (from the tests above) have at least two bits set between them.
+    pub fn two_or_more(a: u64, b: u64) -> bool {
+        a & a.wrapping_sub(1) != 0 || b & b.wrapping_sub(1) != 0 || (a != 0 && b != 0)
     }
 
     /// The bytes with the capitals `upper` (from [`upper`]) lowercased.
@@ -313,7 +321,7 @@ fn tokenise<'a, 'v: 'a>(
 }
 
 /// How a word is written: whether it starts with a capital, and whether it is all capitals.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Shape {
     capital: bool,
     all_caps: bool,
@@ -372,7 +380,6 @@ impl AsciiWord {
         let (keep_a, keep_b) = (keep(len), keep(len.saturating_sub(8)));
         let (low, high) = (words[0] & keep_a, if len > 8 { words[1] & keep_b } else { 0 });
         let (upper_a, upper_b) = (swar::upper(low), swar::upper(high));
-        let upper = (upper_a.count_ones() + upper_b.count_ones()) as usize;
         let lower = (swar::lower(low) | swar::lower(high)) != 0;
         let key = crate::stem::Packed::from_parts(
             swar::to_lower(low, upper_a),
@@ -384,7 +391,7 @@ impl AsciiWord {
             key: key.key(),
             shape: Shape {
                 capital: bytes[i].is_ascii_uppercase(),
-                all_caps: !lower && upper >= 2,
+                all_caps: !lower && swar::two_or_more(upper_a, upper_b),
             },
         })
     }
@@ -768,6 +775,29 @@ mod tests {
 
     fn a(text: &str) -> Analysed<'_> {
         analyse(text, &Stems::default())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// The one-pass reading of ASCII words (eight bytes at a time, or byte by byte near
+        /// the end) agrees with the general path: the same end, key and shape.
+        #[test]
+        fn ascii_words_read_as_the_general_path(text in "[a-zA-Z0-9 '’.,é-]{0,40}") {
+            let bytes = text.as_bytes();
+            let mut folded = String::new();
+            for i in 0..bytes.len() {
+                if !bytes[i].is_ascii_alphanumeric() {
+                    continue;
+                }
+                if let Some(w) = AsciiWord::read(bytes, i) {
+                    let end = word_end(&text, i + 1);
+                    proptest::prop_assert_eq!(w.end, end);
+                    fold_word(&text[i..end], &mut folded);
+                    proptest::prop_assert_eq!(w.key, WordKey::of(&folded));
+                    proptest::prop_assert_eq!(w.shape, Shape::of(&text[i..end]));
+                }
+            }
+        }
     }
 
     #[test]

@@ -265,15 +265,16 @@ impl Engine {
                         .map(|k| evidence(an, k))
                         .collect()
                 };
-                let mut matched_names: Vec<Arc<str>> = if status == Status::Missing {
+                // In the order of the names, by their ranks: equal ranks are equal names.
+                let matched_names: Vec<Arc<str>> = if status == Status::Missing {
                     Vec::new()
                 } else {
+                    matched.sort_unstable_by_key(|&t| p.scheme.name_rank[t as usize]);
                     matched
                         .iter()
                         .map(|&t| p.scheme.term_names[t as usize].clone())
                         .collect()
                 };
-                matched_names.sort();
                 PointResult {
                     id,
                     bullet: pt.bullet,
@@ -316,17 +317,15 @@ impl AlternativeTerms {
         self.words = self.weights.len().div_ceil(64).max(1);
         self.present.clear();
         self.present.resize(sentences * self.words, 0);
+        self.sentences.clear();
         for (j, &(t, _)) in terms.enumerate() {
             for k in bits::ones(term_sentences.row(t as usize)) {
                 self.present[k * self.words + j / 64] |= 1 << (j % 64);
+                self.sentences.push(k);
             }
         }
-        self.sentences.clear();
-        let rows = self.present.chunks(self.words).enumerate();
-        self.sentences.extend(
-            rows.filter(|(_, row)| row.iter().any(|&w| w != 0))
-                .map(|(k, _)| k),
-        );
+        self.sentences.sort_unstable();
+        self.sentences.dedup();
     }
 
     fn row(&self, k: usize) -> &[u64] {

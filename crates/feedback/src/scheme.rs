@@ -42,6 +42,8 @@ pub struct PreparedScheme {
     pub points: Vec<PreparedPoint>,
     /// Term id → display form (a stem, or the glossary term).
     pub term_names: Vec<Arc<str>>,
+    /// Term id → the place of its name among the names sorted (equal names, equal places).
+    pub name_rank: Vec<u32>,
     groups: Vec<(u32, GlossaryGroup)>,
     /// What the scheme does with each of its stems.
     stem_uses: FxHashMap<StemId, StemUse>,
@@ -310,9 +312,21 @@ impl PreparedScheme {
         for v in fuzzy.values_mut() {
             v.sort_unstable();
         }
+        let mut by_name: Vec<usize> = (0..term_names.len()).collect();
+        by_name.sort_by(|&a, &b| term_names[a].cmp(&term_names[b]));
+        let mut name_rank = vec![0u32; term_names.len()];
+        for (place, &id) in by_name.iter().enumerate() {
+            let same_as_before = place > 0 && term_names[by_name[place - 1]] == term_names[id];
+            name_rank[id] = if same_as_before {
+                name_rank[by_name[place - 1]]
+            } else {
+                place as u32
+            };
+        }
         PreparedScheme {
             points,
             term_names,
+            name_rank,
             groups,
             stem_uses,
             used_stems,
