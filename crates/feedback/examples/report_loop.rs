@@ -6,11 +6,9 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use studypack_domain::scheme_text::parse_scheme_text;
-use studypack_feedback::{QuestionInput, engine_for_library};
-
-const SCHEME: &str = include_str!("../../../bench/inputs/scheme40.txt");
-const ESSAY: &str = include_str!("../../../bench/inputs/essay1000.txt");
+#[path = "../benches/support/question.rs"]
+mod bench_question;
+use bench_question::{BenchQuestion, ESSAY};
 
 /// The allocator the `studypack` program uses (mimalloc), counting allocations.
 struct Counting;
@@ -39,27 +37,9 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
-    let scheme = parse_scheme_text("scheme40.txt", SCHEME).expect("the bench scheme parses");
-    let lib = studypack_demo::library();
-    let topic = lib
-        .topics
-        .iter()
-        .find(|t| t.slug.as_str() == "aqa-7042-1h-russia-1855-1964")
-        .expect("the demo library has the Russia topic");
-    let engine = engine_for_library(&lib);
-    let input = QuestionInput {
-        text: "‘There were more similarities than differences between Stalin and Khrushchev as Soviet leaders.’ Assess the validity of this view.",
-        view: Some(
-            "There were more similarities than differences between Stalin and Khrushchev as Soviet leaders.",
-        ),
-        scheme: &scheme,
-        period: Some(topic.period),
-        rubric: topic.rubric.as_ref(),
-        glossary: &topic.glossary,
-        model_essay: None,
-        marks: Some(25),
-    };
-    let prepared = engine.prepare(&input);
+    let bench = BenchQuestion::new();
+    let engine = &bench.engine;
+    let prepared = engine.prepare(&bench.input());
     let mut covered = 0;
     let allocations = ALLOCATIONS.load(Ordering::Relaxed);
     let started = Instant::now();
