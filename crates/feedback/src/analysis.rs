@@ -316,7 +316,13 @@ fn tokenise<'a, 'v: 'a>(
         let lexeme = lexicon.lexeme(folded);
         let (word, stem) = lexicon.borrowed_texts(lexeme);
         let texts = word.zip(stem);
-        out.push(token(start + begin, raw.len(), Shape::of(raw), lexeme, texts));
+        out.push(token(
+            start + begin,
+            raw.len(),
+            Shape::of(raw),
+            lexeme,
+            texts,
+        ));
     }
 }
 
@@ -376,9 +382,18 @@ impl AsciiWord {
             next if !next.is_ascii() => return None,
             _ => {}
         }
-        let keep = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        let keep = |n: usize| {
+            if n >= 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            }
+        };
         let (keep_a, keep_b) = (keep(len), keep(len.saturating_sub(8)));
-        let (low, high) = (words[0] & keep_a, if len > 8 { words[1] & keep_b } else { 0 });
+        let (low, high) = (
+            words[0] & keep_a,
+            if len > 8 { words[1] & keep_b } else { 0 },
+        );
         let (upper_a, upper_b) = (swar::upper(low), swar::upper(high));
         let lower = (swar::lower(low) | swar::lower(high)) != 0;
         let key = crate::stem::Packed::from_parts(
@@ -657,7 +672,7 @@ pub(crate) struct Scanned<'a>(Parsed<'a>);
 impl<'a> Scanned<'a> {
     /// The analysed text, its tokens' words and stems borrowed from `lexicon` (the one that
     /// read it).
-        pub fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
+    pub fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
     where
         'a: 'b,
     {

@@ -237,7 +237,10 @@ impl PreparedScheme {
                     stems.iter().map(|s| idf.weight(s)).fold(0.0f32, f32::max),
                     stems.iter().any(|s| question_stems.contains(s)),
                 ),
-                None => (idf.weight(name), question_stems.iter().any(|q| **q == **name)),
+                None => (
+                    idf.weight(name),
+                    question_stems.iter().any(|q| **q == **name),
+                ),
             };
             let df = point_df.get(&id).copied().unwrap_or(1).max(1) as f32;
             let specificity = 1.0 / df;

@@ -279,8 +279,8 @@ pub(crate) struct Layer {
     words: Vec<Word>,
     stems: Vec<StemEntry>,
     stem_ids: FxHashMap<Word, StemId>,
-    /// The library's most used short words again, in a table small enough to stay in the
-    /// processor's nearest cache (only the vocabulary has one).
+    /// The library's most used short words again, in a small table (32 KB) that stays in the
+    /// processor's caches where the full map does not (only the vocabulary has one).
     hot: HotWords,
 }
 

@@ -10,8 +10,7 @@ use studypack_feedback::{Engine, QuestionInput, engine_for_library};
 pub const ESSAY: &str = include_str!("../../../../bench/inputs/essay1000.txt");
 const SCHEME: &str = include_str!("../../../../bench/inputs/scheme40.txt");
 const TOPIC: &str = "aqa-7042-1h-russia-1855-1964";
-const VIEW: &str =
-    "There were more similarities than differences between Stalin and Khrushchev as Soviet leaders.";
+const VIEW: &str = "There were more similarities than differences between Stalin and Khrushchev as Soviet leaders.";
 const QUESTION: &str = "‘There were more similarities than differences between Stalin and Khrushchev as Soviet leaders.’ Assess the validity of this view.";
 
 /// The demo library's engine and the benchmark's mark scheme.
