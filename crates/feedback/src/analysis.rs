@@ -369,7 +369,7 @@ impl AsciiWord {
             u64::from_le_bytes(a.try_into().ok()?),
             u64::from_le_bytes(b.try_into().ok()?),
         ];
-        let [alnum_a, alnum_b] = words.map(|w| swar::alphanumeric(w));
+        let [alnum_a, alnum_b] = words.map(swar::alphanumeric);
         let alnum = u32::from(swar::byte_mask(alnum_a)) | u32::from(swar::byte_mask(alnum_b)) << 8;
         let len = (!alnum).trailing_zeros() as usize;
         if len >= 16 {

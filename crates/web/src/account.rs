@@ -119,7 +119,39 @@ fn auth_page(
     Ok(res)
 }
 
-/// An account error shown on the form it came from (rate limits keep their 429).
+/// An account error that the form it came from shows: its message and status, and for a rate
+/// limit the seconds to wait. Other errors go on to the error page.
+struct FormError {
+    message: String,
+    status: StatusCode,
+    retry_after: Option<i64>,
+}
+
+impl FormError {
+    /// The error as its form shows it, if `shows` says the form shows that kind of error.
+    fn of(e: AccountError, shows: fn(&WebError) -> bool) -> Result<FormError, PageError> {
+        let e = WebError::from(e);
+        if !shows(&e) {
+            return Err(PageError::from(e));
+        }
+        Ok(FormError {
+            message: e.public_message(),
+            status: e.status(),
+            retry_after: e.retry_after(),
+        })
+    }
+
+    /// The form, shown again with the error, and `Retry-After` if it was a rate limit.
+    fn on(self, mut form: Response) -> Response {
+        if let Some(s) = self.retry_after {
+            form.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
+        }
+        form
+    }
+}
+
+/// An account error shown on the sign-in or sign-up form (rate limits keep their 429).
 fn form_error(
     v: &Visitor,
     mode: &'static str,
@@ -127,21 +159,21 @@ fn form_error(
     next: &str,
     e: AccountError,
 ) -> PageResult {
-    let e = WebError::from(e);
-    match e {
-        WebError::BadRequest(_) | WebError::Forbidden(_) => {
-            auth_page(v, mode, email, Some(e.public_message()), next, e.status())
-        }
-        WebError::TooManyRequests(_) => {
-            let mut res = auth_page(v, mode, email, Some(e.public_message()), next, e.status())?;
-            if let Some(s) = e.retry_after() {
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
-            }
-            Ok(res)
-        }
-        other => Err(PageError::from(other)),
-    }
+    let shown = FormError::of(e, |e| {
+        matches!(
+            e,
+            WebError::BadRequest(_) | WebError::Forbidden(_) | WebError::TooManyRequests(_)
+        )
+    })?;
+    let form = auth_page(
+        v,
+        mode,
+        email,
+        Some(shown.message.clone()),
+        next,
+        shown.status,
+    )?;
+    Ok(shown.on(form))
 }
 
 pub async fn sign_in_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
@@ -395,19 +427,14 @@ pub async fn change_password(
             .await
         }
         Err(e) => {
-            let e = WebError::from(e);
-            match e {
-                WebError::BadRequest(_) | WebError::Forbidden(_) | WebError::TooManyRequests(_) => {
-                    let mut res =
-                        account_view(&st, &v, None, Some(e.public_message()), e.status()).await?;
-                    if let Some(s) = e.retry_after() {
-                        res.headers_mut()
-                            .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
-                    }
-                    Ok(res)
-                }
-                other => Err(other.into()),
-            }
+            let shown = FormError::of(e, |e| {
+                matches!(
+                    e,
+                    WebError::BadRequest(_) | WebError::Forbidden(_) | WebError::TooManyRequests(_)
+                )
+            })?;
+            let form = account_view(&st, &v, None, Some(shown.message.clone()), shown.status);
+            Ok(shown.on(form.await?))
         }
     }
 }
@@ -489,19 +516,11 @@ pub async fn redeem(
             )
         }
         Err(e) => {
-            let e = WebError::from(e);
-            match e {
-                WebError::BadRequest(_) | WebError::TooManyRequests(_) => {
-                    let mut res =
-                        redeem_view(&v, &f.code, None, Some(e.public_message()), e.status())?;
-                    if let Some(s) = e.retry_after() {
-                        res.headers_mut()
-                            .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
-                    }
-                    Ok(res)
-                }
-                other => Err(other.into()),
-            }
+            let shown = FormError::of(e, |e| {
+                matches!(e, WebError::BadRequest(_) | WebError::TooManyRequests(_))
+            })?;
+            let form = redeem_view(&v, &f.code, None, Some(shown.message.clone()), shown.status)?;
+            Ok(shown.on(form))
         }
     }
 }

@@ -225,7 +225,7 @@ struct EditPage {
 fn findings(st: &AppState, q: &Question, topic: &Topic) -> Vec<FindingLine> {
     let engine = st.engine();
     let mut f = check(&engine, q, topic);
-    f.sort_by(|a, b| b.severity.cmp(&a.severity));
+    f.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
     f.into_iter()
         .map(|f| FindingLine {
             kind: f.kind,

@@ -180,12 +180,14 @@ pub async fn not_found() -> PageError {
 }
 
 pub async fn stylesheet() -> Response {
-    let mut res = STYLESHEET.into_response();
+    static_asset(STYLESHEET, "text/css; charset=utf-8")
+}
+
+/// A file built into the program, served with its type and cached for an hour.
+pub(crate) fn static_asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut res = body.into_response();
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Form;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use studypack_accounts::now;
@@ -29,17 +29,7 @@ const SCRIPT: &str = include_str!("../static/practice.js");
 pub const MAX_ESSAY: usize = 100 * 1024;
 
 pub async fn script() -> Response {
-    let mut res = SCRIPT.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/javascript; charset=utf-8"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    res
+    crate::pages::static_asset(SCRIPT, "text/javascript; charset=utf-8")
 }
 
 /// Minutes the exam allows for an essay: 45 for a 25-mark AQA essay, otherwise 1.8 minutes a

@@ -113,7 +113,8 @@ async fn premium_gating_matrix() {
         let topic = app.store.topic(q.topic.as_str()).await.unwrap().unwrap();
         let hidden = premium_sentences(&q.model_essay);
         // (name, role, pack scope, expired?, may read)
-        let readers: [(&str, Option<Role>, Option<&str>, bool, bool); 7] = [
+        type Reader = (&'static str, Option<Role>, Option<&'static str>, bool, bool);
+        let readers: [Reader; 7] = [
             ("pack", Some(Role::Student), Some("board:AQA"), false, true),
             ("editor", Some(Role::Editor), None, false, true),
             ("admin", Some(Role::Admin), None, false, true),
