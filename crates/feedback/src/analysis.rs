@@ -313,9 +313,10 @@ fn tokenise<'a, 'v: 'a>(
         if folded.is_empty() {
             continue;
         }
-        let lexeme = lexicon.lexeme(folded);
-        let (word, stem) = lexicon.borrowed_texts(lexeme);
-        let texts = word.zip(stem);
+        let key = WordKey::of(folded);
+        let (lexeme, texts) = lexicon
+            .find_borrowed(key)
+            .unwrap_or_else(|| (lexicon.add(key, folded), None));
         out.push(token(
             start + begin,
             raw.len(),

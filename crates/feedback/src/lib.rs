@@ -65,6 +65,23 @@ pub struct QuestionInput<'a> {
     pub marks: Option<u32>,
 }
 
+impl<'a> QuestionInput<'a> {
+    /// A question known only by its wording and a mark scheme, such as a teacher's own: no
+    /// view, period, rubric (so no level), glossary or model essay.
+    pub fn bare(text: &'a str, scheme: &'a MarkScheme) -> QuestionInput<'a> {
+        QuestionInput {
+            text,
+            view: None,
+            scheme,
+            period: None,
+            rubric: None,
+            glossary: &[],
+            model_essay: None,
+            marks: None,
+        }
+    }
+}
+
 /// A question prepared once and assessed against many essays.
 #[derive(Debug, Clone)]
 pub struct Prepared {

@@ -554,22 +554,10 @@ impl<'v> Lexicon<'v> {
             .chain(std::iter::once(&self.own))
     }
 
-    /// The lexeme of a folded word, worked out and remembered if no layer has it.
-    pub fn lexeme(&mut self, folded: &str) -> Lexeme {
-        let key = WordKey::of(folded);
-        self.find(key).unwrap_or_else(|| self.add(key, folded))
-    }
-
-    /// The lexeme of the folded word with this key, if a layer has it.
-    pub fn find(&self, key: WordKey) -> Option<Lexeme> {
-        self.layers()
-            .find_map(|layer| layer.lexemes.get(key))
-            .map(|e| e.lexeme)
-    }
-
     /// The lexeme of the folded word with this key, if a layer has it, with the texts of its
-    /// word and stem if it comes from a layer this lexicon borrows (see
-    /// [`Lexicon::borrowed_texts`]).
+    /// word and stem if it comes from a layer this lexicon borrows (the vocabulary or the
+    /// question); those it worked out itself can only be borrowed once it is no longer added
+    /// to (see [`Lexicon::is_own_word`]).
     pub fn find_borrowed(&self, key: WordKey) -> Option<(Lexeme, Option<(&'v str, &'v str)>)> {
         let vocabulary: &'v Layer = self.vocabulary;
         if let Some(e) = vocabulary.hot.get(key) {
@@ -592,7 +580,7 @@ impl<'v> Lexicon<'v> {
             .layers()
             .find_map(|layer| layer.stem_ids.get(&*stem))
             .copied();
-        let (stem, known) = match known_stem {
+        let (stem_id, known) = match known_stem {
             Some(id) => (id, self.stem(id).known),
             None => {
                 let id = self.own.end_stem();
@@ -601,20 +589,19 @@ impl<'v> Lexicon<'v> {
                     known,
                     text: stem.clone(),
                 });
-                self.own.stem_ids.insert(stem, id);
+                self.own.stem_ids.insert(stem.clone(), id);
                 (id, known)
             }
         };
         let lexeme = Lexeme {
             word: self.own.end_word(),
-            stem,
+            stem: stem_id,
             stop,
             numeric: word.bytes().all(|b| b.is_ascii_digit()),
             signal: crate::lexicon::signal(&word),
             starts_cue: crate::lexicon::starts_cue(&word),
             known,
         };
-        let stem = self.stem(lexeme.stem).text.clone();
         self.own.words.push(word.clone());
         self.own.lexemes.insert(key, Entry { lexeme, word, stem });
         lexeme
@@ -632,21 +619,6 @@ impl<'v> Lexicon<'v> {
         self.layers()
             .find_map(|layer| layer.stem(id))
             .expect("stem ids come from this lexicon")
-    }
-
-    /// The texts of a lexeme's word and stem if they come from the layers this lexicon
-    /// borrows; those it worked out itself can only be borrowed once it is no longer added to.
-    pub fn borrowed_texts(&self, lexeme: Lexeme) -> (Option<&'v str>, Option<&'v str>) {
-        let vocabulary: &'v Layer = self.vocabulary;
-        let borrowed = || std::iter::once(vocabulary).chain(self.question);
-        (
-            borrowed()
-                .find_map(|layer| layer.word(lexeme.word))
-                .map(|w| &**w),
-            borrowed()
-                .find_map(|layer| layer.stem(lexeme.stem))
-                .map(|s| &*s.text),
-        )
     }
 
     /// Whether a word id was given out by this lexicon's own layer.

@@ -249,16 +249,7 @@ fn years_outside_the_period_are_listed() {
 #[test]
 fn no_rubric_means_no_level() {
     let sch = scheme();
-    let q = QuestionInput {
-        text: "Q?",
-        view: None,
-        scheme: &sch,
-        period: None,
-        rubric: None,
-        glossary: &[],
-        model_essay: None,
-        marks: None,
-    };
+    let q = QuestionInput::bare("Q?", &sch);
     let r = Engine::default().assess(&q, GOOD);
     assert_eq!(r.level.level, None);
     assert_eq!(r.level.marks, None);

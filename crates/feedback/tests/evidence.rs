@@ -92,16 +92,7 @@ fn asap_set5_quadratic_weighted_kappa_is_at_least_070() {
     let scheme = parse_scheme_text("scheme.txt", &read("eval/asap-sas-set5/scheme.txt")).unwrap();
     let prompt = read("eval/asap-sas-set5/prompt.txt");
     let engine = engine_for_library(&studypack_demo::library());
-    let prepared = engine.prepare(&QuestionInput {
-        text: &prompt,
-        view: None,
-        scheme: &scheme,
-        period: None,
-        rubric: None,
-        glossary: &[],
-        model_essay: None,
-        marks: None,
-    });
+    let prepared = engine.prepare(&QuestionInput::bare(&prompt, &scheme));
     let (mut gold, mut pred) = (Vec::new(), Vec::new());
     for line in read("eval/asap-sas-set5/responses.jsonl")
         .lines()

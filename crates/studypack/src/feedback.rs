@@ -83,14 +83,11 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
                 None => None,
             };
             QuestionInput {
-                text: args.question_text.as_deref().unwrap_or(""),
                 view: quoted_view.as_deref(),
-                scheme: &owned_scheme,
                 period: topic.map(|t| t.period),
                 rubric: topic.and_then(|t| t.rubric.as_ref()),
                 glossary: topic.map(|t| t.glossary.as_slice()).unwrap_or(&[]),
-                model_essay: None,
-                marks: None,
+                ..QuestionInput::bare(args.question_text.as_deref().unwrap_or(""), &owned_scheme)
             }
         }
         (None, None) => bail!("give --question SLUG or --scheme FILE"),

@@ -581,17 +581,7 @@ pub async fn api_feedback(
             let scheme: MarkScheme = parse_scheme_text("scheme", &scheme).map_err(|e| WebError::BadRequest(e.to_string()))?;
             let engine = st.engine();
             run_blocking(move || {
-                let input = QuestionInput {
-                    text: "",
-                    view: None,
-                    scheme: &scheme,
-                    period: None,
-                    rubric: None,
-                    glossary: &[],
-                    model_essay: None,
-                    marks: None,
-                };
-                engine.assess(&input, &req.text)
+                engine.assess(&QuestionInput::bare("", &scheme), &req.text)
             })
             .await?
         }
