@@ -814,15 +814,18 @@ fn flags(
 #[cfg(test)]
 mod tests;
 
-/// Builds an engine whose vocabulary and IDF weights come from a library: each question's
-/// text, mark scheme, plan and model essay is one document.
+/// Builds an engine whose vocabulary and IDF weights come from the part of a library that
+/// every visitor may read: each published question's text, mark scheme and free plan is one
+/// document. Drafts and model essays (premium) are left out, so that no score — which moves
+/// with these weights — can tell whether a word occurs in text a visitor may not read.
 pub fn engine_for_library(lib: &studypack_domain::Library) -> Engine {
     let docs: Vec<String> = lib
         .questions
         .iter()
+        .filter(|q| q.status == studypack_domain::Status::Published)
         .flat_map(|q| {
             let scheme: Vec<String> = q.mark_scheme.points().into_iter().map(|p| p.text).collect();
-            let mut d = vec![q.text.clone(), q.plan.clone(), q.model_essay.clone()];
+            let mut d = vec![q.text.clone(), q.plan.clone()];
             d.extend(scheme);
             d
         })

@@ -55,10 +55,23 @@ pub async fn run(cli: Cli) -> Result<()> {
             secure_cookies,
             trust_proxy,
             public_url,
+            max_connections,
+            max_connections_per_address,
+            header_timeout,
+            body_timeout,
+            idle_timeout,
         } => {
+            let secs = |s: u64| std::time::Duration::from_secs(s.max(1));
             let config = studypack_web::WebConfig {
                 secure_cookies,
                 trust_proxy,
+                limits: studypack_web::ServerLimits {
+                    max_connections,
+                    max_per_address: max_connections_per_address,
+                    header_timeout: secs(header_timeout),
+                    body_timeout: secs(body_timeout),
+                    idle_timeout: secs(idle_timeout),
+                },
             };
             serve(db, addr, config, public_url).await
         }

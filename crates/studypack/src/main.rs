@@ -80,6 +80,21 @@ pub enum Command {
         /// The address people use to reach the site, for the first-start setup link.
         #[arg(long, env = "STUDYPACK_PUBLIC_URL", value_name = "URL")]
         public_url: Option<String>,
+        /// Connections open at once (more wait in the listen backlog).
+        #[arg(long, env = "STUDYPACK_MAX_CONNECTIONS", default_value_t = 1024)]
+        max_connections: usize,
+        /// Connections open at once from one client address (IPv6: one /64).
+        #[arg(long, env = "STUDYPACK_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+        max_connections_per_address: usize,
+        /// Seconds a client has to send a request's headers.
+        #[arg(long, env = "STUDYPACK_HEADER_TIMEOUT", default_value_t = 10)]
+        header_timeout: u64,
+        /// Seconds a client has to send a request's body.
+        #[arg(long, env = "STUDYPACK_BODY_TIMEOUT", default_value_t = 30)]
+        body_timeout: u64,
+        /// Seconds a connection may sit idle before it is closed.
+        #[arg(long, env = "STUDYPACK_IDLE_TIMEOUT", default_value_t = 60)]
+        idle_timeout: u64,
     },
     /// Licence codes for Study Packs.
     #[command(subcommand)]
@@ -218,13 +233,8 @@ fn main() -> ExitCode {
         );
     }));
     let cli = Cli::parse();
-    // The server logs each request (method, path, status, latency) by default; other commands
-    // only warnings.
-    let default_filter = if matches!(cli.command, Command::Serve { .. }) {
-        "info"
-    } else {
-        "warn"
-    };
+    // Warnings and errors by default; `STUDYPACK_LOG=info` adds a line per request.
+    let default_filter = "warn";
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STUDYPACK_LOG")

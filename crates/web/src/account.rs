@@ -162,7 +162,10 @@ fn form_error(
     let shown = FormError::of(e, |e| {
         matches!(
             e,
-            WebError::BadRequest(_) | WebError::Forbidden(_) | WebError::TooManyRequests(_)
+            WebError::BadRequest(_)
+                | WebError::Forbidden(_)
+                | WebError::BadCredentials(_)
+                | WebError::TooManyRequests(_)
         )
     })?;
     let form = auth_page(
@@ -254,6 +257,12 @@ pub async fn sign_out(
     if let Some(c) = cookie(SESSION_COOKIE, "", Some(0), v.secure, "Lax") {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
+    // The browser's copies of drafts (localStorage) go with the session; the account page's
+    // script does the same where the browser ignores this header (plain HTTP).
+    res.headers_mut().insert(
+        header::HeaderName::from_static("clear-site-data"),
+        header::HeaderValue::from_static("\"storage\""),
+    );
     Ok(res)
 }
 
@@ -430,7 +439,10 @@ pub async fn change_password(
             let shown = FormError::of(e, |e| {
                 matches!(
                     e,
-                    WebError::BadRequest(_) | WebError::Forbidden(_) | WebError::TooManyRequests(_)
+                    WebError::BadRequest(_)
+                | WebError::Forbidden(_)
+                | WebError::BadCredentials(_)
+                | WebError::TooManyRequests(_)
                 )
             })?;
             let form = account_view(&st, &v, None, Some(shown.message.clone()), shown.status);

@@ -1,11 +1,9 @@
 //! The JSON API, version 1.
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use studypack_domain::views::QuestionDetail;
 use studypack_domain::{Board, Level};
@@ -16,22 +14,6 @@ use crate::error::WebError;
 use crate::premium::teaser;
 use crate::session::Visitor;
 use crate::{AppState, openapi};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/questions", get(list_questions))
-        .route("/questions/{slug}", get(get_question))
-        .route("/search", get(search))
-        .route("/openapi.json", get(openapi_json))
-        .route("/session", post(create_session).delete(end_session))
-        .route("/redeem", post(redeem))
-        .route("/feedback", post(crate::practice::api_feedback))
-        .route(
-            "/drafts/{slug}",
-            get(crate::practice::api_get_draft).put(crate::practice::api_save_draft),
-        )
-        .fallback(not_found)
-}
 
 /// The API's error body: `{"error": {"code", "message"}}`.
 pub struct ApiError(pub WebError);
@@ -87,20 +69,55 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError(WebError::PayloadTooLarge(crate::BODY_LIMIT)))
+            }
             Err(e) => Err(ApiError(WebError::BadRequest(e.body_text()))),
         }
     }
 }
 
+/// A query string, with errors in the API's shape (a repeated or malformed parameter is a
+/// 400 with the JSON error body, not axum's plain text).
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError(WebError::BadRequest(e.body_text()))),
+        }
+    }
+}
+
+/// Rejects a parameter given with an empty value (`page=`): in the API an integer parameter
+/// is a number or absent.
+fn no_empty(name: &str, v: &Option<String>) -> Result<(), WebError> {
+    match v {
+        Some(s) if s.trim().is_empty() => Err(WebError::BadRequest(format!(
+            "{name} is empty: give a number or leave the parameter out"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 #[derive(Deserialize)]
-struct SessionRequest {
+pub(crate) struct SessionRequest {
     email: String,
     password: String,
 }
 
 /// `POST /api/v1/session`: signs in; the token works as a bearer token and is also set as
 /// the session cookie.
-async fn create_session(
+pub(crate) async fn create_session(
     State(st): State<AppState>,
     v: Visitor,
     ApiJson(req): ApiJson<SessionRequest>,
@@ -109,6 +126,10 @@ async fn create_session(
         .accounts
         .sign_in(&req.email, &req.password, &v.address)
         .await?;
+    // As the sign-in form does: the session this client held before ends.
+    if let Some(old) = &v.token {
+        st.accounts.sign_out(old).await?;
+    }
     let body = serde_json::json!({
         "token": new.token,
         "csrf_token": new.session.csrf,
@@ -127,11 +148,13 @@ async fn create_session(
 }
 
 /// `DELETE /api/v1/session`: signs out.
-async fn end_session(
+pub(crate) async fn end_session(
     State(st): State<AppState>,
     v: Visitor,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    // A missing, expired or made-up token is not a session to end.
+    v.require_user()?;
     v.check_api_csrf(&headers)?;
     if let Some(t) = &v.token {
         st.accounts.sign_out(t).await?;
@@ -144,12 +167,12 @@ async fn end_session(
 }
 
 #[derive(Deserialize)]
-struct RedeemRequest {
+pub(crate) struct RedeemRequest {
     code: String,
 }
 
 /// `POST /api/v1/redeem`: redeems a licence code for the signed-in user.
-async fn redeem(
+pub(crate) async fn redeem(
     State(st): State<AppState>,
     v: Visitor,
     headers: axum::http::HeaderMap,
@@ -167,10 +190,6 @@ async fn redeem(
         "covers": scope.describe(),
         "expires_at": e.expires_at,
     })))
-}
-
-async fn not_found() -> ApiError {
-    ApiError(WebError::NotFound)
 }
 
 /// Filters shared by the browse page and `GET /api/v1/questions`.
@@ -251,10 +270,13 @@ struct QuestionList {
     items: Vec<QuestionSummary>,
 }
 
-async fn list_questions(
+pub(crate) async fn list_questions(
     State(st): State<AppState>,
-    Query(p): Query<ListParams>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    for (name, v) in [("page", &p.page), ("per_page", &p.per_page), ("year", &p.year)] {
+        no_empty(name, v)?;
+    }
     let filter = p.filter()?;
     let listing = st.store.questions(&filter).await?;
     let body = QuestionList {
@@ -321,7 +343,7 @@ pub async fn question_body(
     Ok((body, q, topic))
 }
 
-async fn get_question(
+pub(crate) async fn get_question(
     State(st): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,
@@ -392,15 +414,22 @@ pub async fn run_search(st: &AppState, req: SearchRequest) -> Result<SearchResul
         .map_err(Into::into)
 }
 
-async fn search(
+pub(crate) async fn search(
     State(st): State<AppState>,
-    Query(p): Query<SearchParams>,
+    ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
+    for (name, v) in [
+        ("page", &p.page),
+        ("year_from", &p.year_from),
+        ("year_to", &p.year_to),
+    ] {
+        no_empty(name, v)?;
+    }
     let req = p.request(20)?;
     Ok(Json(run_search(&st, req).await?))
 }
 
-async fn openapi_json() -> Json<serde_json::Value> {
+pub(crate) async fn openapi_json() -> Json<serde_json::Value> {
     Json(openapi::document())
 }
 

@@ -9,10 +9,9 @@
 
 use askama::Template;
 use axum::Form;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
+
 use serde::Deserialize;
 use studypack_domain::authoring::{parse_question, render_question};
 use studypack_domain::scheme_text::parse_scheme_text;
@@ -26,14 +25,6 @@ use crate::markdown::render;
 use crate::pages::{Nav, PageResult, form_page};
 use crate::session::Visitor;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/editor", get(index))
-        .route("/editor/new", get(new_page).post(create))
-        .route("/editor/questions/{slug}", get(edit_page).post(save))
-        .route("/editor/questions/{slug}/revisions", get(revisions))
-        .route("/editor/questions/{slug}/restore", post(restore))
-}
 
 fn require_editor(v: &Visitor) -> Result<&User, WebError> {
     let u = v.require_user()?;
@@ -55,7 +46,7 @@ struct IndexPage {
     items: Vec<QuestionSummary>,
 }
 
-async fn index(State(st): State<AppState>, v: Visitor) -> PageResult {
+pub(crate) async fn index(State(st): State<AppState>, v: Visitor) -> PageResult {
     require_editor(&v)?;
     let items = st
         .store
@@ -309,7 +300,7 @@ pub struct Notice {
     saved: Option<String>,
 }
 
-async fn edit_page(
+pub(crate) async fn edit_page(
     State(st): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,
@@ -334,7 +325,7 @@ async fn edit_page(
     .await
 }
 
-async fn new_page(State(st): State<AppState>, v: Visitor) -> PageResult {
+pub(crate) async fn new_page(State(st): State<AppState>, v: Visitor) -> PageResult {
     require_editor(&v)?;
     let f = QuestionForm {
         status: "draft".into(),
@@ -461,7 +452,7 @@ async fn store_form(
     Ok(Redirect::to(&format!("/editor/questions/{}?saved=1", q.slug)).into_response())
 }
 
-async fn save(
+pub(crate) async fn save(
     State(st): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,
@@ -473,7 +464,7 @@ async fn save(
     store_form(&st, &v, &user, f, Some(base)).await
 }
 
-async fn create(State(st): State<AppState>, v: Visitor, Form(f): Form<QuestionForm>) -> PageResult {
+pub(crate) async fn create(State(st): State<AppState>, v: Visitor, Form(f): Form<QuestionForm>) -> PageResult {
     let user = require_editor(&v)?.clone();
     store_form(&st, &v, &user, f, None).await
 }
@@ -533,7 +524,7 @@ pub fn diff_words(old: &str, new: &str) -> Vec<(&'static str, String)> {
     parts
 }
 
-async fn revisions(
+pub(crate) async fn revisions(
     State(st): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,
@@ -608,11 +599,13 @@ async fn revisions(
 pub struct RestoreForm {
     #[serde(default)]
     csrf: String,
+    /// Missing: no such revision (404), after the role and CSRF checks.
+    #[serde(default)]
     revision: i64,
 }
 
 /// Makes an old revision current again (as a new revision: history only grows).
-async fn restore(
+pub(crate) async fn restore(
     State(st): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,

@@ -11,6 +11,12 @@ pub enum WebError {
     BadRequest(String),
     #[error("sign in required")]
     Unauthorized,
+    /// A sign-in with a wrong email or password (401, without saying which).
+    #[error("{0}")]
+    BadCredentials(String),
+    /// The request body is larger than the limit, in bytes.
+    #[error("body over {0} bytes")]
+    PayloadTooLarge(usize),
     #[error("{0}")]
     Forbidden(String),
     /// Too many attempts: try again after this many seconds.
@@ -30,7 +36,7 @@ impl From<AccountError> for WebError {
     fn from(e: AccountError) -> WebError {
         match e {
             AccountError::Invalid(m) => WebError::BadRequest(m),
-            AccountError::BadCredentials => WebError::Forbidden(e.to_string()),
+            AccountError::BadCredentials => WebError::BadCredentials(e.to_string()),
             AccountError::RateLimited(s) => WebError::TooManyRequests(s),
             AccountError::Store(s) => WebError::Store(s),
             AccountError::Internal(m) => WebError::Internal(m),
@@ -43,7 +49,8 @@ impl WebError {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Unauthorized | WebError::BadCredentials(_) => StatusCode::UNAUTHORIZED,
+            WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -56,6 +63,8 @@ impl WebError {
             WebError::NotFound => "not_found",
             WebError::BadRequest(_) => "bad_request",
             WebError::Unauthorized => "unauthorized",
+            WebError::BadCredentials(_) => "bad_credentials",
+            WebError::PayloadTooLarge(_) => "payload_too_large",
             WebError::Forbidden(_) => "forbidden",
             WebError::TooManyRequests(_) => "rate_limited",
             _ => "internal",
@@ -66,7 +75,13 @@ impl WebError {
     pub fn public_message(&self) -> String {
         match self {
             WebError::NotFound => "There is nothing at this address.".into(),
-            WebError::BadRequest(m) | WebError::Forbidden(m) => m.clone(),
+            WebError::BadRequest(m) | WebError::Forbidden(m) | WebError::BadCredentials(m) => {
+                m.clone()
+            }
+            WebError::PayloadTooLarge(n) => format!(
+                "The request is too large: the limit is {} KiB.",
+                n / 1024
+            ),
             WebError::Unauthorized => "Sign in first.".into(),
             WebError::TooManyRequests(s) => {
                 format!("Too many attempts. Try again in {} minutes.", (s + 59) / 60)

@@ -11,6 +11,7 @@
 mod account;
 mod admin;
 mod api;
+mod edge;
 mod editor;
 mod error;
 mod headers;
@@ -19,6 +20,8 @@ mod openapi;
 mod pages;
 mod practice;
 mod premium;
+mod routes;
+mod server;
 mod session;
 
 use std::sync::Arc;
@@ -26,7 +29,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use studypack_accounts::Accounts;
 use studypack_feedback::Engine;
 use studypack_search::SearchIndex;
@@ -36,6 +38,8 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use error::WebError;
 pub use markdown::render as render_markdown;
+pub use routes::{Access, Csrf, RouteRule, rules as route_rules};
+pub use server::ServerLimits;
 pub use session::{CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 
 /// How the server is deployed.
@@ -46,6 +50,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// Connection caps and read timeouts.
+    pub limits: ServerLimits,
 }
 
 /// The largest request body accepted, in bytes.
@@ -88,6 +94,13 @@ impl PageCache {
     }
 }
 
+/// The library's topics, in the store's order and by slug.
+#[derive(Default)]
+struct TopicCache {
+    list: Arc<Vec<Arc<studypack_domain::Topic>>>,
+    by_slug: std::collections::HashMap<String, Arc<studypack_domain::Topic>>,
+}
+
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -101,8 +114,8 @@ pub struct AppState {
     indexed_version: Arc<std::sync::atomic::AtomicI64>,
     /// Rendered pages that are the same for every visitor, for the current library version.
     pub(crate) pages: Arc<PageCache>,
-    /// Topics by slug, read once per library version (they carry long timelines).
-    topics: Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<studypack_domain::Topic>>>>,
+    /// Topics, read once per library version (they carry long timelines).
+    topics: Arc<std::sync::RwLock<TopicCache>>,
 }
 
 impl AppState {
@@ -146,11 +159,12 @@ impl AppState {
             return Ok(false);
         }
         let lib = self.store.library().await?;
-        let topics = lib
-            .topics
-            .iter()
-            .map(|t| (t.slug.to_string(), Arc::new(t.clone())))
-            .collect();
+        let list: Vec<Arc<studypack_domain::Topic>> =
+            lib.topics.iter().cloned().map(Arc::new).collect();
+        let topics = TopicCache {
+            by_slug: list.iter().map(|t| (t.slug.to_string(), t.clone())).collect(),
+            list: Arc::new(list),
+        };
         *self
             .topics
             .write()
@@ -184,11 +198,23 @@ impl AppState {
         &self,
         slug: &str,
     ) -> Result<Option<Arc<studypack_domain::Topic>>, WebError> {
-        let cached = self.topics.read().ok().and_then(|m| m.get(slug).cloned());
+        let cached = self
+            .topics
+            .read()
+            .ok()
+            .and_then(|m| m.by_slug.get(slug).cloned());
         match cached {
             Some(t) => Ok(Some(t)),
             None => Ok(self.store.topic(slug).await?.map(Arc::new)),
         }
+    }
+
+    /// Every topic of the loaded library version, from the cache (never re-read per request).
+    pub(crate) fn topics(&self) -> Arc<Vec<Arc<studypack_domain::Topic>>> {
+        self.topics
+            .read()
+            .map(|m| m.list.clone())
+            .unwrap_or_default()
     }
 
     /// Keeps the search index current: checks the library version every `every`.
@@ -209,40 +235,22 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/questions", get(pages::browse))
-        .route("/questions/{slug}", get(pages::question))
-        .route("/topics/{slug}", get(pages::topic))
-        .route("/search", get(pages::search))
-        .route("/static/style.css", get(pages::stylesheet))
-        .route("/static/practice.js", get(practice::script))
-        .route("/healthz", get(api::healthz))
-        .route("/signup", get(account::sign_up_page).post(account::sign_up))
-        .route("/signin", get(account::sign_in_page).post(account::sign_in))
-        .route("/signout", post(account::sign_out))
-        .route("/setup", get(account::setup_page).post(account::setup))
-        .route("/account", get(account::account_page))
-        .route("/account/password", post(account::change_password))
-        .route("/redeem", get(account::redeem_page).post(account::redeem))
-        .route("/admin", get(admin::admin_page))
-        .route("/admin/packs", post(admin::change_pack))
-        .route(
-            "/questions/{slug}/practice",
-            get(practice::practice_page).post(practice::submit),
-        )
-        .route("/attempts/{id}", get(practice::attempt_page))
-        .merge(editor::routes())
-        .nest("/api/v1", api::routes())
-        .fallback(pages::not_found)
+    routes::table()
+        .into_router()
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::load_visitor,
         ))
+        .layer(axum::middleware::from_fn(edge::reject_unstorable_text))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.config.limits.body_timeout,
+        ))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(
             TraceLayer::new_for_http()
+                // Request lines at `info`: shown with STUDYPACK_LOG=info, not by default.
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
                 .on_response(
                     DefaultOnResponse::new()
@@ -253,6 +261,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// No route: the API's JSON error under `/api/`, the page otherwise.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        api::ApiError(WebError::NotFound).into_response()
+    } else {
+        pages::not_found().await.into_response()
+    }
+}
+
 /// Serves until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -260,13 +278,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let refresher = state.spawn_refresher(Duration::from_secs(1));
+    let limits = state.config.limits.clone();
     let app = router(state);
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let result = server::run(listener, app, limits, shutdown).await;
     refresher.abort();
     result
 }

@@ -9,9 +9,15 @@ fn param(name: &str, description: &str, schema: Value) -> Value {
 
 fn error_responses() -> Value {
     json!({
-        "400": { "description": "Invalid parameters", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "400": { "description": "Invalid parameters (including a NUL character anywhere in the request)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
         "500": { "description": "Server error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
     })
+}
+
+/// Responses of an operation with a JSON request body: also 413 past the body limit.
+fn with_body_errors(mut r: Value) -> Value {
+    r["413"] = json!({ "description": "The body is larger than 1 MiB", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    r
 }
 
 /// A JSON request body of schema `name`.
@@ -24,8 +30,8 @@ fn with_auth_errors(ok: Value) -> Value {
     let mut r = with_errors(ok);
     let err = json!({ "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
     for (code, what) in [
-        ("401", "Sign in first"),
-        ("403", "Wrong credentials, or a missing CSRF token"),
+        ("401", "Sign in first, or wrong email or password"),
+        ("403", "A missing or wrong CSRF token (cookie sessions)"),
         ("404", "No such question"),
         ("429", "Rate limited: see the Retry-After header"),
     ] {
@@ -53,7 +59,11 @@ pub fn document() -> Value {
         ),
         param("level", "Qualification level, e.g. A Level", s()),
         param("topic", "Topic slug, or words of the topic title", s()),
-        param("year", "Year examined", json!({ "type": "integer" })),
+        param(
+            "year",
+            "Year examined",
+            json!({ "type": "integer", "minimum": 0, "maximum": 65535 }),
+        ),
         param(
             "command",
             "Command wording, e.g. Assess the validity of this view",
@@ -61,8 +71,8 @@ pub fn document() -> Value {
         ),
         param(
             "page",
-            "Page number from 1",
-            json!({ "type": "integer", "minimum": 1 }),
+            "Page number, 1 to 100000",
+            json!({ "type": "integer", "minimum": 1, "maximum": 100_000 }),
         ),
         param(
             "per_page",
@@ -73,8 +83,8 @@ pub fn document() -> Value {
     let search_params = vec![
         param(
             "q",
-            "Query: words, \"phrases\"; misspelt names are tolerated",
-            s(),
+            "Query: words, \"phrases\"; misspelt names are tolerated (at most 500 characters)",
+            json!({ "type": "string", "maxLength": 500 }),
         ),
         param("board", "Exam board", s()),
         param("level", "Qualification level", s()),
@@ -82,18 +92,18 @@ pub fn document() -> Value {
         param("command", "Command wording", s()),
         param(
             "year_from",
-            "Earliest year examined",
-            json!({ "type": "integer" }),
+            "Earliest year examined, 1900 to 2100",
+            json!({ "type": "integer", "minimum": 1900, "maximum": 2100 }),
         ),
         param(
             "year_to",
-            "Latest year examined",
-            json!({ "type": "integer" }),
+            "Latest year examined, 1900 to 2100",
+            json!({ "type": "integer", "minimum": 1900, "maximum": 2100 }),
         ),
         param(
             "page",
-            "Page number from 1",
-            json!({ "type": "integer", "minimum": 1 }),
+            "Page number, 1 to 100000",
+            json!({ "type": "integer", "minimum": 1, "maximum": 100_000 }),
         ),
     ];
     json!({
@@ -129,24 +139,28 @@ pub fn document() -> Value {
                 "post": {
                     "operationId": "signIn", "summary": "Sign in: a token for `Authorization: Bearer`, also set as the session cookie",
                     "requestBody": body("SessionRequest"),
-                    "responses": with_auth_errors(json!({ "description": "Signed in", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Session" } } } }))
+                    "responses": with_body_errors(with_auth_errors(json!({ "description": "Signed in", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Session" } } } })))
                 },
                 "delete": {
                     "operationId": "signOut", "summary": "Sign out (ends the session on the server)",
                     "security": [{ "bearer": [] }, { "cookie": [] }],
-                    "responses": { "204": { "description": "Signed out" } }
+                    "responses": {
+                        "204": { "description": "Signed out" },
+                        "401": { "description": "No session to end (missing, expired or unknown token)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                        "403": { "description": "A missing or wrong CSRF token (cookie sessions)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+                    }
                 }
             },
             "/redeem": { "post": {
                 "operationId": "redeem", "summary": "Redeem a Study Pack licence code (once per code)",
                 "security": [{ "bearer": [] }, { "cookie": [] }],
                 "requestBody": body("RedeemRequest"),
-                "responses": with_auth_errors(json!({ "description": "The pack now held", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Pack" } } } }))
+                "responses": with_body_errors(with_auth_errors(json!({ "description": "The pack now held", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Pack" } } } })))
             }},
             "/feedback": { "post": {
                 "operationId": "feedback", "summary": "The feedback engine's report on an essay, against a question's mark scheme or one of your own (rate limited; essays up to 100 kB)",
                 "requestBody": body("FeedbackRequest"),
-                "responses": with_auth_errors(json!({ "description": "The report (see docs/feedback.md)", "content": { "application/json": { "schema": { "type": "object", "required": ["points", "coverage", "judgement", "level", "flags"] } } } }))
+                "responses": with_body_errors(with_auth_errors(json!({ "description": "The report (see docs/feedback.md)", "content": { "application/json": { "schema": { "type": "object", "required": ["points", "coverage", "judgement", "level", "flags"] } } } })))
             }},
             "/drafts/{slug}": {
                 "get": {
@@ -161,7 +175,7 @@ pub fn document() -> Value {
                     "security": [{ "bearer": [] }, { "cookie": [] }],
                     "parameters": [{ "name": "slug", "in": "path", "required": true, "schema": s() }],
                     "requestBody": body("DraftRequest"),
-                    "responses": with_auth_errors(json!({ "description": "Saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Draft" } } } }))
+                    "responses": with_body_errors(with_auth_errors(json!({ "description": "Saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Draft" } } } })))
                 }
             }
         },
@@ -176,10 +190,14 @@ pub fn document() -> Value {
                 "user": { "type": "object", "properties": { "email": s(), "role": { "enum": ["student", "editor", "admin"] } } } } },
             "RedeemRequest": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string", "description": "XXXXX-XXXXX-XXXXX-XXXXX" } } },
             "Pack": { "type": "object", "properties": { "pack": s(), "covers": s(), "expires_at": { "type": ["integer", "null"] } } },
-            "FeedbackRequest": { "type": "object", "required": ["text"], "properties": {
-                "question": { "type": "string", "description": "A question's slug" },
-                "scheme": { "type": "string", "description": "A plain-text mark scheme (instead of question)" },
-                "text": s() } },
+            "FeedbackRequest": {
+                "description": "The essay (`text`, at most 100 kB) and exactly one of `question` or `scheme`",
+                "oneOf": [
+                    { "type": "object", "required": ["text", "question"], "not": { "required": ["scheme"] }, "properties": {
+                        "question": { "type": "string", "description": "A question's slug" }, "text": { "type": "string", "description": "The essay, at most 100 kB of UTF-8" } } },
+                    { "type": "object", "required": ["text", "scheme"], "not": { "required": ["question"] }, "properties": {
+                        "scheme": { "type": "string", "description": "A plain-text mark scheme, at most 20 kB of UTF-8" }, "text": { "type": "string", "description": "The essay, at most 100 kB of UTF-8" } } }
+                ] },
             "DraftRequest": { "type": "object", "required": ["text"], "properties": { "text": s() } },
             "Draft": { "type": "object", "properties": { "body": s(), "started_at": { "type": "integer" }, "updated_at": { "type": "integer" } } },
             "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": s(), "message": s() } } } },

@@ -238,14 +238,14 @@ pub async fn home(State(st): State<AppState>, v: Visitor) -> PageResult {
 }
 
 async fn render_home(st: &AppState, nav: Nav) -> Result<String, PageError> {
-    let topics = st.store.topics().await?;
+    let topics = st.topics();
     let listing = st.store.questions(&QuestionFilter::default()).await?;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for q in &listing.items {
         *counts.entry(q.topic_slug.clone()).or_default() += 1;
     }
     let mut tree: BTreeMap<String, BTreeMap<String, Vec<TopicLink>>> = BTreeMap::new();
-    for t in topics {
+    for t in topics.iter() {
         let count = counts.get(t.slug.as_str()).copied().unwrap_or(0);
         if count == 0 {
             continue;
@@ -364,7 +364,7 @@ pub async fn browse(
     )
     .await?
     .facets;
-    let topics = st.store.topics().await?;
+    let topics = st.topics();
     let topic_title = |slug: &str| {
         topics
             .iter()
@@ -698,7 +698,7 @@ pub async fn search(
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         format!("/search?{}", query_string(&refs))
     };
-    let topics = st.store.topics().await?;
+    let topics = st.topics();
     let group =
         |label: &'static str, key: &'static str, counts: &[FacetCount], current: &str| FacetGroup {
             label,

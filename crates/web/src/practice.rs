@@ -560,8 +560,10 @@ pub struct FeedbackRequest {
 pub async fn api_feedback(
     State(st): State<AppState>,
     v: Visitor,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<FeedbackRequest>,
 ) -> Result<Json<Report>, ApiError> {
+    v.check_api_csrf(&headers)?;
     check_essay(&req.text)?;
     st.accounts
         .spend_rate(

@@ -2,6 +2,17 @@
 // this browser (always), so a closed tab, a reload or a dropped network loses nothing.
 (function () {
   "use strict";
+  // Signing out (on a shared computer, say) takes this browser's copies of drafts with it.
+  Array.prototype.forEach.call(document.querySelectorAll("form.signout"), function (form) {
+    form.addEventListener("submit", function () {
+      try {
+        for (var i = localStorage.length - 1; i >= 0; i--) {
+          var k = localStorage.key(i);
+          if (k && k.indexOf("studypack:draft:") === 0) localStorage.removeItem(k);
+        }
+      } catch (e) {}
+    });
+  });
   var report = document.getElementById("report");
   if (report) {
     // The essay has been marked: the browser's copy of the draft is no longer needed.

@@ -34,15 +34,23 @@ mod browser;
 mod editor;
 #[path = "http/practice.rs"]
 mod practice;
+#[path = "http/reliability.rs"]
+mod reliability;
 
 struct TestAppBuilder {
     extra: Vec<Question>,
     limits: Option<studypack_accounts::Limits>,
+    server: Option<studypack_web::ServerLimits>,
 }
 
 impl TestAppBuilder {
     fn with_limits(mut self, limits: studypack_accounts::Limits) -> Self {
         self.limits = Some(limits);
+        self
+    }
+
+    fn with_server_limits(mut self, limits: studypack_web::ServerLimits) -> Self {
+        self.server = Some(limits);
         self
     }
 
@@ -76,6 +84,12 @@ impl TestAppBuilder {
         if let Some(l) = self.limits {
             state = state.with_limits(l);
         }
+        if let Some(limits) = self.server {
+            state = state.with_config(studypack_web::WebConfig {
+                limits,
+                ..Default::default()
+            });
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -99,6 +113,7 @@ impl TestApp {
         TestAppBuilder {
             extra: vec![],
             limits: None,
+            server: None,
         }
     }
 

@@ -207,13 +207,15 @@ async fn premium_gating_matrix() {
                 .take(3)
                 .collect::<Vec<_>>()
                 .join(". ");
+            // Signed in by cookie: the API write carries the session's CSRF token.
+            let csrf = if role.is_some() { Some(b.get("/account").await.csrf()) } else { None };
             let report = b
                 .api(
                     Method::POST,
                     "/api/v1/feedback",
                     Some(serde_json::json!({"question": SEED_SLUG, "text": copied})),
                     None,
-                    None,
+                    csrf.as_deref(),
                 )
                 .await;
             assert_eq!(report.status, StatusCode::OK, "{name}: {}", report.body);
@@ -339,7 +341,7 @@ async fn sign_in_is_rate_limited_and_does_not_enumerate_accounts() {
         let b = Browser::new(&app.base);
         let wrong = b.sign_in("ann@example.com", "not the password").await;
         let nobody = b.sign_in("nobody@example.com", "not the password").await;
-        assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert_eq!(nobody.status, wrong.status);
         let msg = |p: &super::browser::Page| {
             p.body[p.body.find("role=\"alert\"").unwrap()..]
@@ -407,7 +409,7 @@ async fn sign_in_is_rate_limited_and_does_not_enumerate_accounts() {
         let statuses = set.join_all().await;
         let checked = statuses
             .iter()
-            .filter(|s| **s == StatusCode::FORBIDDEN)
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
             .count();
         let refused = statuses
             .iter()
@@ -460,7 +462,7 @@ async fn sessions_are_new_at_sign_in_and_password_changes_end_the_others() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         let res = phone
             .submit(
                 "/account",
@@ -489,7 +491,7 @@ async fn sessions_are_new_at_sign_in_and_password_changes_end_the_others() {
         let fresh = Browser::new(&app.base);
         assert_eq!(
             fresh.sign_in("ann@example.com", PASSWORD).await.status,
-            StatusCode::FORBIDDEN
+            StatusCode::UNAUTHORIZED
         );
         assert_eq!(
             fresh
@@ -662,8 +664,8 @@ async fn api_clients_sign_in_and_redeem_with_a_bearer_token() {
                 None,
             )
             .await;
-        assert_eq!(bad.status, StatusCode::FORBIDDEN);
-        assert_eq!(bad.json()["error"]["code"], "forbidden");
+        assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(bad.json()["error"]["code"], "bad_credentials");
         let res = b
             .api(
                 Method::POST,

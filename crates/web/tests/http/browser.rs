@@ -61,6 +61,11 @@ impl Browser {
         }
     }
 
+    /// The client, for requests built by hand (sent with [`Browser::send`]).
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies.lock().unwrap().get(name).cloned()
     }
