@@ -640,3 +640,6 @@ fn the_first_start_prints_a_one_time_admin_link() {
     child.wait().unwrap();
     assert!(rest.iter().all(|l| !l.contains("setup")), "{rest:?}");
 }
+
+#[path = "cli/crash.rs"]
+mod crash;
