@@ -19,10 +19,13 @@ cargo fuzz build -O
 for target in $(cargo fuzz list); do
   corpus=$(mktemp -d)
   echo "== fuzz: $target, $runs inputs"
-  cargo fuzz run -O "$target" "$corpus" -- -runs="$runs" -seed=1 -print_final_stats=1 2>&1 |
-    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|panicked|SUMMARY' || true
-  status=${PIPESTATUS[0]}
-  rm -rf "$corpus"
-  [ "$status" -eq 0 ] || { echo "fuzz target $target failed (see fuzz/artifacts/$target)" >&2; exit 1; }
+  log=$(mktemp)
+  if ! cargo fuzz run -O "$target" "$corpus" -- -runs="$runs" -seed=1 -print_final_stats=1 >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "fuzz target $target failed (its input is in fuzz/artifacts/$target)" >&2
+    exit 1
+  fi
+  grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
+  rm -rf "$corpus" "$log"
 done
 echo "fuzz: every target ran $runs inputs without a crash"

@@ -643,3 +643,48 @@ fn the_first_start_prints_a_one_time_admin_link() {
 
 #[path = "cli/crash.rs"]
 mod crash;
+
+/// `serve` logs warnings only unless asked (docs/deploy.md): no line per request.
+#[test]
+fn serve_logs_requests_only_when_asked() {
+    use std::io::{BufRead, Read, Write};
+    let env = Env::new();
+    for (filter, expect_request_lines) in [(None, false), (Some("info"), true)] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_studypack"));
+        cmd.args(["serve", "--addr", "127.0.0.1:0"])
+            .env("STUDYPACK_DATABASE_URL", env.db())
+            .env_remove("STUDYPACK_LOG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if let Some(f) = filter {
+            cmd.env("STUDYPACK_LOG", f);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        child.kill().unwrap();
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        child.wait().unwrap();
+        assert_eq!(
+            err.contains("/healthz"),
+            expect_request_lines,
+            "STUDYPACK_LOG={filter:?}: {err}"
+        );
+    }
+}

@@ -92,6 +92,35 @@ impl TestDb {
     }
 
     /// Drops the test's PostgreSQL schema.
+    /// Runs one SQL statement on the database directly, behind the store's back (as another
+    /// program would): for tests of what an instance has loaded and what it reads afresh.
+    pub async fn execute_raw(&self, sql: &str) {
+        match &self.schema {
+            Some(schema) => {
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&self.url)
+                    .await
+                    .expect("PostgreSQL");
+                sqlx::query(&format!("SET search_path TO {schema}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            None => {
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect(&self.url)
+                    .await
+                    .expect("SQLite");
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
     pub async fn cleanup(self) {
         if let Some(schema) = &self.schema
             && let Ok(pool) = sqlx::postgres::PgPoolOptions::new()

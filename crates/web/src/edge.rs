@@ -106,4 +106,14 @@ mod tests {
         assert!(!has_json_nul(br#"{"text":"a\\u0000b"}"#));
         assert!(!has_json_nul(br#"{"text":"plain"}"#));
     }
+
+    proptest::proptest! {
+        /// Whatever the text, its JSON form is flagged exactly when the text holds a NUL.
+        #[test]
+        fn json_nul_found_exactly_when_present(text in "(?s).{0,40}", nul in proptest::bool::ANY) {
+            let text = if nul { format!("{text}\u{0}") } else { text.replace('\0', "") };
+            let json = serde_json::to_string(&serde_json::json!({ "text": text })).unwrap();
+            proptest::prop_assert_eq!(has_json_nul(json.as_bytes()) || json.as_bytes().contains(&0), nul);
+        }
+    }
 }

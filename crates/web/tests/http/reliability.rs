@@ -544,3 +544,37 @@ async fn every_route_keeps_its_rule_for_every_role() {
         app.stop().await;
     }
 }
+
+/// The search and browse pages take topics from the loaded library version, as the JSON
+/// API does, rather than reading and parsing every topic from the database per request: a
+/// change made behind the store's back (no new library version) is not seen by them.
+#[tokio::test]
+async fn search_and_browse_pages_use_the_loaded_topics() {
+    for db in test_databases().await {
+        let app = TestApp::builder().start_on(db).await;
+        let lib = app.store.library().await.unwrap();
+        let seed = lib.question(SEED_SLUG).unwrap();
+        let title = lib.topic(&seed.topic).unwrap().title.clone();
+        let (_, _, before) = app.get("/search?q=Khrushchev").await;
+        assert!(super::unescape(&before).contains(&title), "the topic facet shows its title");
+        app.db
+            .execute_raw(&format!(
+                "UPDATE topics SET title = 'Renamed behind the store', \
+                 source = replace(source, '{t}', 'Renamed behind the store') WHERE slug = '{}'",
+                seed.topic,
+                t = title.replace('\'', "''"),
+            ))
+            .await;
+        // New addresses, so that no cached page answers. (The browse page's listing rows
+        // come from one SQL query with their topic's current title; its facets, which named
+        // every topic, come from the loaded topics.)
+        let (status, _, body) = app.get("/search?q=Stalin+Khrushchev").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains("Renamed behind the store"), "the search page read the topics again");
+        assert!(super::unescape(&body).contains(&title));
+        let (status, _, body) = app.get("/questions?board=AQA&page=1").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(super::unescape(&body).contains(&title), "the browse page's facets read the topics again");
+        app.stop().await;
+    }
+}
