@@ -542,6 +542,10 @@ fn is_year(t: &Tok) -> Option<i32> {
     None
 }
 
+/// The most out-of-period years a report lists (each with its sentence), so that the report
+/// stays small whatever the essay: a student needs the first few to check their dates.
+pub const MAX_OUT_OF_PERIOD: usize = 20;
+
 fn precision(an: &Parsed, period: Option<Period>) -> Precision {
     let mut dates = 0;
     let mut named = 0;
@@ -556,6 +560,7 @@ fn precision(an: &Parsed, period: Option<Period>) -> Precision {
                 dates += 1;
                 if let Some(p) = period
                     && !p.contains(y)
+                    && out_of_period.len() < MAX_OUT_OF_PERIOD
                     && reported.insert((y, si))
                 {
                     out_of_period.push(OutOfPeriod {

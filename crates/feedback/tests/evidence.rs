@@ -115,17 +115,31 @@ fn asap_set5_quadratic_weighted_kappa_is_at_least_070() {
 #[test]
 fn hostile_inputs_stay_bounded() {
     let lib = studypack_demo::library();
-    let q = &lib.questions[0];
-    let engine = engine_for_library(&lib);
-    let prepared = engine.prepare(&question_input(q, lib.topic(&q.topic).unwrap()));
-    let one_mb: String =
-        "The secret police arrested many people in 1937 and the purges removed rivals. "
-            .repeat(1024 * 1024 / 78);
-    let one_sentence = "stalin khrushchev party economy terror reform ".repeat(20_000 / 6);
-    let capitals = q.model_essay.to_uppercase();
-    for text in [one_mb.as_str(), one_sentence.as_str(), capitals.as_str()] {
-        let r = engine.report(&prepared, text);
-        assert_eq!(r.coverage.total, prepared_points(&r));
+    for q in &lib.questions {
+        let engine = engine_for_library(&lib);
+        let prepared = engine.prepare(&question_input(q, lib.topic(&q.topic).unwrap()));
+        // A year outside every demo question's period, in every one of 13,000 sentences.
+        let one_mb: String =
+            "The secret police arrested many people in 1037 and the purges removed rivals. "
+                .repeat(1024 * 1024 / 78);
+        let one_sentence = "stalin khrushchev party economy terror reform ".repeat(20_000 / 6);
+        let capitals = q.model_essay.to_uppercase();
+        let normal = serde_json::to_string(&engine.report(&prepared, &q.model_essay))
+            .unwrap()
+            .len();
+        for text in [one_mb.as_str(), one_sentence.as_str(), capitals.as_str()] {
+            let r = engine.report(&prepared, text);
+            assert_eq!(r.coverage.total, prepared_points(&r));
+            // What a report lists is bounded, not proportional to the essay.
+            assert!(r.precision.out_of_period.len() <= studypack_feedback::MAX_OUT_OF_PERIOD);
+            let size = serde_json::to_string(&r).unwrap().len();
+            assert!(
+                size <= 2 * normal + 16 * 1024,
+                "{}: a {}-byte essay gave a {size}-byte report (the model essay's: {normal})",
+                q.slug,
+                text.len()
+            );
+        }
     }
 }
 

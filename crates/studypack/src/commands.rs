@@ -527,12 +527,11 @@ async fn check(
                 .iter()
                 .map(|(slug, f)| serde_json::json!({ "slug": slug, "findings": f }))
                 .collect();
-            let out = if items.len() == 1 {
-                items.into_iter().next().unwrap_or_default()
-            } else {
-                serde_json::Value::Array(items)
-            };
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            // Always an array, one entry per question, however many were asked for.
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::Value::Array(items))?
+            );
         }
         Format::Text => {
             for (slug, findings) in &results {

@@ -84,7 +84,11 @@ pub enum Command {
         #[arg(long, env = "STUDYPACK_MAX_CONNECTIONS", default_value_t = 1024)]
         max_connections: usize,
         /// Connections open at once from one client address (IPv6: one /64).
-        #[arg(long, env = "STUDYPACK_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+        #[arg(
+            long,
+            env = "STUDYPACK_MAX_CONNECTIONS_PER_ADDRESS",
+            default_value_t = 256
+        )]
         max_connections_per_address: usize,
         /// Seconds a client has to send a request's headers.
         #[arg(long, env = "STUDYPACK_HEADER_TIMEOUT", default_value_t = 10)]

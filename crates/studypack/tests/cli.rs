@@ -398,7 +398,11 @@ fn check_reports_the_two_seed_problems() {
     let env = Env::new();
     let out = env.ok(&["import", SEED]);
     assert!(out.contains("QA finding"), "{out}");
-    let r = env.json(&["check", SEED_SLUG, "--format", "json"]);
+    let all_of_one = env.json(&["check", SEED_SLUG, "--format", "json"]);
+    // The same shape for one question as for many: an array.
+    assert_eq!(all_of_one.as_array().map(Vec::len), Some(1), "{all_of_one}");
+    let r = all_of_one[0].clone();
+    assert_eq!(r["slug"], SEED_SLUG);
     assert_eq!(r["slug"], SEED_SLUG);
     let findings = r["findings"].as_array().unwrap();
     let kinds: Vec<&str> = findings
@@ -679,7 +683,12 @@ fn serve_logs_requests_only_when_asked() {
         std::thread::sleep(std::time::Duration::from_millis(200));
         child.kill().unwrap();
         let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
         child.wait().unwrap();
         assert_eq!(
             err.contains("/healthz"),

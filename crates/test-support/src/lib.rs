@@ -121,22 +121,88 @@ impl TestDb {
         }
     }
 
-    pub async fn cleanup(self) {
-        if let Some(schema) = &self.schema
-            && let Ok(pool) = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(1)
-                .connect(&self.url)
-                .await
-        {
-            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                .execute(&pool)
-                .await;
-            pool.close().await;
+    pub async fn cleanup(mut self) {
+        if let Some(schema) = self.schema.take() {
+            drop_schema(&self.url, &schema).await;
         }
     }
 }
 
 /// A fresh database on every backend of this run.
+impl Drop for TestDb {
+    /// Drops the test's PostgreSQL schema even if the test did not call [`TestDb::cleanup`];
+    /// a test that panicked keeps its schema, for a look at what it left.
+    fn drop(&mut self) {
+        let Some(schema) = self.schema.take() else {
+            return;
+        };
+        if std::thread::panicking() {
+            eprintln!("kept PostgreSQL schema {schema} of a failed test");
+            return;
+        }
+        let url = self.url.clone();
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its
+        // own, with a runtime of its own, does the work.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            rt.block_on(drop_schema(&url, &schema));
+        })
+        .join();
+    }
+}
+
+async fn drop_schema(url: &str, schema: &str) {
+    if let Ok(pool) = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+    {
+        let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .execute(&pool)
+            .await;
+        pool.close().await;
+    }
+}
+
+/// One test per backend, so that a failure names its backend: `NAME::sqlite` and
+/// `NAME::postgres` (the latter skipped, with a note, when no PostgreSQL URL is set; failed
+/// when `STUDYPACK_REQUIRE_POSTGRES=1`). The body gets a fresh [`TestDb`] as `DB`.
+///
+/// ```ignore
+/// backend_test! {
+///     /// What it shows.
+///     async fn drafts_survive(db) { let app = TestApp::builder().start_on(db).await; … }
+/// }
+/// ```
+#[macro_export]
+macro_rules! backend_test {
+    ($(#[$attr:meta])* async fn $name:ident($db:ident) $body:block) => {
+        $(#[$attr])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($db: $crate::TestDb) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                body($crate::TestDb::sqlite().await).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                match $crate::postgres_url() {
+                    Some(url) => body($crate::TestDb::postgres(&url).await).await,
+                    None => eprintln!("skipped: {} is not set", $crate::DATABASE_URL_VAR),
+                }
+            }
+        }
+    };
+}
+
 pub async fn test_databases() -> Vec<TestDb> {
     let mut v = vec![TestDb::sqlite().await];
     if let Some(url) = postgres_url() {

@@ -2,7 +2,7 @@
 
 use studypack_domain::*;
 use studypack_store::*;
-use studypack_test_support::{TestDb, test_databases};
+use studypack_test_support::{TestDb, backend_test};
 
 fn topic(slug: &str) -> Topic {
     Topic {
@@ -57,9 +57,8 @@ fn question(slug: &str, topic: &str) -> Question {
     }
 }
 
-#[tokio::test]
-async fn import_then_read_back() {
-    for db in test_databases().await {
+backend_test! {
+    async fn import_then_read_back(db) {
         import_then_read_back_on(&*db.store).await;
         db.cleanup().await;
     }
@@ -83,9 +82,8 @@ async fn import_then_read_back_on(s: &dyn LibraryStore) {
     assert_eq!(s.library().await.unwrap(), lib);
 }
 
-#[tokio::test]
-async fn reimport_updates_by_slug_and_keeps_revisions() {
-    for db in test_databases().await {
+backend_test! {
+    async fn reimport_updates_by_slug_and_keeps_revisions(db) {
         reimport_updates_by_slug_and_keeps_revisions_on(&*db.store).await;
         db.cleanup().await;
     }
@@ -126,9 +124,8 @@ async fn reimport_updates_by_slug_and_keeps_revisions_on(s: &dyn LibraryStore) {
     assert_eq!(essays, ["An essay.", "A better essay."]);
 }
 
-#[tokio::test]
-async fn failed_import_changes_nothing() {
-    for db in test_databases().await {
+backend_test! {
+    async fn failed_import_changes_nothing(db) {
         failed_import_changes_nothing_on(&*db.store).await;
         db.cleanup().await;
     }
@@ -153,9 +150,8 @@ async fn failed_import_changes_nothing_on(s: &dyn LibraryStore) {
     assert_eq!(s.revisions("q-one").await.unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn filters_and_pages() {
-    for db in test_databases().await {
+backend_test! {
+    async fn filters_and_pages(db) {
         filters_and_pages_on(&*db.store).await;
         db.cleanup().await;
     }
@@ -230,9 +226,8 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
     assert_eq!(with_drafts.total, 4);
 }
 
-#[tokio::test]
-async fn data_survives_reopen_and_migrations_are_idempotent() {
-    for db in test_databases().await {
+backend_test! {
+    async fn data_survives_reopen_and_migrations_are_idempotent(db) {
         db.store
             .import(&Library {
                 topics: vec![topic("top-ic")],
@@ -255,10 +250,9 @@ async fn data_survives_reopen_and_migrations_are_idempotent() {
     }
 }
 
-#[tokio::test]
-async fn both_backends_order_listings_alike() {
-    let mut orders = Vec::new();
-    for db in test_databases().await {
+backend_test! {
+    async fn both_backends_order_listings_alike(db) {
+        let mut orders = Vec::new();
         let mut t2 = topic("b-topic");
         t2.board = None;
         let lib = Library {
@@ -277,18 +271,17 @@ async fn both_backends_order_listings_alike() {
             .unwrap();
         orders.push(l.items.iter().map(|q| q.slug.clone()).collect::<Vec<_>>());
         db.cleanup().await;
-    }
-    assert_eq!(orders[0], ["q-c", "q-a", "q-b"]);
-    for o in &orders {
-        assert_eq!(o, &orders[0]);
+        assert_eq!(orders[0], ["q-c", "q-a", "q-b"]);
+        for o in &orders {
+            assert_eq!(o, &orders[0]);
+        }
     }
 }
 
 // ------------------------------------------------------------------------------- accounts
 
-#[tokio::test]
-async fn users_sessions_and_setup_tokens() {
-    for db in test_databases().await {
+backend_test! {
+    async fn users_sessions_and_setup_tokens(db) {
         let s = &db.store;
         let u = s
             .create_user("ann@example.com", "$argon2id$x", Role::Student)
@@ -341,9 +334,8 @@ async fn users_sessions_and_setup_tokens() {
     }
 }
 
-#[tokio::test]
-async fn rate_limits_count_events_in_the_window() {
-    for db in test_databases().await {
+backend_test! {
+    async fn rate_limits_count_events_in_the_window(db) {
         let s = &db.store;
         let mut ids = Vec::new();
         for t in [100, 110, 120] {
@@ -400,9 +392,8 @@ async fn rate_limits_count_events_in_the_window() {
     }
 }
 
-#[tokio::test]
-async fn packs_codes_and_the_audit_log() {
-    for db in test_databases().await {
+backend_test! {
+    async fn packs_codes_and_the_audit_log(db) {
         let s = &db.store;
         let ann = s
             .create_user("ann@example.com", "h", Role::Student)
@@ -474,9 +465,8 @@ async fn packs_codes_and_the_audit_log() {
     }
 }
 
-#[tokio::test]
-async fn drafts_and_attempts() {
-    for db in test_databases().await {
+backend_test! {
+    async fn drafts_and_attempts(db) {
         let s = &db.store;
         let u = s
             .create_user("ann@example.com", "h", Role::Student)

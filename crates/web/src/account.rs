@@ -440,9 +440,9 @@ pub async fn change_password(
                 matches!(
                     e,
                     WebError::BadRequest(_)
-                | WebError::Forbidden(_)
-                | WebError::BadCredentials(_)
-                | WebError::TooManyRequests(_)
+                        | WebError::Forbidden(_)
+                        | WebError::BadCredentials(_)
+                        | WebError::TooManyRequests(_)
                 )
             })?;
             let form = account_view(&st, &v, None, Some(shown.message.clone()), shown.status);

@@ -274,7 +274,11 @@ pub(crate) async fn list_questions(
     State(st): State<AppState>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    for (name, v) in [("page", &p.page), ("per_page", &p.per_page), ("year", &p.year)] {
+    for (name, v) in [
+        ("page", &p.page),
+        ("per_page", &p.per_page),
+        ("year", &p.year),
+    ] {
         no_empty(name, v)?;
     }
     let filter = p.filter()?;

@@ -20,7 +20,9 @@ const NUL_MESSAGE: &str = "The request contains a NUL character (U+0000), which 
 pub async fn reject_unstorable_text(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let uri = req.uri();
-    if has_nul_escape(uri.path().as_bytes()) || uri.query().is_some_and(|q| has_nul_escape(q.as_bytes())) {
+    if has_nul_escape(uri.path().as_bytes())
+        || uri.query().is_some_and(|q| has_nul_escape(q.as_bytes()))
+    {
         return refuse(api, WebError::BadRequest(NUL_MESSAGE.into()));
     }
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -49,11 +51,13 @@ pub async fn reject_unstorable_text(req: Request, next: Next) -> Response {
         .unwrap_or("");
     let nul = bytes.contains(&0)
         || (content_type.contains("json") && has_json_nul(&bytes))
-        || (content_type.starts_with("application/x-www-form-urlencoded") && has_nul_escape(&bytes));
+        || (content_type.starts_with("application/x-www-form-urlencoded")
+            && has_nul_escape(&bytes));
     if nul {
         return refuse(api, WebError::BadRequest(NUL_MESSAGE.into()));
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn refuse(api: bool, e: WebError) -> Response {

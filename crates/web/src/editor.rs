@@ -25,7 +25,6 @@ use crate::markdown::render;
 use crate::pages::{Nav, PageResult, form_page};
 use crate::session::Visitor;
 
-
 fn require_editor(v: &Visitor) -> Result<&User, WebError> {
     let u = v.require_user()?;
     if u.role.edits() {
@@ -464,7 +463,11 @@ pub(crate) async fn save(
     store_form(&st, &v, &user, f, Some(base)).await
 }
 
-pub(crate) async fn create(State(st): State<AppState>, v: Visitor, Form(f): Form<QuestionForm>) -> PageResult {
+pub(crate) async fn create(
+    State(st): State<AppState>,
+    v: Visitor,
+    Form(f): Form<QuestionForm>,
+) -> PageResult {
     let user = require_editor(&v)?.clone();
     store_form(&st, &v, &user, f, None).await
 }

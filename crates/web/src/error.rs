@@ -78,10 +78,9 @@ impl WebError {
             WebError::BadRequest(m) | WebError::Forbidden(m) | WebError::BadCredentials(m) => {
                 m.clone()
             }
-            WebError::PayloadTooLarge(n) => format!(
-                "The request is too large: the limit is {} KiB.",
-                n / 1024
-            ),
+            WebError::PayloadTooLarge(n) => {
+                format!("The request is too large: the limit is {} KiB.", n / 1024)
+            }
             WebError::Unauthorized => "Sign in first.".into(),
             WebError::TooManyRequests(s) => {
                 format!("Too many attempts. Try again in {} minutes.", (s + 59) / 60)

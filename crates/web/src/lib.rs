@@ -162,7 +162,10 @@ impl AppState {
         let list: Vec<Arc<studypack_domain::Topic>> =
             lib.topics.iter().cloned().map(Arc::new).collect();
         let topics = TopicCache {
-            by_slug: list.iter().map(|t| (t.slug.to_string(), t.clone())).collect(),
+            by_slug: list
+                .iter()
+                .map(|t| (t.slug.to_string(), t.clone()))
+                .collect(),
             list: Arc::new(list),
         };
         *self

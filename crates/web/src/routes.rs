@@ -83,19 +83,39 @@ impl Table {
         self
     }
 
-    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Table {
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Table {
         self.add(MethodFilter::GET, "GET", path, access, Csrf::ReadOnly, h)
     }
 
-    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Table {
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Table {
         self.add(MethodFilter::POST, "POST", path, access, Csrf::Token, h)
     }
 
-    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Table {
+    fn put<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Table {
         self.add(MethodFilter::PUT, "PUT", path, access, Csrf::Token, h)
     }
 
-    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Table {
+    fn delete<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Table {
         self.add(MethodFilter::DELETE, "DELETE", path, access, Csrf::Token, h)
     }
 
@@ -138,7 +158,11 @@ pub fn table() -> Table {
         .get("/admin", Admin, admin::admin_page)
         .post("/admin/packs", Admin, admin::change_pack)
         // Practice.
-        .get("/questions/{slug}/practice", Public, practice::practice_page)
+        .get(
+            "/questions/{slug}/practice",
+            Public,
+            practice::practice_page,
+        )
         .post("/questions/{slug}/practice", Public, practice::submit)
         .get("/attempts/{id}", SignedIn, practice::attempt_page)
         // The editor.
@@ -147,7 +171,11 @@ pub fn table() -> Table {
         .post("/editor/new", Editor, editor::create)
         .get("/editor/questions/{slug}", Editor, editor::edit_page)
         .post("/editor/questions/{slug}", Editor, editor::save)
-        .get("/editor/questions/{slug}/revisions", Editor, editor::revisions)
+        .get(
+            "/editor/questions/{slug}/revisions",
+            Editor,
+            editor::revisions,
+        )
         .post("/editor/questions/{slug}/restore", Editor, editor::restore)
         // The JSON API.
         .get("/api/v1/questions", Public, api::list_questions)

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use studypack_domain::import::{SourceFile, build_batch};
 use studypack_domain::{Library, Question};
 use studypack_store::Store;
-use studypack_test_support::{TestDb, test_databases};
+use studypack_test_support::{TestDb, backend_test};
 use studypack_web::AppState;
 
 const SEED: &str = concat!(
@@ -198,9 +198,8 @@ fn premium_sentences(essay: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn every_page_answers_with_its_content_and_no_premium_text() {
-    for db in test_databases().await {
+backend_test! {
+    async fn every_page_answers_with_its_content_and_no_premium_text(db) {
         let app = TestApp::builder().start_on(db).await;
         let seed = app.store.question(SEED_SLUG).await.unwrap().unwrap();
         let secrets = premium_sentences(&seed.model_essay);
@@ -258,9 +257,8 @@ async fn every_page_answers_with_its_content_and_no_premium_text() {
     }
 }
 
-#[tokio::test]
-async fn question_page_is_laid_out_like_the_seed() {
-    for db in test_databases().await {
+backend_test! {
+    async fn question_page_is_laid_out_like_the_seed(db) {
         let app = TestApp::builder().start_on(db).await;
         let (status, _, body) = app.get(&format!("/questions/{SEED_SLUG}")).await;
         assert_eq!(status, 200);
@@ -299,9 +297,8 @@ async fn question_page_is_laid_out_like_the_seed() {
     }
 }
 
-#[tokio::test]
-async fn the_api_hides_the_model_essay_and_gives_a_teaser() {
-    for db in test_databases().await {
+backend_test! {
+    async fn the_api_hides_the_model_essay_and_gives_a_teaser(db) {
         let app = TestApp::builder().start_on(db).await;
         let (status, q) = app.json(&format!("/api/v1/questions/{SEED_SLUG}")).await;
         assert_eq!(status, 200);
@@ -330,9 +327,8 @@ async fn the_api_hides_the_model_essay_and_gives_a_teaser() {
     }
 }
 
-#[tokio::test]
-async fn api_lists_with_filters_and_pages() {
-    for db in test_databases().await {
+backend_test! {
+    async fn api_lists_with_filters_and_pages(db) {
         let app = TestApp::builder().start_on(db).await;
         let (_, all) = app.json("/api/v1/questions?per_page=5").await;
         assert_eq!(all["total"], 13);
@@ -362,9 +358,8 @@ async fn api_lists_with_filters_and_pages() {
     }
 }
 
-#[tokio::test]
-async fn api_errors_are_json_with_the_right_status() {
-    for db in test_databases().await {
+backend_test! {
+    async fn api_errors_are_json_with_the_right_status(db) {
         let app = TestApp::builder().start_on(db).await;
         for (path, status, code) in [
             ("/api/v1/questions/no-such-question", 404, "not_found"),
@@ -393,9 +388,8 @@ async fn api_errors_are_json_with_the_right_status() {
     }
 }
 
-#[tokio::test]
-async fn search_finds_misspelt_names_and_counts_facets() {
-    for db in test_databases().await {
+backend_test! {
+    async fn search_finds_misspelt_names_and_counts_facets(db) {
         let app = TestApp::builder().start_on(db).await;
         let (_, r) = app.json("/api/v1/search?q=Khruschev").await;
         let slugs: Vec<&str> = r["hits"]
@@ -431,15 +425,14 @@ async fn search_finds_misspelt_names_and_counts_facets() {
     }
 }
 
-#[tokio::test]
-async fn hostile_text_is_escaped_everywhere() {
-    let mut q = studypack_demo::library().questions[0].clone();
-    q.slug = studypack_domain::Slug::parse("hostile-question").unwrap();
-    q.title = "<script>alert('title')</script>".into();
-    q.text = "<script>alert('q')</script> Was it <b>bold</b>?".into();
-    q.plan = "## <img src=x onerror=alert(1)>\n\nA plan with <iframe>.".into();
-    q.mark_scheme.bullets[0].text = "<script>alert('scheme')</script>".into();
-    for db in test_databases().await {
+backend_test! {
+    async fn hostile_text_is_escaped_everywhere(db) {
+        let mut q = studypack_demo::library().questions[0].clone();
+        q.slug = studypack_domain::Slug::parse("hostile-question").unwrap();
+        q.title = "<script>alert('title')</script>".into();
+        q.text = "<script>alert('q')</script> Was it <b>bold</b>?".into();
+        q.plan = "## <img src=x onerror=alert(1)>\n\nA plan with <iframe>.".into();
+        q.mark_scheme.bullets[0].text = "<script>alert('scheme')</script>".into();
         let app = TestApp::builder()
             .with_question(q.clone())
             .start_on(db)
@@ -471,9 +464,8 @@ async fn hostile_text_is_escaped_everywhere() {
     }
 }
 
-#[tokio::test]
-async fn openapi_describes_every_api_route() {
-    for db in test_databases().await {
+backend_test! {
+    async fn openapi_describes_every_api_route(db) {
         let app = TestApp::builder().start_on(db).await;
         let (_, doc) = app.json("/api/v1/openapi.json").await;
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -525,9 +517,8 @@ async fn openapi_describes_every_api_route() {
     }
 }
 
-#[tokio::test]
-async fn imports_reach_search_while_serving() {
-    for db in test_databases().await {
+backend_test! {
+    async fn imports_reach_search_while_serving(db) {
         let app = TestApp::builder().start_on(db).await;
         let (_, before) = app.json("/api/v1/search?q=Zanzibar").await;
         assert_eq!(before["total"], 0);
@@ -563,9 +554,8 @@ async fn imports_reach_search_while_serving() {
     }
 }
 
-#[tokio::test]
-async fn health_reports_the_database() {
-    for db in test_databases().await {
+backend_test! {
+    async fn health_reports_the_database(db) {
         let app = TestApp::builder().start_on(db).await;
         let (s, v) = app.json("/healthz").await;
         assert_eq!(s, 200);
@@ -575,10 +565,9 @@ async fn health_reports_the_database() {
     }
 }
 
-#[tokio::test]
-async fn two_instances_share_one_database() {
-    // On PostgreSQL when configured (as in CI); on SQLite always, where two processes share a file.
-    for db in test_databases().await {
+backend_test! {
+    async fn two_instances_share_one_database(db) {
+        // On PostgreSQL when configured (as in CI); on SQLite always, where two processes share a file.
         let a = TestApp::builder().start_on(db).await;
         let other_store = a.db.reopen().await;
         let state_b = AppState::new(other_store).await.unwrap();

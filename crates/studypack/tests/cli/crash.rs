@@ -19,11 +19,16 @@ struct Db {
 
 impl Db {
     fn sqlite(env: &Env) -> Db {
-        Db { url: env.db(), admin: None }
+        Db {
+            url: env.db(),
+            admin: None,
+        }
     }
 
     fn postgres() -> Option<Db> {
-        let base = std::env::var("STUDYPACK_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+        let base = std::env::var("STUDYPACK_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty());
         let Some(base) = base else {
             assert_ne!(
                 std::env::var("STUDYPACK_REQUIRE_POSTGRES").as_deref(),
@@ -40,7 +45,12 @@ impl Db {
                 .unwrap()
                 .subsec_nanos()
         );
-        psql(&base, &format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"));
+        psql(
+            &base,
+            &format!(
+                "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            ),
+        );
         let at = base.rfind('/').unwrap();
         Some(Db {
             url: format!("{}/{name}", &base[..at]),
@@ -54,14 +64,24 @@ impl Drop for Db {
         if let Some((base, name)) = &self.admin
             && !std::thread::panicking()
         {
-            psql(base, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            psql(
+                base,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
         }
     }
 }
 
 fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql]).output().unwrap();
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn studypack(db: &Db, args: &[&str]) -> Command {
@@ -87,7 +107,11 @@ fn run_ok(db: &Db, args: &[&str], stdin: Option<&str>) -> String {
     }
     drop(pipe);
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -119,24 +143,39 @@ async fn sign_in(client: &reqwest::Client, base: &str) -> String {
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
-    r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+    r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn acknowledged_saves_survive(db: Db) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    run_ok(&db, &["users", "add", "writer@example.com", "--password-stdin"], Some(PASSWORD));
-    let slugs: Vec<String> = serde_json::from_str::<serde_json::Value>(&run_ok(&db, &["list", "--format", "json"], None))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(6)
-        .map(|q| q["slug"].as_str().unwrap().to_string())
-        .collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    run_ok(
+        &db,
+        &["users", "add", "writer@example.com", "--password-stdin"],
+        Some(PASSWORD),
+    );
+    let slugs: Vec<String> = serde_json::from_str::<serde_json::Value>(&run_ok(
+        &db,
+        &["list", "--format", "json"],
+        None,
+    ))
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .iter()
+    .take(6)
+    .map(|q| q["slug"].as_str().unwrap().to_string())
+    .collect();
     assert_eq!(slugs.len(), 6);
     let client = reqwest::Client::new();
     // The highest sequence number acknowledged for each writer's draft, across all cycles.
-    let acked: Arc<Vec<AtomicU64>> = Arc::new((0..slugs.len()).map(|_| AtomicU64::new(0)).collect());
+    let acked: Arc<Vec<AtomicU64>> =
+        Arc::new((0..slugs.len()).map(|_| AtomicU64::new(0)).collect());
     let mut total_acked = 0u64;
     let mut lost = 0;
     for cycle in 0..4u64 {
@@ -156,7 +195,12 @@ fn acknowledged_saves_survive(db: Db) {
                 }
                 let v: serde_json::Value = r.json().await.unwrap();
                 let body = v["body"].as_str().unwrap();
-                body.split("save: ").nth(1).and_then(|r| r.split_whitespace().next()).unwrap().parse::<u64>().unwrap()
+                body.split("save: ")
+                    .nth(1)
+                    .and_then(|r| r.split_whitespace().next())
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap()
             });
             if seen < acked[i].load(Ordering::SeqCst) {
                 lost += 1;
@@ -201,14 +245,23 @@ fn acknowledged_saves_survive(db: Db) {
             total_acked += rt.block_on(w).unwrap();
         }
     }
-    assert!(total_acked >= 100, "the load was real: {total_acked} saves acknowledged");
-    assert_eq!(lost, 0, "acknowledged saves lost after kill -9 ({total_acked} acknowledged)");
+    assert!(
+        total_acked >= 100,
+        "the load was real: {total_acked} saves acknowledged"
+    );
+    assert_eq!(
+        lost, 0,
+        "acknowledged saves lost after kill -9 ({total_acked} acknowledged)"
+    );
     eprintln!("kill -9: 4 cycles, {total_acked} saves acknowledged, {lost} lost");
 }
 
 fn killed_imports_change_all_or_nothing(env: &Env, db: Db) {
     // A folder of 600 question files, written by `export` from a synthetic library.
-    let source = Db { url: format!("sqlite://{}", env.path("source.db").display()), admin: None };
+    let source = Db {
+        url: format!("sqlite://{}", env.path("source.db").display()),
+        admin: None,
+    };
     run_ok(&source, &["bench-data", "--questions", "600"], None);
     let dir = env.path("export");
     run_ok(&source, &["export", dir.to_str().unwrap()], None);
@@ -231,14 +284,20 @@ fn killed_imports_change_all_or_nothing(env: &Env, db: Db) {
         let _ = child.kill();
         child.wait().unwrap();
         let now = count(&db);
-        assert!(now == before || now >= before + 600, "after a kill at {delay} ms: {before} → {now}");
+        assert!(
+            now == before || now >= before + 600,
+            "after a kill at {delay} ms: {before} → {now}"
+        );
         outcomes.push(now);
         if now != before {
             break;
         }
     }
     eprintln!("import killed at 150/400/900/1500 ms: {before} questions before, then {outcomes:?}");
-    assert!(outcomes[0] == before, "the first kill (150 ms) came before the import finished");
+    assert!(
+        outcomes[0] == before,
+        "the first kill (150 ms) came before the import finished"
+    );
     // And the import, left to finish, is complete.
     run_ok(&db, &["import", dir.to_str().unwrap()], None);
     assert!(count(&db) >= before + 600, "{outcomes:?}");

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use studypack_accounts::{Limit, Limits, now};
 use studypack_domain::{PackScope, Role};
-use studypack_test_support::test_databases;
+use studypack_test_support::backend_test;
 
 use super::browser::Browser;
 use super::{SEED_SLUG, TestApp, premium_sentences, unescape};
@@ -20,9 +20,8 @@ fn json_strings(v: &serde_json::Value) -> String {
     }
 }
 
-#[tokio::test]
-async fn a_newcomer_signs_up_redeems_a_code_and_reads_the_essay() {
-    for db in test_databases().await {
+backend_test! {
+    async fn a_newcomer_signs_up_redeems_a_code_and_reads_the_essay(db) {
         let app = TestApp::builder().start_on(db).await;
         let essay = app
             .store
@@ -103,10 +102,9 @@ async fn a_newcomer_signs_up_redeems_a_code_and_reads_the_essay() {
     }
 }
 
-/// Who reads what: every reader against every surface that could carry premium text.
-#[tokio::test]
-async fn premium_gating_matrix() {
-    for db in test_databases().await {
+backend_test! {
+    /// Who reads what: every reader against every surface that could carry premium text.
+    async fn premium_gating_matrix(db) {
         let app = TestApp::builder().start_on(db).await;
         let acc = &app.state.accounts;
         let q = app.store.question(SEED_SLUG).await.unwrap().unwrap();
@@ -243,9 +241,8 @@ async fn premium_gating_matrix() {
     }
 }
 
-#[tokio::test]
-async fn forms_without_the_right_csrf_token_are_refused() {
-    for db in test_databases().await {
+backend_test! {
+    async fn forms_without_the_right_csrf_token_are_refused(db) {
         let app = TestApp::builder().start_on(db).await;
         app.state
             .accounts
@@ -318,9 +315,8 @@ async fn forms_without_the_right_csrf_token_are_refused() {
     }
 }
 
-#[tokio::test]
-async fn sign_in_is_rate_limited_and_does_not_enumerate_accounts() {
-    for db in test_databases().await {
+backend_test! {
+    async fn sign_in_is_rate_limited_and_does_not_enumerate_accounts(db) {
         let limits = Limits {
             sign_in_per_account: Limit {
                 max: 3,
@@ -343,7 +339,7 @@ async fn sign_in_is_rate_limited_and_does_not_enumerate_accounts() {
         let nobody = b.sign_in("nobody@example.com", "not the password").await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert_eq!(nobody.status, wrong.status);
-        let msg = |p: &super::browser::Page| {
+        let msg = |p: &crate::browser::Page| {
             p.body[p.body.find("role=\"alert\"").unwrap()..]
                 .split('<')
                 .next()
@@ -430,9 +426,8 @@ async fn sign_in_is_rate_limited_and_does_not_enumerate_accounts() {
     }
 }
 
-#[tokio::test]
-async fn sessions_are_new_at_sign_in_and_password_changes_end_the_others() {
-    for db in test_databases().await {
+backend_test! {
+    async fn sessions_are_new_at_sign_in_and_password_changes_end_the_others(db) {
         let app = TestApp::builder().start_on(db).await;
         app.state
             .accounts
@@ -528,9 +523,8 @@ async fn sessions_are_new_at_sign_in_and_password_changes_end_the_others() {
     }
 }
 
-#[tokio::test]
-async fn first_start_setup_creates_one_admin_once() {
-    for db in test_databases().await {
+backend_test! {
+    async fn first_start_setup_creates_one_admin_once(db) {
         let app = TestApp::builder().start_on(db).await;
         let token = app
             .state
@@ -645,9 +639,8 @@ async fn first_start_setup_creates_one_admin_once() {
     }
 }
 
-#[tokio::test]
-async fn api_clients_sign_in_and_redeem_with_a_bearer_token() {
-    for db in test_databases().await {
+backend_test! {
+    async fn api_clients_sign_in_and_redeem_with_a_bearer_token(db) {
         let app = TestApp::builder().start_on(db).await;
         app.state
             .accounts
@@ -781,9 +774,8 @@ async fn api_clients_sign_in_and_redeem_with_a_bearer_token() {
     }
 }
 
-#[tokio::test]
-async fn guessing_codes_is_rate_limited() {
-    for db in test_databases().await {
+backend_test! {
+    async fn guessing_codes_is_rate_limited(db) {
         let limits = Limits {
             redeem_per_user: Limit {
                 max: 2,

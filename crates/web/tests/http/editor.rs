@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 use studypack_domain::Role;
-use studypack_test_support::test_databases;
+use studypack_test_support::backend_test;
 
 use super::browser::Browser;
 use super::{SEED_SLUG, TestApp, unescape};
@@ -10,6 +10,39 @@ use super::{SEED_SLUG, TestApp, unescape};
 const PASSWORD: &str = "correct horse battery";
 const WRONG: &str = "Khrushchev later establishing the Presidium in 1952";
 const FIXED: &str = "the Presidium replacing the Politburo in October 1952";
+
+/// The two texts a revisions page's word diff compares: (old, new), with entities undone.
+fn diff_sides(page: &str) -> (String, String) {
+    let start = page
+        .find("<div class=\"diff\">")
+        .expect("a diff on the page")
+        + 18;
+    let body = &page[start..start + page[start..].find("</div>").unwrap()];
+    let drop = |s: &str, tag: &str| {
+        let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find(&open) {
+            out.push_str(&rest[..i]);
+            rest = &rest[i + open.len()..];
+            rest = &rest[rest
+                .find(&close)
+                .map(|j| j + close.len())
+                .unwrap_or(rest.len())..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let untag = |s: String| {
+        super::unescape(
+            &s.replace("<ins>", "")
+                .replace("</ins>", "")
+                .replace("<del>", "")
+                .replace("</del>", ""),
+        )
+    };
+    (untag(drop(body, "ins")), untag(drop(body, "del")))
+}
 
 /// The edit form's current fields, as the browser would send them back.
 fn fields(page: &str) -> Vec<(String, String)> {
@@ -74,9 +107,8 @@ async fn post_edit(
     b.post(&path, &all).await
 }
 
-#[tokio::test]
-async fn an_editor_fixes_the_seed_essay_sees_the_finding_go_and_restores_it() {
-    for db in test_databases().await {
+backend_test! {
+    async fn an_editor_fixes_the_seed_essay_sees_the_finding_go_and_restores_it(db) {
         let app = TestApp::builder().start_on(db).await;
         app.state
             .accounts
@@ -123,14 +155,12 @@ async fn an_editor_fixes_the_seed_essay_sees_the_finding_go_and_restores_it() {
         let (old, new) = (revs[revs.len() - 2].id, revs[revs.len() - 1].id);
         // The diff between the two versions shows the change.
         let diff = b.get(&format!("{path}/revisions?a={old}&b={new}")).await;
-        assert!(
-            diff.body
-                .contains("<del>Khrushchev later establishing</del>")
-                || diff.body.contains("<del>Khrushchev"),
-            "{}",
-            diff.body
-        );
-        assert!(diff.body.contains("<ins>"));
+        // Read back both sides of the word diff: the old side has the wrong sentence and not
+        // the fix, the new side the fix and not the wrong sentence.
+        let (before, after) = diff_sides(&diff.body);
+        assert!(before.contains(WRONG) && !before.contains(FIXED), "{before}");
+        assert!(after.contains(FIXED) && !after.contains(WRONG), "{after}");
+        assert!(diff.body.contains("<del>") && diff.body.contains("<ins>"));
         // Restore the old text: the finding is back, and history only grew.
         let csrf = diff.csrf();
         let res = b
@@ -161,9 +191,8 @@ async fn an_editor_fixes_the_seed_essay_sees_the_finding_go_and_restores_it() {
     }
 }
 
-#[tokio::test]
-async fn drafts_stay_with_editors_and_published_changes_reach_search_at_once() {
-    for db in test_databases().await {
+backend_test! {
+    async fn drafts_stay_with_editors_and_published_changes_reach_search_at_once(db) {
         let app = TestApp::builder().start_on(db).await;
         app.state
             .accounts
@@ -226,16 +255,20 @@ async fn drafts_stay_with_editors_and_published_changes_reach_search_at_once() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("Year: a year such as 2022"));
         assert!(bad.body.contains("nobles dominated the zemstvos"));
-        // Students cannot edit.
+        // Students cannot edit: refused for their role, with a valid CSRF token (so that it
+        // is the role check that refuses), and nothing changes.
         let s = Browser::new(&app.base);
         s.sign_up("stu@example.com", PASSWORD).await;
         assert_eq!(s.get("/editor").await.status, StatusCode::FORBIDDEN);
-        assert_eq!(
-            s.post("/editor/questions/zemstvo-draft", &[("csrf", "x")])
-                .await
-                .status,
-            StatusCode::FORBIDDEN
-        );
+        let csrf = s.get("/account").await.csrf();
+        let mut attempt: Vec<(String, String)> = f.clone();
+        set(&mut attempt, "title", "Defaced by a student");
+        let mut refs: Vec<(&str, &str)> = vec![("csrf", &csrf), ("action", "save")];
+        refs.extend(attempt.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let res = s.post("/editor/questions/zemstvo-draft", &refs).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+        let q = app.store.question("zemstvo-draft").await.unwrap().unwrap();
+        assert_ne!(q.title, "Defaced by a student");
         app.stop().await;
     }
 }

@@ -2,7 +2,7 @@
 
 use reqwest::{Method, StatusCode};
 use studypack_accounts::{Limit, Limits};
-use studypack_test_support::test_databases;
+use studypack_test_support::backend_test;
 
 use super::browser::Browser;
 use super::{SEED_SLUG, TestApp};
@@ -15,9 +15,8 @@ fn seed_essay_paragraphs() -> String {
     page.model_essay
 }
 
-#[tokio::test]
-async fn a_draft_survives_a_restart_and_a_submission_becomes_an_attempt() {
-    for db in test_databases().await {
+backend_test! {
+    async fn a_draft_survives_a_restart_and_a_submission_becomes_an_attempt(db) {
         let app = TestApp::builder().start_on(db).await;
         let b = Browser::new(&app.base);
         b.sign_up("ann@example.com", PASSWORD).await;
@@ -127,9 +126,8 @@ async fn a_draft_survives_a_restart_and_a_submission_becomes_an_attempt() {
     }
 }
 
-#[tokio::test]
-async fn visitors_get_a_report_without_saving() {
-    for db in test_databases().await {
+backend_test! {
+    async fn visitors_get_a_report_without_saving(db) {
         let app = TestApp::builder().start_on(db).await;
         let b = Browser::new(&app.base);
         let page = b.get(&format!("/questions/{SEED_SLUG}/practice")).await;
@@ -156,9 +154,8 @@ async fn visitors_get_a_report_without_saving() {
     }
 }
 
-#[tokio::test]
-async fn the_feedback_api_reports_is_size_limited_and_rate_limited() {
-    for db in test_databases().await {
+backend_test! {
+    async fn the_feedback_api_reports_is_size_limited_and_rate_limited(db) {
         let limits = Limits {
             feedback: Limit { max: 3, window: 60 },
             ..Limits::default()

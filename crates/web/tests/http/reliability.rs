@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use studypack_domain::Status;
-use studypack_test_support::test_databases;
+use studypack_test_support::backend_test;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
@@ -40,14 +40,13 @@ async fn probe_score(b: &Browser, probe: &str) -> f64 {
     r.json()["points"][0]["score"].as_f64().unwrap()
 }
 
-#[tokio::test]
-async fn feedback_scores_cannot_tell_hidden_words_from_absent_ones() {
-    // A draft whose text has a word found nowhere else.
-    let mut draft = studypack_demo::library().questions[0].clone();
-    draft.slug = studypack_domain::Slug::parse("a-draft-question").unwrap();
-    draft.status = Status::Draft;
-    draft.text = format!("{} Consider the zorblaxian settlement.", draft.text);
-    for db in test_databases().await {
+backend_test! {
+    async fn feedback_scores_cannot_tell_hidden_words_from_absent_ones(db) {
+        // A draft whose text has a word found nowhere else.
+        let mut draft = studypack_demo::library().questions[0].clone();
+        draft.slug = studypack_domain::Slug::parse("a-draft-question").unwrap();
+        draft.status = Status::Draft;
+        draft.text = format!("{} Consider the zorblaxian settlement.", draft.text);
         let app = TestApp::builder()
             .with_question(draft.clone())
             .start_on(db)
@@ -111,9 +110,8 @@ async fn feedback_scores_cannot_tell_hidden_words_from_absent_ones() {
     }
 }
 
-#[tokio::test]
-async fn nul_is_refused_at_the_edge_and_nothing_saved_is_lost() {
-    for db in test_databases().await {
+backend_test! {
+    async fn nul_is_refused_at_the_edge_and_nothing_saved_is_lost(db) {
         let app = TestApp::builder().start_on(db).await;
         for path in [
             "/api/v1/questions/ab%00cd",
@@ -182,9 +180,8 @@ async fn nul_is_refused_at_the_edge_and_nothing_saved_is_lost() {
     }
 }
 
-#[tokio::test]
-async fn the_feedback_api_checks_csrf_for_cookie_sessions() {
-    for db in test_databases().await {
+backend_test! {
+    async fn the_feedback_api_checks_csrf_for_cookie_sessions(db) {
         let app = TestApp::builder().start_on(db).await;
         let body = || Some(serde_json::json!({"question": SEED_SLUG, "text": "Stalin used terror."}));
         let anonymous = Browser::new(&app.base);
@@ -222,9 +219,8 @@ async fn the_feedback_api_checks_csrf_for_cookie_sessions() {
     }
 }
 
-#[tokio::test]
-async fn api_errors_keep_the_contract() {
-    for db in test_databases().await {
+backend_test! {
+    async fn api_errors_keep_the_contract(db) {
         let app = TestApp::builder().start_on(db).await;
         for path in [
             "/api/v1/questions?per_page=1&per_page=2",
@@ -286,9 +282,8 @@ fn studypack_web_body_limit() -> usize {
     studypack_web::BODY_LIMIT
 }
 
-#[tokio::test]
-async fn api_sign_in_ends_the_cookie_session_and_sign_out_clears_browser_drafts() {
-    for db in test_databases().await {
+backend_test! {
+    async fn api_sign_in_ends_the_cookie_session_and_sign_out_clears_browser_drafts(db) {
         let app = TestApp::builder().start_on(db).await;
         let b = Browser::new(&app.base);
         b.sign_up("two@example.com", PASSWORD).await;
@@ -357,7 +352,7 @@ async fn connect_from(source: &str, to: std::net::SocketAddr) -> TcpStream {
 #[tokio::test]
 async fn slow_clients_are_cut_off_and_cannot_hold_every_connection() {
     // The server's connection handling is the same on both backends: SQLite is enough.
-    let db = test_databases().await.into_iter().next().unwrap();
+    let db = studypack_test_support::TestDb::sqlite().await;
     let app = TestApp::builder()
         .with_server_limits(tight_limits())
         .start_on(db)
@@ -368,7 +363,9 @@ async fn slow_clients_are_cut_off_and_cannot_hold_every_connection() {
     let mut slow = Vec::new();
     for source in ["127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.2"] {
         let mut s = connect_from(source, addr).await;
-        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
         slow.push(s);
     }
     // Every slot is taken: a fifth client waits.
@@ -380,15 +377,25 @@ async fn slow_clients_are_cut_off_and_cannot_hold_every_connection() {
         .unwrap();
     let mut buf = [0u8; 64];
     assert!(
-        tokio::time::timeout(Duration::from_millis(300), fifth.read(&mut buf)).await.is_err(),
+        tokio::time::timeout(Duration::from_millis(300), fifth.read(&mut buf))
+            .await
+            .is_err(),
         "the cap of 4 connections holds"
     );
     for s in &mut slow {
-        assert!(closed_within(s, Duration::from_secs(5)).await.is_some(), "a slow head is cut off");
+        assert!(
+            closed_within(s, Duration::from_secs(5)).await.is_some(),
+            "a slow head is cut off"
+        );
     }
-    let answer = closed_within(&mut fifth, Duration::from_secs(5)).await.unwrap();
+    let answer = closed_within(&mut fifth, Duration::from_secs(5))
+        .await
+        .unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(started.elapsed() >= Duration::from_millis(900), "served once a slot freed");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "served once a slot freed"
+    );
 
     // A body that stops half way: answered or closed after the body timeout.
     let mut s = connect_from("127.0.0.1", addr).await;
@@ -400,11 +407,18 @@ async fn slow_clients_are_cut_off_and_cannot_hold_every_connection() {
 
     // An idle keep-alive connection is closed.
     let mut s = connect_from("127.0.0.1", addr).await;
-    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
     let n = s.read(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     let t = Instant::now();
-    assert!(closed_within(&mut s, Duration::from_secs(6)).await.is_some(), "idle is cut off");
+    assert!(
+        closed_within(&mut s, Duration::from_secs(6))
+            .await
+            .is_some(),
+        "idle is cut off"
+    );
     assert!(t.elapsed() >= Duration::from_millis(900));
 
     // One address may hold at most 3: the fourth is closed at once, another address is served.
@@ -415,7 +429,9 @@ async fn slow_clients_are_cut_off_and_cannot_hold_every_connection() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let mut extra = connect_from("127.0.0.4", addr).await;
     assert_eq!(
-        closed_within(&mut extra, Duration::from_millis(500)).await.as_deref(),
+        closed_within(&mut extra, Duration::from_millis(500))
+            .await
+            .as_deref(),
         Some(""),
         "the fourth connection from one address is refused"
     );
@@ -426,7 +442,11 @@ async fn slow_clients_are_cut_off_and_cannot_hold_every_connection() {
 }
 
 fn short(s: &str) -> &str {
-    &s[..s.floor_char_boundary(200)]
+    let mut end = s.len().min(200);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// One visitor of the matrix: a browser and the CSRF token its forms carry.
@@ -448,16 +468,15 @@ fn allowed(access: studypack_web::Access, role: Option<studypack_domain::Role>) 
     }
 }
 
-/// Every route of the router, from its own table, against every kind of visitor: who may
-/// use it, that no state-changing route works without the CSRF token, and that an object
-/// named by `{id}` is served to its owner only.
-#[tokio::test]
-async fn every_route_keeps_its_rule_for_every_role() {
-    use studypack_domain::Role;
-    use studypack_web::{Access, Csrf};
-    let rules = studypack_web::route_rules();
-    assert!(rules.len() >= 30, "the table lists the routes: {}", rules.len());
-    for db in test_databases().await {
+backend_test! {
+    /// Every route of the router, from its own table, against every kind of visitor: who may
+    /// use it, that no state-changing route works without the CSRF token, and that an object
+    /// named by `{id}` is served to its owner only.
+    async fn every_route_keeps_its_rule_for_every_role(db) {
+        use studypack_domain::Role;
+        use studypack_web::{Access, Csrf};
+        let rules = studypack_web::route_rules();
+        assert!(rules.len() >= 30, "the table lists the routes: {}", rules.len());
         let app = TestApp::builder().start_on(db).await;
         for (email, role) in [("ed@example.com", Role::Editor), ("boss@example.com", Role::Admin)] {
             app.state.accounts.add_user(email, PASSWORD, role).await.unwrap();
@@ -513,7 +532,7 @@ async fn every_route_keeps_its_rule_for_every_role() {
                 };
                 let what = format!("{} {} as {}", rule.method, rule.path, a.name);
                 let may = allowed(rule.access, a.role);
-                let refused = |p: &super::browser::Page| {
+                let refused = |p: &crate::browser::Page| {
                     p.status == StatusCode::UNAUTHORIZED
                         || p.status == StatusCode::FORBIDDEN
                         || (p.status == StatusCode::SEE_OTHER && p.location().starts_with("/signin"))
@@ -545,18 +564,17 @@ async fn every_route_keeps_its_rule_for_every_role() {
     }
 }
 
-/// The search and browse pages take topics from the loaded library version, as the JSON
-/// API does, rather than reading and parsing every topic from the database per request: a
-/// change made behind the store's back (no new library version) is not seen by them.
-#[tokio::test]
-async fn search_and_browse_pages_use_the_loaded_topics() {
-    for db in test_databases().await {
+backend_test! {
+    /// The search and browse pages take topics from the loaded library version, as the JSON
+    /// API does, rather than reading and parsing every topic from the database per request: a
+    /// change made behind the store's back (no new library version) is not seen by them.
+    async fn search_and_browse_pages_use_the_loaded_topics(db) {
         let app = TestApp::builder().start_on(db).await;
         let lib = app.store.library().await.unwrap();
         let seed = lib.question(SEED_SLUG).unwrap();
         let title = lib.topic(&seed.topic).unwrap().title.clone();
         let (_, _, before) = app.get("/search?q=Khrushchev").await;
-        assert!(super::unescape(&before).contains(&title), "the topic facet shows its title");
+        assert!(crate::unescape(&before).contains(&title), "the topic facet shows its title");
         app.db
             .execute_raw(&format!(
                 "UPDATE topics SET title = 'Renamed behind the store', \
@@ -571,10 +589,10 @@ async fn search_and_browse_pages_use_the_loaded_topics() {
         let (status, _, body) = app.get("/search?q=Stalin+Khrushchev").await;
         assert_eq!(status, StatusCode::OK);
         assert!(!body.contains("Renamed behind the store"), "the search page read the topics again");
-        assert!(super::unescape(&body).contains(&title));
+        assert!(crate::unescape(&body).contains(&title));
         let (status, _, body) = app.get("/questions?board=AQA&page=1").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(super::unescape(&body).contains(&title), "the browse page's facets read the topics again");
+        assert!(crate::unescape(&body).contains(&title), "the browse page's facets read the topics again");
         app.stop().await;
     }
 }
