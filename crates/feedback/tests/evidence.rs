@@ -109,6 +109,7 @@ fn asap_set5_quadratic_weighted_kappa_is_at_least_070() {
     }
     assert_eq!(gold.len(), 598);
     let k = qwk(&gold, &pred);
+    eprintln!("ASAP set 5 QWK {k:.4}");
     assert!(k >= 0.70, "QWK {k:.4}");
 }
 
