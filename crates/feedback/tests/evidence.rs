@@ -147,3 +147,25 @@ fn hostile_inputs_stay_bounded() {
 fn prepared_points(r: &Report) -> usize {
     r.points.len()
 }
+
+/// The whole report, as JSON, for every demo question's model essay and plan read against its
+/// own scheme (`tests/snapshots/`): any change to what the engine says shows up in review, and a
+/// refactoring of the engine must leave these byte-identical.
+#[test]
+fn reports_on_the_demo_essays_are_as_recorded() {
+    let lib = studypack_demo::library();
+    let engine = engine_for_library(&lib);
+    for q in &lib.questions {
+        let topic = lib.topic(&q.topic).unwrap();
+        // Without the model essay in the question, so that the essay is not "copied".
+        let input = QuestionInput {
+            model_essay: None,
+            ..question_input(q, topic)
+        };
+        let prepared = engine.prepare(&input);
+        for (what, text) in [("essay", &q.model_essay), ("plan", &q.plan)] {
+            let report = engine.report(&prepared, text);
+            insta::assert_json_snapshot!(format!("{}-{what}", q.slug), report);
+        }
+    }
+}

@@ -26,15 +26,10 @@ struct TestApp {
     db: TestDb,
 }
 
-#[path = "http/accounts.rs"]
 mod accounts;
-#[path = "http/browser.rs"]
 mod browser;
-#[path = "http/editor.rs"]
 mod editor;
-#[path = "http/practice.rs"]
 mod practice;
-#[path = "http/reliability.rs"]
 mod reliability;
 
 struct TestAppBuilder {
@@ -616,5 +611,23 @@ backend_test! {
         tx.send(()).unwrap();
         server_b.await.unwrap().unwrap();
         a.stop().await;
+    }
+}
+
+backend_test! {
+    /// The main API bodies, recorded (`tests/http/snapshots/`): the same on both backends, and
+    /// any change to them is seen in review.
+    async fn api_bodies_are_as_recorded(db) {
+        let app = TestApp::builder().start_on(db).await;
+        for (name, path) in [
+            ("api_list_aqa", "/api/v1/questions?board=AQA&per_page=5".to_string()),
+            ("api_question_anonymous", format!("/api/v1/questions/{SEED_SLUG}")),
+            ("api_search_khrushchev", "/api/v1/search?q=Khrushchev".to_string()),
+            ("api_not_found", "/api/v1/questions/no-such-question".to_string()),
+        ] {
+            let (_, body) = app.json(&path).await;
+            insta::assert_json_snapshot!(name, body);
+        }
+        app.stop().await;
     }
 }

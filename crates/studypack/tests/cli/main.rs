@@ -645,7 +645,6 @@ fn the_first_start_prints_a_one_time_admin_link() {
     assert!(rest.iter().all(|l| !l.contains("setup")), "{rest:?}");
 }
 
-#[path = "cli/crash.rs"]
 mod crash;
 
 /// `serve` logs warnings only unless asked (docs/deploy.md): no line per request.
