@@ -195,14 +195,25 @@ impl<T> IdleTimeout<T> {
         self.timer.as_mut().reset(at);
     }
 
-    /// After the inner stream said `Pending`: an error if the idle time is up.
-    fn check(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.timer.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "connection idle",
-            ))),
-            Poll::Pending => Poll::Pending,
+    /// What the inner stream answered, with the idle clock reset on progress; after
+    /// `Pending`, an error if the idle time is up.
+    fn watch<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
+        match polled {
+            Poll::Ready(r) => {
+                self.touch();
+                Poll::Ready(r)
+            }
+            Poll::Pending => match self.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "connection idle",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
         }
     }
 }
@@ -214,13 +225,8 @@ impl<T: AsyncRead + Unpin> AsyncRead for IdleTimeout<T> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Ready(r) => {
-                this.touch();
-                Poll::Ready(r)
-            }
-            Poll::Pending => this.check(cx),
-        }
+        let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
+        this.watch(cx, polled)
     }
 }
 
@@ -231,13 +237,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_write(cx, buf) {
-            Poll::Ready(r) => {
-                this.touch();
-                Poll::Ready(r)
-            }
-            Poll::Pending => this.check(cx).map(|r| r.map(|()| 0)),
-        }
+        let polled = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.watch(cx, polled)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -254,13 +255,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
-            Poll::Ready(r) => {
-                this.touch();
-                Poll::Ready(r)
-            }
-            Poll::Pending => this.check(cx).map(|r| r.map(|()| 0)),
-        }
+        let polled = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.watch(cx, polled)
     }
 
     fn is_write_vectored(&self) -> bool {

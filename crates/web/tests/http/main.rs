@@ -85,21 +85,7 @@ impl TestAppBuilder {
                 ..Default::default()
             });
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(studypack_web::serve(listener, state.clone(), async {
-            let _ = rx.await;
-        }));
-        TestApp {
-            base,
-            client: reqwest::Client::new(),
-            store,
-            state,
-            shutdown: Some(tx),
-            server: Some(server),
-            db,
-        }
+        TestApp::serve(store, state, db).await
     }
 }
 
@@ -145,6 +131,11 @@ impl TestApp {
         self.server.take().unwrap().await.unwrap().unwrap();
         let store = self.db.reopen().await;
         let state = AppState::new(store.clone()).await.unwrap();
+        TestApp::serve(store, state, self.db).await
+    }
+
+    /// Serves `state` on a free port of 127.0.0.1.
+    async fn serve(store: Arc<dyn Store>, state: AppState, db: TestDb) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -158,7 +149,7 @@ impl TestApp {
             state,
             shutdown: Some(tx),
             server: Some(server),
-            db: self.db,
+            db,
         }
     }
 
