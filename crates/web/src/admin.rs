@@ -1,26 +1,24 @@
 //! The admin page: grant and revoke Study Packs, read the audit log.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use studypack_accounts::now;
-use studypack_domain::{PackScope, Role};
-use studypack_store::{AuditEntry, User};
+use studypack_domain::PackScope;
+use studypack_store::AuditEntry;
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::pages::{Nav, PageResult, form_page};
+use crate::guard::{Access, Admin, CsrfForm};
+use crate::render::{Nav, PageResult, date, form_page};
+use crate::routes::Table;
 use crate::session::Visitor;
+use crate::state::AppState;
 
-fn require_admin(v: &Visitor) -> Result<&User, WebError> {
-    let u = v.require_user()?;
-    if u.role == Role::Admin {
-        Ok(u)
-    } else {
-        Err(WebError::Forbidden("This page is for admins.".into()))
-    }
+pub(crate) fn routes() -> Table {
+    Table::new()
+        .get("/admin", Access::Admin, admin_page)
+        .post("/admin/packs", Access::Admin, change_pack)
 }
 
 struct AuditLine {
@@ -49,9 +47,8 @@ async fn view(
     message: Option<String>,
     error: Option<String>,
 ) -> PageResult {
-    require_admin(v)?;
     let line = |e: AuditEntry| AuditLine {
-        when: crate::account::date(e.at),
+        when: date(e.at),
         action: e.action,
         actor: e
             .actor_id
@@ -92,14 +89,12 @@ fn same_scope(stored: &str, scope: &PackScope) -> bool {
     stored.to_lowercase() == scope.to_string().to_lowercase()
 }
 
-pub async fn admin_page(State(st): State<AppState>, v: Visitor) -> PageResult {
+async fn admin_page(Admin { visitor: v, .. }: Admin, State(st): State<AppState>) -> PageResult {
     view(&st, &v, None, None).await
 }
 
 #[derive(Deserialize)]
-pub struct PackForm {
-    #[serde(default)]
-    csrf: String,
+pub(crate) struct PackForm {
     /// `grant` or `revoke`.
     #[serde(default)]
     action: String,
@@ -111,13 +106,11 @@ pub struct PackForm {
     days: String,
 }
 
-pub async fn change_pack(
+async fn change_pack(
+    Admin { visitor: v, user: admin }: Admin,
     State(st): State<AppState>,
-    v: Visitor,
-    Form(f): Form<PackForm>,
+    CsrfForm(f): CsrfForm<PackForm>,
 ) -> PageResult {
-    let admin = require_admin(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
     let outcome: Result<String, WebError> = async {
         let scope: PackScope = f
             .pack

@@ -8,7 +8,6 @@
 //! answering; others within a second).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 
@@ -19,21 +18,24 @@ use studypack_domain::{Library, Question, Side, Slug, Status, Topic};
 use studypack_qa::{Severity, check};
 use studypack_store::{QuestionFilter, QuestionSummary, RevisionField, User};
 
-use crate::AppState;
 use crate::error::WebError;
+use crate::guard::Access;
+use crate::guard::{CsrfForm, Editor};
 use crate::markdown::render;
-use crate::pages::{Nav, PageResult, form_page};
+use crate::render::{Nav, PageResult, date, form_page};
+use crate::routes::Table;
 use crate::session::Visitor;
+use crate::state::AppState;
 
-fn require_editor(v: &Visitor) -> Result<&User, WebError> {
-    let u = v.require_user()?;
-    if u.role.edits() {
-        Ok(u)
-    } else {
-        Err(WebError::Forbidden(
-            "The editor is for editors and admins.".into(),
-        ))
-    }
+pub(crate) fn routes() -> Table {
+    Table::new()
+        .get("/editor", Access::Editor, index)
+        .get("/editor/new", Access::Editor, new_page)
+        .post("/editor/new", Access::Editor, create)
+        .get("/editor/questions/{slug}", Access::Editor, edit_page)
+        .post("/editor/questions/{slug}", Access::Editor, save)
+        .get("/editor/questions/{slug}/revisions", Access::Editor, revisions)
+        .post("/editor/questions/{slug}/restore", Access::Editor, restore)
 }
 
 #[derive(Template)]
@@ -45,8 +47,7 @@ struct IndexPage {
     items: Vec<QuestionSummary>,
 }
 
-pub(crate) async fn index(State(st): State<AppState>, v: Visitor) -> PageResult {
-    require_editor(&v)?;
+async fn index(Editor { visitor: v, .. }: Editor, State(st): State<AppState>) -> PageResult {
     let items = st
         .store
         .questions(&QuestionFilter {
@@ -69,8 +70,6 @@ pub(crate) async fn index(State(st): State<AppState>, v: Visitor) -> PageResult 
 /// The form's fields: a question as an editor types it.
 #[derive(Deserialize, Default, Clone)]
 pub struct QuestionForm {
-    #[serde(default)]
-    csrf: String,
     /// `save` or `preview`.
     #[serde(default)]
     action: String,
@@ -299,13 +298,12 @@ pub struct Notice {
     saved: Option<String>,
 }
 
-pub(crate) async fn edit_page(
+async fn edit_page(
+    Editor { visitor: v, .. }: Editor,
     State(st): State<AppState>,
-    v: Visitor,
     Path(slug): Path<String>,
     Query(n): Query<Notice>,
 ) -> PageResult {
-    require_editor(&v)?;
     let q = st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
     edit_view(
         &st,
@@ -324,8 +322,7 @@ pub(crate) async fn edit_page(
     .await
 }
 
-pub(crate) async fn new_page(State(st): State<AppState>, v: Visitor) -> PageResult {
-    require_editor(&v)?;
+async fn new_page(Editor { visitor: v, .. }: Editor, State(st): State<AppState>) -> PageResult {
     let f = QuestionForm {
         status: "draft".into(),
         marks: "25".into(),
@@ -356,7 +353,6 @@ async fn store_form(
     f: QuestionForm,
     base: Option<Question>,
 ) -> PageResult {
-    v.check_csrf(&f.csrf)?;
     let is_new = base.is_none();
     let q = match f.to_question(base.as_ref()) {
         Ok(q) => q,
@@ -451,24 +447,22 @@ async fn store_form(
     Ok(Redirect::to(&format!("/editor/questions/{}?saved=1", q.slug)).into_response())
 }
 
-pub(crate) async fn save(
+async fn save(
+    Editor { visitor: v, user }: Editor,
     State(st): State<AppState>,
-    v: Visitor,
     Path(slug): Path<String>,
-    Form(mut f): Form<QuestionForm>,
+    CsrfForm(mut f): CsrfForm<QuestionForm>,
 ) -> PageResult {
-    let user = require_editor(&v)?.clone();
     let base = st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
     f.slug = slug; // the slug of a question does not change
     store_form(&st, &v, &user, f, Some(base)).await
 }
 
-pub(crate) async fn create(
+async fn create(
+    Editor { visitor: v, user }: Editor,
     State(st): State<AppState>,
-    v: Visitor,
-    Form(f): Form<QuestionForm>,
+    CsrfForm(f): CsrfForm<QuestionForm>,
 ) -> PageResult {
-    let user = require_editor(&v)?.clone();
     store_form(&st, &v, &user, f, None).await
 }
 
@@ -527,13 +521,12 @@ pub fn diff_words(old: &str, new: &str) -> Vec<(&'static str, String)> {
     parts
 }
 
-pub(crate) async fn revisions(
+async fn revisions(
+    Editor { visitor: v, .. }: Editor,
     State(st): State<AppState>,
-    v: Visitor,
     Path(slug): Path<String>,
     Query(p): Query<DiffParams>,
 ) -> PageResult {
-    require_editor(&v)?;
     st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
     let revs = st.store.revisions(&slug).await?;
     let (diff, diff_note) = match (p.a, p.b) {
@@ -585,7 +578,7 @@ pub(crate) async fn revisions(
                         RevisionField::Plan => "plan",
                         RevisionField::ModelEssay => "model essay",
                     },
-                    date: crate::account::date(r.created_at),
+                    date: date(r.created_at),
                     words: r.text.split_whitespace().count(),
                 })
                 .collect(),
@@ -600,22 +593,18 @@ pub(crate) async fn revisions(
 
 #[derive(Deserialize)]
 pub struct RestoreForm {
-    #[serde(default)]
-    csrf: String,
     /// Missing: no such revision (404), after the role and CSRF checks.
     #[serde(default)]
     revision: i64,
 }
 
 /// Makes an old revision current again (as a new revision: history only grows).
-pub(crate) async fn restore(
+async fn restore(
+    Editor { user, .. }: Editor,
     State(st): State<AppState>,
-    v: Visitor,
     Path(slug): Path<String>,
-    Form(f): Form<RestoreForm>,
+    CsrfForm(f): CsrfForm<RestoreForm>,
 ) -> PageResult {
-    let user = require_editor(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
     let mut q = st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
     let rev = st
         .store

@@ -103,3 +103,72 @@ impl WebError {
         }
     }
 }
+
+/// How a [`WebError`] becomes a response: as a page ([`crate::render::Page`]) or as the
+/// API's JSON ([`crate::extract::Json`]).
+pub trait Render {
+    fn render(error: &WebError) -> axum::response::Response;
+}
+
+/// A [`WebError`] on its way to the client in the rendering `R`: handlers of pages return
+/// `Result<_, PageError>`, handlers of the API `Result<_, ApiError>`; `?` converts every
+/// error of the layers below.
+pub struct ErrorAs<R> {
+    pub error: WebError,
+    render: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R> ErrorAs<R> {
+    pub fn new(error: WebError) -> ErrorAs<R> {
+        ErrorAs {
+            error,
+            render: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for ErrorAs<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl<R> From<WebError> for ErrorAs<R> {
+    fn from(e: WebError) -> Self {
+        ErrorAs::new(e)
+    }
+}
+impl<R> From<studypack_store::StoreError> for ErrorAs<R> {
+    fn from(e: studypack_store::StoreError) -> Self {
+        ErrorAs::new(e.into())
+    }
+}
+impl<R> From<studypack_search::SearchError> for ErrorAs<R> {
+    fn from(e: studypack_search::SearchError) -> Self {
+        ErrorAs::new(e.into())
+    }
+}
+impl<R> From<AccountError> for ErrorAs<R> {
+    fn from(e: AccountError) -> Self {
+        ErrorAs::new(e.into())
+    }
+}
+impl<R> From<askama::Error> for ErrorAs<R> {
+    fn from(e: askama::Error) -> Self {
+        ErrorAs::new(e.into())
+    }
+}
+
+impl<R: Render> axum::response::IntoResponse for ErrorAs<R> {
+    fn into_response(self) -> axum::response::Response {
+        self.error.log();
+        let mut res = R::render(&self.error);
+        if let Some(s) = self.error.retry_after() {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(s.max(1)),
+            );
+        }
+        res
+    }
+}

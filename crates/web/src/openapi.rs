@@ -1,7 +1,19 @@
 //! The OpenAPI 3 document of the JSON API, built in code next to the routes it describes
 //! (a test checks that every API route is in it). Nothing is downloaded to make it.
 
+use axum::Json;
 use serde_json::{Value, json};
+
+use crate::guard::Access::Public;
+use crate::routes::Table;
+
+pub(crate) fn routes() -> Table {
+    Table::new().get("/api/v1/openapi.json", Public, openapi_json)
+}
+
+async fn openapi_json() -> Json<Value> {
+    Json(document())
+}
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })

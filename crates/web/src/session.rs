@@ -15,8 +15,8 @@ use axum::response::Response;
 use studypack_accounts::{Access, random_token};
 use studypack_store::{Session, User};
 
-use crate::AppState;
 use crate::error::WebError;
+use crate::state::AppState;
 
 /// The session cookie: an opaque token whose hash names a row in `sessions`.
 pub const SESSION_COOKIE: &str = "sp_session";
@@ -85,11 +85,6 @@ impl Visitor {
             Some(u) => format!("user:{}", u.id),
             None => format!("addr:{}", self.address),
         }
-    }
-
-    /// The signed-in user, or 401.
-    pub fn require_user(&self) -> Result<&User, WebError> {
-        self.user().ok_or(WebError::Unauthorized)
     }
 
     pub async fn access(&self, st: &AppState) -> Result<Access, WebError> {

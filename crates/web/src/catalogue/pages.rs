@@ -1,199 +1,21 @@
-//! Server-rendered pages.
+//! The catalogue's pages: home, browse, topic, question, search.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
 use studypack_domain::Side;
 use studypack_search::{FacetCount, Hit, SearchRequest};
 use studypack_store::{QuestionFilter, QuestionSummary};
 
-use crate::AppState;
-use crate::api::{ListParams, SearchParams, question_body, run_search};
+use super::api::run_search;
+use super::params::{ListParams, SearchParams};
+use super::question::question_body;
 use crate::error::WebError;
 use crate::markdown::render;
+use crate::render::{Nav, PageError, PageResult, cached, html};
 use crate::session::Visitor;
-
-/// What the site header shows about the visitor.
-#[derive(Debug, Clone, Default)]
-pub struct Nav {
-    /// The signed-in user's email address.
-    pub email: Option<String>,
-    pub editor: bool,
-    pub admin: bool,
-}
-
-impl Nav {
-    pub fn of(v: &Visitor) -> Nav {
-        Nav {
-            email: v.user().map(|u| u.email.clone()),
-            editor: v.user().is_some_and(|u| u.role.edits()),
-            admin: v
-                .user()
-                .is_some_and(|u| u.role == studypack_domain::Role::Admin),
-        }
-    }
-}
-
-const STYLESHEET: &str = include_str!("../static/style.css");
-
-/// A page or an error page.
-pub struct PageError(WebError);
-
-impl From<WebError> for PageError {
-    fn from(e: WebError) -> Self {
-        PageError(e)
-    }
-}
-impl From<studypack_store::StoreError> for PageError {
-    fn from(e: studypack_store::StoreError) -> Self {
-        PageError(e.into())
-    }
-}
-impl From<studypack_accounts::AccountError> for PageError {
-    fn from(e: studypack_accounts::AccountError) -> Self {
-        PageError(e.into())
-    }
-}
-impl From<askama::Error> for PageError {
-    fn from(e: askama::Error) -> Self {
-        PageError(e.into())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    title: String,
-    message: String,
-    q: String,
-    nav: Nav,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        self.0.log();
-        let status = self.0.status();
-        if status == StatusCode::UNAUTHORIZED {
-            // Pages ask for sign-in by sending the visitor there.
-            return axum::response::Redirect::to("/signin").into_response();
-        }
-        let page = ErrorPage {
-            title: if status == StatusCode::NOT_FOUND {
-                "Page not found".into()
-            } else if status.is_client_error() {
-                "That request did not work".into()
-            } else {
-                "Something went wrong".into()
-            },
-            message: self.0.public_message(),
-            q: String::new(),
-            nav: Nav::default(),
-        };
-        let body = page.render().unwrap_or_else(|_| {
-            "<!doctype html><title>Error</title><p>Something went wrong.</p>".into()
-        });
-        let mut res = (status, Html(body)).into_response();
-        if let Some(s) = self.0.retry_after() {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
-        }
-        res
-    }
-}
-
-pub type PageResult = Result<Response, PageError>;
-
-/// A page that is the same for every anonymous visitor, served from the page cache while the
-/// library version is unchanged. Signed-in visitors get it made afresh, with their header and
-/// whatever their Study Pack opens: nothing personal ever enters the cache.
-async fn cached<F, Fut>(st: &AppState, v: &Visitor, key: String, make: F) -> PageResult
-where
-    F: FnOnce(Nav) -> Fut,
-    Fut: std::future::Future<Output = Result<String, PageError>>,
-{
-    if v.user().is_some() {
-        return Ok(Html(make(Nav::of(v)).await?).into_response());
-    }
-    // The version is read before the page is made: a page made from data read during an
-    // import is filed under the older version and never served after the refresh.
-    let version = st.version();
-    let body = match st.pages.get(&key, version) {
-        Some(b) => b,
-        None => {
-            let b = axum::body::Bytes::from(make(Nav::default()).await?);
-            st.pages.put(key, version, b.clone());
-            b
-        }
-    };
-    let mut res = (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        )],
-        body,
-    )
-        .into_response();
-    public_cache(&mut res);
-    Ok(res)
-}
-
-/// Anonymous pages: shared caches may keep them a minute, keyed by the cookies (so a signed-in
-/// reader never gets the anonymous copy); browsers check again each time, so that after
-/// signing in the page shows what the reader's pack opens.
-fn public_cache(res: &mut Response) {
-    let h = res.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=0, s-maxage=60"),
-    );
-    h.insert(
-        header::VARY,
-        HeaderValue::from_static("Cookie, Authorization"),
-    );
-}
-
-/// A page holding a form: never cached, and carrying the CSRF cookie if it is new.
-pub fn form_page(v: &Visitor, t: impl Template) -> PageResult {
-    let mut res = Html(t.render()?).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    if let Some(c) = v.csrf_cookie() {
-        h.append(header::SET_COOKIE, c);
-    }
-    Ok(res)
-}
-
-fn html(t: impl Template) -> PageResult {
-    let mut res = Html(t.render()?).into_response();
-    public_cache(&mut res);
-    Ok(res)
-}
-
-pub async fn not_found() -> PageError {
-    PageError(WebError::NotFound)
-}
-
-pub async fn stylesheet() -> Response {
-    static_asset(STYLESHEET, "text/css; charset=utf-8")
-}
-
-/// A file built into the program, served with its type and cached for an hour.
-pub(crate) fn static_asset(body: &'static str, content_type: &'static str) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    res
-}
+use crate::state::AppState;
 
 fn query_string(pairs: &[(&str, &str)]) -> String {
     let kept: Vec<(&str, &str)> = pairs
@@ -233,7 +55,7 @@ struct HomePage {
     boards: Vec<BoardGroup>,
 }
 
-pub async fn home(State(st): State<AppState>, v: Visitor) -> PageResult {
+pub(crate) async fn home(State(st): State<AppState>, v: Visitor) -> PageResult {
     cached(&st, &v, "/".into(), |nav| render_home(&st, nav)).await
 }
 
@@ -348,7 +170,7 @@ fn select(
     }
 }
 
-pub async fn browse(
+pub(crate) async fn browse(
     State(st): State<AppState>,
     v: Visitor,
     Query(p): Query<ListParams>,
@@ -466,7 +288,7 @@ struct TopicPage {
     offices: Vec<Dated>,
 }
 
-pub async fn topic(State(st): State<AppState>, v: Visitor, Path(slug): Path<String>) -> PageResult {
+pub(crate) async fn topic(State(st): State<AppState>, v: Visitor, Path(slug): Path<String>) -> PageResult {
     let key = format!("/topics/{slug}");
     cached(&st, &v, key, |nav| render_topic(&st, &slug, nav)).await
 }
@@ -571,7 +393,7 @@ struct QuestionPage {
     related: Vec<QuestionSummary>,
 }
 
-pub async fn question(
+pub(crate) async fn question(
     State(st): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,
@@ -667,7 +489,7 @@ struct SearchPage {
     page: u32,
 }
 
-pub async fn search(
+pub(crate) async fn search(
     State(st): State<AppState>,
     visitor: Visitor,
     Query(p): Query<SearchParams>,

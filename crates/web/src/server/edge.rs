@@ -62,9 +62,9 @@ pub async fn reject_unstorable_text(req: Request, next: Next) -> Response {
 
 fn refuse(api: bool, e: WebError) -> Response {
     if api {
-        crate::api::ApiError(e).into_response()
+        crate::extract::ApiError::from(e).into_response()
     } else {
-        crate::pages::PageError::from(e).into_response()
+        crate::render::PageError::from(e).into_response()
     }
 }
 

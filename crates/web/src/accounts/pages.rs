@@ -2,7 +2,6 @@
 //! redeeming licence codes.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,14 +9,15 @@ use serde::Deserialize;
 use studypack_accounts::{AccountError, NewSession, now};
 use studypack_domain::PackScope;
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::pages::{Nav, PageError, PageResult, form_page};
+use crate::guard::{CsrfForm, SignedIn};
+use crate::render::{Nav, PageError, PageResult, date, form_page};
 use crate::session::{SESSION_COOKIE, Visitor, cookie};
+use crate::state::AppState;
 
 /// The session cookie for a new session (`SameSite=Lax`: it comes along when a student
 /// follows a link to the site, never on another site's form posts).
-pub fn session_cookie(v: &Visitor, token: &str) -> Option<HeaderValue> {
+pub(crate) fn session_cookie(v: &Visitor, token: &str) -> Option<HeaderValue> {
     cookie(
         SESSION_COOKIE,
         token,
@@ -75,9 +75,7 @@ pub struct NextParam {
 }
 
 #[derive(Deserialize)]
-pub struct Credentials {
-    #[serde(default)]
-    csrf: String,
+pub(crate) struct Credentials {
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -179,7 +177,7 @@ fn form_error(
     Ok(shown.on(form))
 }
 
-pub async fn sign_in_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
+pub(crate) async fn sign_in_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
     auth_page(
         &v,
         "signin",
@@ -190,12 +188,11 @@ pub async fn sign_in_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult 
     )
 }
 
-pub async fn sign_in(
-    State(st): State<AppState>,
+pub(crate) async fn sign_in(
     v: Visitor,
-    Form(f): Form<Credentials>,
+    State(st): State<AppState>,
+    CsrfForm(f): CsrfForm<Credentials>,
 ) -> PageResult {
-    v.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
     match st.accounts.sign_in(&f.email, &f.password, &v.address).await {
         Ok(new) => {
@@ -209,7 +206,7 @@ pub async fn sign_in(
     }
 }
 
-pub async fn sign_up_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
+pub(crate) async fn sign_up_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
     auth_page(
         &v,
         "signup",
@@ -220,12 +217,11 @@ pub async fn sign_up_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult 
     )
 }
 
-pub async fn sign_up(
-    State(st): State<AppState>,
+pub(crate) async fn sign_up(
     v: Visitor,
-    Form(f): Form<Credentials>,
+    State(st): State<AppState>,
+    CsrfForm(f): CsrfForm<Credentials>,
 ) -> PageResult {
-    v.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
     match st.accounts.sign_up(&f.email, &f.password, &v.address).await {
         Ok(new) => {
@@ -238,18 +234,15 @@ pub async fn sign_up(
     }
 }
 
+/// A form with nothing but its CSRF token.
 #[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
+pub(crate) struct Empty {}
 
-pub async fn sign_out(
-    State(st): State<AppState>,
+pub(crate) async fn sign_out(
     v: Visitor,
-    Form(f): Form<CsrfOnly>,
+    State(st): State<AppState>,
+    CsrfForm(Empty {}): CsrfForm<Empty>,
 ) -> PageResult {
-    v.check_csrf(&f.csrf)?;
     if let Some(t) = &v.token {
         st.accounts.sign_out(t).await?;
     }
@@ -266,7 +259,7 @@ pub async fn sign_out(
     Ok(res)
 }
 
-pub async fn setup_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
+pub(crate) async fn setup_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
     auth_page(
         &v,
         "setup",
@@ -277,12 +270,11 @@ pub async fn setup_page(v: Visitor, Query(p): Query<NextParam>) -> PageResult {
     )
 }
 
-pub async fn setup(
-    State(st): State<AppState>,
+pub(crate) async fn setup(
     v: Visitor,
-    Form(f): Form<Credentials>,
+    State(st): State<AppState>,
+    CsrfForm(f): CsrfForm<Credentials>,
 ) -> PageResult {
-    v.check_csrf(&f.csrf)?;
     // The setup page keeps the token from its link in the form (in `next`'s place).
     match st
         .accounts
@@ -315,45 +307,14 @@ struct AccountPage {
     error: Option<String>,
 }
 
-/// A date for people, from seconds since the epoch (UTC).
-pub fn date(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
-}
-
 async fn account_view(
     st: &AppState,
     v: &Visitor,
+    user: &studypack_store::User,
     message: Option<String>,
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let user = v.require_user()?;
     let at = now();
     let packs = st
         .accounts
@@ -398,27 +359,26 @@ async fn account_view(
     Ok(res)
 }
 
-pub async fn account_page(State(st): State<AppState>, v: Visitor) -> PageResult {
-    account_view(&st, &v, None, None, StatusCode::OK).await
+pub(crate) async fn account_page(
+    SignedIn { visitor: v, user }: SignedIn,
+    State(st): State<AppState>,
+) -> PageResult {
+    account_view(&st, &v, &user, None, None, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
-pub struct PasswordChange {
-    #[serde(default)]
-    csrf: String,
+pub(crate) struct PasswordChange {
     #[serde(default)]
     current: String,
     #[serde(default)]
     new: String,
 }
 
-pub async fn change_password(
+pub(crate) async fn change_password(
+    SignedIn { visitor: v, user }: SignedIn,
     State(st): State<AppState>,
-    v: Visitor,
-    Form(f): Form<PasswordChange>,
+    CsrfForm(f): CsrfForm<PasswordChange>,
 ) -> PageResult {
-    let user = v.require_user()?.clone();
-    v.check_csrf(&f.csrf)?;
     let token = v.token.clone().unwrap_or_default();
     match st
         .accounts
@@ -429,6 +389,7 @@ pub async fn change_password(
             account_view(
                 &st,
                 &v,
+                &user,
                 Some("Your password has been changed. Other devices have been signed out.".into()),
                 None,
                 StatusCode::OK,
@@ -445,7 +406,7 @@ pub async fn change_password(
                         | WebError::TooManyRequests(_)
                 )
             })?;
-            let form = account_view(&st, &v, None, Some(shown.message.clone()), shown.status);
+            let form = account_view(&st, &v, &user, None, Some(shown.message.clone()), shown.status);
             Ok(shown.on(form.await?))
         }
     }
@@ -486,28 +447,21 @@ fn redeem_view(
     Ok(res)
 }
 
-pub async fn redeem_page(v: Visitor) -> PageResult {
-    if v.user().is_none() {
-        return Ok(Redirect::to("/signin?next=/redeem").into_response());
-    }
+pub(crate) async fn redeem_page(SignedIn { visitor: v, .. }: SignedIn) -> PageResult {
     redeem_view(&v, "", None, None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
-pub struct RedeemForm {
-    #[serde(default)]
-    csrf: String,
+pub(crate) struct RedeemForm {
     #[serde(default)]
     code: String,
 }
 
-pub async fn redeem(
+pub(crate) async fn redeem(
+    SignedIn { visitor: v, user }: SignedIn,
     State(st): State<AppState>,
-    v: Visitor,
-    Form(f): Form<RedeemForm>,
+    CsrfForm(f): CsrfForm<RedeemForm>,
 ) -> PageResult {
-    let user = v.require_user()?.clone();
-    v.check_csrf(&f.csrf)?;
     match st.accounts.redeem(&user, &f.code).await {
         Ok(e) => {
             let covers = e
@@ -541,9 +495,7 @@ pub async fn redeem(
 mod tests {
     #[test]
     fn dates_and_next() {
-        assert_eq!(super::date(0), "1 January 1970");
-        assert_eq!(super::date(1_700_000_000), "14 November 2023");
-        assert_eq!(super::safe_next(Some("/redeem")), "/redeem");
+                assert_eq!(super::safe_next(Some("/redeem")), "/redeem");
         for bad in [
             "//evil.example",
             "https://evil.example",

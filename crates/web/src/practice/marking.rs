@@ -1,0 +1,84 @@
+//! Marking an essay: the limits on what is marked, exam timing, and the engine run on a
+//! blocking thread with what the reader may compare against.
+
+use std::sync::Arc;
+
+use studypack_domain::{Board, Question, Topic};
+use studypack_feedback::{Report, question_input};
+
+use crate::error::WebError;
+use crate::session::Visitor;
+use crate::state::AppState;
+
+/// The longest essay the site marks, in bytes (a 45-minute essay is about 6 kB).
+pub(crate) const MAX_ESSAY: usize = 100 * 1024;
+
+/// Minutes the exam allows for an essay: 45 for a 25-mark AQA essay, otherwise 1.8 minutes a
+/// mark (AQA's rate), rounded to 5 minutes, between 10 and 90.
+pub(crate) fn exam_minutes(board: Option<Board>, marks: u32) -> u32 {
+    if board == Some(Board::Aqa) && marks == 25 {
+        return 45;
+    }
+    let m = (marks as f64 * 1.8 / 5.0).round() as u32 * 5;
+    m.clamp(10, 90)
+}
+
+/// The longest mark scheme the API takes, in bytes.
+pub(crate) const MAX_SCHEME: usize = 20 * 1024;
+
+/// Runs the engine on a blocking thread: a long essay must not hold up other requests.
+pub(crate) async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// The report on `text` for question `q`. The check against the model essay (is this copied?)
+/// runs only for readers who may read the essay: for anyone else its answer would reveal,
+/// bit by bit, what the essay says.
+pub(crate) async fn assess(
+    st: &AppState,
+    v: &Visitor,
+    q: &Question,
+    topic: &Arc<Topic>,
+    text: String,
+) -> Result<Report, WebError> {
+    let compare = v.access(st).await?.can_read(topic);
+    let engine = st.engine();
+    let (q, topic) = (q.clone(), topic.clone());
+    run_blocking(move || {
+        let mut input = question_input(&q, &topic);
+        if !compare {
+            input.model_essay = None;
+        }
+        engine.assess(&input, &text)
+    })
+    .await
+}
+
+pub(crate) fn check_essay(text: &str) -> Result<(), WebError> {
+    if text.len() > MAX_ESSAY {
+        return Err(WebError::BadRequest(format!(
+            "The essay is longer than {} kB; the feedback engine marks essays up to that size.",
+            MAX_ESSAY / 1024
+        )));
+    }
+    Ok(())
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exam_timing() {
+        assert_eq!(exam_minutes(Some(Board::Aqa), 25), 45);
+        assert_eq!(exam_minutes(Some(Board::Ocr), 20), 35);
+        assert_eq!(exam_minutes(None, 30), 55);
+        assert_eq!(exam_minutes(None, 1), 10);
+        assert_eq!(exam_minutes(None, 500), 90);
+    }
+}

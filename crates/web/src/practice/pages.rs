@@ -1,0 +1,285 @@
+//! The practice pages: a timed writing page with autosave, the feedback report, a student's
+//! attempts over time.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use studypack_accounts::now;
+use studypack_domain::Question;
+use studypack_feedback::Report;
+use studypack_store::Attempt;
+
+use super::marking::{assess, check_essay, exam_minutes};
+use super::report::{ReportView, report_view};
+use crate::catalogue::published;
+use crate::error::WebError;
+use crate::guard::{CsrfForm, SignedIn};
+use crate::render::{Nav, PageResult, date, form_page};
+use crate::session::Visitor;
+use crate::state::AppState;
+
+// ------------------------------------------------------------------------------- attempts
+
+struct ChartPoint {
+    x: u32,
+    y: u32,
+    level: i64,
+    date: String,
+}
+
+/// Levels over time as points of a small SVG chart (320 × 120, level 0 at the bottom).
+struct Chart {
+    points: Vec<ChartPoint>,
+    polyline: String,
+    max_level: i64,
+    gridlines: Vec<(u32, i64)>,
+}
+
+fn chart(attempts: &[Attempt], max_level: i64) -> Option<Chart> {
+    let levelled: Vec<&Attempt> = attempts.iter().filter(|a| a.level.is_some()).collect();
+    if levelled.is_empty() {
+        return None;
+    }
+    let max_level = max_level.max(1);
+    let n = levelled.len() as u32;
+    let x = |i: u32| if n == 1 { 170 } else { 30 + i * 280 / (n - 1) };
+    let y = |l: i64| 105 - (l.clamp(0, max_level) as u32 * 90 / max_level as u32);
+    let points: Vec<ChartPoint> = levelled
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let level = a.level.unwrap_or(0);
+            ChartPoint {
+                x: x(i as u32),
+                y: y(level),
+                level,
+                date: date(a.created_at),
+            }
+        })
+        .collect();
+    let polyline = points
+        .iter()
+        .map(|p| format!("{},{}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Chart {
+        polyline,
+        gridlines: (0..=max_level).map(|l| (y(l), l)).collect(),
+        points,
+        max_level,
+    })
+}
+
+struct AttemptLine {
+    id: i64,
+    date: String,
+    level: String,
+    covered: i64,
+    total: i64,
+    words: i64,
+}
+
+// ---------------------------------------------------------------------------------- pages
+
+#[derive(Template)]
+#[template(path = "practice.html")]
+struct PracticePage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    slug: String,
+    question: String,
+    marks: u32,
+    minutes: u32,
+    draft: String,
+    /// When the draft was started and last saved on the server (seconds; 0 if none).
+    started_at: i64,
+    saved_at: i64,
+    signed_in: bool,
+    /// Whose copy of the draft the browser keeps (`visitor` before sign-in).
+    user_key: String,
+    attempts: Vec<AttemptLine>,
+    chart: Option<Chart>,
+}
+
+pub(crate) async fn practice_page(
+    v: Visitor,
+    State(st): State<AppState>,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let (q, topic) = published(&st, &slug).await?;
+    let (draft, attempts) = match v.user() {
+        Some(u) => (
+            st.store.draft(u.id, &slug).await?,
+            st.store.attempts(u.id, &slug).await?,
+        ),
+        None => (None, Vec::new()),
+    };
+    let max_level = topic
+        .rubric
+        .as_ref()
+        .map(|r| r.levels.len() as i64)
+        .unwrap_or(5);
+    form_page(
+        &v,
+        PracticePage {
+            title: format!("Practise: {}", q.title),
+            q: String::new(),
+            nav: Nav::of(&v),
+            csrf: v.csrf().to_string(),
+            question: q.text.clone(),
+            marks: q.marks,
+            minutes: exam_minutes(topic.board, q.marks),
+            started_at: draft.as_ref().map(|d| d.started_at).unwrap_or(0),
+            saved_at: draft.as_ref().map(|d| d.updated_at).unwrap_or(0),
+            draft: draft.map(|d| d.body).unwrap_or_default(),
+            signed_in: v.user().is_some(),
+            user_key: v
+                .user()
+                .map(|u| u.id.to_string())
+                .unwrap_or_else(|| "visitor".into()),
+            chart: chart(&attempts, max_level),
+            attempts: attempts
+                .iter()
+                .rev()
+                .map(|a| AttemptLine {
+                    id: a.id,
+                    date: date(a.created_at),
+                    level: a.level.map(|l| l.to_string()).unwrap_or_else(|| "–".into()),
+                    covered: a.covered,
+                    total: a.total,
+                    words: a.words,
+                })
+                .collect(),
+            slug,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    slug: String,
+    question: String,
+    r: ReportView,
+    saved: bool,
+    /// Clears the browser's copy of the draft once the report is shown.
+    clear_draft: bool,
+    user_key: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Submission {
+    #[serde(default)]
+    text: String,
+}
+
+/// Marks a submitted essay: signed-in students' attempts are kept (and the draft cleared),
+/// visitors get the report without saving.
+pub(crate) async fn submit(
+    v: Visitor,
+    State(st): State<AppState>,
+    Path(slug): Path<String>,
+    CsrfForm(f): CsrfForm<Submission>,
+) -> PageResult {
+    check_essay(&f.text)?;
+    if f.text.trim().is_empty() {
+        return Err(
+            WebError::BadRequest("Write your essay before asking for feedback.".into()).into(),
+        );
+    }
+    st.accounts
+        .spend_rate(
+            &format!("feedback:{}", v.rate_key()),
+            st.accounts.limits.feedback,
+        )
+        .await?;
+    let (q, topic) = published(&st, &slug).await?;
+    let report = assess(&st, &v, &q, &topic, f.text.clone()).await?;
+    if let Some(u) = v.user() {
+        let id = st
+            .store
+            .submit_attempt(&Attempt {
+                id: 0,
+                user_id: u.id,
+                question_slug: slug.clone(),
+                body: f.text.clone(),
+                level: report.level.level.map(i64::from),
+                covered: report.coverage.covered as i64,
+                total: report.coverage.total as i64,
+                words: report.words as i64,
+                created_at: now(),
+            })
+            .await?;
+        return Ok(Redirect::to(&format!("/attempts/{id}")).into_response());
+    }
+    report_page(&v, &q, &report, &f.text, false)
+}
+
+fn report_page(v: &Visitor, q: &Question, report: &Report, essay: &str, saved: bool) -> PageResult {
+    form_page(
+        v,
+        ReportPage {
+            title: format!("Feedback: {}", q.title),
+            q: String::new(),
+            nav: Nav::of(v),
+            slug: q.slug.to_string(),
+            question: q.text.clone(),
+            r: report_view(report, essay),
+            saved,
+            clear_draft: true,
+            user_key: v
+                .user()
+                .map(|u| u.id.to_string())
+                .unwrap_or_else(|| "visitor".into()),
+        },
+    )
+}
+
+pub(crate) async fn attempt_page(
+    SignedIn { visitor: v, user }: SignedIn,
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let a = st
+        .store
+        .attempt(user.id, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (q, topic) = published(&st, &a.question_slug).await?;
+    // The engine is deterministic: the report is made again from the stored essay.
+    let report = assess(&st, &v, &q, &topic, a.body.clone()).await?;
+    report_page(&v, &q, &report, &a.body, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_places_levels() {
+        let a = |level| Attempt {
+            id: 1,
+            user_id: 1,
+            question_slug: "q".into(),
+            body: String::new(),
+            level,
+            covered: 0,
+            total: 0,
+            words: 0,
+            created_at: 0,
+        };
+        assert!(chart(&[a(None)], 5).is_none());
+        let c = chart(&[a(Some(1)), a(None), a(Some(5))], 5).unwrap();
+        assert_eq!(c.points.len(), 2);
+        assert_eq!((c.points[0].x, c.points[0].y), (30, 87));
+        assert_eq!((c.points[1].x, c.points[1].y), (310, 15));
+        assert_eq!(c.polyline, "30,87 310,15");
+    }
+}
+

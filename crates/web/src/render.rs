@@ -1,0 +1,186 @@
+//! What every page shares: the site header ([`Nav`]), the error page, the page cache for
+//! anonymous visitors, form pages (never cached, carrying the CSRF cookie), static files and
+//! dates for people.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::error::{ErrorAs, Render, WebError};
+use crate::session::Visitor;
+use crate::state::AppState;
+
+/// What the site header shows about the visitor.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    /// The signed-in user's email address.
+    pub email: Option<String>,
+    pub editor: bool,
+    pub admin: bool,
+}
+
+impl Nav {
+    pub fn of(v: &Visitor) -> Nav {
+        Nav {
+            email: v.user().map(|u| u.email.clone()),
+            editor: v.user().is_some_and(|u| u.role.edits()),
+            admin: v
+                .user()
+                .is_some_and(|u| u.role == studypack_domain::Role::Admin),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: String,
+    message: String,
+    q: String,
+    nav: Nav,
+}
+
+/// Errors shown as a page: the error page, or the sign-in page when signing in would help.
+pub struct Page;
+
+/// An error of a page handler, shown as a page.
+pub type PageError = ErrorAs<Page>;
+
+impl Render for Page {
+    fn render(error: &WebError) -> Response {
+        let status = error.status();
+        if status == StatusCode::UNAUTHORIZED {
+            // Pages ask for sign-in by sending the visitor there.
+            return axum::response::Redirect::to("/signin").into_response();
+        }
+        let page = ErrorPage {
+            title: if status == StatusCode::NOT_FOUND {
+                "Page not found".into()
+            } else if status.is_client_error() {
+                "That request did not work".into()
+            } else {
+                "Something went wrong".into()
+            },
+            message: error.public_message(),
+            q: String::new(),
+            nav: Nav::default(),
+        };
+        let body = page.render().unwrap_or_else(|_| {
+            "<!doctype html><title>Error</title><p>Something went wrong.</p>".into()
+        });
+        (status, Html(body)).into_response()
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// A page that is the same for every anonymous visitor, served from the page cache while the
+/// library version is unchanged. Signed-in visitors get it made afresh, with their header and
+/// whatever their Study Pack opens: nothing personal ever enters the cache.
+pub(crate) async fn cached<F, Fut>(st: &AppState, v: &Visitor, key: String, make: F) -> PageResult
+where
+    F: FnOnce(Nav) -> Fut,
+    Fut: std::future::Future<Output = Result<String, PageError>>,
+{
+    if v.user().is_some() {
+        return Ok(Html(make(Nav::of(v)).await?).into_response());
+    }
+    // The version is read before the page is made: a page made from data read during an
+    // import is filed under the older version and never served after the refresh.
+    let version = st.version();
+    let body = match st.pages.get(&key, version) {
+        Some(b) => b,
+        None => {
+            let b = axum::body::Bytes::from(make(Nav::default()).await?);
+            st.pages.put(key, version, b.clone());
+            b
+        }
+    };
+    let mut res = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response();
+    public_cache(&mut res);
+    Ok(res)
+}
+
+/// Anonymous pages: shared caches may keep them a minute, keyed by the cookies (so a signed-in
+/// reader never gets the anonymous copy); browsers check again each time, so that after
+/// signing in the page shows what the reader's pack opens.
+fn public_cache(res: &mut Response) {
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=0, s-maxage=60"),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Authorization"),
+    );
+}
+
+/// A page holding a form: never cached, and carrying the CSRF cookie if it is new.
+pub fn form_page(v: &Visitor, t: impl Template) -> PageResult {
+    let mut res = Html(t.render()?).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Some(c) = v.csrf_cookie() {
+        h.append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+pub(crate) fn html(t: impl Template) -> PageResult {
+    let mut res = Html(t.render()?).into_response();
+    public_cache(&mut res);
+    Ok(res)
+}
+
+/// A date for people, from seconds since the epoch (UTC).
+pub fn date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+}
+
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::date(0), "1 January 1970");
+        assert_eq!(super::date(1_700_000_000), "14 November 2023");
+        assert_eq!(super::date(951_782_400), "29 February 2000");
+    }
+}
