@@ -4,13 +4,13 @@
 use crate::fx::FxHashMap;
 use std::sync::LazyLock;
 
-use crate::analysis::{ParagraphKind, Parsed, Tok};
-use crate::lexicon::{
+use crate::reading::{ParagraphKind, Parsed, Tok};
+use crate::vocabulary::wordlists::{
     AGREE_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NEGATORS,
     Signal,
 };
 use crate::report::*;
-use crate::stem::StemId;
+use crate::vocabulary::stems::StemId;
 use crate::{evidence, side_share};
 
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
@@ -511,7 +511,7 @@ mod tests {
 
     #[test]
     fn cues_start_with_cue_words() {
-        assert!(CUES.keys().all(|w| crate::lexicon::starts_cue(w)));
+        assert!(CUES.keys().all(|w| crate::vocabulary::wordlists::starts_cue(w)));
     }
 
     #[test]

@@ -7,13 +7,12 @@
 //! steps and flags. It is pure and deterministic: the same input gives the same output, and
 //! nothing written in the essay is treated as an instruction.
 
-pub mod analysis;
 mod bits;
 mod fx;
-pub mod lexicon;
+pub mod matching;
+pub mod reading;
 pub mod report;
-pub mod scheme;
-pub mod stem;
+pub mod vocabulary;
 
 mod judgement;
 mod level;
@@ -24,11 +23,11 @@ use crate::fx::FxHashSet;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
 
-use analysis::{Analysed, ParagraphKind, Parsed, Tok, scan};
+use reading::{Analysed, ParagraphKind, Parsed, Tok, scan};
 use bits::BitMatrix;
 pub use report::*;
-use scheme::{Alternative, PreparedPoint, PreparedScheme, SentenceTerms};
-use stem::{Idf, Layer, Lexicon, StemId, Stems};
+use matching::scheme::{Alternative, PreparedPoint, PreparedScheme, SentenceTerms};
+use vocabulary::stems::{Idf, Layer, Lexicon, StemId, Stems};
 
 /// Version of the engine's rules, reported with every result.
 pub const ENGINE_VERSION: &str = "studypack-feedback/1";
@@ -194,7 +193,7 @@ impl Engine {
 
     /// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
     pub fn analyse<'a>(&self, text: &'a str) -> Analysed<'a> {
-        analysis::analyse(text, &self.stems)
+        reading::analyse(text, &self.stems)
     }
 
     /// Prepares the question and assesses one essay.

@@ -18,7 +18,7 @@ pub use plan::generate_plan;
 
 use serde::Serialize;
 use studypack_domain::{Question, Topic};
-use studypack_feedback::analysis::{Analysed, Token};
+use studypack_feedback::reading::{Analysed, Token};
 use studypack_feedback::{Engine, Evidence, Stance, Status, question_input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -7,9 +7,9 @@ use crate::fx::FxHashMap;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 
-use crate::analysis::{Parsed, Tok, scan};
+use crate::reading::{Parsed, Tok, scan};
 use crate::bits::{self, BitMatrix};
-use crate::stem::{Idf, Lexicon, StemId};
+use crate::vocabulary::stems::{Idf, Lexicon, StemId};
 
 /// Weight factor for terms the question itself uses: echoing the question is not evidence.
 pub const QUESTION_TERM_FACTOR: f32 = 0.3;
@@ -73,7 +73,7 @@ fn split_alternatives(text: &str) -> Vec<&str> {
     if parts.len() > 1
         && parts.iter().all(|p| {
             p.split_whitespace()
-                .filter(|w| !crate::lexicon::is_stop(&w.to_lowercase()))
+                .filter(|w| !crate::vocabulary::wordlists::is_stop(&w.to_lowercase()))
                 .count()
                 >= 3
         })

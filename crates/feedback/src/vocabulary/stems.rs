@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::fx::FxHashMap;
-use crate::lexicon::Signal;
+use crate::vocabulary::wordlists::Signal;
 
 use frostem::{Algorithm, Stemmer};
 
@@ -401,8 +401,8 @@ impl std::fmt::Debug for Stems {
 /// A folded word's normalised form (British spelling mapped to American), its stem, and
 /// whether it is a stop word.
 fn work_out(stemmer: &Stemmer, folded: &str) -> (String, String, bool) {
-    let word = crate::lexicon::americanise(folded).unwrap_or_else(|| folded.to_string());
-    let stop = crate::lexicon::is_stop(&word);
+    let word = crate::vocabulary::wordlists::americanise(folded).unwrap_or_else(|| folded.to_string());
+    let stop = crate::vocabulary::wordlists::is_stop(&word);
     let numeric = word.bytes().all(|b| b.is_ascii_digit());
     let stem = if stop || numeric {
         word.clone()
@@ -480,7 +480,7 @@ impl Stems {
         let mut uses: Vec<u32> = Vec::new();
         for text in texts {
             let mut lexicon = Lexicon::new(self);
-            let an = crate::analysis::scan(text, &mut lexicon).resolve(&lexicon);
+            let an = crate::reading::scan(text, &mut lexicon).resolve(&lexicon);
             for t in &an.tokens {
                 let id = t.word_id as usize;
                 if uses.len() <= id {
@@ -505,7 +505,7 @@ impl Stems {
         }
         let vocabulary = Arc::make_mut(&mut self.vocabulary);
         for entry in &mut vocabulary.stems {
-            entry.known = idf.knows(&entry.text) || crate::lexicon::is_stop(&entry.text);
+            entry.known = idf.knows(&entry.text) || crate::vocabulary::wordlists::is_stop(&entry.text);
         }
         for entry in vocabulary.lexemes.values_mut() {
             entry.lexeme.known = vocabulary
@@ -584,7 +584,7 @@ impl<'v> Lexicon<'v> {
             Some(id) => (id, self.stem(id).known),
             None => {
                 let id = self.own.end_stem();
-                let known = crate::lexicon::is_stop(&stem);
+                let known = crate::vocabulary::wordlists::is_stop(&stem);
                 self.own.stems.push(StemEntry {
                     known,
                     text: stem.clone(),
@@ -598,8 +598,8 @@ impl<'v> Lexicon<'v> {
             stem: stem_id,
             stop,
             numeric: word.bytes().all(|b| b.is_ascii_digit()),
-            signal: crate::lexicon::signal(&word),
-            starts_cue: crate::lexicon::starts_cue(&word),
+            signal: crate::vocabulary::wordlists::signal(&word),
+            starts_cue: crate::vocabulary::wordlists::starts_cue(&word),
             known,
         };
         self.own.words.push(word.clone());

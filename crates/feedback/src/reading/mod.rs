@@ -1,8 +1,8 @@
 //! Splitting an essay into paragraphs, sentences and tokens, with byte offsets into the
 //! original text. Every step is linear in the input.
 
-use crate::lexicon::Signal;
-use crate::stem::{Lexeme, Lexicon, StemId, Stems, Word, WordId, WordKey};
+use crate::vocabulary::wordlists::Signal;
+use crate::vocabulary::stems::{Lexeme, Lexicon, StemId, Stems, Word, WordId, WordKey};
 
 #[derive(Debug, Clone)]
 pub struct Token {
@@ -397,7 +397,7 @@ impl AsciiWord {
         );
         let (upper_a, upper_b) = (swar::upper(low), swar::upper(high));
         let lower = (swar::lower(low) | swar::lower(high)) != 0;
-        let key = crate::stem::Packed::from_parts(
+        let key = crate::vocabulary::stems::Packed::from_parts(
             swar::to_lower(low, upper_a),
             swar::to_lower(high, upper_b),
             len,
@@ -413,7 +413,7 @@ impl AsciiWord {
     }
 
     fn read_bytewise(bytes: &[u8], i: usize) -> Option<AsciiWord> {
-        let mut key = crate::stem::Packed::default();
+        let mut key = crate::vocabulary::stems::Packed::default();
         let mut j = i;
         let mut upper = 0usize;
         let mut lower = false;

@@ -1,0 +1,3 @@
+//! Matching mark-scheme points against an essay.
+
+pub mod scheme;
