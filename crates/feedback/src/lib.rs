@@ -23,11 +23,12 @@ use crate::fx::FxHashSet;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Period, Rubric, Side};
 
-use reading::{Analysed, ParagraphKind, Parsed, Tok, scan};
 use bits::BitMatrix;
-pub use report::*;
 use matching::scheme::{Alternative, PreparedPoint, PreparedScheme, SentenceTerms};
+use reading::{Analysed, ParagraphKind};
+pub use report::*;
 use vocabulary::stems::{Idf, Layer, Lexicon, StemId, Stems};
+use vocabulary::tokens::{LexedToken, Parsed, scan};
 
 /// Version of the engine's rules, reported with every result.
 pub const ENGINE_VERSION: &str = "studypack-feedback/1";
@@ -193,7 +194,7 @@ impl Engine {
 
     /// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
     pub fn analyse<'a>(&self, text: &'a str) -> Analysed<'a> {
-        reading::analyse(text, &self.stems)
+        vocabulary::analyse(text, &self.stems)
     }
 
     /// Prepares the question and assesses one essay.
@@ -529,7 +530,7 @@ fn balance(c: &Coverage) -> Balance {
     }
 }
 
-fn is_year(t: &Tok) -> Option<i32> {
+fn is_year(t: &LexedToken) -> Option<i32> {
     let w = t.word;
     let digits = w.strip_suffix('s').unwrap_or(w);
     if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {

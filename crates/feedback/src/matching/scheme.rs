@@ -7,9 +7,9 @@ use crate::fx::FxHashMap;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 
-use crate::reading::{Parsed, Tok, scan};
 use crate::bits::{self, BitMatrix};
 use crate::vocabulary::stems::{Idf, Lexicon, StemId};
+use crate::vocabulary::tokens::{LexedToken, Parsed, scan};
 
 /// Weight factor for terms the question itself uses: echoing the question is not evidence.
 pub const QUESTION_TERM_FACTOR: f32 = 0.3;
@@ -399,7 +399,7 @@ impl PreparedScheme {
 
 /// The number of tokens from `i` that spell `phrase` (its stems in order, stop words between
 /// them skipped), if they do.
-fn phrase_at(toks: &[Tok], i: usize, phrase: &[StemId]) -> Option<usize> {
+fn phrase_at(toks: &[LexedToken], i: usize, phrase: &[StemId]) -> Option<usize> {
     let mut j = i;
     let mut k = 0;
     while j < toks.len() && k < phrase.len() {

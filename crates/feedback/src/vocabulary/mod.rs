@@ -1,4 +1,9 @@
-//! The vocabulary: word lists, stemming, the library's words and stems with ids, and IDF.
+//! The vocabulary: the word lists, the stemmer, and the library's words and stems with ids
+//! and IDF weights; and reading texts through it, so that each token has its lexeme.
 
-pub mod stems;
-pub mod wordlists;
+mod learning;
+pub(crate) mod stems;
+pub(crate) mod tokens;
+pub(crate) mod wordlists;
+
+pub use tokens::analyse;
