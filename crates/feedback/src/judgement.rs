@@ -4,7 +4,9 @@
 use crate::fx::FxHashMap;
 use std::sync::LazyLock;
 
+use crate::coverage::side_share;
 use crate::reading::ParagraphKind;
+use crate::report::evidence;
 use crate::report::*;
 use crate::vocabulary::stems::StemId;
 use crate::vocabulary::tokens::{LexedToken, Parsed};
@@ -12,7 +14,6 @@ use crate::vocabulary::wordlists::{
     AGREE_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NEGATORS,
     Signal,
 };
-use crate::{evidence, side_share};
 
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
 /// than Y") the two things compared.

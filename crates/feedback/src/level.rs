@@ -2,8 +2,9 @@
 
 use studypack_domain::Side;
 
+use crate::question::Prepared;
+use crate::report::round2;
 use crate::report::*;
-use crate::{Prepared, round2};
 
 /// Weights of the parts of the quality score; they sum to 1.
 const W_KNOWLEDGE: f32 = 0.40;

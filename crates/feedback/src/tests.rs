@@ -1,5 +1,7 @@
 use super::*;
-use studypack_domain::{MarkScheme, Rubric, RubricLevel, SchemeBullet, Side};
+use studypack_domain::{
+    GlossaryEntry, MarkScheme, Period, Rubric, RubricLevel, SchemeBullet, Side,
+};
 
 pub fn scheme() -> MarkScheme {
     MarkScheme {
@@ -323,25 +325,4 @@ fn stance_reading_cases() {
         conclusion_of("On balance, I agree with the view."),
         Stance::Agrees
     );
-}
-
-#[test]
-fn quotations_are_counted() {
-    for (text, n) in [
-        ("He said “this was the end of it” and left.", 1),
-        (
-            "The \"Secret Speech of 1956\" mattered; “two words” did not.",
-            1,
-        ),
-        ("Stalin’s ‘Great Turn’ of 1929", 0),
-        (
-            "‘Socialism in one country’ was his aim, ‘and so it stayed’.",
-            2,
-        ),
-        ("a\"b c d\" e", 0),
-        ("“open but\n\nnever closed”", 0),
-        ("", 0),
-    ] {
-        assert_eq!(count_quotations(text), n, "{text}");
-    }
 }

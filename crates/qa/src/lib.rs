@@ -18,8 +18,7 @@ pub use plan::generate_plan;
 
 use serde::Serialize;
 use studypack_domain::{Question, Topic};
-use studypack_feedback::reading::{Analysed, Token};
-use studypack_feedback::{Engine, Evidence, Stance, Status, question_input};
+use studypack_feedback::{Analysed, Engine, Evidence, Stance, Status, Token, question_input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

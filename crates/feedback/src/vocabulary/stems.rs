@@ -27,9 +27,6 @@ impl Idf {
         let df = self.df.get(stem).copied().unwrap_or(0) as f32;
         ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
-    pub fn docs(&self) -> u32 {
-        self.docs
-    }
     pub fn knows(&self, stem: &str) -> bool {
         self.df.contains_key(stem)
     }
@@ -320,22 +317,6 @@ impl Stems {
     /// The vocabulary learned so far.
     pub(crate) fn vocabulary(&self) -> &Arc<Layer> {
         &self.vocabulary
-    }
-
-    /// The stem of a lowercased, normalised word.
-    pub fn stem(&self, word: &str) -> String {
-        self.stemmer.stem(word).into_owned()
-    }
-
-    /// A folded word's normalised form (British spelling mapped to American), its stem, and
-    /// whether it is a stop word. Known words are looked up; others are worked out.
-    pub fn normalise(&self, folded: &str) -> (Word, Word, bool) {
-        let v = &*self.vocabulary;
-        if let Some(e) = v.lexemes.get(WordKey::of(folded)) {
-            return (e.word.clone(), e.stem.clone(), e.lexeme.stop);
-        }
-        let (word, stem, stop) = work_out(&self.stemmer, folded);
-        (Word::from(word), Word::from(stem), stop)
     }
 
     /// Adds to the vocabulary the words a lexicon over it worked out.
