@@ -4,7 +4,7 @@ use studypack_domain::Side;
 
 use crate::fx::FxHashSet;
 use crate::matching::PreparedScheme;
-use crate::report::{Balance, Coverage, PointResult, SideCoverage, Status, round2};
+use crate::report::{Balance, Coverage, PointResult, PointStatus, SideCoverage, round2};
 
 pub(crate) fn coverage(points: &[PointResult], scheme: &PreparedScheme) -> Coverage {
     let mut c = Coverage {
@@ -21,16 +21,16 @@ pub(crate) fn coverage(points: &[PointResult], scheme: &PreparedScheme) -> Cover
         };
         side.total += 1;
         match p.status {
-            Status::Covered => {
+            PointStatus::Covered => {
                 c.covered += 1;
                 side.covered += 1;
                 bullets_covered.insert(p.bullet);
             }
-            Status::Partial => {
+            PointStatus::Partial => {
                 c.partial += 1;
                 side.partial += 1;
             }
-            Status::Missing => {
+            PointStatus::Missing => {
                 c.missing += 1;
                 side.missing += 1;
             }

@@ -18,7 +18,7 @@ use crate::vocabulary::wordlists::{
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
 /// than Y") the two things compared.
 #[derive(Debug, Clone, Default)]
-pub struct ViewModel {
+pub(crate) struct ViewModel {
     pub compared: Option<(String, String)>,
 }
 
@@ -58,7 +58,7 @@ fn comparison(toks: &[LexedToken]) -> Option<(String, String, usize)> {
 
 impl ViewModel {
     /// The model of an analysed view.
-    pub fn new(view: &Parsed) -> ViewModel {
+    pub(crate) fn new(view: &Parsed) -> ViewModel {
         ViewModel {
             compared: comparison(&view.tokens).map(|(x, y, _)| (x, y)),
         }
@@ -316,14 +316,14 @@ fn part(an: &Parsed, paras: &[usize]) -> Part {
 }
 
 /// Paragraph indexes of the introduction, body and conclusion.
-pub struct Sections {
+pub(crate) struct Sections {
     pub introduction: Vec<usize>,
     pub body: Vec<usize>,
     pub conclusion: Vec<usize>,
 }
 
 /// Finds the introduction, body and conclusion of a text.
-pub fn sections(an: &Parsed) -> Sections {
+pub(crate) fn sections(an: &Parsed) -> Sections {
     let prose: Vec<usize> = an.prose_paragraphs().map(|(i, _)| i).collect();
     if prose.len() < 2 {
         return Sections {
@@ -369,7 +369,7 @@ pub fn sections(an: &Parsed) -> Sections {
 }
 
 /// The structure of a text; `question_stems` are the question's content stems, sorted.
-pub fn structure(
+pub(crate) fn structure(
     an: &Parsed,
     sections: &Sections,
     points: &[PointResult],
@@ -398,7 +398,7 @@ pub fn structure(
             let point = points
                 .iter()
                 .filter(|pt| {
-                    pt.status != Status::Missing
+                    pt.status != PointStatus::Missing
                         && pt.evidence.iter().any(|e| opening.contains(&e.sentence))
                 })
                 .max_by(|a, b| a.score.total_cmp(&b.score).then(b.id.cmp(&a.id)))
@@ -467,7 +467,7 @@ fn paragraph_lean(
     Some(total)
 }
 
-pub fn judge(an: &Parsed, sections: &Sections, view: &ViewModel, c: &Coverage) -> Judgement {
+pub(crate) fn judge(an: &Parsed, sections: &Sections, view: &ViewModel, c: &Coverage) -> Judgement {
     let mut ev = Vec::new();
     let intro_stance = paragraph_lean(an, &sections.introduction, view, &mut ev)
         .map(classify)

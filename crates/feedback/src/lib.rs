@@ -9,62 +9,41 @@
 
 //! # Stages
 //!
-//! Each stage is a private module; a module uses only those before it (`a → b`: `b` uses
-//! `a`), so there is no cycle:
+//! Each stage is a private module (items inside are `pub(crate)`); the public API is the
+//! re-exports below. A module uses only modules above it in this list, so the dependencies
+//! form a DAG in stage order (`fx`, hashing, and `bits`, bit sets, are helpers any may use):
 //!
-//! ```text
-//! reading ─→ vocabulary ─→ report ─→ matching ─→ coverage ─→ judgement ─┐
-//!    │            │           │         │    └──→ question ←────────────┤
-//!    │            │           ├─────────┼───────→ precision            │
-//!    │            └───────────┼─────────┴───────→ copying ─→ question  │
-//!    │                        └─→ flags ←─ question, copying, matching ←┘
-//!    └────────────────────────────→ level ←─ question
-//!                                    engine ←─ every stage
-//! ```
-//!
-//! - `reading`: paragraphs (prose, headings, bullets), sentences and words, each word looked up
-//!   through a `Lookup` as it is read. Uses nothing else in the crate.
-//! - `vocabulary`: the word lists, the stemmer, the library's words and stems with ids, IDF;
-//!   reads texts through its lexicon (tokens with lexemes). Uses `reading`.
-//! - `report`: the public report types, and evidence (a sentence with its offsets). Uses
-//!   `reading`.
-//! - `matching`: the prepared mark scheme and each point covered, partial or missing, with
-//!   evidence. Uses `vocabulary`, `report`.
-//! - `coverage`: coverage and balance. Uses `matching`, `report`.
-//! - `judgement`: structure and the stance of the introduction and conclusion. Uses
-//!   `vocabulary`, `report`, `coverage`.
-//! - `precision`: dates, names, figures, quotations, out-of-period years. Uses `vocabulary`,
-//!   `report`.
-//! - `copying`: overlap with the model essay and the mark scheme. Uses `vocabulary`.
-//! - `question`: the question as given and as prepared. Uses `vocabulary`, `matching`,
-//!   `judgement`, `copying`.
-//! - `flags`: flags on the essay as a whole. Uses `question`, `matching`, `copying`, `report`.
-//! - `level`: the indicative level and next steps. Uses `question`, `report`.
-//! - `engine`: the engine, which runs the stages in order; the library adapter. Uses all.
-//!
-//! `fx` (hashing) and `bits` (bit sets) are helpers used by any stage.
+//! | module | what it does | uses |
+//! |---|---|---|
+//! | `reading` | paragraphs (prose, headings, bullets), sentences, words; each word looked up through a `Lookup` as it is read | — |
+//! | `vocabulary` | word lists, stemming, the library's words and stems with ids, IDF; texts read through the lexicon | reading |
+//! | `report` | the public report types; a sentence as evidence | reading |
+//! | `matching` | the prepared mark scheme; each point covered, partial or missing, with evidence | vocabulary, report |
+//! | `coverage` | coverage of points and bullets by side, and balance | matching, report |
+//! | `judgement` | structure, and the stance of the introduction and conclusion | reading, vocabulary, report, coverage |
+//! | `precision` | dates, names, figures, quotations, out-of-period years | vocabulary, report |
+//! | `copying` | overlap with the model essay and the mark scheme | vocabulary |
+//! | `question` | the question as given (`QuestionInput`) and as prepared (`Prepared`) | vocabulary, matching, judgement, copying |
+//! | `flags` | flags on the essay as a whole | reading, vocabulary, report, matching, copying, question |
+//! | `level` | the indicative level and next steps | report, question |
+//! | `engine` | `Engine`, running the stages in order; `engine_for_library` | all of the above |
+
+#![warn(unreachable_pub)]
 
 mod bits;
-mod fx;
-
-mod reading;
-mod vocabulary;
-
-mod report;
-
-mod matching;
-
 mod copying;
 mod coverage;
-mod judgement;
-mod precision;
-
-mod question;
-
-mod flags;
-mod level;
-
 mod engine;
+mod flags;
+mod fx;
+mod judgement;
+mod level;
+mod matching;
+mod precision;
+mod question;
+mod reading;
+mod report;
+mod vocabulary;
 
 #[cfg(test)]
 mod tests;
@@ -77,6 +56,6 @@ pub use question::{Prepared, QuestionInput, question_input};
 pub use reading::{Analysed, Paragraph, ParagraphKind, Sentence, Token, Word};
 pub use report::{
     Balance, BodyParagraph, Coverage, Evidence, Introduction, Judgement, LevelResult, NextSteps,
-    OutOfPeriod, Part, PointResult, Precision, Report, SideCoverage, Stance, Status, Structure,
-    evidence_of,
+    OutOfPeriod, Part, PointResult, PointStatus, Precision, Report, SideCoverage, Stance,
+    Structure, evidence_of,
 };

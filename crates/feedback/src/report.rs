@@ -7,9 +7,10 @@ use studypack_domain::Side;
 
 use crate::reading::Analysed;
 
+/// How much of a mark-scheme point an essay earns (not a question's publication status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum PointStatus {
     Covered,
     Partial,
     Missing,
@@ -56,7 +57,7 @@ pub struct PointResult {
     pub bullet: usize,
     pub text: Arc<str>,
     pub side: Side,
-    pub status: Status,
+    pub status: PointStatus,
     pub score: f32,
     pub evidence: Vec<Evidence>,
     /// The point's words the evidence contains.

@@ -3,7 +3,7 @@ use studypack_domain::{
     GlossaryEntry, MarkScheme, Period, Rubric, RubricLevel, SchemeBullet, Side,
 };
 
-pub fn scheme() -> MarkScheme {
+pub(crate) fn scheme() -> MarkScheme {
     MarkScheme {
         bullets: vec![
             SchemeBullet { side: Side::Supporting, text: "both relied on the secret police and propaganda; both kept a command economy with central planning".into() },
@@ -14,7 +14,7 @@ pub fn scheme() -> MarkScheme {
     }
 }
 
-pub fn rubric() -> Rubric {
+pub(crate) fn rubric() -> Rubric {
     Rubric {
         name: "Test rubric".into(),
         max_marks: 25,
@@ -100,7 +100,7 @@ fn points_are_matched_with_evidence_and_offsets() {
     let covered: Vec<&str> = r
         .points
         .iter()
-        .filter(|p| p.status == Status::Covered)
+        .filter(|p| p.status == PointStatus::Covered)
         .map(|p| &*p.text)
         .collect();
     assert!(

@@ -9,7 +9,7 @@ pub(crate) use scheme::{PreparedScheme, SentenceTerms};
 use std::sync::Arc;
 
 use crate::bits::{self, BitMatrix};
-use crate::report::{PointResult, Status, evidence, round2};
+use crate::report::{PointResult, PointStatus, evidence, round2};
 use crate::vocabulary::tokens::Parsed;
 
 /// Global settings. The same values hold for every question and every mark scheme.
@@ -51,14 +51,14 @@ pub(crate) fn match_points(
             let n_required = alt.required.len();
             let min_terms = n_required.min(2);
             let status = if score >= settings.covered && distinct >= min_terms {
-                Status::Covered
+                PointStatus::Covered
             } else if score >= settings.partial && distinct >= 1 {
-                Status::Partial
+                PointStatus::Partial
             } else {
-                Status::Missing
+                PointStatus::Missing
             };
             matched.clear();
-            if score > 0.0 && status != Status::Missing {
+            if score > 0.0 && status != PointStatus::Missing {
                 matched.extend(
                     alt.required
                         .iter()
@@ -67,7 +67,7 @@ pub(crate) fn match_points(
                         .filter(|&t| (s..=e).any(|k| terms.contains(k, t as usize))),
                 );
             }
-            let evidence = if status == Status::Missing {
+            let evidence = if status == PointStatus::Missing {
                 Vec::new()
             } else {
                 (s..=e)
@@ -76,7 +76,7 @@ pub(crate) fn match_points(
                     .collect()
             };
             // In the order of the names, by their ranks: equal ranks are equal names.
-            let matched_names: Vec<Arc<str>> = if status == Status::Missing {
+            let matched_names: Vec<Arc<str>> = if status == PointStatus::Missing {
                 Vec::new()
             } else {
                 matched.sort_unstable_by_key(|&t| scheme.name_rank[t as usize]);

@@ -133,33 +133,33 @@ mod swar {
         at_least_lo & !above_hi & ascii
     }
 
-    pub fn upper(w: u64) -> u64 {
+    pub(super) fn upper(w: u64) -> u64 {
         in_range(w, b'A', b'Z')
     }
 
-    pub fn lower(w: u64) -> u64 {
+    pub(super) fn lower(w: u64) -> u64 {
         in_range(w, b'a', b'z')
     }
 
     /// Letters and digits. Setting bit 5 turns a capital into its small letter and no other
     /// byte into a letter, so one range finds both cases.
-    pub fn alphanumeric(w: u64) -> u64 {
+    pub(super) fn alphanumeric(w: u64) -> u64 {
         let ascii = !w & TOPS;
         lower(w | (ONES * 0x20)) & ascii | in_range(w, b'0', b'9')
     }
 
     /// Whether the two masks (from the tests above) have at least two bits set between them.
-    pub fn two_or_more(a: u64, b: u64) -> bool {
+    pub(super) fn two_or_more(a: u64, b: u64) -> bool {
         a & a.wrapping_sub(1) != 0 || b & b.wrapping_sub(1) != 0 || (a != 0 && b != 0)
     }
 
     /// The bytes with the capitals `upper` (from [`upper`]) lowercased.
-    pub fn to_lower(w: u64, upper: u64) -> u64 {
+    pub(super) fn to_lower(w: u64, upper: u64) -> u64 {
         w | (upper >> 2)
     }
 
     /// The top bits of the eight bytes as eight bits, the first byte lowest.
-    pub fn byte_mask(tops: u64) -> u8 {
+    pub(super) fn byte_mask(tops: u64) -> u8 {
         (((tops >> 7) & ONES).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
     }
 }
@@ -359,7 +359,7 @@ pub(crate) enum WordKey<'a> {
 
 impl WordKey<'_> {
     /// The key of a folded word.
-    pub fn of(folded: &str) -> WordKey<'_> {
+    pub(crate) fn of(folded: &str) -> WordKey<'_> {
         if folded.len() > SHORT_WORD {
             return WordKey::Long(folded);
         }
@@ -382,22 +382,22 @@ pub(crate) struct Packed {
 
 impl Packed {
     /// The bytes of a short word already packed: the first eight in `low`, the rest in `high`.
-    pub fn from_parts(low: u64, high: u64, len: usize) -> Packed {
+    pub(super) fn from_parts(low: u64, high: u64, len: usize) -> Packed {
         debug_assert!(len <= SHORT_WORD);
         Packed { low, high, len }
     }
 
     /// Whether it holds [`SHORT_WORD`] bytes, as many as a short key can.
-    pub fn full(&self) -> bool {
+    pub(super) fn full(&self) -> bool {
         self.len == SHORT_WORD
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.len
     }
 
     /// Adds a byte; there must be fewer than [`SHORT_WORD`].
-    pub fn push(&mut self, b: u8) {
+    pub(super) fn push(&mut self, b: u8) {
         let b = u64::from(b);
         if self.len < 8 {
             self.low |= b << (8 * self.len);
@@ -408,7 +408,7 @@ impl Packed {
     }
 
     /// Removes the last byte.
-    pub fn pop(&mut self) {
+    pub(super) fn pop(&mut self) {
         self.len -= 1;
         if self.len < 8 {
             self.low &= !(0xff << (8 * self.len));
@@ -418,7 +418,7 @@ impl Packed {
     }
 
     /// The key: the bytes, with the length in the top byte.
-    pub fn key(self) -> WordKey<'static> {
+    pub(super) fn key(self) -> WordKey<'static> {
         let high = self.high | (self.len as u64) << 56;
         WordKey::Short(u128::from(self.low) | u128::from(high) << 64)
     }

@@ -6,7 +6,7 @@ use crate::vocabulary::tokens::scan;
 impl Stems {
     /// Adds the words of `texts` to the vocabulary and counts each text as one document for
     /// IDF. Every stem the returned weights know is then in the vocabulary, marked known.
-    pub fn learn<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) -> Idf {
+    pub(crate) fn learn<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) -> Idf {
         let mut idf = Idf::default();
         // Uses of each word id, to choose the hot words.
         let mut uses: Vec<u32> = Vec::new();

@@ -6,4 +6,4 @@ pub(crate) mod stems;
 pub(crate) mod tokens;
 pub(crate) mod wordlists;
 
-pub use tokens::analyse;
+pub(crate) use tokens::analyse;

@@ -13,21 +13,21 @@ use frostem::{Algorithm, Stemmer};
 
 /// Document frequencies of stems across the library, for IDF weights.
 #[derive(Debug, Clone, Default)]
-pub struct Idf {
+pub(crate) struct Idf {
     df: FxHashMap<String, u32>,
     docs: u32,
 }
 
 impl Idf {
     /// Inverse document frequency: rarer stems weigh more. Unknown stems weigh as the rarest.
-    pub fn weight(&self, stem: &str) -> f32 {
+    pub(crate) fn weight(&self, stem: &str) -> f32 {
         if self.docs == 0 {
             return 1.0;
         }
         let df = self.df.get(stem).copied().unwrap_or(0) as f32;
         ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
-    pub fn knows(&self, stem: &str) -> bool {
+    pub(crate) fn knows(&self, stem: &str) -> bool {
         self.df.contains_key(stem)
     }
 
@@ -239,7 +239,7 @@ impl Layer {
 
 /// The stemmer and the library's vocabulary: folded words with their normalised forms and
 /// stems, so that common words are looked up, not stemmed.
-pub struct Stems {
+pub(crate) struct Stems {
     stemmer: Stemmer,
     /// Shared with every question prepared from it, whose ids refer to it.
     vocabulary: Arc<Layer>,
@@ -353,7 +353,7 @@ pub(crate) struct Lexicon<'v> {
 
 impl<'v> Lexicon<'v> {
     /// A lexicon over the vocabulary of `stems`.
-    pub fn new(stems: &'v Stems) -> Lexicon<'v> {
+    pub(crate) fn new(stems: &'v Stems) -> Lexicon<'v> {
         Lexicon {
             stemmer: stems.stemmer,
             vocabulary: &stems.vocabulary,
@@ -363,7 +363,11 @@ impl<'v> Lexicon<'v> {
     }
 
     /// A lexicon over a prepared question's vocabulary and words.
-    pub fn for_question(stems: &Stems, vocabulary: &'v Layer, question: &'v Layer) -> Lexicon<'v> {
+    pub(crate) fn for_question(
+        stems: &Stems,
+        vocabulary: &'v Layer,
+        question: &'v Layer,
+    ) -> Lexicon<'v> {
         Lexicon {
             stemmer: stems.stemmer,
             vocabulary,
@@ -382,7 +386,10 @@ impl<'v> Lexicon<'v> {
     /// word and stem if it comes from a layer this lexicon borrows (the vocabulary or the
     /// question); those it worked out itself can only be borrowed once it is no longer added
     /// to (see [`Lexicon::is_own_word`]).
-    pub fn find_borrowed(&self, key: WordKey) -> Option<(Lexeme, Option<(&'v str, &'v str)>)> {
+    pub(crate) fn find_borrowed(
+        &self,
+        key: WordKey,
+    ) -> Option<(Lexeme, Option<(&'v str, &'v str)>)> {
         let vocabulary: &'v Layer = self.vocabulary;
         if let Some(e) = vocabulary.hot.get(key) {
             return Some((e.lexeme, Some((&*e.word, &*e.stem))));
@@ -397,7 +404,7 @@ impl<'v> Lexicon<'v> {
     }
 
     /// Works out the lexeme of a folded word no layer has, whose key is `key`, and remembers it.
-    pub fn add(&mut self, key: WordKey, folded: &str) -> Lexeme {
+    pub(crate) fn add(&mut self, key: WordKey, folded: &str) -> Lexeme {
         debug_assert_eq!(key, WordKey::of(folded));
         let WorkedOut { word, stem, stop } = work_out_remembered(&self.stemmer, key, folded);
         let known_stem = self
@@ -432,26 +439,26 @@ impl<'v> Lexicon<'v> {
     }
 
     /// The normalised word with this id.
-    pub fn word(&self, id: WordId) -> &Word {
+    pub(crate) fn word(&self, id: WordId) -> &Word {
         self.layers()
             .find_map(|layer| layer.word(id))
             .expect("word ids come from this lexicon")
     }
 
     /// The stem with this id.
-    pub fn stem(&self, id: StemId) -> &StemEntry {
+    pub(crate) fn stem(&self, id: StemId) -> &StemEntry {
         self.layers()
             .find_map(|layer| layer.stem(id))
             .expect("stem ids come from this lexicon")
     }
 
     /// Whether a word id was given out by this lexicon's own layer.
-    pub fn is_own_word(&self, id: WordId) -> bool {
+    pub(crate) fn is_own_word(&self, id: WordId) -> bool {
         id >= self.own.first_word
     }
 
     /// The words this lexicon worked out, as a layer above its vocabulary (and question).
-    pub fn into_layer(self) -> Layer {
+    pub(crate) fn into_layer(self) -> Layer {
         self.own
     }
 }

@@ -98,7 +98,7 @@ pub(crate) struct Scanned<'a>(Parsed<'a>);
 impl<'a> Scanned<'a> {
     /// The analysed text, its tokens' words and stems borrowed from `lexicon` (the one that
     /// read it).
-    pub fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
+    pub(crate) fn resolve<'b>(self, lexicon: &'b Lexicon<'_>) -> Parsed<'b>
     where
         'a: 'b,
     {
@@ -116,7 +116,7 @@ impl<'a> Scanned<'a> {
 }
 
 /// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
-pub fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
+pub(crate) fn analyse<'a>(text: &'a str, stems: &Stems) -> Analysed<'a> {
     let mut lexicon = Lexicon::new(stems);
     let Scanned(an) = scan(text, &mut lexicon);
     let tokens = an
