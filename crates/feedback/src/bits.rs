@@ -11,7 +11,7 @@ pub(crate) struct BitMatrix {
 }
 
 impl BitMatrix {
-    pub fn new(rows: usize, columns: usize) -> BitMatrix {
+    pub(crate) fn new(rows: usize, columns: usize) -> BitMatrix {
         let stride = columns.div_ceil(64).max(1);
         BitMatrix {
             columns,
@@ -20,30 +20,30 @@ impl BitMatrix {
         }
     }
 
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.bits.len() / self.stride
     }
 
-    pub fn insert(&mut self, row: usize, column: usize) {
+    pub(crate) fn insert(&mut self, row: usize, column: usize) {
         self.bits[row * self.stride + (column >> 6)] |= 1 << (column & 63);
     }
 
-    pub fn contains(&self, row: usize, column: usize) -> bool {
+    pub(crate) fn contains(&self, row: usize, column: usize) -> bool {
         contains(self.row(row), column)
     }
 
     /// A row's bits, `u64` words of which bit `c % 64` of word `c / 64` is column `c`.
-    pub fn row(&self, row: usize) -> &[u64] {
+    pub(crate) fn row(&self, row: usize) -> &[u64] {
         &self.bits[row * self.stride..(row + 1) * self.stride]
     }
 
     /// Whether any bit of a row is set.
-    pub fn any(&self, row: usize) -> bool {
+    pub(crate) fn any(&self, row: usize) -> bool {
         self.row(row).iter().any(|&w| w != 0)
     }
 
     /// The matrix with rows and columns swapped.
-    pub fn transpose(&self) -> BitMatrix {
+    pub(crate) fn transpose(&self) -> BitMatrix {
         let mut t = BitMatrix::new(self.columns, self.rows());
         for r in 0..self.rows() {
             for c in ones(self.row(r)) {

@@ -4,19 +4,21 @@
 use crate::fx::FxHashMap;
 use std::sync::LazyLock;
 
-use crate::analysis::{ParagraphKind, Parsed, Tok};
-use crate::lexicon::{
+use crate::coverage::side_share;
+use crate::reading::ParagraphKind;
+use crate::report::evidence;
+use crate::report::*;
+use crate::vocabulary::stems::StemId;
+use crate::vocabulary::tokens::{LexedToken, Parsed};
+use crate::vocabulary::wordlists::{
     AGREE_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NEGATORS,
     Signal,
 };
-use crate::report::*;
-use crate::stem::StemId;
-use crate::{evidence, side_share};
 
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
 /// than Y") the two things compared.
 #[derive(Debug, Clone, Default)]
-pub struct ViewModel {
+pub(crate) struct ViewModel {
     pub compared: Option<(String, String)>,
 }
 
@@ -29,7 +31,7 @@ fn canon(stem: &str) -> &str {
 }
 
 /// Finds "more … X than Y" or "X rather than Y" in tokens: (X, Y) stems.
-fn comparison(toks: &[Tok]) -> Option<(String, String, usize)> {
+fn comparison(toks: &[LexedToken]) -> Option<(String, String, usize)> {
     for (i, t) in toks.iter().enumerate() {
         let is_than = t.word == "than";
         if !is_than {
@@ -56,21 +58,21 @@ fn comparison(toks: &[Tok]) -> Option<(String, String, usize)> {
 
 impl ViewModel {
     /// The model of an analysed view.
-    pub fn new(view: &Parsed) -> ViewModel {
+    pub(crate) fn new(view: &Parsed) -> ViewModel {
         ViewModel {
             compared: comparison(&view.tokens).map(|(x, y, _)| (x, y)),
         }
     }
 }
 
-fn words_match(toks: &[Tok], i: usize, phrase: &[&str]) -> bool {
+fn words_match(toks: &[LexedToken], i: usize, phrase: &[&str]) -> bool {
     phrase
         .iter()
         .enumerate()
         .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w))
 }
 
-fn negated(toks: &[Tok], i: usize) -> bool {
+fn negated(toks: &[LexedToken], i: usize) -> bool {
     toks[i.saturating_sub(3)..i]
         .iter()
         .any(|t| NEGATORS.contains(&t.word))
@@ -78,7 +80,7 @@ fn negated(toks: &[Tok], i: usize) -> bool {
 
 /// Sentences that restate the question rather than answer it ("This essay will assess
 /// whether…", "…the view that…") unless they also take a position.
-fn restates_question(toks: &[Tok]) -> bool {
+fn restates_question(toks: &[LexedToken]) -> bool {
     let frames = toks.iter().any(|t| {
         matches!(
             t.word,
@@ -153,7 +155,7 @@ static CUES: LazyLock<FxHashMap<&'static str, Vec<Cue>>> = LazyLock::new(|| {
 });
 
 /// The cues whose words start at token `i`.
-fn cues_at<'a>(toks: &'a [Tok], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
+fn cues_at<'a>(toks: &'a [LexedToken], i: usize) -> impl Iterator<Item = &'static Cue> + 'a {
     let t = &toks[i];
     t.starts_cue
         .then(|| CUES.get(t.word))
@@ -163,7 +165,7 @@ fn cues_at<'a>(toks: &'a [Tok], i: usize) -> impl Iterator<Item = &'static Cue> 
         .filter(move |c| words_match(toks, i, &c.words))
 }
 
-fn sentence_lean(toks: &[Tok], view: &ViewModel) -> Lean {
+fn sentence_lean(toks: &[LexedToken], view: &ViewModel) -> Lean {
     let mut l = Lean::default();
     if restates_question(toks) {
         return l;
@@ -197,8 +199,8 @@ fn sentence_lean(toks: &[Tok], view: &ViewModel) -> Lean {
         }
     }
     if let Some((vx, vy)) = &view.compared {
-        let is_x = |t: &Tok| canon(t.stem) == vx;
-        let is_y = |t: &Tok| canon(t.stem) == vy;
+        let is_x = |t: &LexedToken| canon(t.stem) == vx;
+        let is_y = |t: &LexedToken| canon(t.stem) == vy;
         if let Some((x, y, _)) = comparison(toks) {
             if &x == vx && &y == vy {
                 l.pos += 1.5;
@@ -314,14 +316,14 @@ fn part(an: &Parsed, paras: &[usize]) -> Part {
 }
 
 /// Paragraph indexes of the introduction, body and conclusion.
-pub struct Sections {
+pub(crate) struct Sections {
     pub introduction: Vec<usize>,
     pub body: Vec<usize>,
     pub conclusion: Vec<usize>,
 }
 
 /// Finds the introduction, body and conclusion of a text.
-pub fn sections(an: &Parsed) -> Sections {
+pub(crate) fn sections(an: &Parsed) -> Sections {
     let prose: Vec<usize> = an.prose_paragraphs().map(|(i, _)| i).collect();
     if prose.len() < 2 {
         return Sections {
@@ -367,7 +369,7 @@ pub fn sections(an: &Parsed) -> Sections {
 }
 
 /// The structure of a text; `question_stems` are the question's content stems, sorted.
-pub fn structure(
+pub(crate) fn structure(
     an: &Parsed,
     sections: &Sections,
     points: &[PointResult],
@@ -396,7 +398,7 @@ pub fn structure(
             let point = points
                 .iter()
                 .filter(|pt| {
-                    pt.status != Status::Missing
+                    pt.status != PointStatus::Missing
                         && pt.evidence.iter().any(|e| opening.contains(&e.sentence))
                 })
                 .max_by(|a, b| a.score.total_cmp(&b.score).then(b.id.cmp(&a.id)))
@@ -465,7 +467,7 @@ fn paragraph_lean(
     Some(total)
 }
 
-pub fn judge(an: &Parsed, sections: &Sections, view: &ViewModel, c: &Coverage) -> Judgement {
+pub(crate) fn judge(an: &Parsed, sections: &Sections, view: &ViewModel, c: &Coverage) -> Judgement {
     let mut ev = Vec::new();
     let intro_stance = paragraph_lean(an, &sections.introduction, view, &mut ev)
         .map(classify)
@@ -511,7 +513,10 @@ mod tests {
 
     #[test]
     fn cues_start_with_cue_words() {
-        assert!(CUES.keys().all(|w| crate::lexicon::starts_cue(w)));
+        assert!(
+            CUES.keys()
+                .all(|w| crate::vocabulary::wordlists::starts_cue(w))
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 
 use studypack_domain::Side;
 
+use crate::question::Prepared;
+use crate::report::round2;
 use crate::report::*;
-use crate::{Prepared, round2};
 
 /// Weights of the parts of the quality score; they sum to 1.
 const W_KNOWLEDGE: f32 = 0.40;
@@ -17,7 +18,7 @@ const W_PRECISION: f32 = 0.10;
 const FULL_KNOWLEDGE_SHARE: f32 = 0.5;
 
 #[allow(clippy::too_many_arguments)]
-pub fn level(
+pub(crate) fn level(
     p: &Prepared,
     points: &[PointResult],
     c: &Coverage,
@@ -212,7 +213,7 @@ fn stance_words(s: Stance) -> &'static str {
     }
 }
 
-pub fn flag_words(flag: &str) -> &'static str {
+pub(crate) fn flag_words(flag: &str) -> &'static str {
     match flag {
         "one-sided" => "the essay argues only one side",
         "no-introduction" => "there is no introduction",
@@ -246,14 +247,14 @@ fn next_steps(
     };
     let mut missing: Vec<&PointResult> = points
         .iter()
-        .filter(|p| p.status != Status::Covered)
+        .filter(|p| p.status != PointStatus::Covered)
         .collect();
     missing.sort_by(|a, b| {
         (b.side == weaker)
             .cmp(&(a.side == weaker))
             .then(
-                (a.status == Status::Partial)
-                    .cmp(&(b.status == Status::Partial))
+                (a.status == PointStatus::Partial)
+                    .cmp(&(b.status == PointStatus::Partial))
                     .reverse(),
             )
             .then(b.text.len().cmp(&a.text.len()))

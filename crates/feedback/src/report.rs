@@ -5,9 +5,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use studypack_domain::Side;
 
+use crate::reading::Analysed;
+
+/// How much of a mark-scheme point an essay earns (not a question's publication status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum PointStatus {
     Covered,
     Partial,
     Missing,
@@ -54,7 +57,7 @@ pub struct PointResult {
     pub bullet: usize,
     pub text: Arc<str>,
     pub side: Side,
-    pub status: Status,
+    pub status: PointStatus,
     pub score: f32,
     pub evidence: Vec<Evidence>,
     /// The point's words the evidence contains.
@@ -203,4 +206,26 @@ pub struct Report {
     pub level: LevelResult,
     pub next_steps: NextSteps,
     pub flags: Vec<&'static str>,
+}
+
+pub(crate) fn round2(x: f32) -> f32 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Sentence `s` of an analysed text as evidence (its text and byte offsets).
+pub fn evidence_of(an: &Analysed, s: usize) -> Evidence {
+    evidence(an, s)
+}
+
+pub(crate) fn evidence<T>(an: &Analysed<T>, s: usize) -> Evidence {
+    let sent = &an.sentences[s];
+    let raw = &an.text[sent.start..sent.end];
+    let lead = raw.len() - raw.trim_start().len();
+    let text = raw.trim();
+    Evidence {
+        sentence: s,
+        text: text.to_string(),
+        start: sent.start + lead,
+        end: sent.start + lead + text.len(),
+    }
 }

@@ -1,7 +1,9 @@
 use super::*;
-use studypack_domain::{MarkScheme, Rubric, RubricLevel, SchemeBullet, Side};
+use studypack_domain::{
+    GlossaryEntry, MarkScheme, Period, Rubric, RubricLevel, SchemeBullet, Side,
+};
 
-pub fn scheme() -> MarkScheme {
+pub(crate) fn scheme() -> MarkScheme {
     MarkScheme {
         bullets: vec![
             SchemeBullet { side: Side::Supporting, text: "both relied on the secret police and propaganda; both kept a command economy with central planning".into() },
@@ -12,7 +14,7 @@ pub fn scheme() -> MarkScheme {
     }
 }
 
-pub fn rubric() -> Rubric {
+pub(crate) fn rubric() -> Rubric {
     Rubric {
         name: "Test rubric".into(),
         max_marks: 25,
@@ -98,7 +100,7 @@ fn points_are_matched_with_evidence_and_offsets() {
     let covered: Vec<&str> = r
         .points
         .iter()
-        .filter(|p| p.status == Status::Covered)
+        .filter(|p| p.status == PointStatus::Covered)
         .map(|p| &*p.text)
         .collect();
     assert!(
@@ -323,25 +325,4 @@ fn stance_reading_cases() {
         conclusion_of("On balance, I agree with the view."),
         Stance::Agrees
     );
-}
-
-#[test]
-fn quotations_are_counted() {
-    for (text, n) in [
-        ("He said “this was the end of it” and left.", 1),
-        (
-            "The \"Secret Speech of 1956\" mattered; “two words” did not.",
-            1,
-        ),
-        ("Stalin’s ‘Great Turn’ of 1929", 0),
-        (
-            "‘Socialism in one country’ was his aim, ‘and so it stayed’.",
-            2,
-        ),
-        ("a\"b c d\" e", 0),
-        ("“open but\n\nnever closed”", 0),
-        ("", 0),
-    ] {
-        assert_eq!(count_quotations(text), n, "{text}");
-    }
 }

@@ -18,8 +18,7 @@ pub use plan::generate_plan;
 
 use serde::Serialize;
 use studypack_domain::{Question, Topic};
-use studypack_feedback::analysis::{Analysed, Token};
-use studypack_feedback::{Engine, Evidence, Stance, Status, question_input};
+use studypack_feedback::{Analysed, Engine, Evidence, PointStatus, Stance, Token, question_input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -128,7 +127,7 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
             }
             for b in 0..report.coverage.bullets_total {
                 let points: Vec<_> = report.points.iter().filter(|p| p.bullet == b).collect();
-                if !points.is_empty() && points.iter().all(|p| p.status == Status::Missing) {
+                if !points.is_empty() && points.iter().all(|p| p.status == PointStatus::Missing) {
                     out.push(Finding {
                         kind: "low-coverage",
                         severity: Severity::Warning,

@@ -6,7 +6,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use studypack_domain::scheme_text::parse_scheme_text;
 use studypack_domain::{MarkScheme, Side};
 use studypack_feedback::{
-    Engine, MAX_ESSAY_BYTES, QuestionInput, Report, Stance, Status, engine_for_library,
+    Engine, MAX_ESSAY_BYTES, PointStatus, QuestionInput, Report, Stance, engine_for_library,
     question_input,
 };
 use studypack_store::LibraryStore;
@@ -321,9 +321,9 @@ pub fn render_text(r: &Report, colour: bool) -> String {
         s.push_str(&format!("\n{}\n", p.c("1", title)));
         for pt in pts {
             let mark = match pt.status {
-                Status::Covered => p.c("32", "✓"),
-                Status::Partial => p.c("33", "~"),
-                Status::Missing => p.c("31", "✗"),
+                PointStatus::Covered => p.c("32", "✓"),
+                PointStatus::Partial => p.c("33", "~"),
+                PointStatus::Missing => p.c("31", "✗"),
             };
             s.push_str(&format!("  {mark} {}\n", pt.text));
             if let Some(e) = pt.evidence.first() {

@@ -2,7 +2,7 @@
 //! narrative and judgement. Written for this project.
 
 /// Function words that carry no content.
-pub const STOP_WORDS: &[&str] = &[
+pub(crate) const STOP_WORDS: &[&str] = &[
     "a",
     "about",
     "above",
@@ -209,7 +209,7 @@ pub const STOP_WORDS: &[&str] = &[
 static STOP_SET: std::sync::LazyLock<crate::fx::FxHashSet<&'static str>> =
     std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
-pub fn is_stop(word: &str) -> bool {
+pub(crate) fn is_stop(word: &str) -> bool {
     STOP_SET.contains(word)
 }
 
@@ -292,7 +292,7 @@ const ISE_EXCEPTIONS: &[&str] = &[
 
 /// Maps British spellings to American ones so both stem alike: -ise/-isation → -ize/-ization,
 /// -yse → -yze, -our → -or, -tre → -ter, -ence in defence/offence/licence → -ense.
-pub fn americanise(word: &str) -> Option<String> {
+pub(crate) fn americanise(word: &str) -> Option<String> {
     // Most words cannot change: skip them cheaply.
     let could = word.len() >= 4
         && (word.contains("our")
@@ -400,7 +400,7 @@ pub fn americanise(word: &str) -> Option<String> {
 }
 
 /// Words that show analysis rather than narrative.
-pub const ANALYSIS_CUES: &[&str] = &[
+pub(crate) const ANALYSIS_CUES: &[&str] = &[
     "because",
     "therefore",
     "thus",
@@ -502,7 +502,7 @@ pub(crate) fn signal(word: &str) -> Option<Signal> {
 }
 
 /// Words that mark narrative: telling what happened next.
-pub const NARRATIVE_CUES: &[&str] = &[
+pub(crate) const NARRATIVE_CUES: &[&str] = &[
     "then",
     "after",
     "afterwards",
@@ -521,7 +521,7 @@ pub const NARRATIVE_CUES: &[&str] = &[
 
 /// Judgement cues: (phrase, weight). Positive agrees with the view, negative disagrees.
 /// Phrases are matched on lowercase words; `not` and similar before a cue flip it.
-pub const AGREE_CUES: &[(&str, f32)] = &[
+pub(crate) const AGREE_CUES: &[(&str, f32)] = &[
     ("agree", 1.0),
     ("agrees", 1.0),
     ("valid", 1.0),
@@ -547,7 +547,7 @@ pub const AGREE_CUES: &[(&str, f32)] = &[
     ("the main cause", 0.6),
 ];
 
-pub const DISAGREE_CUES: &[(&str, f32)] = &[
+pub(crate) const DISAGREE_CUES: &[(&str, f32)] = &[
     ("disagree", 1.0),
     ("disagrees", 1.0),
     ("invalid", 1.0),
@@ -581,7 +581,7 @@ pub const DISAGREE_CUES: &[(&str, f32)] = &[
     ("limited validity", 1.0),
 ];
 
-pub const BALANCED_CUES: &[&str] = &[
+pub(crate) const BALANCED_CUES: &[&str] = &[
     "to some extent",
     "partly",
     "partially",
@@ -616,14 +616,14 @@ pub(crate) fn starts_cue(word: &str) -> bool {
 
 /// Words that turn a cue around when they come just before it.
 /// Apostrophes are removed from tokens, so contractions appear as "dont", "isnt".
-pub const NEGATORS: &[&str] = &[
+pub(crate) const NEGATORS: &[&str] = &[
     "not", "no", "never", "neither", "nor", "hardly", "little", "cannot", "cant", "isnt", "wasnt",
     "arent", "werent", "doesnt", "didnt", "dont", "hasnt", "hadnt", "havent", "wont", "wouldnt",
     "couldnt", "shouldnt", "without",
 ];
 
 /// Words that open a concluding sentence.
-pub const CONCLUSION_OPENERS: &[&str] = &[
+pub(crate) const CONCLUSION_OPENERS: &[&str] = &[
     "in conclusion",
     "to conclude",
     "overall",
@@ -641,7 +641,7 @@ pub const CONCLUSION_OPENERS: &[&str] = &[
 ];
 
 /// Words treated as equal when comparing a view's terms (after stemming).
-pub const GENERAL_EQUIVALENTS: &[(&str, &str)] = &[
+pub(crate) const GENERAL_EQUIVALENTS: &[(&str, &str)] = &[
     ("alik", "similar"),
     ("similar", "similar"),
     ("likeness", "similar"),

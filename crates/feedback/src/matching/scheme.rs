@@ -7,24 +7,24 @@ use crate::fx::FxHashMap;
 
 use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 
-use crate::analysis::{Parsed, Tok, scan};
 use crate::bits::{self, BitMatrix};
-use crate::stem::{Idf, Lexicon, StemId};
+use crate::vocabulary::stems::{Idf, Lexicon, StemId};
+use crate::vocabulary::tokens::{LexedToken, Parsed, scan};
 
 /// Weight factor for terms the question itself uses: echoing the question is not evidence.
-pub const QUESTION_TERM_FACTOR: f32 = 0.3;
+pub(super) const QUESTION_TERM_FACTOR: f32 = 0.3;
 /// A point is judged against at most this many average terms: long points need not be matched whole.
-pub const NEED_TERMS: f32 = 3.5;
+pub(super) const NEED_TERMS: f32 = 3.5;
 
 #[derive(Debug, Clone)]
-pub struct Alternative {
+pub(crate) struct Alternative {
     pub required: Vec<(u32, f32)>,
     pub optional: Vec<(u32, f32)>,
     pub need: f32,
 }
 
 #[derive(Debug, Clone)]
-pub struct PreparedPoint {
+pub(crate) struct PreparedPoint {
     pub side: Side,
     pub bullet: usize,
     pub text: Arc<str>,
@@ -38,7 +38,7 @@ struct GlossaryGroup {
 }
 
 #[derive(Debug, Clone)]
-pub struct PreparedScheme {
+pub(crate) struct PreparedScheme {
     pub points: Vec<PreparedPoint>,
     /// Term id → display form (a stem, or the glossary term).
     pub term_names: Vec<Arc<str>>,
@@ -73,7 +73,7 @@ fn split_alternatives(text: &str) -> Vec<&str> {
     if parts.len() > 1
         && parts.iter().all(|p| {
             p.split_whitespace()
-                .filter(|w| !crate::lexicon::is_stop(&w.to_lowercase()))
+                .filter(|w| !crate::vocabulary::wordlists::is_stop(&w.to_lowercase()))
                 .count()
                 >= 3
         })
@@ -399,7 +399,7 @@ impl PreparedScheme {
 
 /// The number of tokens from `i` that spell `phrase` (its stems in order, stop words between
 /// them skipped), if they do.
-fn phrase_at(toks: &[Tok], i: usize, phrase: &[StemId]) -> Option<usize> {
+fn phrase_at(toks: &[LexedToken], i: usize, phrase: &[StemId]) -> Option<usize> {
     let mut j = i;
     let mut k = 0;
     while j < toks.len() && k < phrase.len() {
@@ -417,7 +417,7 @@ fn phrase_at(toks: &[Tok], i: usize, phrase: &[StemId]) -> Option<usize> {
 }
 
 /// Whether two words differ by at most one insertion, deletion, substitution or swap of neighbours.
-pub fn within_one_edit(a: &str, b: &str) -> bool {
+pub(super) fn within_one_edit(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return one_edit(a.as_bytes(), b.as_bytes());
     }

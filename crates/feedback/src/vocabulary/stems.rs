@@ -6,96 +6,37 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::fx::FxHashMap;
-use crate::lexicon::Signal;
+use crate::reading::{Word, WordKey};
+use crate::vocabulary::wordlists::Signal;
 
 use frostem::{Algorithm, Stemmer};
 
 /// Document frequencies of stems across the library, for IDF weights.
 #[derive(Debug, Clone, Default)]
-pub struct Idf {
+pub(crate) struct Idf {
     df: FxHashMap<String, u32>,
     docs: u32,
 }
 
 impl Idf {
     /// Inverse document frequency: rarer stems weigh more. Unknown stems weigh as the rarest.
-    pub fn weight(&self, stem: &str) -> f32 {
+    pub(crate) fn weight(&self, stem: &str) -> f32 {
         if self.docs == 0 {
             return 1.0;
         }
         let df = self.df.get(stem).copied().unwrap_or(0) as f32;
         ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
-    pub fn docs(&self) -> u32 {
-        self.docs
-    }
-    pub fn knows(&self, stem: &str) -> bool {
+    pub(crate) fn knows(&self, stem: &str) -> bool {
         self.df.contains_key(stem)
     }
-}
 
-/// A word or stem: shared text, cheap to clone.
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Word(std::sync::Arc<str>);
-
-impl Word {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for Word {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for Word {
-    fn from(s: String) -> Word {
-        Word(s.into())
-    }
-}
-
-impl From<&str> for Word {
-    fn from(s: &str) -> Word {
-        Word(s.into())
-    }
-}
-
-impl PartialEq<str> for Word {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Word {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-
-impl PartialEq<String> for Word {
-    fn eq(&self, other: &String) -> bool {
-        &*self.0 == other.as_str()
-    }
-}
-
-impl std::borrow::Borrow<str> for Word {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Word {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}", &*self.0)
-    }
-}
-
-impl std::fmt::Display for Word {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+    /// Counts one more document, whose distinct content stems are `stems`.
+    pub(crate) fn add_document(&mut self, stems: &[&str]) {
+        for &s in stems {
+            *self.df.entry(s.to_string()).or_insert(0) += 1;
+        }
+        self.docs += 1;
     }
 }
 
@@ -118,85 +59,6 @@ pub(crate) struct Lexeme {
     pub starts_cue: bool,
     /// The stem is known: see [`StemEntry::known`].
     pub known: bool,
-}
-
-/// Folded words of up to this many bytes are keys packed into an integer.
-const SHORT_WORD: usize = 15;
-
-/// A folded word as a key of the vocabulary: a short word's bytes packed into an integer with
-/// its length in the top byte (made without allocating, compared without following a
-/// pointer), or a longer word's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum WordKey<'a> {
-    Short(u128),
-    Long(&'a str),
-}
-
-impl WordKey<'_> {
-    /// The key of a folded word.
-    pub fn of(folded: &str) -> WordKey<'_> {
-        if folded.len() > SHORT_WORD {
-            return WordKey::Long(folded);
-        }
-        let mut packed = Packed::default();
-        for b in folded.bytes() {
-            packed.push(b);
-        }
-        packed.key()
-    }
-}
-
-/// The bytes of a short word, packed into two integers as they are added (kept in registers:
-/// a byte array here would be read back just after being written, which stalls).
-#[derive(Default)]
-pub(crate) struct Packed {
-    low: u64,
-    high: u64,
-    len: usize,
-}
-
-impl Packed {
-    /// The bytes of a short word already packed: the first eight in `low`, the rest in `high`.
-    pub fn from_parts(low: u64, high: u64, len: usize) -> Packed {
-        debug_assert!(len <= SHORT_WORD);
-        Packed { low, high, len }
-    }
-
-    /// Whether it holds [`SHORT_WORD`] bytes, as many as a short key can.
-    pub fn full(&self) -> bool {
-        self.len == SHORT_WORD
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Adds a byte; there must be fewer than [`SHORT_WORD`].
-    pub fn push(&mut self, b: u8) {
-        let b = u64::from(b);
-        if self.len < 8 {
-            self.low |= b << (8 * self.len);
-        } else {
-            self.high |= b << (8 * (self.len - 8));
-        }
-        self.len += 1;
-    }
-
-    /// Removes the last byte.
-    pub fn pop(&mut self) {
-        self.len -= 1;
-        if self.len < 8 {
-            self.low &= !(0xff << (8 * self.len));
-        } else {
-            self.high &= !(0xff << (8 * (self.len - 8)));
-        }
-    }
-
-    /// The key: the bytes, with the length in the top byte.
-    pub fn key(self) -> WordKey<'static> {
-        let high = self.high | (self.len as u64) << 56;
-        WordKey::Short(u128::from(self.low) | u128::from(high) << 64)
-    }
 }
 
 /// A map from folded words, by [`WordKey`].
@@ -377,7 +239,7 @@ impl Layer {
 
 /// The stemmer and the library's vocabulary: folded words with their normalised forms and
 /// stems, so that common words are looked up, not stemmed.
-pub struct Stems {
+pub(crate) struct Stems {
     stemmer: Stemmer,
     /// Shared with every question prepared from it, whose ids refer to it.
     vocabulary: Arc<Layer>,
@@ -401,8 +263,9 @@ impl std::fmt::Debug for Stems {
 /// A folded word's normalised form (British spelling mapped to American), its stem, and
 /// whether it is a stop word.
 fn work_out(stemmer: &Stemmer, folded: &str) -> (String, String, bool) {
-    let word = crate::lexicon::americanise(folded).unwrap_or_else(|| folded.to_string());
-    let stop = crate::lexicon::is_stop(&word);
+    let word =
+        crate::vocabulary::wordlists::americanise(folded).unwrap_or_else(|| folded.to_string());
+    let stop = crate::vocabulary::wordlists::is_stop(&word);
     let numeric = word.bytes().all(|b| b.is_ascii_digit());
     let stem = if stop || numeric {
         word.clone()
@@ -456,56 +319,18 @@ impl Stems {
         &self.vocabulary
     }
 
-    /// The stem of a lowercased, normalised word.
-    pub fn stem(&self, word: &str) -> String {
-        self.stemmer.stem(word).into_owned()
+    /// Adds to the vocabulary the words a lexicon over it worked out.
+    pub(crate) fn absorb(&mut self, words: Layer) {
+        Arc::make_mut(&mut self.vocabulary).absorb(words);
     }
 
-    /// A folded word's normalised form (British spelling mapped to American), its stem, and
-    /// whether it is a stop word. Known words are looked up; others are worked out.
-    pub fn normalise(&self, folded: &str) -> (Word, Word, bool) {
-        let v = &*self.vocabulary;
-        if let Some(e) = v.lexemes.get(WordKey::of(folded)) {
-            return (e.word.clone(), e.stem.clone(), e.lexeme.stop);
-        }
-        let (word, stem, stop) = work_out(&self.stemmer, folded);
-        (Word::from(word), Word::from(stem), stop)
-    }
-
-    /// Adds the words of `texts` to the vocabulary and counts each text as one document for
-    /// IDF. Every stem the returned weights know is then in the vocabulary, marked known.
-    pub fn learn<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) -> Idf {
-        let mut idf = Idf::default();
-        // Uses of each word id, to choose the hot words.
-        let mut uses: Vec<u32> = Vec::new();
-        for text in texts {
-            let mut lexicon = Lexicon::new(self);
-            let an = crate::analysis::scan(text, &mut lexicon).resolve(&lexicon);
-            for t in &an.tokens {
-                let id = t.word_id as usize;
-                if uses.len() <= id {
-                    uses.resize(id + 1, 0);
-                }
-                uses[id] += 1;
-            }
-            let mut seen: Vec<&str> = an
-                .tokens
-                .iter()
-                .filter(|t| !t.stop)
-                .map(|t| t.stem)
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for s in seen {
-                *idf.df.entry(s.to_string()).or_insert(0) += 1;
-            }
-            idf.docs += 1;
-            let new = lexicon.into_layer();
-            Arc::make_mut(&mut self.vocabulary).absorb(new);
-        }
+    /// Once the library is read: marks known the stems `idf` knows and the stop words, and
+    /// chooses the hot words (`uses` counts the uses of each word id).
+    pub(crate) fn mark_known(&mut self, idf: &Idf, uses: &[u32]) {
         let vocabulary = Arc::make_mut(&mut self.vocabulary);
         for entry in &mut vocabulary.stems {
-            entry.known = idf.knows(&entry.text) || crate::lexicon::is_stop(&entry.text);
+            entry.known =
+                idf.knows(&entry.text) || crate::vocabulary::wordlists::is_stop(&entry.text);
         }
         for entry in vocabulary.lexemes.values_mut() {
             entry.lexeme.known = vocabulary
@@ -513,8 +338,7 @@ impl Stems {
                 .get(entry.lexeme.stem as usize)
                 .is_some_and(|s| s.known);
         }
-        vocabulary.hot = HotWords::build(&vocabulary.lexemes.short, &uses);
-        idf
+        vocabulary.hot = HotWords::build(&vocabulary.lexemes.short, uses);
     }
 }
 
@@ -529,7 +353,7 @@ pub(crate) struct Lexicon<'v> {
 
 impl<'v> Lexicon<'v> {
     /// A lexicon over the vocabulary of `stems`.
-    pub fn new(stems: &'v Stems) -> Lexicon<'v> {
+    pub(crate) fn new(stems: &'v Stems) -> Lexicon<'v> {
         Lexicon {
             stemmer: stems.stemmer,
             vocabulary: &stems.vocabulary,
@@ -539,7 +363,11 @@ impl<'v> Lexicon<'v> {
     }
 
     /// A lexicon over a prepared question's vocabulary and words.
-    pub fn for_question(stems: &Stems, vocabulary: &'v Layer, question: &'v Layer) -> Lexicon<'v> {
+    pub(crate) fn for_question(
+        stems: &Stems,
+        vocabulary: &'v Layer,
+        question: &'v Layer,
+    ) -> Lexicon<'v> {
         Lexicon {
             stemmer: stems.stemmer,
             vocabulary,
@@ -558,7 +386,10 @@ impl<'v> Lexicon<'v> {
     /// word and stem if it comes from a layer this lexicon borrows (the vocabulary or the
     /// question); those it worked out itself can only be borrowed once it is no longer added
     /// to (see [`Lexicon::is_own_word`]).
-    pub fn find_borrowed(&self, key: WordKey) -> Option<(Lexeme, Option<(&'v str, &'v str)>)> {
+    pub(crate) fn find_borrowed(
+        &self,
+        key: WordKey,
+    ) -> Option<(Lexeme, Option<(&'v str, &'v str)>)> {
         let vocabulary: &'v Layer = self.vocabulary;
         if let Some(e) = vocabulary.hot.get(key) {
             return Some((e.lexeme, Some((&*e.word, &*e.stem))));
@@ -573,7 +404,7 @@ impl<'v> Lexicon<'v> {
     }
 
     /// Works out the lexeme of a folded word no layer has, whose key is `key`, and remembers it.
-    pub fn add(&mut self, key: WordKey, folded: &str) -> Lexeme {
+    pub(crate) fn add(&mut self, key: WordKey, folded: &str) -> Lexeme {
         debug_assert_eq!(key, WordKey::of(folded));
         let WorkedOut { word, stem, stop } = work_out_remembered(&self.stemmer, key, folded);
         let known_stem = self
@@ -584,7 +415,7 @@ impl<'v> Lexicon<'v> {
             Some(id) => (id, self.stem(id).known),
             None => {
                 let id = self.own.end_stem();
-                let known = crate::lexicon::is_stop(&stem);
+                let known = crate::vocabulary::wordlists::is_stop(&stem);
                 self.own.stems.push(StemEntry {
                     known,
                     text: stem.clone(),
@@ -598,8 +429,8 @@ impl<'v> Lexicon<'v> {
             stem: stem_id,
             stop,
             numeric: word.bytes().all(|b| b.is_ascii_digit()),
-            signal: crate::lexicon::signal(&word),
-            starts_cue: crate::lexicon::starts_cue(&word),
+            signal: crate::vocabulary::wordlists::signal(&word),
+            starts_cue: crate::vocabulary::wordlists::starts_cue(&word),
             known,
         };
         self.own.words.push(word.clone());
@@ -608,26 +439,26 @@ impl<'v> Lexicon<'v> {
     }
 
     /// The normalised word with this id.
-    pub fn word(&self, id: WordId) -> &Word {
+    pub(crate) fn word(&self, id: WordId) -> &Word {
         self.layers()
             .find_map(|layer| layer.word(id))
             .expect("word ids come from this lexicon")
     }
 
     /// The stem with this id.
-    pub fn stem(&self, id: StemId) -> &StemEntry {
+    pub(crate) fn stem(&self, id: StemId) -> &StemEntry {
         self.layers()
             .find_map(|layer| layer.stem(id))
             .expect("stem ids come from this lexicon")
     }
 
     /// Whether a word id was given out by this lexicon's own layer.
-    pub fn is_own_word(&self, id: WordId) -> bool {
+    pub(crate) fn is_own_word(&self, id: WordId) -> bool {
         id >= self.own.first_word
     }
 
     /// The words this lexicon worked out, as a layer above its vocabulary (and question).
-    pub fn into_layer(self) -> Layer {
+    pub(crate) fn into_layer(self) -> Layer {
         self.own
     }
 }

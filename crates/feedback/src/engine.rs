@@ -1,0 +1,126 @@
+//! The engine: the library's vocabulary and IDF weights, and the stages of an assessment in
+//! order.
+
+use studypack_domain::Library;
+
+use crate::coverage::{balance, coverage};
+use crate::flags::flags;
+use crate::judgement;
+use crate::level;
+use crate::matching::{Settings, match_points};
+use crate::precision::precision;
+use crate::question::{Prepared, QuestionInput};
+use crate::reading::Analysed;
+use crate::report::Report;
+use crate::vocabulary::analyse;
+use crate::vocabulary::stems::{Idf, Lexicon, Stems};
+use crate::vocabulary::tokens::scan;
+
+/// Version of the engine's rules, reported with every result.
+pub const ENGINE_VERSION: &str = "studypack-feedback/1";
+
+/// The engine: a stemmer with the library's vocabulary and IDF weights.
+#[derive(Debug, Default)]
+pub struct Engine {
+    stems: Stems,
+    idf: Idf,
+    settings: Settings,
+}
+
+/// Essays larger than this are refused by callers; the engine itself stays linear.
+pub const MAX_ESSAY_BYTES: usize = 1024 * 1024;
+
+impl Engine {
+    /// An engine whose IDF weights come from the library's texts (one document each).
+    pub fn with_library<'a>(texts: impl IntoIterator<Item = &'a str>) -> Engine {
+        let mut stems = Stems::default();
+        let idf = stems.learn(texts);
+        Engine {
+            stems,
+            idf,
+            settings: Settings::default(),
+        }
+    }
+
+    pub fn with_settings(mut self, settings: Settings) -> Engine {
+        self.settings = settings;
+        self
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    pub fn prepare(&self, q: &QuestionInput) -> Prepared {
+        Prepared::new(&self.stems, &self.idf, q)
+    }
+
+    /// Splits a text into paragraphs, sentences and tokens, as the engine reads it.
+    pub fn analyse<'a>(&self, text: &'a str) -> Analysed<'a> {
+        analyse(text, &self.stems)
+    }
+
+    /// Prepares the question and assesses one essay.
+    pub fn assess(&self, q: &QuestionInput, essay: &str) -> Report {
+        self.report(&self.prepare(q), essay)
+    }
+
+    /// Assesses an essay against a prepared question.
+    pub fn report(&self, p: &Prepared, essay: &str) -> Report {
+        let mut lexicon = Lexicon::for_question(&self.stems, &p.vocabulary, &p.words);
+        let an = scan(essay, &mut lexicon).resolve(&lexicon);
+        let sent_terms = p.scheme.sentence_terms(&an);
+        let points = match_points(&self.settings, &p.scheme, &an, &sent_terms);
+        let coverage = coverage(&points, &p.scheme);
+        let balance = balance(&coverage);
+        let sections = judgement::sections(&an);
+        let structure = judgement::structure(&an, &sections, &points, &p.question_stems);
+        let judgement = judgement::judge(&an, &sections, &p.view, &coverage);
+        let precision = precision(&an, p.period);
+        let words = an.words();
+        let flags = flags(
+            p,
+            &an,
+            &coverage,
+            &balance,
+            &structure,
+            &judgement,
+            &sent_terms,
+        );
+        let (level, next_steps) = level::level(
+            p, &points, &coverage, &balance, &structure, &judgement, &precision, &flags, words,
+        );
+        Report {
+            engine: ENGINE_VERSION,
+            words,
+            points,
+            coverage,
+            balance,
+            structure,
+            judgement,
+            precision,
+            level,
+            next_steps,
+            flags,
+        }
+    }
+}
+
+/// Builds an engine whose vocabulary and IDF weights come from the part of a library that
+/// every visitor may read: each published question's text, mark scheme and free plan is one
+/// document. Drafts and model essays (premium) are left out, so that no score — which moves
+/// with these weights — can tell whether a word occurs in text a visitor may not read.
+pub fn engine_for_library(lib: &Library) -> Engine {
+    let docs: Vec<String> = lib
+        .questions
+        .iter()
+        .filter(|q| q.status == studypack_domain::Status::Published)
+        .flat_map(|q| {
+            let scheme: Vec<String> = q.mark_scheme.points().into_iter().map(|p| p.text).collect();
+            let mut d = vec![q.text.clone(), q.plan.clone()];
+            d.extend(scheme);
+            d
+        })
+        .collect();
+    Engine::with_library(docs.iter().map(String::as_str))
+}
