@@ -108,7 +108,7 @@ mod tests {
         .await
         .unwrap();
         s.pool().close().await;
-        let err = open(&url, 1).await.err().expect("refused");
+        let err = open(&url, 1).await.expect_err("refused");
         assert!(
             err.to_string().contains("newer than this studypack"),
             "{err}"
