@@ -236,7 +236,11 @@ impl Accounts {
         let email = Email::parse(email)?;
         check_new_password(password)?;
         let hash = hash_password(password).await?;
-        match self.store.create_user(email.as_str(), &hash, role).await {
+        match self
+            .store
+            .create_user(email.as_str(), &hash, role, now())
+            .await
+        {
             Ok(u) => Ok(u),
             Err(StoreError::Conflict(_)) => Err(AccountError::Invalid(format!(
                 "{} already has an account.",
@@ -266,7 +270,7 @@ impl Accounts {
         let hash = hash_password(password).await?;
         match self
             .store
-            .create_user(email.as_str(), &hash, Role::Student)
+            .create_user(email.as_str(), &hash, Role::Student, now())
             .await
         {
             Ok(user) => self.open_session(user).await,
@@ -351,9 +355,10 @@ impl Accounts {
     pub async fn open_session(&self, user: User) -> AccountResult<NewSession> {
         let token = random_token();
         let csrf = random_token();
-        let expires_at = now() + SESSION_SECONDS;
+        let at = now();
+        let expires_at = at + SESSION_SECONDS;
         self.store
-            .create_session(&hash_token(&token), user.id, &csrf, expires_at)
+            .create_session(&hash_token(&token), user.id, &csrf, expires_at, at)
             .await?;
         Ok(NewSession {
             token,
@@ -394,7 +399,7 @@ impl Accounts {
             .delete_sessions_of(user.id, Some(&hash_token(keep_token)))
             .await?;
         self.store
-            .audit(Some(user.id), "password.change", Some(user.id), "")
+            .audit(Some(user.id), "password.change", Some(user.id), "", now())
             .await?;
         Ok(())
     }
@@ -438,7 +443,13 @@ impl Accounts {
         }
         let user = self.add_user(email, password, Role::Admin).await?;
         self.store
-            .audit(Some(user.id), "setup", Some(user.id), "first admin created")
+            .audit(
+                Some(user.id),
+                "setup",
+                Some(user.id),
+                "first admin created",
+                now(),
+            )
             .await?;
         self.open_session(user).await
     }
@@ -468,7 +479,7 @@ impl Accounts {
             .map(|c| hash_token(&secret::normalise_code(c)))
             .collect();
         self.store
-            .create_codes(&hashes, &scope.to_string(), days, actor)
+            .create_codes(&hashes, &scope.to_string(), days, actor, now())
             .await?;
         Ok(codes)
     }
@@ -509,13 +520,13 @@ impl Accounts {
         let user = self.user(email).await?;
         Ok(self
             .store
-            .grant(user.id, &scope.to_string(), expires_at, actor)
+            .grant(user.id, &scope.to_string(), expires_at, actor, now())
             .await?)
     }
 
     /// Revokes an entitlement; audited.
     pub async fn revoke(&self, entitlement_id: i64, actor: Option<i64>) -> AccountResult<bool> {
-        Ok(self.store.revoke(entitlement_id, actor).await?)
+        Ok(self.store.revoke(entitlement_id, actor, now()).await?)
     }
 
     /// A user by email, or a clear error.

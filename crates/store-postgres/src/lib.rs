@@ -1,113 +1,112 @@
 //! The PostgreSQL store: for several stateless instances sharing one database. Migrations are
 //! embedded and applied under an advisory lock, so instances starting together do not race.
+//! The SQL itself is shared with SQLite: [`studypack_store::SqlStore`].
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sqlx::PgPool;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::Postgres;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use studypack_store::sql::migrate;
+use studypack_store::{Dialect, Migration, SqlStore, StoreError, StoreResult};
 
-/// (version, name, SQL), in order.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "library", include_str!("../migrations/0001_library.sql")),
-    (
-        2,
-        "library_version",
-        include_str!("../migrations/0002_library_version.sql"),
-    ),
-    (
-        3,
-        "accounts",
-        include_str!("../migrations/0003_accounts.sql"),
-    ),
+/// The PostgreSQL implementation of the store traits.
+pub type PgStore = SqlStore<Postgres>;
+
+/// What the shared SQL needs to know of PostgreSQL.
+pub struct PgDialect;
+
+impl Dialect for PgDialect {
+    type Db = Postgres;
+    const CHECKSUM_COLUMN_COUNT: &'static str = "SELECT count(*) FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name = 'studypack_migrations' AND column_name = 'checksum'";
+    /// A session advisory lock under an arbitrary key (0x5354_5544_5950_4143, "STUDYPAC").
+    const MIGRATION_LOCK: Option<(&'static str, &'static str)> = Some((
+        "SELECT pg_advisory_lock(6004517955236282691)",
+        "SELECT pg_advisory_unlock(6004517955236282691)",
+    ));
+}
+
+/// The migrations, in order. Their SQL must not change once released (the checksums of the
+/// applied ones are checked on connect): a change is a new migration.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "library",
+        sql: include_str!("../migrations/0001_library.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "library_version",
+        sql: include_str!("../migrations/0002_library_version.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "accounts",
+        sql: include_str!("../migrations/0003_accounts.sql"),
+    },
 ];
 
-/// An arbitrary key for the migration advisory lock.
-const MIGRATION_LOCK: i64 = 0x5354_5544_5950_4143; // "STUDYPAC"
-
-/// The PostgreSQL implementation of [`studypack_store::LibraryStore`].
-#[derive(Clone)]
-pub struct PgStore {
-    pool: PgPool,
+/// Connects to `url` (`postgres://…`) and applies pending migrations.
+pub async fn connect(url: &str, max_connections: u32) -> StoreResult<PgStore> {
+    connect_with(options(url)?, max_connections).await
 }
 
-impl PgStore {
-    /// Connects to `url` (`postgres://…`) and applies pending migrations.
-    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<PgStore> {
-        Self::connect_with(Self::options(url)?, max_connections).await
+/// Connects with every connection's `search_path` set to `schema` (created if missing):
+/// one database can hold separate libraries, e.g. one per test.
+pub async fn connect_in_schema(
+    url: &str,
+    schema: &str,
+    max_connections: u32,
+) -> StoreResult<PgStore> {
+    if !schema
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || schema.is_empty()
+    {
+        return Err(StoreError::Invalid(format!("bad schema name {schema:?}")));
     }
-
-    /// Connects with every connection's `search_path` set to `schema` (created if missing):
-    /// one database can hold separate libraries, e.g. one per test.
-    pub async fn connect_in_schema(
-        url: &str,
-        schema: &str,
-        max_connections: u32,
-    ) -> StoreResult<PgStore> {
-        if !schema
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            || schema.is_empty()
-        {
-            return Err(StoreError::Invalid(format!("bad schema name {schema:?}")));
-        }
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(Self::options(url)?)
-            .await
-            .map_err(db_err)?;
-        sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-            .execute(&admin)
-            .await
-            .map_err(db_err)?;
-        admin.close().await;
-        Self::connect_with(
-            Self::options(url)?.options([("search_path", schema)]),
-            max_connections,
-        )
-        .await
-    }
-
-    fn options(url: &str) -> StoreResult<PgConnectOptions> {
-        PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Invalid(format!("bad PostgreSQL URL: {e}")))
-    }
-
-    async fn connect_with(opts: PgConnectOptions, max_connections: u32) -> StoreResult<PgStore> {
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(opts)
-            .await
-            .map_err(db_err)?;
-        migrate(&pool).await?;
-        Ok(PgStore { pool })
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-}
-
-async fn migrate(pool: &PgPool) -> StoreResult<()> {
-    let mut conn = pool.acquire().await.map_err(db_err)?;
-    sqlx::query("SELECT pg_advisory_lock($1)")
-        .bind(MIGRATION_LOCK)
-        .execute(&mut *conn)
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(url)?)
         .await
         .map_err(db_err)?;
-    let result = apply(&mut conn).await;
-    let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
-        .bind(MIGRATION_LOCK)
-        .execute(&mut *conn)
+    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+        .execute(&admin)
         .await
-        .map_err(db_err);
-    result.and(unlock.map(|_| ()))
+        .map_err(db_err)?;
+    admin.close().await;
+    connect_with(
+        options(url)?.options([("search_path", schema)]),
+        max_connections,
+    )
+    .await
 }
 
-async fn apply(conn: &mut sqlx::PgConnection) -> StoreResult<()> {
-    apply_migrations(conn, MIGRATIONS).await
+fn options(url: &str) -> StoreResult<PgConnectOptions> {
+    PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Invalid(format!("bad PostgreSQL URL: {e}")))
 }
 
-studypack_store::impl_sql_library_store!(PgStore, sqlx::Postgres, PgRow);
-studypack_store::impl_sql_account_store!(PgStore);
+async fn connect_with(opts: PgConnectOptions, max_connections: u32) -> StoreResult<PgStore> {
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections.max(1))
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(opts)
+        .await
+        .map_err(db_err)?;
+    migrate::apply::<PgDialect, _>(&pool, MIGRATIONS, unix_now()).await?;
+    Ok(SqlStore::new(pool))
+}
+
+fn db_err(e: sqlx::Error) -> StoreError {
+    StoreError::Database(Box::new(e))
+}
+
+/// The time recorded for the migrations applied on connect.
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

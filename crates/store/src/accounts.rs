@@ -109,19 +109,27 @@ pub struct Attempt {
 /// Users, sessions, packs, codes, the audit log and rate limits.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
-    /// Adds a user; `Conflict` if the email address is registered.
-    async fn create_user(&self, email: &str, password_hash: &str, role: Role) -> StoreResult<User>;
+    /// Adds a user, registered at `now`; `Conflict` if the email address is registered.
+    async fn create_user(
+        &self,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+        now: i64,
+    ) -> StoreResult<User>;
     /// A user and their password hash.
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>>;
     async fn set_password(&self, user_id: i64, password_hash: &str) -> StoreResult<()>;
     async fn count_admins(&self) -> StoreResult<u64>;
 
+    /// Starts a session at `now` (and clears the sessions expired by then).
     async fn create_session(
         &self,
         token_hash: &str,
         user_id: i64,
         csrf: &str,
         expires_at: i64,
+        now: i64,
     ) -> StoreResult<()>;
     /// The session with this token hash if it has not expired at `now`.
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<Session>>;
@@ -142,35 +150,44 @@ pub trait AccountStore: Send + Sync {
     /// Consumes a setup token: true once, if it exists and has not expired.
     async fn take_setup_token(&self, token_hash: &str, now: i64) -> StoreResult<bool>;
 
-    /// Gives a user a pack; audited.
+    /// Gives a user a pack at `now`; audited.
     async fn grant(
         &self,
         user_id: i64,
         scope: &str,
         expires_at: Option<i64>,
         actor_id: Option<i64>,
+        now: i64,
     ) -> StoreResult<Entitlement>;
-    /// Revokes an entitlement; audited. False if there was none to revoke.
-    async fn revoke(&self, entitlement_id: i64, actor_id: Option<i64>) -> StoreResult<bool>;
+    /// Revokes an entitlement at `now`; audited. False if there was none to revoke.
+    async fn revoke(
+        &self,
+        entitlement_id: i64,
+        actor_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// Every entitlement of a user, newest first, revoked and expired ones included.
     async fn entitlements(&self, user_id: i64) -> StoreResult<Vec<Entitlement>>;
-    /// Stores licence codes (by hash) for a pack valid `days` from redemption; audited.
+    /// Stores licence codes (by hash), made at `now`, for a pack valid `days` from
+    /// redemption; audited.
     async fn create_codes(
         &self,
         code_hashes: &[String],
         scope: &str,
         days: Option<i64>,
         actor_id: Option<i64>,
+        now: i64,
     ) -> StoreResult<()>;
-    /// Redeems a code once, atomically: the entitlement and the audit line, or nothing.
+    /// Redeems a code once at `now`, atomically: the entitlement and the audit line, or nothing.
     async fn redeem(&self, code_hash: &str, user_id: i64, now: i64) -> StoreResult<Redemption>;
-    /// Adds a line to the audit log.
+    /// Adds a line to the audit log, dated `now`.
     async fn audit(
         &self,
         actor_id: Option<i64>,
         action: &str,
         user_id: Option<i64>,
         detail: &str,
+        now: i64,
     ) -> StoreResult<()>;
     /// The latest `limit` audit lines, newest first.
     async fn audit_log(&self, limit: u32) -> StoreResult<Vec<AuditEntry>>;

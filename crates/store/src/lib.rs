@@ -1,13 +1,12 @@
 //! The storage trait. The app talks to the library through [`LibraryStore`]; each database
-//! (SQLite, PostgreSQL) implements it in its own crate with its own migrations, and both
-//! behave the same way.
-
-mod accounts_sql;
-mod sql;
+//! (SQLite, PostgreSQL) has its own crate with its own migrations, both run the same SQL
+//! ([`sql::SqlStore`]), and both behave the same way.
 
 pub mod accounts;
+pub mod sql;
 
 pub use accounts::*;
+pub use sql::{Dialect, Migration, SqlStore};
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -121,7 +120,8 @@ pub trait LibraryStore: Send + Sync {
     /// Applies the topics and questions of an import in one transaction: either all of it
     /// is stored or nothing changes. Topics and questions are matched by slug; changed plans
     /// and model essays keep every earlier text as a revision.
-    async fn import(&self, batch: &Library) -> StoreResult<ImportReport>;
+    /// `now` stamps the changed topics, questions and revisions.
+    async fn import(&self, batch: &Library, now: i64) -> StoreResult<ImportReport>;
     async fn topics(&self) -> StoreResult<Vec<Topic>>;
     async fn topic(&self, slug: &str) -> StoreResult<Option<Topic>>;
     async fn questions(&self, filter: &QuestionFilter) -> StoreResult<Listing<QuestionSummary>>;

@@ -60,6 +60,7 @@ pub async fn users(db: Option<&str>, c: UsersCommand) -> Result<()> {
                     "user.add",
                     Some(user.id),
                     &format!("{} as {}", user.email, user.role),
+                    now(),
                 )
                 .await?;
             eprintln!("added {} ({})", user.email, user.role);

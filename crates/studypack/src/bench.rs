@@ -84,10 +84,13 @@ pub async fn generate(store: &dyn LibraryStore, n: usize) -> Result<()> {
         }
         done += questions.len();
         store
-            .import(&Library {
-                topics: demo.topics.clone(),
-                questions,
-            })
+            .import(
+                &Library {
+                    topics: demo.topics.clone(),
+                    questions,
+                },
+                studypack_accounts::now(),
+            )
             .await?;
         eprint!("\r{done}/{n} questions");
     }

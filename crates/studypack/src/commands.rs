@@ -249,7 +249,10 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
             }
         }
     }
-    let r = store.import(&batch).await.context("nothing was imported")?;
+    let r = store
+        .import(&batch, studypack_accounts::now())
+        .await
+        .context("nothing was imported")?;
     println!(
         "imported {} file(s): {} question(s) new, {} updated, {} unchanged; {} topic(s) new, {} updated; {} revision(s) kept",
         sources.len(),

@@ -4,8 +4,6 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use studypack_store::Store;
-use studypack_store_postgres::PgStore;
-use studypack_store_sqlite::SqliteStore;
 
 /// The default database: `studypack.db` in `$XDG_DATA_HOME/studypack` or `~/.local/share/studypack`.
 pub fn default_database_url() -> Result<String> {
@@ -44,13 +42,13 @@ pub async fn open_store(url: Option<&str>) -> Result<Arc<dyn Store>> {
     let shown = redact(&url);
     Ok(if url.starts_with("sqlite:") {
         Arc::new(
-            SqliteStore::open(&url, pool)
+            studypack_store_sqlite::open(&url, pool)
                 .await
                 .with_context(|| format!("cannot open the database {shown}"))?,
         )
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Arc::new(
-            PgStore::connect(&url, pool)
+            studypack_store_postgres::connect(&url, pool)
                 .await
                 .with_context(|| format!("cannot open the database {shown}"))?,
         )
@@ -80,7 +78,7 @@ pub async fn open_library(url: Option<&str>) -> Result<Arc<dyn Store>> {
     let store = open_store(url).await?;
     if store.question_count().await? == 0 {
         let report = store
-            .import(&studypack_demo::library())
+            .import(&studypack_demo::library(), studypack_accounts::now())
             .await
             .context("cannot load the demo library")?;
         tracing::info!(

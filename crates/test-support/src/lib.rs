@@ -5,9 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use studypack_store::Store;
-use studypack_store_postgres::PgStore;
-use studypack_store_sqlite::SqliteStore;
+use studypack_store::{Store, StoreResult};
 
 pub const DATABASE_URL_VAR: &str = "STUDYPACK_TEST_DATABASE_URL";
 pub const REQUIRE_POSTGRES_VAR: &str = "STUDYPACK_REQUIRE_POSTGRES";
@@ -44,7 +42,7 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = SqliteStore::open(&url, 4)
+        let store = studypack_store_sqlite::open(&url, 4)
             .await
             .expect("a fresh SQLite database");
         TestDb {
@@ -63,7 +61,7 @@ impl TestDb {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let schema = format!("t_{}_{}_{}", std::process::id(), n, nanos);
-        let store = PgStore::connect_in_schema(url, &schema, 4)
+        let store = studypack_store_postgres::connect_in_schema(url, &schema, 4)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at {url}: {e}"));
         TestDb {
@@ -77,17 +75,48 @@ impl TestDb {
 
     /// A second connection pool to the same database, as another instance would have.
     pub async fn reopen(&self) -> Arc<dyn Store> {
+        self.try_reopen()
+            .await
+            .unwrap_or_else(|e| panic!("reopen {}: {e}", self.label))
+    }
+
+    /// Opens the same database again, with its migration checks, and the error if it fails.
+    pub async fn try_reopen(&self) -> StoreResult<Arc<dyn Store>> {
+        Ok(match &self.schema {
+            Some(schema) => {
+                Arc::new(studypack_store_postgres::connect_in_schema(&self.url, schema, 4).await?)
+            }
+            None => Arc::new(studypack_store_sqlite::open(&self.url, 4).await?),
+        })
+    }
+
+    /// Runs a query answering one integer on the database directly, behind the store's back.
+    pub async fn scalar(&self, sql: &str) -> i64 {
         match &self.schema {
-            Some(schema) => Arc::new(
-                PgStore::connect_in_schema(&self.url, schema, 4)
+            Some(schema) => {
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&self.url)
                     .await
-                    .expect("reopen PostgreSQL"),
-            ),
-            None => Arc::new(
-                SqliteStore::open(&self.url, 4)
+                    .expect("PostgreSQL");
+                sqlx::query(&format!("SET search_path TO {schema}"))
+                    .execute(&pool)
                     .await
-                    .expect("reopen SQLite"),
-            ),
+                    .unwrap();
+                let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+                pool.close().await;
+                n
+            }
+            None => {
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect(&self.url)
+                    .await
+                    .expect("SQLite");
+                let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+                pool.close().await;
+                n
+            }
         }
     }
 

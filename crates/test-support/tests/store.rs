@@ -4,6 +4,9 @@ use studypack_domain::*;
 use studypack_store::*;
 use studypack_test_support::{TestDb, backend_test};
 
+/// The time the tests' writes happen at (seconds since the epoch).
+const NOW: i64 = 1_000;
+
 fn topic(slug: &str) -> Topic {
     Topic {
         slug: Slug::parse(slug).unwrap(),
@@ -69,7 +72,7 @@ async fn import_then_read_back_on(s: &dyn LibraryStore) {
         topics: vec![topic("top-ic")],
         questions: vec![question("q-one", "top-ic")],
     };
-    let r = s.import(&lib).await.unwrap();
+    let r = s.import(&lib, NOW).await.unwrap();
     assert_eq!(
         (r.topics_created, r.questions_created, r.revisions_added),
         (1, 1, 2)
@@ -94,9 +97,9 @@ async fn reimport_updates_by_slug_and_keeps_revisions_on(s: &dyn LibraryStore) {
         topics: vec![topic("top-ic")],
         questions: vec![question("q-one", "top-ic")],
     };
-    s.import(&lib).await.unwrap();
+    s.import(&lib, NOW).await.unwrap();
     let v1 = s.library_version().await.unwrap();
-    let again = s.import(&lib).await.unwrap();
+    let again = s.import(&lib, NOW).await.unwrap();
     assert_eq!(
         s.library_version().await.unwrap(),
         v1,
@@ -111,7 +114,7 @@ async fn reimport_updates_by_slug_and_keeps_revisions_on(s: &dyn LibraryStore) {
         (1, 0, 0)
     );
     lib.questions[0].model_essay = "A better essay.".into();
-    let r = s.import(&lib).await.unwrap();
+    let r = s.import(&lib, NOW).await.unwrap();
     assert_eq!((r.questions_updated, r.revisions_added), (1, 1));
     assert!(s.library_version().await.unwrap() > v1);
     assert_eq!(s.question_count().await.unwrap(), 1);
@@ -136,7 +139,7 @@ async fn failed_import_changes_nothing_on(s: &dyn LibraryStore) {
         topics: vec![topic("top-ic")],
         questions: vec![question("q-one", "top-ic")],
     };
-    s.import(&lib).await.unwrap();
+    s.import(&lib, NOW).await.unwrap();
     let before = s.library().await.unwrap();
     let mut changed = question("q-one", "top-ic");
     changed.plan = "Changed plan.".into();
@@ -144,7 +147,7 @@ async fn failed_import_changes_nothing_on(s: &dyn LibraryStore) {
         topics: vec![topic("new-topic")],
         questions: vec![changed, question("q-two", "no-such-topic")],
     };
-    let err = s.import(&bad).await.unwrap_err();
+    let err = s.import(&bad, NOW).await.unwrap_err();
     assert!(err.to_string().contains("no-such-topic"), "{err}");
     assert_eq!(s.library().await.unwrap(), before);
     assert_eq!(s.revisions("q-one").await.unwrap().len(), 2);
@@ -174,7 +177,7 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
             draft,
         ],
     };
-    s.import(&lib).await.unwrap();
+    s.import(&lib, NOW).await.unwrap();
     let all = s.questions(&QuestionFilter::default()).await.unwrap();
     assert_eq!(all.total, 3, "drafts are hidden by default");
     let ocr = s
@@ -232,7 +235,7 @@ backend_test! {
             .import(&Library {
                 topics: vec![topic("top-ic")],
                 questions: vec![question("q-one", "top-ic")],
-            })
+            }, NOW)
             .await
             .unwrap();
         let again: std::sync::Arc<dyn Store> = db.reopen().await;
@@ -263,7 +266,7 @@ backend_test! {
                 question("q-c", "b-topic"),
             ],
         };
-        db.store.import(&lib).await.unwrap();
+        db.store.import(&lib, NOW).await.unwrap();
         let l = db
             .store
             .questions(&QuestionFilter::default())
@@ -284,14 +287,15 @@ backend_test! {
     async fn users_sessions_and_setup_tokens(db) {
         let s = &db.store;
         let u = s
-            .create_user("ann@example.com", "$argon2id$x", Role::Student)
+            .create_user("ann@example.com", "$argon2id$x", Role::Student, NOW)
             .await
             .unwrap();
         assert_eq!(u.email, "ann@example.com");
+        assert_eq!(u.created_at, NOW);
         assert_eq!(u.role, Role::Student);
         assert!(
             matches!(
-                s.create_user("ann@example.com", "h", Role::Admin).await,
+                s.create_user("ann@example.com", "h", Role::Admin, NOW).await,
                 Err(StoreError::Conflict(_))
             ),
             "{}",
@@ -302,10 +306,10 @@ backend_test! {
         assert!(s.user_by_email("bob@example.com").await.unwrap().is_none());
         assert_eq!(s.count_admins().await.unwrap(), 0);
 
-        // Far in the future: creating a session clears the ones expired by the clock.
+        // Far in the future: creating a session clears the ones expired by its time.
         const END: i64 = 4_000_000_000;
-        s.create_session("h1", u.id, "csrf1", END).await.unwrap();
-        s.create_session("h2", u.id, "csrf2", END).await.unwrap();
+        s.create_session("h1", u.id, "csrf1", END, NOW).await.unwrap();
+        s.create_session("h2", u.id, "csrf2", END, NOW).await.unwrap();
         let live = s.session("h1", END - 1).await.unwrap().unwrap();
         assert_eq!((live.user.id, live.csrf.as_str()), (u.id, "csrf1"));
         assert!(
@@ -319,8 +323,10 @@ backend_test! {
         s.delete_session("h2").await.unwrap();
         assert!(s.session("h2", 0).await.unwrap().is_none());
 
-        s.create_session("old", u.id, "c", 1).await.unwrap();
-        s.create_session("h3", u.id, "c", END).await.unwrap();
+        s.create_session("old", u.id, "c", NOW + 1, NOW).await.unwrap();
+        // Still live at NOW; expired by the time the next session is made.
+        assert!(s.session("old", NOW).await.unwrap().is_some());
+        s.create_session("h3", u.id, "c", END, NOW + 1).await.unwrap();
         assert!(
             s.session("old", 0).await.unwrap().is_none(),
             "expired sessions are cleared"
@@ -396,23 +402,24 @@ backend_test! {
     async fn packs_codes_and_the_audit_log(db) {
         let s = &db.store;
         let ann = s
-            .create_user("ann@example.com", "h", Role::Student)
+            .create_user("ann@example.com", "h", Role::Student, NOW)
             .await
             .unwrap();
         let bob = s
-            .create_user("bob@example.com", "h", Role::Student)
+            .create_user("bob@example.com", "h", Role::Student, NOW)
             .await
             .unwrap();
-        let e = s.grant(ann.id, "board:AQA", Some(500), None).await.unwrap();
+        let e = s.grant(ann.id, "board:AQA", Some(500), None, NOW).await.unwrap();
         assert!(e.active_at(499) && !e.active_at(500));
         assert_eq!(e.source, "grant");
-        assert!(s.revoke(e.id, Some(bob.id)).await.unwrap());
-        assert!(!s.revoke(e.id, None).await.unwrap(), "revoked once");
+        assert!(s.revoke(e.id, Some(bob.id), NOW + 5).await.unwrap());
+        assert!(!s.revoke(e.id, None, NOW + 6).await.unwrap(), "revoked once");
         let listed = s.entitlements(ann.id).await.unwrap();
         assert_eq!(listed.len(), 1);
         assert!(listed[0].revoked_at.is_some() && !listed[0].active_at(0));
+        assert_eq!((e.created_at, listed[0].revoked_at), (NOW, Some(NOW + 5)), "the times passed in");
 
-        s.create_codes(&["c1".into(), "c2".into()], "all", Some(30), None)
+        s.create_codes(&["c1".into(), "c2".into()], "all", Some(30), None, NOW)
             .await
             .unwrap();
         let Redemption::Granted(g) = s.redeem("c1", bob.id, 1_000).await.unwrap() else {
@@ -455,6 +462,12 @@ backend_test! {
             db.label
         );
         assert_eq!(log[3].actor_id, Some(bob.id));
+        // Every line is dated by the time its write was given.
+        let times: Vec<i64> = log.iter().map(|e| e.at).collect();
+        assert_eq!(times[2..], [NOW, NOW + 5, NOW], "{}", db.label);
+        assert!(times[..2].iter().all(|t| [1_000, 2_000].contains(t)), "{times:?}");
+        s.audit(None, "user.add", None, "by hand", 3_000).await.unwrap();
+        assert_eq!(s.audit_log(1).await.unwrap()[0].at, 3_000);
         assert!(
             log[2].detail.contains("2 codes for all"),
             "{}",
@@ -469,7 +482,7 @@ backend_test! {
     async fn drafts_and_attempts(db) {
         let s = &db.store;
         let u = s
-            .create_user("ann@example.com", "h", Role::Student)
+            .create_user("ann@example.com", "h", Role::Student, NOW)
             .await
             .unwrap();
         assert!(s.draft(u.id, "q1").await.unwrap().is_none());
@@ -513,13 +526,76 @@ backend_test! {
         );
         assert_eq!(s.attempt(u.id, id).await.unwrap().unwrap().body, "essay");
         let other = s
-            .create_user("bob@example.com", "h", Role::Student)
+            .create_user("bob@example.com", "h", Role::Student, NOW)
             .await
             .unwrap();
         assert!(
             s.attempt(other.id, id).await.unwrap().is_none(),
             "only the author's"
         );
+        db.cleanup().await;
+    }
+}
+
+// ----------------------------------------------------------------------------- migrations
+
+backend_test! {
+    /// Opening a database again checks the applied migrations and applies none of them twice.
+    async fn reopening_does_not_rerun_migrations(db) {
+        db.execute_raw("UPDATE studypack_migrations SET applied_at = 42").await;
+        let n = db.scalar("SELECT count(*) FROM studypack_migrations").await;
+        assert_eq!(n, 3, "{}", db.label);
+        drop(db.reopen().await);
+        drop(db.reopen().await);
+        assert_eq!(db.scalar("SELECT count(*) FROM studypack_migrations").await, n);
+        assert_eq!(
+            db.scalar("SELECT count(*) FROM studypack_migrations WHERE applied_at = 42 AND checksum IS NOT NULL").await,
+            n,
+            "{}",
+            db.label
+        );
+        db.cleanup().await;
+    }
+}
+
+backend_test! {
+    /// A migration whose SQL changed after it was applied is refused, with a message that
+    /// says which and what to do.
+    async fn a_changed_applied_migration_is_refused(db) {
+        db.execute_raw("UPDATE studypack_migrations SET checksum = 'not-the-sql-of-today' WHERE version = 2").await;
+        let err = db.try_reopen().await.err().expect("refused");
+        let msg = err.to_string();
+        assert!(matches!(err, StoreError::Invalid(_)), "{}: {msg}", db.label);
+        assert!(
+            msg.contains("migration 2 (library_version) has changed since it was applied"),
+            "{}: {msg}",
+            db.label
+        );
+        assert!(msg.contains("new migration"), "{msg}");
+        db.cleanup().await;
+    }
+}
+
+backend_test! {
+    /// A database made before migrations were checksummed (no `checksum` column) opens as
+    /// before, and its applied migrations get their checksums recorded.
+    async fn a_database_from_before_checksums_opens(db) {
+        db.store
+            .import(&Library { topics: vec![topic("top-ic")], questions: vec![question("q-one", "top-ic")] }, NOW)
+            .await
+            .unwrap();
+        db.execute_raw("ALTER TABLE studypack_migrations DROP COLUMN checksum").await;
+        let again = db.reopen().await;
+        assert_eq!(again.question_count().await.unwrap(), 1, "{}", db.label);
+        assert_eq!(
+            db.scalar("SELECT count(*) FROM studypack_migrations WHERE checksum IS NOT NULL").await,
+            3,
+            "{}",
+            db.label
+        );
+        // And from then on a changed one is noticed.
+        db.execute_raw("UPDATE studypack_migrations SET checksum = 'x' WHERE version = 1").await;
+        assert!(db.try_reopen().await.is_err(), "{}", db.label);
         db.cleanup().await;
     }
 }
