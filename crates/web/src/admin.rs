@@ -16,9 +16,11 @@ use crate::session::Visitor;
 use crate::state::AppState;
 
 pub(crate) fn routes() -> Table {
-    Table::new()
-        .get("/admin", Access::Admin, admin_page)
-        .post("/admin/packs", Access::Admin, change_pack)
+    Table::new().get("/admin", Access::Admin, admin_page).post(
+        "/admin/packs",
+        Access::Admin,
+        change_pack,
+    )
 }
 
 struct AuditLine {
@@ -107,7 +109,10 @@ pub(crate) struct PackForm {
 }
 
 async fn change_pack(
-    Admin { visitor: v, user: admin }: Admin,
+    Admin {
+        visitor: v,
+        user: admin,
+    }: Admin,
     State(st): State<AppState>,
     CsrfForm(f): CsrfForm<PackForm>,
 ) -> PageResult {

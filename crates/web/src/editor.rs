@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 
 use serde::Deserialize;
+use studypack_accounts::now;
 use studypack_domain::authoring::{parse_question, render_question};
 use studypack_domain::scheme_text::parse_scheme_text;
 use studypack_domain::{Library, Question, Side, Slug, Status, Topic};
@@ -34,7 +35,11 @@ pub(crate) fn routes() -> Table {
         .post("/editor/new", Access::Editor, create)
         .get("/editor/questions/{slug}", Access::Editor, edit_page)
         .post("/editor/questions/{slug}", Access::Editor, save)
-        .get("/editor/questions/{slug}/revisions", Access::Editor, revisions)
+        .get(
+            "/editor/questions/{slug}/revisions",
+            Access::Editor,
+            revisions,
+        )
         .post("/editor/questions/{slug}/restore", Access::Editor, restore)
 }
 
@@ -408,10 +413,13 @@ async fn store_form(
     }
     let report = match st
         .store
-        .import(&Library {
-            topics: vec![],
-            questions: vec![q.clone()],
-        })
+        .import(
+            &Library {
+                topics: vec![],
+                questions: vec![q.clone()],
+            },
+            now(),
+        )
         .await
     {
         Ok(r) => r,
@@ -441,6 +449,7 @@ async fn store_form(
                 "{} ({}), {} revisions added",
                 q.slug, q.status, report.revisions_added
             ),
+            now(),
         )
         .await?;
     st.refresh_search().await?;
@@ -621,10 +630,13 @@ async fn restore(
         RevisionField::ModelEssay => q.model_essay = rev.text,
     }
     st.store
-        .import(&Library {
-            topics: vec![],
-            questions: vec![q],
-        })
+        .import(
+            &Library {
+                topics: vec![],
+                questions: vec![q],
+            },
+            now(),
+        )
         .await?;
     st.store
         .audit(
@@ -632,6 +644,7 @@ async fn restore(
             "question.restore",
             None,
             &format!("{slug}: revision {} ({})", rev.id, rev.field.as_str()),
+            now(),
         )
         .await?;
     st.refresh_search().await?;

@@ -15,7 +15,8 @@ pub type ApiError = ErrorAs<Json>;
 
 impl Render for Json {
     fn render(e: &WebError) -> Response {
-        let body = serde_json::json!({ "error": { "code": e.code(), "message": e.public_message() } });
+        let body =
+            serde_json::json!({ "error": { "code": e.code(), "message": e.public_message() } });
         (e.status(), axum::Json(body)).into_response()
     }
 }
@@ -60,4 +61,3 @@ where
         }
     }
 }
-

@@ -164,7 +164,10 @@ fn reject(parts: &Parts, e: WebError) -> Response {
 }
 
 /// A signed-in visitor of a route, whose user has at least the guard's role.
-fn signed_in(parts: &Parts, allowed: fn(&User) -> Result<(), WebError>) -> Result<(Visitor, User), Response> {
+fn signed_in(
+    parts: &Parts,
+    allowed: fn(&User) -> Result<(), WebError>,
+) -> Result<(Visitor, User), Response> {
     let v = visitor(parts).map_err(|e| reject(parts, e))?;
     let user = v
         .user()

@@ -32,4 +32,3 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
         }
     }
 }
-

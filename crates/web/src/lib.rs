@@ -86,7 +86,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session::load_visitor,
         ))
-        .layer(axum::middleware::from_fn(server::edge::reject_unstorable_text))
+        .layer(axum::middleware::from_fn(
+            server::edge::reject_unstorable_text,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             state.config.limits.body_timeout,

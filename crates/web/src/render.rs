@@ -174,7 +174,6 @@ pub fn date(secs: i64) -> String {
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
-
 #[cfg(test)]
 mod tests {
     #[test]

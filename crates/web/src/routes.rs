@@ -11,8 +11,8 @@ use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodFilter, on};
 
-pub use crate::guard::{Access, Csrf};
 use crate::guard::HandlerArgs;
+pub use crate::guard::{Access, Csrf};
 use crate::state::AppState;
 
 /// One route: method, path (with `{slug}`/`{id}` placeholders) and its rules.
@@ -90,7 +90,12 @@ impl Table {
         H: Handler<T, AppState>,
         T: HandlerArgs + 'static,
     {
-        const { assert!(T::CSRF.is_some(), "a POST handler must take a CSRF guard (CsrfForm, CsrfHeader or JsonSignIn)") };
+        const {
+            assert!(
+                T::CSRF.is_some(),
+                "a POST handler must take a CSRF guard (CsrfForm, CsrfHeader or JsonSignIn)"
+            )
+        };
         self.add(MethodFilter::POST, "POST", path, access, h)
     }
 
@@ -99,7 +104,12 @@ impl Table {
         H: Handler<T, AppState>,
         T: HandlerArgs + 'static,
     {
-        const { assert!(T::CSRF.is_some(), "a PUT handler must take a CSRF guard (CsrfForm or CsrfHeader)") };
+        const {
+            assert!(
+                T::CSRF.is_some(),
+                "a PUT handler must take a CSRF guard (CsrfForm or CsrfHeader)"
+            )
+        };
         self.add(MethodFilter::PUT, "PUT", path, access, h)
     }
 
@@ -108,7 +118,12 @@ impl Table {
         H: Handler<T, AppState>,
         T: HandlerArgs + 'static,
     {
-        const { assert!(T::CSRF.is_some(), "a DELETE handler must take a CSRF guard (CsrfForm or CsrfHeader)") };
+        const {
+            assert!(
+                T::CSRF.is_some(),
+                "a DELETE handler must take a CSRF guard (CsrfForm or CsrfHeader)"
+            )
+        };
         self.add(MethodFilter::DELETE, "DELETE", path, access, h)
     }
 

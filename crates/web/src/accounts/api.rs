@@ -90,4 +90,3 @@ pub(crate) async fn redeem(
         "expires_at": e.expires_at,
     })))
 }
-

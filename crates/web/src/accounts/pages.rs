@@ -406,7 +406,14 @@ pub(crate) async fn change_password(
                         | WebError::TooManyRequests(_)
                 )
             })?;
-            let form = account_view(&st, &v, &user, None, Some(shown.message.clone()), shown.status);
+            let form = account_view(
+                &st,
+                &v,
+                &user,
+                None,
+                Some(shown.message.clone()),
+                shown.status,
+            );
             Ok(shown.on(form.await?))
         }
     }
@@ -495,7 +502,7 @@ pub(crate) async fn redeem(
 mod tests {
     #[test]
     fn dates_and_next() {
-                assert_eq!(super::safe_next(Some("/redeem")), "/redeem");
+        assert_eq!(super::safe_next(Some("/redeem")), "/redeem");
         for bad in [
             "//evil.example",
             "https://evil.example",

@@ -76,4 +76,3 @@ pub async fn run_search(st: &AppState, req: SearchRequest) -> Result<SearchResul
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(Into::into)
 }
-

@@ -288,7 +288,11 @@ struct TopicPage {
     offices: Vec<Dated>,
 }
 
-pub(crate) async fn topic(State(st): State<AppState>, v: Visitor, Path(slug): Path<String>) -> PageResult {
+pub(crate) async fn topic(
+    State(st): State<AppState>,
+    v: Visitor,
+    Path(slug): Path<String>,
+) -> PageResult {
     let key = format!("/topics/{slug}");
     cached(&st, &v, key, |nav| render_topic(&st, &slug, nav)).await
 }

@@ -132,7 +132,6 @@ impl SearchParams {
     }
 }
 
-
 /// Rejects a parameter given with an empty value (`page=`): in the API an integer parameter
 /// is a number or absent.
 pub(crate) fn no_empty(name: &str, v: &Option<String>) -> Result<(), WebError> {
@@ -143,4 +142,3 @@ pub(crate) fn no_empty(name: &str, v: &Option<String>) -> Result<(), WebError> {
         _ => Ok(()),
     }
 }
-

@@ -11,7 +11,10 @@ use crate::error::WebError;
 use crate::state::AppState;
 
 /// A published question and its topic, or 404 (a draft is not found either).
-pub(crate) async fn published(st: &AppState, slug: &str) -> Result<(Question, Arc<Topic>), WebError> {
+pub(crate) async fn published(
+    st: &AppState,
+    slug: &str,
+) -> Result<(Question, Arc<Topic>), WebError> {
     let q = st
         .store
         .question(slug)
@@ -61,4 +64,3 @@ pub(crate) async fn question_body(
     };
     Ok((body, q, topic))
 }
-

@@ -94,4 +94,3 @@ pub(crate) async fn get_draft(
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
 }
-

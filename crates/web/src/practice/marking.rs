@@ -68,7 +68,6 @@ pub(crate) fn check_essay(text: &str) -> Result<(), WebError> {
     Ok(())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

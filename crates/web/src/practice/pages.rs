@@ -282,4 +282,3 @@ mod tests {
         assert_eq!(c.polyline, "30,87 310,15");
     }
 }
-

@@ -2,7 +2,7 @@
 //! scheme points it earns, the points by side, flags in words.
 
 use studypack_domain::Side;
-use studypack_feedback::{Report, Status};
+use studypack_feedback::{PointStatus, Report};
 
 // ------------------------------------------------------------------------------ the report
 
@@ -54,11 +54,11 @@ fn side_label(s: Side) -> &'static str {
     }
 }
 
-fn status_label(s: Status) -> &'static str {
+fn status_label(s: PointStatus) -> &'static str {
     match s {
-        Status::Covered => "covered",
-        Status::Partial => "partial",
-        Status::Missing => "missing",
+        PointStatus::Covered => "covered",
+        PointStatus::Partial => "partial",
+        PointStatus::Missing => "missing",
     }
 }
 
@@ -113,7 +113,7 @@ pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
     for (i, p) in report.points.iter().enumerate() {
         // A sentence is marked with the points it earns outright; partial credit is listed
         // in the table of points.
-        if p.status != Status::Covered {
+        if p.status != PointStatus::Covered {
             continue;
         }
         for e in &p.evidence {
@@ -205,4 +205,3 @@ pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
         lift: report.next_steps.lift.clone(),
     }
 }
-

@@ -9,7 +9,6 @@
 //! which nothing has been read or written for [`ServerLimits::idle_timeout`]. Request bodies
 //! have their own timeout (a layer in `router`).
 
-
 pub(crate) mod edge;
 pub(crate) mod headers;
 
