@@ -13,6 +13,21 @@ pub struct Json;
 /// An error of an API handler, shown as JSON.
 pub type ApiError = ErrorAs<Json>;
 
+/// The API's error body, for the document.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong: a stable `code` and a message for people.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// `bad_request`, `unauthorized`, `bad_credentials`, `forbidden`, `not_found`,
+    /// `payload_too_large`, `rate_limited` or `internal`.
+    pub code: String,
+    pub message: String,
+}
+
 impl Render for Json {
     fn render(e: &WebError) -> Response {
         let body =

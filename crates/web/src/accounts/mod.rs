@@ -1,7 +1,7 @@
 //! Accounts: sign up, sign in and out, the first-start setup, the account page (password,
 //! packs), redeeming licence codes — as pages and as the JSON API.
 
-mod api;
+pub(crate) mod api;
 mod pages;
 
 use crate::guard::Access::{Public, SignedIn};

@@ -2,29 +2,33 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Serialize;
-use studypack_search::{SearchRequest, SearchResults};
-use studypack_store::QuestionSummary;
+use studypack_search::SearchRequest;
 
+use super::body::{Question, QuestionList, SearchResults};
 use super::params::{ListParams, SearchParams, no_empty};
-use super::question::{QuestionBody, question_body};
+use super::question::question_body;
 use crate::error::WebError;
-use crate::extract::{ApiError, ApiQuery};
+use crate::extract::{ApiError, ApiQuery, ErrorBody};
 use crate::session::Visitor;
 use crate::state::AppState;
 
-#[derive(Serialize)]
-struct QuestionList {
-    total: u64,
-    page: u32,
-    per_page: u32,
-    items: Vec<QuestionSummary>,
-}
-
+/// `GET /api/v1/questions`.
+#[utoipa::path(
+    get,
+    path = "/questions",
+    operation_id = "listQuestions",
+    summary = "List published questions with filters and pagination",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of questions", body = QuestionList),
+        (status = 400, description = "Invalid parameters (including a NUL character anywhere in the request)", body = ErrorBody),
+        (status = 500, description = "Server error", body = ErrorBody),
+    )
+)]
 pub(crate) async fn list_questions(
     State(st): State<AppState>,
     ApiQuery(p): ApiQuery<ListParams>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<QuestionList>, ApiError> {
     for (name, v) in [
         ("page", &p.page),
         ("per_page", &p.per_page),
@@ -34,26 +38,51 @@ pub(crate) async fn list_questions(
     }
     let filter = p.filter()?;
     let listing = st.store.questions(&filter).await?;
-    let body = QuestionList {
+    Ok(Json(QuestionList {
         total: listing.total,
         page: p.page()?,
         per_page: p.per_page()?,
-        items: listing.items,
-    };
-    Ok(Json(
-        serde_json::to_value(body).map_err(|e| WebError::Internal(e.to_string()))?,
-    ))
+        items: listing.items.into_iter().map(Into::into).collect(),
+    }))
 }
 
+/// `GET /api/v1/questions/{slug}`: the complete model essay only for a reader whose Study
+/// Pack covers it.
+#[utoipa::path(
+    get,
+    path = "/questions/{slug}",
+    operation_id = "getQuestion",
+    summary = "One question: mark scheme, plan, and the model essay (or its teaser)",
+    params(("slug" = String, Path, description = "The question's slug")),
+    responses(
+        (status = 200, description = "The question", body = Question),
+        (status = 400, description = "Invalid parameters (including a NUL character anywhere in the request)", body = ErrorBody),
+        (status = 404, description = "No such question", body = ErrorBody),
+        (status = 500, description = "Server error", body = ErrorBody),
+    )
+)]
 pub(crate) async fn get_question(
-    State(st): State<AppState>,
     v: Visitor,
+    State(st): State<AppState>,
     Path(slug): Path<String>,
-) -> Result<Json<QuestionBody>, ApiError> {
+) -> Result<Json<Question>, ApiError> {
     let access = v.access(&st).await?;
-    Ok(Json(question_body(&st, &slug, &access).await?.0))
+    Ok(Json(question_body(&st, &slug, &access).await?.0.into()))
 }
 
+/// `GET /api/v1/search`.
+#[utoipa::path(
+    get,
+    path = "/search",
+    operation_id = "search",
+    summary = "Full-text search with facets and highlighted snippets",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Results", body = SearchResults),
+        (status = 400, description = "Invalid parameters (including a NUL character anywhere in the request)", body = ErrorBody),
+        (status = 500, description = "Server error", body = ErrorBody),
+    )
+)]
 pub(crate) async fn search(
     State(st): State<AppState>,
     ApiQuery(p): ApiQuery<SearchParams>,
@@ -66,10 +95,13 @@ pub(crate) async fn search(
         no_empty(name, v)?;
     }
     let req = p.request(20)?;
-    Ok(Json(run_search(&st, req).await?))
+    Ok(Json(run_search(&st, req).await?.into()))
 }
 
-pub async fn run_search(st: &AppState, req: SearchRequest) -> Result<SearchResults, WebError> {
+pub(crate) async fn run_search(
+    st: &AppState,
+    req: SearchRequest,
+) -> Result<studypack_search::SearchResults, WebError> {
     let search = st.search.clone();
     tokio::task::spawn_blocking(move || search.search(&req))
         .await

@@ -1,7 +1,8 @@
 //! The catalogue: the home page, browsing by board and topic, a question's page, search —
 //! as pages and as the JSON API.
 
-mod api;
+pub(crate) mod api;
+mod body;
 mod pages;
 mod params;
 mod premium;

@@ -8,15 +8,27 @@ use studypack_store::QuestionFilter;
 
 use crate::error::WebError;
 
-/// Filters shared by the browse page and `GET /api/v1/questions`.
-#[derive(Debug, Default, Deserialize, Clone)]
+/// Filters shared by the browse page and `GET /api/v1/questions`. Numbers are read as text
+/// so that a bad one gets a message that names it; the document gives their real types.
+#[derive(Debug, Default, Deserialize, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Exam board, e.g. AQA, OCR, Cambridge International
     pub board: Option<String>,
+    /// Qualification level, e.g. A Level
     pub level: Option<String>,
+    /// Topic slug, or words of the topic title
     pub topic: Option<String>,
+    /// Year examined
+    #[param(value_type = Option<u16>, minimum = 0, maximum = 65535)]
     pub year: Option<String>,
+    /// Command wording, e.g. Assess the validity of this view
     pub command: Option<String>,
+    /// Page number, 1 to 100000
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000)]
     pub page: Option<String>,
+    /// Items per page, 1 to 100 (default 20)
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub per_page: Option<String>,
 }
 
@@ -78,15 +90,29 @@ impl ListParams {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+/// A search, from the search page or `GET /api/v1/search`.
+#[derive(Debug, Default, Deserialize, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Query: words, "phrases"; misspelt names are tolerated (at most 500 characters)
+    #[param(max_length = 500)]
     pub q: Option<String>,
+    /// Exam board
     pub board: Option<String>,
+    /// Qualification level
     pub level: Option<String>,
+    /// Topic slug
     pub topic: Option<String>,
+    /// Command wording
     pub command: Option<String>,
+    /// Earliest year examined, 1900 to 2100
+    #[param(value_type = Option<i64>, minimum = 1900, maximum = 2100)]
     pub year_from: Option<String>,
+    /// Latest year examined, 1900 to 2100
+    #[param(value_type = Option<i64>, minimum = 1900, maximum = 2100)]
     pub year_to: Option<String>,
+    /// Page number, 1 to 100000
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000)]
     pub page: Option<String>,
 }
 

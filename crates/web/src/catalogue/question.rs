@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
 use studypack_domain::views::QuestionDetail;
 use studypack_domain::{Question, Status, Topic};
 
@@ -30,9 +29,7 @@ pub(crate) async fn published(
 
 /// `GET /api/v1/questions/{slug}`: the question; its complete model essay only for a reader
 /// whose Study Pack covers it.
-#[derive(Serialize)]
-pub struct QuestionBody {
-    #[serde(flatten)]
+pub(crate) struct QuestionBody {
     pub detail: QuestionDetail,
     pub model_essay_teaser: Option<String>,
     /// The question has a premium model essay.

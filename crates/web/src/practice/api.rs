@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 use studypack_accounts::now;
 use studypack_domain::MarkScheme;
 use studypack_domain::scheme_text::parse_scheme_text;
@@ -13,11 +15,13 @@ use studypack_feedback::{QuestionInput, Report};
 use super::marking::{MAX_SCHEME, assess, check_essay, run_blocking};
 use crate::catalogue::published;
 use crate::error::WebError;
-use crate::extract::{ApiError, ApiJson};
+use crate::extract::{ApiError, ApiJson, ErrorBody};
 use crate::guard::{CsrfHeader, SignedIn};
 use crate::session::Visitor;
 use crate::state::AppState;
 
+/// The essay and exactly one of `question` or `scheme` (its schema is written out below:
+/// a derive cannot say "exactly one").
 #[derive(Deserialize)]
 pub(crate) struct FeedbackRequest {
     question: Option<String>,
@@ -25,8 +29,61 @@ pub(crate) struct FeedbackRequest {
     text: String,
 }
 
+/// A schema given as its JSON. Our own literal: a failure is a bug, caught by the document's
+/// snapshot test.
+fn schema_of(v: serde_json::Value) -> RefOr<Schema> {
+    RefOr::T(serde_json::from_value(v).expect("a valid schema literal"))
+}
+
+impl PartialSchema for FeedbackRequest {
+    fn schema() -> RefOr<Schema> {
+        let text = serde_json::json!({ "type": "string", "description": "The essay, at most 100 kB of UTF-8" });
+        schema_of(serde_json::json!({
+            "description": "The essay (`text`, at most 100 kB) and exactly one of `question` or `scheme`",
+            "oneOf": [
+                { "type": "object", "required": ["text", "question"], "not": { "required": ["scheme"] }, "properties": {
+                    "question": { "type": "string", "description": "A question's slug" }, "text": text } },
+                { "type": "object", "required": ["text", "scheme"], "not": { "required": ["question"] }, "properties": {
+                    "scheme": { "type": "string", "description": "A plain-text mark scheme, at most 20 kB of UTF-8" }, "text": text } }
+            ]
+        }))
+    }
+}
+impl ToSchema for FeedbackRequest {}
+
+/// The engine's report (the feedback crate's `Report`; its fields are described in
+/// `docs/feedback.md`).
+pub(crate) struct FeedbackReport;
+
+impl PartialSchema for FeedbackReport {
+    fn schema() -> RefOr<Schema> {
+        schema_of(serde_json::json!({
+            "type": "object",
+            "description": "The report: see docs/feedback.md",
+            "required": ["points", "coverage", "judgement", "level", "flags"]
+        }))
+    }
+}
+impl ToSchema for FeedbackReport {}
+
 /// `POST /api/v1/feedback`: the engine's report on `text` against a library question or a
 /// plain-text mark scheme. Rate limited per user or address.
+#[utoipa::path(
+    post,
+    path = "/feedback",
+    operation_id = "feedback",
+    summary = "The feedback engine's report on an essay, against a question's mark scheme or one of your own (rate limited; essays up to 100 kB)",
+    request_body = FeedbackRequest,
+    responses(
+        (status = 200, description = "The report (see docs/feedback.md)", body = FeedbackReport),
+        (status = 400, description = "Invalid body (including a NUL character anywhere in the request)", body = ErrorBody),
+        (status = 403, description = "A missing or wrong CSRF token (cookie sessions)", body = ErrorBody),
+        (status = 404, description = "No such question", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 429, description = "Rate limited: see the Retry-After header", body = ErrorBody),
+        (status = 500, description = "Server error", body = ErrorBody),
+    )
+)]
 pub(crate) async fn feedback(
     v: Visitor,
     State(st): State<AppState>,
@@ -61,36 +118,91 @@ pub(crate) async fn feedback(
     Ok(Json(report))
 }
 
-#[derive(Deserialize)]
+/// A draft's text.
+#[derive(Deserialize, ToSchema)]
 pub(crate) struct DraftRequest {
     text: String,
 }
 
+/// A student's unsubmitted essay for one question.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Draft {
+    body: String,
+    /// Seconds since 1970.
+    started_at: i64,
+    /// Seconds since 1970.
+    updated_at: i64,
+}
+
+impl From<studypack_store::Draft> for Draft {
+    fn from(d: studypack_store::Draft) -> Self {
+        Draft {
+            body: d.body,
+            started_at: d.started_at,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
 /// `PUT /api/v1/drafts/{slug}`: saves the signed-in student's draft.
+#[utoipa::path(
+    put,
+    path = "/drafts/{slug}",
+    operation_id = "saveDraft",
+    summary = "Save the signed-in student's draft (autosave)",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("slug" = String, Path, description = "The question's slug")),
+    request_body = DraftRequest,
+    responses(
+        (status = 200, description = "Saved", body = Draft),
+        (status = 400, description = "Invalid body (including a NUL character anywhere in the request)", body = ErrorBody),
+        (status = 401, description = "Sign in first", body = ErrorBody),
+        (status = 403, description = "A missing or wrong CSRF token (cookie sessions)", body = ErrorBody),
+        (status = 404, description = "No such question", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 500, description = "Server error", body = ErrorBody),
+    )
+)]
 pub(crate) async fn save_draft(
     SignedIn { user, .. }: SignedIn,
     State(st): State<AppState>,
     _: CsrfHeader,
     Path(slug): Path<String>,
     ApiJson(req): ApiJson<DraftRequest>,
-) -> Result<Json<studypack_store::Draft>, ApiError> {
+) -> Result<Json<Draft>, ApiError> {
     check_essay(&req.text)?;
     published(&st, &slug).await?;
     Ok(Json(
         st.store
             .save_draft(user.id, &slug, &req.text, now())
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
 /// `GET /api/v1/drafts/{slug}`: the signed-in student's draft.
+#[utoipa::path(
+    get,
+    path = "/drafts/{slug}",
+    operation_id = "getDraft",
+    summary = "The signed-in student's draft for a question",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("slug" = String, Path, description = "The question's slug")),
+    responses(
+        (status = 200, description = "The draft", body = Draft),
+        (status = 204, description = "No draft"),
+        (status = 400, description = "Invalid parameters (including a NUL character anywhere in the request)", body = ErrorBody),
+        (status = 401, description = "Sign in first", body = ErrorBody),
+        (status = 500, description = "Server error", body = ErrorBody),
+    )
+)]
 pub(crate) async fn get_draft(
     SignedIn { user, .. }: SignedIn,
     State(st): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
     match st.store.draft(user.id, &slug).await? {
-        Some(d) => Ok(Json(d).into_response()),
+        Some(d) => Ok(Json(Draft::from(d)).into_response()),
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
 }

@@ -2,7 +2,7 @@
 //! by the mark-scheme point it earns, a student's attempts over time, and the feedback and
 //! drafts API.
 
-mod api;
+pub(crate) mod api;
 mod marking;
 mod pages;
 mod report;

@@ -148,7 +148,7 @@ backend_test! {
                 let user = acc.add_user(&email, PASSWORD, role).await.unwrap();
                 if let Some(s) = scope {
                     let until = if expired { Some(now() - 60) } else { None };
-                    app.store.grant(user.id, s, until, None).await.unwrap();
+                    app.store.grant(user.id, s, until, None, studypack_accounts::now()).await.unwrap();
                 }
                 assert_eq!(
                     b.sign_in(&email, PASSWORD).await.status,
