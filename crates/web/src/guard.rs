@@ -167,13 +167,10 @@ fn reject(parts: &Parts, e: WebError) -> Response {
 fn signed_in(
     parts: &Parts,
     allowed: fn(&User) -> Result<(), WebError>,
-) -> Result<(Visitor, User), Response> {
-    let v = visitor(parts).map_err(|e| reject(parts, e))?;
-    let user = v
-        .user()
-        .cloned()
-        .ok_or_else(|| reject(parts, WebError::Unauthorized))?;
-    allowed(&user).map_err(|e| reject(parts, e))?;
+) -> Result<(Visitor, User), WebError> {
+    let v = visitor(parts)?;
+    let user = v.user().cloned().ok_or(WebError::Unauthorized)?;
+    allowed(&user)?;
     Ok((v, user))
 }
 
@@ -186,7 +183,7 @@ pub struct SignedIn {
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
-        let (visitor, user) = signed_in(parts, |_| Ok(()))?;
+        let (visitor, user) = signed_in(parts, |_| Ok(())).map_err(|e| reject(parts, e))?;
         Ok(SignedIn { visitor, user })
     }
 }
@@ -212,7 +209,8 @@ impl FromRequestParts<AppState> for Editor {
                     "The editor is for editors and admins.".into(),
                 ))
             }
-        })?;
+        })
+        .map_err(|e| reject(parts, e))?;
         Ok(Editor { visitor, user })
     }
 }
@@ -236,7 +234,8 @@ impl FromRequestParts<AppState> for Admin {
             } else {
                 Err(WebError::Forbidden("This page is for admins.".into()))
             }
-        })?;
+        })
+        .map_err(|e| reject(parts, e))?;
         Ok(Admin { visitor, user })
     }
 }

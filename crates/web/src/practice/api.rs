@@ -5,12 +5,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::{RefOr, Schema};
-use utoipa::{PartialSchema, ToSchema};
 use studypack_accounts::now;
 use studypack_domain::MarkScheme;
 use studypack_domain::scheme_text::parse_scheme_text;
 use studypack_feedback::{QuestionInput, Report};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 use super::marking::{MAX_SCHEME, assess, check_essay, run_blocking};
 use crate::catalogue::published;

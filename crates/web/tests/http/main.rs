@@ -57,13 +57,19 @@ impl TestAppBuilder {
     async fn start_on(self, db: TestDb) -> TestApp {
         let store = db.store.clone();
         let demo = studypack_demo::library();
-        store.import(&demo, studypack_accounts::now()).await.unwrap();
+        store
+            .import(&demo, studypack_accounts::now())
+            .await
+            .unwrap();
         let seed = SourceFile {
             name: "seed.txt".into(),
             bytes: std::fs::read(SEED).expect("the seed page in ../shared"),
         };
         store
-            .import(&build_batch(&[seed], &demo.topics).unwrap(), studypack_accounts::now())
+            .import(
+                &build_batch(&[seed], &demo.topics).unwrap(),
+                studypack_accounts::now(),
+            )
             .await
             .unwrap();
         if !self.extra.is_empty() {
