@@ -49,7 +49,7 @@ where
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(WebError::PayloadTooLarge(crate::BODY_LIMIT).into())
+                Err(WebError::PayloadTooLarge(crate::config::BODY_LIMIT).into())
             }
             Err(e) => Err(WebError::BadRequest(e.body_text()).into()),
         }

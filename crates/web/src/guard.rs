@@ -265,7 +265,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .await
             .map_err(|e| {
                 if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    WebError::PayloadTooLarge(crate::BODY_LIMIT)
+                    WebError::PayloadTooLarge(crate::config::BODY_LIMIT)
                 } else {
                     WebError::BadRequest("The form could not be read.".into())
                 }

@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 // The shared layer, used by every resource module.
+mod config;
 mod error;
 mod extract;
 mod guard;
@@ -36,28 +37,13 @@ use axum::extract::DefaultBodyLimit;
 use tower_http::LatencyUnit;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
+pub use config::{BODY_LIMIT, ServerLimits, WebConfig};
 pub use error::WebError;
 pub use guard::{Access, Csrf};
 pub use markdown::render as render_markdown;
 pub use routes::RouteRule;
-pub use server::ServerLimits;
 pub use session::{CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 pub use state::AppState;
-
-/// How the server is deployed.
-#[derive(Debug, Clone, Default)]
-pub struct WebConfig {
-    /// Mark cookies `Secure` (set when serving over TLS; also set per request when a proxy
-    /// says `X-Forwarded-Proto: https`).
-    pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_proxy: bool,
-    /// Connection caps and read timeouts.
-    pub limits: ServerLimits,
-}
-
-/// The largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every route: the resource modules' tables, joined.
 fn table() -> routes::Table {

@@ -64,7 +64,7 @@ impl utoipa::Modify for Security {
         components.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                crate::SESSION_COOKIE,
+                crate::session::SESSION_COOKIE,
                 "The session cookie; writes also need the session's CSRF token in the X-CSRF-Token header",
             ))),
         );

@@ -135,3 +135,42 @@ impl Table {
         &self.rules
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guard::{CsrfForm, Editor, SignedIn};
+
+    #[derive(serde::Deserialize)]
+    struct Nothing {}
+
+    async fn signed_in_page(_: SignedIn) {}
+    async fn editor_write(_: Editor, _: CsrfForm<Nothing>) {}
+
+    #[test]
+    fn every_rule_matches_its_handler() {
+        // Building the table checks each rule against its handler's guard.
+        let rules = crate::route_rules();
+        assert!(rules.len() > 40);
+        for r in &rules {
+            assert_eq!(r.csrf == Csrf::ReadOnly, r.method == "GET", "{} {}", r.method, r.path);
+        }
+    }
+
+    #[test]
+    fn the_rule_comes_from_the_handler() {
+        let t = Table::new()
+            .get("/mine", Access::SignedIn, signed_in_page)
+            .post("/edit", Access::Editor, editor_write);
+        let r = t.rules();
+        assert_eq!((r[0].access, r[0].csrf), (Access::SignedIn, Csrf::ReadOnly));
+        assert_eq!((r[1].access, r[1].csrf), (Access::Editor, Csrf::Token));
+    }
+
+    #[test]
+    #[should_panic(expected = "the handler's guard enforces SignedIn")]
+    fn a_rule_the_handler_does_not_enforce_is_refused() {
+        // The table says editors only; the handler would let any account in.
+        let _ = Table::new().get("/editor/x", Access::Editor, signed_in_page);
+    }
+}

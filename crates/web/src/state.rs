@@ -9,7 +9,7 @@ use studypack_feedback::Engine;
 use studypack_search::SearchIndex;
 use studypack_store::Store;
 
-use crate::WebConfig;
+use crate::config::WebConfig;
 use crate::error::WebError;
 
 /// Rendered pages by path. Cleared whenever the library changes; bounded in size.

@@ -16,7 +16,7 @@ use crate::error::WebError;
 
 const NUL_MESSAGE: &str = "The request contains a NUL character (U+0000), which cannot be stored. Remove it and try again; nothing was saved.";
 
-/// Rejects requests carrying NUL; buffers bodies up to [`crate::BODY_LIMIT`] to look.
+/// Rejects requests carrying NUL; buffers bodies up to [`crate::config::BODY_LIMIT`] to look.
 pub async fn reject_unstorable_text(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let uri = req.uri();
@@ -29,7 +29,7 @@ pub async fn reject_unstorable_text(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+    let bytes = match axum::body::to_bytes(body, crate::config::BODY_LIMIT).await {
         Ok(b) => b,
         Err(e) => {
             // Over the limit, or the client stopped sending (a body read timeout).
@@ -37,7 +37,7 @@ pub async fn reject_unstorable_text(req: Request, next: Next) -> Response {
                 .and_then(|s| s.downcast_ref::<http_body_util::LengthLimitError>())
                 .is_some();
             let err = if too_large {
-                WebError::PayloadTooLarge(crate::BODY_LIMIT)
+                WebError::PayloadTooLarge(crate::config::BODY_LIMIT)
             } else {
                 WebError::BadRequest("The request body could not be read in time.".into())
             };

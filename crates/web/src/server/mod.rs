@@ -29,32 +29,7 @@ use tokio::net::TcpListener;
 use tokio::time::{Instant, Sleep};
 use tower_service::Service;
 
-/// How many clients, and for how long.
-#[derive(Debug, Clone)]
-pub struct ServerLimits {
-    /// Connections open at once; past it new ones wait in the listen backlog.
-    pub max_connections: usize,
-    /// Connections open at once from one client address (IPv6: one /64).
-    pub max_per_address: usize,
-    /// Time to send the request line and headers.
-    pub header_timeout: Duration,
-    /// Time to send a request body.
-    pub body_timeout: Duration,
-    /// A connection with nothing read or written for this long is closed.
-    pub idle_timeout: Duration,
-}
-
-impl Default for ServerLimits {
-    fn default() -> Self {
-        ServerLimits {
-            max_connections: 1024,
-            max_per_address: 256,
-            header_timeout: Duration::from_secs(10),
-            body_timeout: Duration::from_secs(30),
-            idle_timeout: Duration::from_secs(60),
-        }
-    }
-}
+use crate::config::ServerLimits;
 
 /// Open connections per client address.
 #[derive(Default)]
