@@ -73,7 +73,7 @@ impl Engine {
         let points = match_points(&self.settings, &p.scheme, &an, &sent_terms);
         let coverage = coverage(&points, &p.scheme);
         let balance = balance(&coverage);
-        let sections = judgement::sections(&an);
+        let sections = judgement::sections(&an, &p.view);
         let structure = judgement::structure(&an, &sections, &points, &p.question_stems);
         let judgement = judgement::judge(&an, &sections, &p.view, &coverage);
         let precision = precision(&an, p.period);

@@ -322,8 +322,11 @@ pub(crate) struct Sections {
     pub conclusion: Vec<usize>,
 }
 
-/// Finds the introduction, body and conclusion of a text.
-pub(crate) fn sections(an: &Parsed) -> Sections {
+/// Finds the introduction, body and conclusion of a text. Without a "Conclusion" heading,
+/// the last paragraph concludes only if it says so ("In conclusion", "Overall", …) or takes
+/// a position on the view; otherwise the essay has no conclusion (it stopped after a body
+/// paragraph).
+pub(crate) fn sections(an: &Parsed, view: &ViewModel) -> Sections {
     let prose: Vec<usize> = an.prose_paragraphs().map(|(i, _)| i).collect();
     if prose.len() < 2 {
         return Sections {
@@ -352,7 +355,12 @@ pub(crate) fn sections(an: &Parsed) -> Sections {
     if conclusion.is_empty() {
         let last = *prose.last().unwrap();
         let first_sentence = an.paragraphs[last].sentences.start;
-        if prose.len() >= 3 || opens_conclusion(an, first_sentence) {
+        let takes_position = || {
+            paragraph_lean(an, &[last], view, &mut Vec::new())
+                .map(classify)
+                .is_some_and(Stance::is_clear)
+        };
+        if opens_conclusion(an, first_sentence) || takes_position() {
             conclusion.push(last);
         }
     }

@@ -48,6 +48,83 @@ fn seed_model_essay_reaches_level_4_and_agrees() {
     assert_eq!(essay.judgement.conclusion, Stance::Agrees);
 }
 
+/// The seed's model essay written as students paste it: each variant reads like the
+/// Markdown original (same level, stances and points).
+#[test]
+fn seed_model_essay_pasted_as_plain_text_reads_the_same() {
+    let lib = studypack_demo::library();
+    let page = parse_page("seed", &read("seed/000_359a0cc6bd3e9193.txt")).unwrap();
+    let (_, q) = to_question("seed", &page, &lib.topics).unwrap();
+    let topic = lib.topic(&q.topic).unwrap();
+    let engine = engine_for_library(&lib);
+    let mut input = question_input(&q, topic);
+    input.model_essay = None;
+    let prepared = engine.prepare(&input);
+    let md = &q.model_essay;
+    assert!(md.contains("\n## Conclusion"), "the seed essay has Markdown headings");
+    let plain: String = md
+        .lines()
+        .map(|l| l.trim_start_matches('#').trim_start())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let bold: String = md
+        .lines()
+        .map(|l| match l.strip_prefix("## ") {
+            Some(h) => format!("**{h}**"),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    // From a word processor: CRLF, non-breaking spaces, curly quotes, trailing spaces.
+    let word = plain
+        .replace("\n", " \r\n")
+        .replace(", ", ",\u{a0}")
+        .replace('\'', "\u{2019}");
+    let original = engine.report(&prepared, md);
+    let covered = |r: &Report| -> Vec<usize> {
+        r.points
+            .iter()
+            .filter(|p| p.status == PointStatus::Covered)
+            .map(|p| p.id)
+            .collect()
+    };
+    for (name, text) in [("plain headings", &plain), ("bold headings", &bold), ("word processor", &word)] {
+        let r = engine.report(&prepared, text);
+        assert_eq!(r.level.level, original.level.level, "{name}: {:?}", r.level.reasons);
+        assert_eq!(r.judgement.conclusion, Stance::Agrees, "{name}");
+        assert_eq!(r.judgement.introduction, original.judgement.introduction, "{name}");
+        assert_eq!(r.structure.paragraphs, original.structure.paragraphs, "{name}");
+        assert_eq!(covered(&r), covered(&original), "{name}");
+        assert_eq!(r.flags, original.flags, "{name}");
+    }
+    assert!(original.level.level.unwrap() >= 4);
+}
+
+/// The seed's model essay cut before its conclusion (with Markdown or plain headings): it
+/// stops after a body paragraph, so it has no conclusion, is flagged for it, and reaches no
+/// higher level than the whole essay.
+#[test]
+fn an_essay_that_stops_after_a_body_paragraph_has_no_conclusion() {
+    let lib = studypack_demo::library();
+    let page = parse_page("seed", &read("seed/000_359a0cc6bd3e9193.txt")).unwrap();
+    let (_, q) = to_question("seed", &page, &lib.topics).unwrap();
+    let topic = lib.topic(&q.topic).unwrap();
+    let engine = engine_for_library(&lib);
+    let mut input = question_input(&q, topic);
+    input.model_essay = None;
+    let prepared = engine.prepare(&input);
+    let whole = engine.report(&prepared, &q.model_essay);
+    let cut = &q.model_essay[..q.model_essay.find("## Conclusion").unwrap()];
+    let plain_cut = cut.replace("## ", "");
+    for (name, text) in [("markdown", cut), ("plain", plain_cut.as_str())] {
+        let r = engine.report(&prepared, text);
+        assert_eq!(r.judgement.conclusion, Stance::Absent, "{name}");
+        assert!(!r.structure.conclusion.present, "{name}");
+        assert!(r.flags.contains(&"no-conclusion"), "{name}: {:?}", r.flags);
+        assert!(r.level.level <= whole.level.level, "{name}");
+    }
+}
+
 #[test]
 fn seed_plan_concludes_the_opposite() {
     let (_, plan) = seed_reports();

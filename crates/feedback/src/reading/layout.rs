@@ -95,6 +95,34 @@ pub(super) fn is_heading(line: &str) -> bool {
     line.trim_start().starts_with('#')
 }
 
+/// The most words a heading written as a plain line has. A principle, not a fit: section
+/// headings are phrases ("Similarities in Leadership and Control", 5 words); a line of more
+/// words without a full stop is a sentence that lost its punctuation. Sensitivity in
+/// `docs/feedback.md`.
+pub(crate) const MAX_HEADING_WORDS: usize = 10;
+
+/// A heading written as students paste it, without `#`: one short line standing alone, that
+/// starts with a capital or a section number, ends without sentence punctuation, and is
+/// followed by prose (not by another such line or a bullet). `**Conclusion**` counts too.
+pub(super) fn is_plain_heading(line: &str, next: &str) -> bool {
+    let t = line.trim().trim_matches(|c| c == '*' || c == '_').trim();
+    if t.is_empty() || line.contains('\n') || t.starts_with("- ") || t.starts_with("* ") {
+        return false;
+    }
+    let words = t.split_whitespace().count();
+    let first = t.chars().next().unwrap_or(' ');
+    let last = t.chars().next_back().unwrap_or('.');
+    let next = next.trim();
+    words <= MAX_HEADING_WORDS
+        && (first.is_uppercase() || first.is_ascii_digit())
+        && !matches!(last, '.' | '!' | '?' | ';' | ',' | '"' | '\u{201D}' | '\'' | '\u{2019}' | ')')
+        && !is_heading(next)
+        && !is_bullet(next)
+        // The next paragraph is prose: longer than a heading, or punctuated as a sentence.
+        && (next.split_whitespace().count() > MAX_HEADING_WORDS
+            || next.ends_with(['.', '!', '?']))
+}
+
 /// Whether the word before a full stop (`e.g`, `Mr`, `J`) makes the stop part of an
 /// abbreviation or an initial rather than the end of a sentence.
 fn is_abbreviation(before: &str) -> bool {
@@ -186,4 +214,39 @@ pub(super) fn sentence_ends(text: &str, start: usize, end: usize) -> Vec<usize> 
     }
     ends.push(end);
     ends
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_heading;
+
+    const PROSE: &str = "Both men held the dual positions of head of government and party leader.";
+
+    #[test]
+    fn plain_headings() {
+        for h in [
+            "Conclusion",
+            "Similarities in Leadership and Control",
+            "1. Leadership style",
+            "**Conclusion**",
+            "Differences: Style and Approach",
+        ] {
+            assert!(is_plain_heading(h, PROSE), "{h}");
+        }
+        for not in [
+            // A sentence, even a short one.
+            "Stalin ruled by terror.",
+            // Lower case: the end of a broken line, not a heading.
+            "and the purges continued",
+            // Too long to be a heading: a sentence without its full stop.
+            "Overall I agree with the view that they were more similar than different in the end",
+            "- a bullet",
+            "",
+        ] {
+            assert!(!is_plain_heading(not, PROSE), "{not}");
+        }
+        // Followed by another heading-like line or a bullet: a list, not a heading.
+        assert!(!is_plain_heading("Causes", "Economic problems"));
+        assert!(!is_plain_heading("Causes", "- economic problems"));
+    }
 }

@@ -5,7 +5,7 @@
 mod layout;
 mod words;
 
-use layout::{is_bullet, is_heading, paragraph_spans, sentence_ends};
+use layout::{is_bullet, is_heading, is_plain_heading, paragraph_spans, sentence_ends};
 use words::tokenise;
 pub(crate) use words::{Shape, WordKey};
 
@@ -173,9 +173,13 @@ pub(crate) fn read<'a, L: Lookup>(text: &'a str, lookup: &mut L) -> Analysed<'a,
     let mut sentences: Vec<Sentence> = Vec::new();
     let mut paragraphs = Vec::new();
     let mut folded = String::new();
-    for (ps, pe) in paragraph_spans(text) {
+    let spans = paragraph_spans(text);
+    for (n, &(ps, pe)) in spans.iter().enumerate() {
         let line = &text[ps..pe];
+        let next = spans.get(n + 1).map(|&(a, b)| &text[a..b]);
         let kind = if is_heading(line) && !line.contains('\n') {
+            ParagraphKind::Heading
+        } else if next.is_some_and(|next| is_plain_heading(line, next)) {
             ParagraphKind::Heading
         } else if is_bullet(line) && !line.contains('\n') {
             ParagraphKind::Bullet
