@@ -22,7 +22,7 @@ pub const ENGINE_VERSION: &str = "studypack-feedback/1";
 /// The engine: a stemmer with the library's vocabulary and IDF weights.
 #[derive(Debug, Default)]
 pub struct Engine {
-    stems: Stems,
+    pub(crate) stems: Stems,
     idf: Idf,
     settings: Settings,
 }

@@ -6,7 +6,41 @@ use crate::matching::SentenceTerms;
 use crate::question::Prepared;
 use crate::reading::ParagraphKind;
 use crate::report::{Balance, Coverage, Judgement, Stance, Structure};
+use crate::precision::name_words;
+use crate::vocabulary::stems::WordId;
 use crate::vocabulary::tokens::Parsed;
+
+/// A mark scheme that names at least this many people, places, bodies or events is one any
+/// answer names some of (history schemes name dozens; science and short-answer schemes,
+/// which this test leaves alone, name few). Sensitivity in `docs/feedback.md`.
+pub(crate) const MIN_SCHEME_NAMES: usize = 8;
+/// An essay that names (capitalised, as names) fewer than this many of them, and none of the
+/// question's own, is about something else. Sensitivity in `docs/feedback.md`.
+pub(crate) const MIN_SHARED_NAMES: usize = 3;
+
+/// How the essay's names meet the question's: (names of the question and scheme, how many
+/// of them the essay names, names of the question itself, how many of those it names).
+pub(crate) fn name_counts(p: &Prepared, an: &Parsed) -> (usize, usize, usize, usize) {
+    let named = name_words(an, |_| true);
+    let used = |names: &[WordId]| named.iter().filter(|w| names.binary_search(w).is_ok()).count();
+    (
+        p.scheme_names.len(),
+        used(&p.scheme_names),
+        p.question_names.len(),
+        used(&p.question_names),
+    )
+}
+
+/// The essay names almost none of its mark scheme's people, places and events, and not two
+/// (or all) of the question's own, in a question whose scheme names many: it answers another
+/// question, whatever ordinary words it shares with this one.
+pub(crate) fn answers_another_question(
+    (scheme, shared, question, shared_question): (usize, usize, usize, usize),
+    min_scheme: usize,
+    min_shared: usize,
+) -> bool {
+    scheme >= min_scheme && shared < min_shared && shared_question < question.min(2)
+}
 
 pub(crate) fn flags(
     p: &Prepared,
@@ -51,10 +85,10 @@ pub(crate) fn flags(
             .filter(|&s| sent_terms.any(s))
             .count()
     };
+    let no_point = c.covered == 0 && c.partial == 0;
     if words >= 20
-        && c.covered == 0
-        && c.partial == 0
-        && (question_hits() < 2 || any_term() * 5 < an.sentences.len())
+        && ((no_point && (question_hits() < 2 || any_term() * 5 < an.sentences.len()))
+            || answers_another_question(name_counts(p, an), MIN_SCHEME_NAMES, MIN_SHARED_NAMES))
     {
         f.push("off-topic");
     }

@@ -127,7 +127,13 @@ pub(crate) fn level(
     ];
 
     let mut capped_by: Vec<&'static str> = Vec::new();
+    let off_topic = flags.contains(&"off-topic");
     let (level, marks, mark, criteria) = match &p.rubric {
+        // An essay on another question earns no level on this one.
+        Some(_) if off_topic => {
+            capped_by.push("off-topic");
+            (None, None, None, None)
+        }
         Some(r) if !r.levels.is_empty() => {
             let n = r.levels.len();
             let mut lv = ((quality * n as f32).ceil() as usize).clamp(1, n);
@@ -148,7 +154,8 @@ pub(crate) fn level(
                     capped_by.push(flag);
                 }
             }
-            if words == 0 || (c.covered == 0 && c.partial == 0 && words < 20) {
+            // A level is never given to an essay that earns no point.
+            if words == 0 || (c.covered == 0 && c.partial == 0) {
                 (
                     Some(0u8),
                     Some([0, 0]),
@@ -173,6 +180,12 @@ pub(crate) fn level(
         }
         _ => (None, None, None, None),
     };
+    if off_topic && p.rubric.is_some() {
+        reasons.insert(
+            0,
+            "No level: the essay does not answer this question. It makes none of the mark scheme's points, or names almost none of the people, places and events the question is about.".to_string(),
+        );
+    }
     if let (Some(r), Some(l)) = (&p.rubric, level) {
         reasons.insert(
             0,

@@ -5,7 +5,56 @@ use studypack_domain::Period;
 
 use crate::fx::FxHashSet;
 use crate::report::{OutOfPeriod, Precision, evidence, round2};
+use crate::vocabulary::stems::WordId;
 use crate::vocabulary::tokens::{LexedToken, Parsed};
+
+/// The words written in lower case anywhere in a text (so common words, even where a title
+/// capitalises them: "Treaty", "Power"), sorted and distinct.
+pub(crate) fn lower_case_words(an: &Parsed) -> Vec<WordId> {
+    let mut v: Vec<WordId> = an
+        .tokens
+        .iter()
+        .filter(|t| !t.capital && !t.all_caps && !t.numeric)
+        .map(|t| t.word_id)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Whether the token at `i` of its sentence names someone or something: a capitalised word
+/// that does not open the sentence and is not a stop word, or an acronym.
+fn is_name(t: &LexedToken, i: usize) -> bool {
+    (t.capital && i > 0 && !t.stop && t.word != "i") || (t.all_caps && t.word.len() >= 2)
+}
+
+/// Month and day names: capitalised in English, but no name of a person, place or event.
+const CALENDAR: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+];
+
+/// The names in a text (people, places, bodies, events) that `keep` keeps, as words (not
+/// stems: "Protestant" is no "protest"), sorted and distinct.
+pub(crate) fn name_words(an: &Parsed, keep: impl Fn(&str) -> bool) -> Vec<WordId> {
+    let mut v: Vec<WordId> = an
+        .sentences
+        .iter()
+        .flat_map(|s| {
+            an.tokens[s.tokens.clone()]
+                .iter()
+                .enumerate()
+                .filter(|&(i, t)| {
+                    is_name(t, i) && !t.numeric && !CALENDAR.contains(&t.word) && keep(t.word)
+                })
+                .map(|(_, t)| t.word_id)
+        })
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
 
 fn is_year(t: &LexedToken) -> Option<i32> {
     let w = t.word;
@@ -64,8 +113,7 @@ pub(crate) fn precision(an: &Parsed, period: Option<Period>) -> Precision {
                 in_name = false;
                 continue;
             }
-            let is_name = (t.capital && i > 0 && !t.stop && t.word != "i")
-                || (t.all_caps && t.word.len() >= 2);
+            let is_name = is_name(t, i);
             if is_name && !in_name {
                 named += 1;
             }

@@ -9,7 +9,8 @@ use crate::copying::{content_stems, shingles};
 use crate::fx::FxHashSet;
 use crate::judgement::ViewModel;
 use crate::matching::PreparedScheme;
-use crate::vocabulary::stems::{Idf, Layer, Lexicon, StemId, Stems};
+use crate::precision::{lower_case_words, name_words};
+use crate::vocabulary::stems::{Idf, Layer, Lexicon, StemId, Stems, WordId};
 use crate::vocabulary::tokens::scan;
 
 /// The question side of an assessment.
@@ -71,6 +72,11 @@ pub struct Prepared {
     pub(crate) view: ViewModel,
     /// The question's content stems, sorted.
     pub(crate) question_stems: Vec<StemId>,
+    /// The names (people, places, bodies, events) the question and its mark scheme use,
+    /// sorted: an answer to the question names some of them.
+    pub(crate) scheme_names: Vec<WordId>,
+    /// Those of them the question itself uses (its people, places and events), sorted.
+    pub(crate) question_names: Vec<WordId>,
     pub(crate) period: Option<Period>,
     pub(crate) rubric: Option<Rubric>,
     pub(crate) model_shingles: FxHashSet<u64>,
@@ -101,6 +107,10 @@ impl Prepared {
             .collect();
         question_stems.sort_unstable();
         question_stems.dedup();
+        // A name is a word the library never writes in lower case.
+        let proper = |w: &str| !idf.written_lower(w);
+        let question_names = name_words(&qa, proper);
+        let question_lower = lower_case_words(&qa);
         let view_text = q.view.unwrap_or(q.text);
         let view = ViewModel::new(&scan(view_text, &mut lexicon).resolve(&lexicon));
         let model_shingles = q
@@ -119,6 +129,16 @@ impl Prepared {
         let scheme_text = scheme_text.join(". ");
         let an = scan(&scheme_text, &mut lexicon).resolve(&lexicon);
         let scheme_shingles = shingles(&content_stems(&an), 4);
+        let mut scheme_names = name_words(&an, proper);
+        scheme_names.extend(question_names.iter().copied());
+        scheme_names.sort_unstable();
+        scheme_names.dedup();
+        let mut common = lower_case_words(&an);
+        common.extend(question_lower);
+        common.sort_unstable();
+        scheme_names.retain(|s| common.binary_search(s).is_err());
+        let mut question_names = question_names;
+        question_names.retain(|s| common.binary_search(s).is_err());
         let marks = q.marks.or(q.rubric.map(|r| r.max_marks)).unwrap_or(25);
         Prepared {
             vocabulary: Arc::clone(stems.vocabulary()),
@@ -126,6 +146,8 @@ impl Prepared {
             scheme,
             view,
             question_stems,
+            scheme_names,
+            question_names,
             period: q.period,
             rubric: q.rubric.cloned(),
             model_shingles,

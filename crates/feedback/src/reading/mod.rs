@@ -177,9 +177,9 @@ pub(crate) fn read<'a, L: Lookup>(text: &'a str, lookup: &mut L) -> Analysed<'a,
     for (n, &(ps, pe)) in spans.iter().enumerate() {
         let line = &text[ps..pe];
         let next = spans.get(n + 1).map(|&(a, b)| &text[a..b]);
-        let kind = if is_heading(line) && !line.contains('\n') {
-            ParagraphKind::Heading
-        } else if next.is_some_and(|next| is_plain_heading(line, next)) {
+        let kind = if (is_heading(line) && !line.contains('\n'))
+            || next.is_some_and(|next| is_plain_heading(line, next))
+        {
             ParagraphKind::Heading
         } else if is_bullet(line) && !line.contains('\n') {
             ParagraphKind::Bullet

@@ -19,6 +19,9 @@ impl Stems {
                     uses.resize(id + 1, 0);
                 }
                 uses[id] += 1;
+                if !t.capital && !t.all_caps && !t.numeric {
+                    idf.saw_lower(t.word);
+                }
             }
             let mut seen: Vec<&str> = an
                 .tokens

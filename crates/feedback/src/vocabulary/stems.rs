@@ -16,6 +16,9 @@ use frostem::{Algorithm, Stemmer};
 pub(crate) struct Idf {
     df: FxHashMap<String, u32>,
     docs: u32,
+    /// Words the library writes in lower case somewhere: common words, even where a title
+    /// capitalises them ("the Treaty of …", "First Secretary").
+    lower: crate::fx::FxHashSet<String>,
 }
 
 impl Idf {
@@ -26,6 +29,16 @@ impl Idf {
         }
         let df = self.df.get(stem).copied().unwrap_or(0) as f32;
         ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+    /// Whether the library writes `word` (folded) in lower case somewhere.
+    pub(crate) fn written_lower(&self, word: &str) -> bool {
+        self.lower.contains(word)
+    }
+    /// Notes that the library writes `word` (folded) in lower case.
+    pub(crate) fn saw_lower(&mut self, word: &str) {
+        if !self.lower.contains(word) {
+            self.lower.insert(word.to_string());
+        }
     }
     pub(crate) fn knows(&self, stem: &str) -> bool {
         self.df.contains_key(stem)

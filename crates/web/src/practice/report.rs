@@ -25,6 +25,8 @@ pub(crate) struct PointLine {
 /// The report as the page shows it.
 pub(crate) struct ReportView {
     pub(crate) level: Option<u8>,
+    /// No level because the essay answers another question.
+    pub(crate) off_topic: bool,
     pub(crate) marks: Option<[u32; 2]>,
     pub(crate) mark: Option<u32>,
     pub(crate) rubric: String,
@@ -170,6 +172,7 @@ pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
     }
     ReportView {
         level: report.level.level,
+        off_topic: report.flags.contains(&"off-topic"),
         marks: report.level.marks,
         mark: report.level.mark,
         rubric: report.level.rubric.clone().unwrap_or_default(),

@@ -142,6 +142,22 @@ backend_test! {
         assert_eq!(res.status, StatusCode::OK);
         assert!(res.body.contains("This report was not saved"));
         assert!(res.body.contains("Indicative level"));
+        // An essay on another question gets no level, and the page says why.
+        let tudor = "Henry VIII broke with Rome after Pope Clement VII refused to annul his marriage to Catherine of Aragon. \
+            Thomas Cromwell drafted the Act in Restraint of Appeals in 1533 and the Act of Supremacy in 1534, \
+            and Archbishop Cranmer declared the marriage void at Dunstable.\n\n\
+            The dissolution of the monasteries under Cromwell brought the Crown great wealth, and the Pilgrimage of Grace showed how far the north resisted.\n\n\
+            Overall, Cromwell rather than Henry was the architect of the break with Rome.";
+        let other = b
+            .submit(
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &[("text", tudor)],
+            )
+            .await;
+        assert_eq!(other.status, StatusCode::OK);
+        assert!(other.body.contains("No level: this essay does not answer this question"), "{}", other.body);
+        assert!(!other.body.contains("Indicative level"));
         let empty = b
             .submit(
                 &format!("/questions/{SEED_SLUG}/practice"),
