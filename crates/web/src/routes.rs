@@ -85,7 +85,16 @@ impl Table {
         self.add(MethodFilter::GET, "GET", path, access, h)
     }
 
-    pub(crate) fn post<H, T>(self, path: &'static str, access: Access, h: H) -> Table
+    /// A route that changes state: its handler must take a CSRF guard, or this does not
+    /// compile.
+    fn write<H, T>(
+        self,
+        method: MethodFilter,
+        name: &'static str,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Table
     where
         H: Handler<T, AppState>,
         T: HandlerArgs + 'static,
@@ -93,10 +102,18 @@ impl Table {
         const {
             assert!(
                 T::CSRF.is_some(),
-                "a POST handler must take a CSRF guard (CsrfForm, CsrfHeader or JsonSignIn)"
+                "a POST, PUT or DELETE handler must take a CSRF guard (CsrfForm, CsrfHeader or JsonSignIn)"
             )
         };
-        self.add(MethodFilter::POST, "POST", path, access, h)
+        self.add(method, name, path, access, h)
+    }
+
+    pub(crate) fn post<H, T>(self, path: &'static str, access: Access, h: H) -> Table
+    where
+        H: Handler<T, AppState>,
+        T: HandlerArgs + 'static,
+    {
+        self.write(MethodFilter::POST, "POST", path, access, h)
     }
 
     pub(crate) fn put<H, T>(self, path: &'static str, access: Access, h: H) -> Table
@@ -104,13 +121,7 @@ impl Table {
         H: Handler<T, AppState>,
         T: HandlerArgs + 'static,
     {
-        const {
-            assert!(
-                T::CSRF.is_some(),
-                "a PUT handler must take a CSRF guard (CsrfForm or CsrfHeader)"
-            )
-        };
-        self.add(MethodFilter::PUT, "PUT", path, access, h)
+        self.write(MethodFilter::PUT, "PUT", path, access, h)
     }
 
     pub(crate) fn delete<H, T>(self, path: &'static str, access: Access, h: H) -> Table
@@ -118,13 +129,7 @@ impl Table {
         H: Handler<T, AppState>,
         T: HandlerArgs + 'static,
     {
-        const {
-            assert!(
-                T::CSRF.is_some(),
-                "a DELETE handler must take a CSRF guard (CsrfForm or CsrfHeader)"
-            )
-        };
-        self.add(MethodFilter::DELETE, "DELETE", path, access, h)
+        self.write(MethodFilter::DELETE, "DELETE", path, access, h)
     }
 
     pub(crate) fn into_router(self) -> Router<AppState> {
