@@ -415,3 +415,18 @@ fn a_weak_answer_naming_the_question_is_on_topic() {
     assert!(r.flags.contains(&"off-topic"), "{:?}", r.flags);
     assert_eq!(r.level.level, None);
 }
+
+/// A teacher fixes a missed paraphrase with an alias, not code.
+#[test]
+fn an_alias_lets_a_paraphrase_earn_its_point() {
+    let essay = "You need to know which samples to test and how much vinegar to put in each container.";
+    let status = |scheme_text: &str| {
+        let scheme = studypack_domain::scheme_text::parse_scheme_text("t", scheme_text).unwrap();
+        let r = Engine::default().assess(&QuestionInput::bare("", &scheme), essay);
+        r.points[0].status
+    };
+    let plain = "- what materials to test\n- the size of the containers\n";
+    let aliased = "- what materials to test (also: samples, substances)\n- the size of the containers\n";
+    assert_ne!(status(plain), PointStatus::Covered);
+    assert_eq!(status(aliased), PointStatus::Covered);
+}

@@ -199,7 +199,7 @@ pub struct FeedbackArgs {
     /// The question (slug) whose mark scheme, rubric and glossary to use.
     #[arg(long)]
     pub question: Option<String>,
-    /// A plain-text mark scheme: optional side headings, bullets '-', '*' or '•', sub-points split at ';'.
+    /// A plain-text mark scheme: optional side headings, bullets '-', '*' or '•', sub-points split at ';', other words for a word as '(also: a, b)'.
     #[arg(long, value_name = "FILE")]
     pub scheme: Option<std::path::PathBuf>,
     /// With --scheme: the topic (slug) whose rubric, glossary and period to use.

@@ -84,6 +84,72 @@ fn split_alternatives(text: &str) -> Vec<&str> {
     }
 }
 
+/// A point's wordings with the teacher's aliases: `what materials to test (also: samples,
+/// substances)` is also `what samples to test` and `what substances to test`. An `(also: …)`
+/// list names other words for the word just before it, or, at the end of the point, for its
+/// first key word (the first that is not a stop word). Without a list, the text as written.
+pub(crate) fn with_aliases(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let Some(open) = lower.find("(also:") else {
+        return vec![text.to_string()];
+    };
+    // `to_lowercase` can change byte lengths outside ASCII: then take the text as written.
+    if lower.len() != text.len() || !text.is_char_boundary(open) {
+        return vec![text.to_string()];
+    }
+    let Some(close) = text[open..].find(')').map(|c| open + c) else {
+        return vec![text.to_string()];
+    };
+    let aliases: Vec<&str> = text[open + "(also:".len()..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .collect();
+    let before = text[..open].trim_end();
+    let after = text[close + 1..].trim();
+    let base = if after.is_empty() {
+        before.to_string()
+    } else {
+        format!("{before} {after}")
+    };
+    let word_spans = |t: &str| -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        let mut start = None;
+        for (i, c) in t.char_indices() {
+            if c.is_alphanumeric() || c == '\'' || c == '-' {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                v.push((s, i));
+            }
+        }
+        if let Some(s) = start {
+            v.push((s, t.len()));
+        }
+        v
+    };
+    let words = word_spans(before);
+    let target = if after.is_empty() {
+        words.iter().copied().find(|&(a, b)| {
+            let w = before[a..b].to_lowercase();
+            w.chars().count() >= 2 && !crate::vocabulary::wordlists::is_stop(&w)
+        })
+    } else {
+        words.last().copied()
+    };
+    let mut out = vec![base];
+    if let Some((a, b)) = target {
+        for alias in aliases {
+            let mut t = format!("{}{}{}", &before[..a], alias, &before[b..]);
+            if !after.is_empty() {
+                t.push(' ');
+                t.push_str(after);
+            }
+            out.push(t);
+        }
+    }
+    out
+}
+
 /// Byte ranges of parenthesised text.
 fn parenthesised(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -163,7 +229,8 @@ impl PreparedScheme {
         for p in scheme.points() {
             let mut alts = Vec::new();
             let mut all_terms: Vec<u32> = Vec::new();
-            for alt_text in split_alternatives(&p.text) {
+            let wordings = with_aliases(&p.text);
+            for alt_text in wordings.iter().flat_map(|w| split_alternatives(w)) {
                 let an = scan(alt_text, lexicon).resolve(lexicon);
                 let parens = parenthesised(alt_text);
                 let mut required = Vec::new();
@@ -469,6 +536,23 @@ mod tests {
     fn alternatives_and_parentheses() {
         assert_eq!(split_alternatives("travels to the ribosome through the cytoplasm or enters the rough endoplasmic reticulum").len(), 2);
         assert_eq!(split_alternatives("Stalin or Khrushchev").len(), 1);
+    }
+
+    #[test]
+    fn aliases_are_other_words_for_a_word() {
+        assert_eq!(
+            with_aliases("what materials to test (also: samples, substances)"),
+            ["what materials to test", "what samples to test", "what substances to test"]
+        );
+        assert_eq!(
+            with_aliases("the amount (also: volume) of vinegar used"),
+            ["the amount of vinegar used", "the volume of vinegar used"]
+        );
+        assert_eq!(with_aliases("no list here"), ["no list here"]);
+        assert_eq!(with_aliases("(also: unclosed"), ["(also: unclosed"]);
+        assert_eq!(with_aliases("(also: x)"), [""]);
+        assert_eq!(with_aliases("Émigrés returned (also: exiles)")[1], "exiles returned");
+        assert_eq!(with_aliases("İİ (also: x)").len(), 1);
         assert_eq!(parenthesised("a (b) c (d e)"), vec![(2, 4), (8, 12)]);
     }
 }
