@@ -80,6 +80,23 @@ fn seed_model_essay_pasted_as_plain_text_reads_the_same() {
         .replace("\n", " \r\n")
         .replace(", ", ",\u{a0}")
         .replace('\'', "\u{2019}");
+    // Single newlines between paragraphs, tabs and stray spaces, soft hyphens and zero-width
+    // spaces inside long words (as word processors and web pages leave them).
+    let single = plain.replace("\n\n", "\n");
+    let stray = plain.replace("\n\n", "\n \t\n").replace(". ", ".  ");
+    let soft: String = plain
+        .split(' ')
+        .map(|w| {
+            if w.chars().count() > 9 && w.chars().all(char::is_alphabetic) {
+                let mid = w.char_indices().nth(4).unwrap().0;
+                format!("{}\u{ad}{}", &w[..mid], &w[mid..])
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let zero_width = soft.replace('\u{ad}', "\u{200b}");
     let original = engine.report(&prepared, md);
     let covered = |r: &Report| -> Vec<usize> {
         r.points
@@ -88,7 +105,15 @@ fn seed_model_essay_pasted_as_plain_text_reads_the_same() {
             .map(|p| p.id)
             .collect()
     };
-    for (name, text) in [("plain headings", &plain), ("bold headings", &bold), ("word processor", &word)] {
+    for (name, text) in [
+        ("plain headings", &plain),
+        ("bold headings", &bold),
+        ("word processor", &word),
+        ("single newlines", &single),
+        ("stray whitespace", &stray),
+        ("soft hyphens", &soft),
+        ("zero-width spaces", &zero_width),
+    ] {
         let r = engine.report(&prepared, text);
         assert_eq!(r.level.level, original.level.level, "{name}: {:?}", r.level.reasons);
         assert_eq!(r.judgement.conclusion, Stance::Agrees, "{name}");

@@ -7,6 +7,16 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// Characters that word processors and web pages leave inside words and that show nothing:
+/// soft hyphens, zero-width spaces and joiners, word joiners, byte-order marks. A word reads
+/// across them, as if they were not there.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
+}
+
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
@@ -27,7 +37,7 @@ fn fold_word(raw: &str, w: &mut String) {
         return;
     }
     for c in raw.chars() {
-        if is_apostrophe(c) {
+        if is_apostrophe(c) || is_invisible(c) {
             continue;
         }
         for l in c.to_lowercase() {
@@ -97,7 +107,7 @@ fn word_char_at(s: &str, i: usize) -> bool {
 }
 
 /// The end of the word starting at byte `i` of `s`. An apostrophe inside a word (Stalin's,
-/// don't) belongs to it.
+/// don't) belongs to it, and so does an invisible character (a soft hyphen) between letters.
 fn word_end(s: &str, mut i: usize) -> usize {
     let bytes = s.as_bytes();
     while let Some(&b) = bytes.get(i) {
@@ -109,7 +119,8 @@ fn word_end(s: &str, mut i: usize) -> usize {
             break;
         }
         let (c, n) = char_at(s, i);
-        let inside_word = is_word_char(c) || (is_apostrophe(c) && word_char_at(s, i + n));
+        let inside_word = is_word_char(c)
+            || ((is_apostrophe(c) || is_invisible(c)) && word_char_at(s, i + n));
         if !inside_word {
             break;
         }
