@@ -208,3 +208,65 @@ pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
         lift: report.next_steps.lift.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    /// Every sentence of a full demo essay, marked on the page, carries exactly the labels of
+    /// the points whose evidence is that sentence (covered points; partial ones are listed in
+    /// the table only), and every such sentence is marked.
+    #[test]
+    fn each_marked_sentence_carries_the_points_it_earned_and_only_those() {
+        let lib = studypack_demo::library();
+        let engine = studypack_feedback::engine_for_library(&lib);
+        let mut checked = 0;
+        for q in lib.questions.iter().filter(|q| !q.model_essay.is_empty()) {
+            let topic = lib.topic(&q.topic).unwrap();
+            let mut input = studypack_feedback::question_input(q, topic);
+            input.model_essay = None;
+            let essay = &q.model_essay;
+            let report = engine.assess(&input, essay);
+            let view = report_view(&report, essay);
+            // What the report says each sentence earns.
+            let mut counters = [0usize; 3];
+            let label: Vec<String> = report
+                .points
+                .iter()
+                .map(|p| {
+                    let i = match p.side {
+                        Side::Supporting => 0,
+                        Side::Challenging => 1,
+                        Side::Neutral => 2,
+                    };
+                    counters[i] += 1;
+                    point_label(p.side, counters[i])
+                })
+                .collect();
+            let mut expected: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
+            for (i, p) in report.points.iter().enumerate() {
+                if p.status == PointStatus::Covered {
+                    for e in &p.evidence {
+                        expected.entry((e.start, e.end)).or_default().insert(label[i].clone());
+                    }
+                }
+            }
+            // What the page marks, by byte range.
+            let mut at = 0;
+            let mut shown: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
+            for s in &view.segments {
+                let range = (at, at + s.text.len());
+                if !s.labels.is_empty() {
+                    shown.insert(range, s.labels.iter().cloned().collect());
+                }
+                at = range.1;
+            }
+            assert_eq!(at, essay.len(), "the segments are the whole essay");
+            assert_eq!(shown, expected, "{}", q.slug);
+            checked += expected.len();
+        }
+        assert!(checked > 100, "{checked} marked sentences");
+    }
+}
