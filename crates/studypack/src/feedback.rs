@@ -63,7 +63,11 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
             topic = lib
                 .topic(&question.topic)
                 .ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
-            question_input(question, topic)
+            let mut input = question_input(question, topic);
+            if args.without_model_essay {
+                input.model_essay = None;
+            }
+            input
         }
         (None, Some(path)) => {
             let name = path.display().to_string();

@@ -208,6 +208,10 @@ pub struct FeedbackArgs {
     /// With --scheme: the question's wording; a view it quotes is what the judgement is read against.
     #[arg(long, requires = "scheme", value_name = "TEXT")]
     pub question_text: Option<String>,
+    /// With --question: do not compare with the model essay, as for a student without the
+    /// Study Pack (the website compares only for readers whose pack opens the essay).
+    #[arg(long, requires = "question")]
+    pub without_model_essay: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// A batch: one JSON object {"id", "text"} per line; prints one report per line.

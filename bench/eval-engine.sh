@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The engine's evaluation in one command: ASAP-SAS set 5 QWK (bench/eval-asap.sh), the stance
+# accuracy on the labelled introductions and conclusions (the feedback crate's stance test), and
+# the table of essay variants for every demo question (bench/eval_variants.py), each with what
+# a teacher would expect. Usage: bash bench/eval-engine.sh [OUT.md]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-target/eval-engine.md}
+mkdir -p "$(dirname "$out")"
+cargo build --release --locked -q -p studypack
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db="sqlite://$work/demo.db"
+STUDYPACK_DATABASE_URL="$db" target/release/studypack import content >/dev/null
+{
+  echo "# Engine evaluation ($(date -u +%Y-%m-%d))"
+  echo
+  echo "## ASAP-SAS set 5"
+  echo
+  bash bench/eval-asap.sh | tail -2
+  echo
+  echo "## Stance of introductions and conclusions"
+  echo
+  cargo test --release --locked -q -p studypack-feedback --test evidence stance -- --nocapture 2>&1 \
+    | grep -E "^(stance|accuracy|  |[a-z]+ +\||\|)" || true
+  echo
+  echo "## Essay variants"
+  python3 bench/eval_variants.py target/release/studypack "$db" || true
+} | tee "$out"
+echo "written to $out"
