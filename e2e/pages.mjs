@@ -6,10 +6,12 @@ import { writeFileSync } from "node:fs";
 import { SIZES, axe, launch, signIn, watch } from "./lib.mjs";
 
 const [base, password, student, editor, admin, slug, topic, out] = process.argv.slice(2);
-const ESSAY =
+const ESSAY = [
+  "Stalin's leadership mattered to the Soviet victory, but this essay argues that it was not the main reason for it.",
   "Stalin was chairman of the State Defence Committee from June 1941 and stayed in Moscow in October 1941, which raised morale. " +
-  "However, Zhukov and Vasilevsky planned the encirclement at Stalingrad, and the professional commanders won the decisive battles. " +
-  "In conclusion, Stalin's leadership mattered, but victory owed more to his generals and to Soviet industry.";
+  "However, Zhukov and Vasilevsky planned the encirclement at Stalingrad, and the professional commanders won the decisive battles.",
+  "In conclusion, Stalin's leadership mattered, but victory owed more to his generals and to Soviet industry.",
+].join("\n\n");
 
 const failures = [];
 const minor = new Map(); // rule id → { impact, nodes }
@@ -83,7 +85,8 @@ for (const [size, device] of Object.entries(SIZES)) {
     });
     check(page.url().includes("/attempts/"), `report (${size}): submit went to ${page.url()}`);
     check((await page.locator("mark").count()) > 0, `report (${size}): no sentence marked`);
-    await page.screenshot({ path: `${out}/report-${size}.png`, fullPage: size === "desktop" });
+    // The phone's first screen; on a desktop, down to the marked essay.
+    await page.screenshot({ path: `${out}/report-${size}.png`, ...(size === "desktop" ? { fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1400 } } : {}) });
     await at("practice with attempts", `/questions/${slug}/practice`);
     await at("account", "/account");
     await at("redeem", "/redeem");
