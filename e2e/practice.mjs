@@ -1,24 +1,17 @@
 // Drives the practice page in headless Chromium: type, autosave, reload, lose the network,
 // reload again, submit, and check that no word was lost. Takes screenshots for a human look.
 // Usage: node e2e/practice.mjs BASE_URL EMAIL PASSWORD SLUG OUT_DIR
-import { chromium } from "playwright-core";
+// (Console errors are expected here: the flow drops the network on purpose. pages.mjs checks
+// every page for them.)
+import { SIZES, fail, launch, signIn } from "./lib.mjs";
 
 const [base, email, password, slug, out] = process.argv.slice(2);
-const fail = (m) => { console.error("FAIL: " + m); process.exit(1); };
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+const browser = await launch();
+const context = await browser.newContext(SIZES.phone);
 const page = await context.newPage();
 page.on("pageerror", (e) => fail("page error: " + e.message));
-page.on("console", (m) => console.log("console:", m.text()));
 
-await page.goto(`${base}/signin`);
-await page.fill("#email", email);
-await page.fill("#password", password);
-await Promise.all([page.waitForNavigation(), page.click("form.stack button[type=submit]")]);
-if (!page.url().endsWith("/account")) fail("sign-in went to " + page.url() + ": " + (await page.textContent("main")));
+await signIn(page, base, email, password);
 
 const practice = `${base}/questions/${slug}/practice`;
 await page.goto(practice);
@@ -66,7 +59,7 @@ await page.waitForLoadState("load");
 const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("studypack:draft:")).length);
 if (left !== 0) fail("browser copy kept after submit");
 if ((await page.locator("mark").count()) < 1) fail("no sentence marked");
-await page.screenshot({ path: `${out}/report-phone.png` });
+await page.screenshot({ path: `${out}/practice-report-phone.png` });
 await page.locator(".marked").screenshot({ path: `${out}/report-marked.png` });
 await page.goto(practice);
 await page.locator("section[aria-labelledby=attempts]").screenshot({ path: `${out}/attempts-phone.png` });

@@ -1,19 +1,40 @@
 #!/usr/bin/env bash
-# End-to-end check of the practice page in a real browser (not part of CI: it needs Debian's
-# chromium and playwright-core from npm). Usage: bash e2e/run.sh [OUT_DIR]
+# The browser checks, run by .ci/run after the cargo tests: the real server binary on a fresh
+# SQLite database, driven by Debian's headless Chromium through playwright-core.
+#   1. practice.mjs: the practice page's flow (type, autosave, reload, a dropped network,
+#      submit, the report).
+#   2. pages.mjs: every main page at phone (390×844) and desktop (1280×800) size, as a visitor,
+#      a student, an editor and an admin, with axe-core on each: fails on a serious or critical
+#      violation, a console error or a failed request; prints minor/moderate ones per rule.
+# Screenshots (the report at both sizes, the practice page) go to OUT_DIR.
+# Needs: chromium (Debian's), node, and e2e/node_modules (`npm ci` in e2e/, run here if missing).
+# Usage: bash e2e/run.sh [OUT_DIR]   (STUDYPACK_BIN=path to use a built binary; else a debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/e2e}
 mkdir -p "$out"
 command -v chromium >/dev/null || { echo "install Debian's chromium first: apt-get install chromium" >&2; exit 1; }
-[ -d e2e/node_modules/playwright-core ] || (cd e2e && npm install --no-save --silent playwright-core@1)
-cargo build --release --locked -q
-db=$(mktemp -d)/e2e.db
-bin=target/release/studypack
-echo "a long enough password" | $bin --database "sqlite://$db" users add e2e@example.com --password-stdin
-$bin --database "sqlite://$db" serve --addr 127.0.0.1:8097 >/dev/null 2>&1 &
+[ -d e2e/node_modules/playwright-core ] && [ -d e2e/node_modules/axe-core ] || (cd e2e && npm ci --silent)
+bin=${STUDYPACK_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build -p studypack --locked -q
+  bin=${CARGO_TARGET_DIR:-target}/debug/studypack
+fi
+tmp=$(mktemp -d)
+db="sqlite://$tmp/e2e.db"
+password="a long enough password"
+for who in e2e:student editor:editor admin:admin; do
+  echo "$password" | "$bin" --database "$db" users add "${who%%:*}@example.com" --role "${who##*:}" --password-stdin 2>/dev/null
+done
+# A free port on the loopback interface.
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+"$bin" --database "$db" serve --addr "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-for _ in $(seq 1 50); do curl -sf http://127.0.0.1:8097/healthz >/dev/null && break; sleep 0.2; done
-node e2e/practice.mjs http://127.0.0.1:8097 e2e@example.com "a long enough password" \
-  aqa-2023-stalin-leadership-war-victory "$out"
+trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$tmp/server.log" >&2; echo "the server did not start" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+slug=aqa-2023-stalin-leadership-war-victory
+node e2e/practice.mjs "$base" e2e@example.com "$password" "$slug" "$out"
+node e2e/pages.mjs "$base" "$password" e2e@example.com editor@example.com admin@example.com \
+  "$slug" aqa-7042-1h-russia-1855-1964 "$out"
