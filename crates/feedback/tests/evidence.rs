@@ -346,21 +346,22 @@ fn demo_essays_and_plans_keep_their_stances() {
     use Stance::*;
     let expected: &[(&str, [Stance; 4])] = &[
         ("aqa-2019-henry-vii-foreign-policy-dynasty", [Agrees, Agrees, Agrees, Agrees]),
-        ("aqa-2019-khrushchev-destalinisation-style-substance", [Unclear, Agrees, Agrees, Agrees]),
-        ("aqa-2021-cromwell-break-with-rome", [Balanced, Disagrees, Agrees, Unclear]),
-        ("aqa-2023-elizabeth-catholic-threat", [Unclear, Disagrees, Disagrees, Disagrees]),
+        ("aqa-2019-khrushchev-destalinisation-style-substance", [Agrees, Agrees, Agrees, Agrees]),
+        ("aqa-2021-cromwell-break-with-rome", [Disagrees, Disagrees, Disagrees, Unclear]),
+        ("aqa-2023-elizabeth-catholic-threat", [Disagrees, Disagrees, Disagrees, Disagrees]),
         ("aqa-2023-stalin-leadership-war-victory", [Disagrees, Disagrees, Disagrees, Disagrees]),
         ("aqa-2024-khrushchev-fall-agriculture", [Disagrees, Disagrees, Disagrees, Disagrees]),
         ("cie-2019-february-revolution-first-world-war", [Agrees, Agrees, Agrees, Agrees]),
         ("cie-2021-october-provisional-government-weakness", [Disagrees, Disagrees, Disagrees, Disagrees]),
         ("cie-2023-civil-war-white-weaknesses", [Agrees, Agrees, Agrees, Agrees]),
-        ("ocr-2018-ussr-responsibility-cold-war-origins", [Balanced, Disagrees, Disagrees, Balanced]),
+        ("ocr-2018-ussr-responsibility-cold-war-origins", [Disagrees, Disagrees, Disagrees, Disagrees]),
         ("ocr-2021-berlin-crisis-superpower-relations", [Agrees, Agrees, Agrees, Agrees]),
         ("ocr-2023-gorbachev-end-cold-war-europe", [Agrees, Agrees, Agrees, Agrees]),
     ];
     let lib = studypack_demo::library();
     let engine = engine_for_library(&lib);
     assert_eq!(lib.questions.len(), expected.len());
+    let mut changed = Vec::new();
     for (slug, [ei, ec, pi, pc]) in expected {
         let q = lib.questions.iter().find(|q| q.slug.as_str() == *slug).unwrap();
         let input = QuestionInput {
@@ -370,7 +371,16 @@ fn demo_essays_and_plans_keep_their_stances() {
         let prepared = engine.prepare(&input);
         let essay = engine.report(&prepared, &q.model_essay).judgement;
         let plan = engine.report(&prepared, &q.plan).judgement;
-        assert_eq!([essay.introduction, essay.conclusion], [*ei, *ec], "{slug} essay");
-        assert_eq!([plan.introduction, plan.conclusion], [*pi, *pc], "{slug} plan");
+        for (what, got, want) in [
+            ("essay introduction", essay.introduction, *ei),
+            ("essay conclusion", essay.conclusion, *ec),
+            ("plan introduction", plan.introduction, *pi),
+            ("plan conclusion", plan.conclusion, *pc),
+        ] {
+            if got != want {
+                changed.push(format!("{slug} {what}: {} read as {}", want.label(), got.label()));
+            }
+        }
     }
+    assert!(changed.is_empty(), "{changed:#?}");
 }
