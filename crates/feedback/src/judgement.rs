@@ -12,8 +12,8 @@ use crate::vocabulary::stems::StemId;
 use crate::vocabulary::tokens::{LexedToken, Parsed};
 use crate::vocabulary::wordlists::{
     AGREE_CUES, ASSERTION_FRAMES, BALANCED_CUES, CLAUSE_BREAKS, CONCESSION_FRAMES,
-    CONCLUSION_OPENERS, DISAGREE_CUES, EVALUATIONS, GENERAL_EQUIVALENTS, JUDGEMENT_WORDS, NEGATORS, PRIMACY_ADJECTIVES,
-    PRIMACY_CUES, QUESTION_FRAME_WORDS, RANKED_NOUNS, Signal,
+    CONCLUSION_OPENERS, DISAGREE_CUES, EVALUATIONS, GENERAL_EQUIVALENTS, JUDGEMENT_WORDS, NEGATORS,
+    PRIMACY_ADJECTIVES, PRIMACY_CUES, QUESTION_FRAME_WORDS, RANKED_NOUNS, Signal,
 };
 
 /// Weight of a primacy cue whose clause names the view's factor (+) or another one (−), and
@@ -104,7 +104,9 @@ fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
         EVALUATIONS.contains(&n) || (CLAUSE_BREAKS.contains(&n) && !(n == "because" && of_follows))
     });
     let equal = (i > 0 && toks[i - 1].word == "as")
-        || toks[i.saturating_sub(3)..i].iter().any(|t| t.word == "both");
+        || toks[i.saturating_sub(3)..i]
+            .iter()
+            .any(|t| t.word == "both");
     (!grades && !equal).then_some(found)
 }
 
@@ -188,7 +190,9 @@ impl ViewModel {
         let compared = comparison(&view.tokens).map(|(x, y, _)| (x, y));
         let (factor, rest) = match compared {
             Some(_) => (vec![], vec![]),
-            None => factor_of(&view.tokens).unwrap_or_else(|| (vec![], content_stems(&view.tokens))),
+            None => {
+                factor_of(&view.tokens).unwrap_or_else(|| (vec![], content_stems(&view.tokens)))
+            }
         };
         ViewModel {
             compared,
@@ -347,7 +351,10 @@ fn names(
         let s = canon(t.stem);
         if let Some(f) = view.factor.iter().find(|f| same_stem(f, s)) {
             let s = f.as_str();
-            if toks[k.saturating_sub(2)..k].iter().any(|x| NEGATORS.contains(&x.word)) {
+            if toks[k.saturating_sub(2)..k]
+                .iter()
+                .any(|x| NEGATORS.contains(&x.word))
+            {
                 denied = true;
             } else if !named.contains(&s) {
                 named.push(s);
@@ -396,7 +403,8 @@ fn sentence_lean(text: &str, toks: &[LexedToken], view: &ViewModel) -> Lean {
         .unwrap_or(n);
     let quoted_from = quoted_from.min(conceded_from);
     let primacy: Vec<Option<(usize, f32)>> = (0..n).map(|i| primacy_at(toks, i)).collect();
-    let is_primacy_span = |i: usize, len: usize| (i..(i + len).min(n)).any(|k| primacy[k].is_some());
+    let is_primacy_span =
+        |i: usize, len: usize| (i..(i + len).min(n)).any(|k| primacy[k].is_some());
     // Hedged positions ("partly valid", "to some extent") are balanced: the words they cover,
     // and an agree cue just before them ("valid to some extent"), do not count again as
     // agreement or disagreement. A hedge after "only" is a limiter ("only partly"), which the
@@ -433,7 +441,8 @@ fn sentence_lean(text: &str, toks: &[LexedToken], view: &ViewModel) -> Lean {
             continue;
         }
         for cue in cues_at(toks, i) {
-            if cue.kind == CueKind::Balanced || (factor_view && is_primacy_span(i, cue.words.len())) {
+            if cue.kind == CueKind::Balanced || (factor_view && is_primacy_span(i, cue.words.len()))
+            {
                 continue;
             }
             if i < asked_from {
@@ -458,13 +467,24 @@ fn sentence_lean(text: &str, toks: &[LexedToken], view: &ViewModel) -> Lean {
         compared_lean(toks, vx, vy, &mut l);
     }
     if factor_view {
-        factor_lean(text, toks, view, &primacy, &hedged_clause_at, quoted_from, &mut l);
+        factor_lean(
+            text,
+            toks,
+            view,
+            &primacy,
+            &hedged_clause_at,
+            quoted_from,
+            &mut l,
+        );
     } else if view.compared.is_none() && !view.rest.is_empty() && l.pos + l.neg == 0.0 {
         claim_lean(toks, view, quoted_from, &mut l);
     }
     // "X and Y both weakened him", "both X and Y explain it": two things given equal weight,
     // when nothing else in the sentence takes a side.
-    if l.pos + l.neg == 0.0 && toks.iter().any(|t| t.word == "both") && toks.iter().any(|t| t.word == "and") {
+    if l.pos + l.neg == 0.0
+        && toks.iter().any(|t| t.word == "both")
+        && toks.iter().any(|t| t.word == "and")
+    {
         l.balanced += 1.0;
     }
     l
@@ -531,7 +551,7 @@ fn factor_lean(
             continue;
         }
         if let Some(k) = (a..b).find(|&k| primacy[k].is_some()) {
-            let (len, sign) = primacy[k].unwrap();
+            let (_, sign) = primacy[k].unwrap();
             let (f, d, o, _) = names(toks, a..b, view, &skip);
             let v: f32 = if f && !d {
                 1.0
@@ -615,7 +635,9 @@ fn compared_lean(toks: &[LexedToken], vx: &str, vy: &str, l: &mut Lean) {
                 l.neg += 1.5;
             }
         }
-    } else if let Some(k) = (0..toks.len()).find(|&k| primacy_at(toks, k).is_some_and(|(_, s)| s > 0.0)) {
+    } else if let Some(k) =
+        (0..toks.len()).find(|&k| primacy_at(toks, k).is_some_and(|(_, s)| s > 0.0))
+    {
         // "mostly about style", "mainly a change of substance": the one side named.
         if has(toks, &is_x) != has(toks, &is_y) {
             let v = if has(toks, &is_x) { 1.0 } else { -1.0 };

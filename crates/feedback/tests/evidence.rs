@@ -61,7 +61,10 @@ fn seed_model_essay_pasted_as_plain_text_reads_the_same() {
     input.model_essay = None;
     let prepared = engine.prepare(&input);
     let md = &q.model_essay;
-    assert!(md.contains("\n## Conclusion"), "the seed essay has Markdown headings");
+    assert!(
+        md.contains("\n## Conclusion"),
+        "the seed essay has Markdown headings"
+    );
     let plain: String = md
         .lines()
         .map(|l| l.trim_start_matches('#').trim_start())
@@ -88,12 +91,26 @@ fn seed_model_essay_pasted_as_plain_text_reads_the_same() {
             .map(|p| p.id)
             .collect()
     };
-    for (name, text) in [("plain headings", &plain), ("bold headings", &bold), ("word processor", &word)] {
+    for (name, text) in [
+        ("plain headings", &plain),
+        ("bold headings", &bold),
+        ("word processor", &word),
+    ] {
         let r = engine.report(&prepared, text);
-        assert_eq!(r.level.level, original.level.level, "{name}: {:?}", r.level.reasons);
+        assert_eq!(
+            r.level.level, original.level.level,
+            "{name}: {:?}",
+            r.level.reasons
+        );
         assert_eq!(r.judgement.conclusion, Stance::Agrees, "{name}");
-        assert_eq!(r.judgement.introduction, original.judgement.introduction, "{name}");
-        assert_eq!(r.structure.paragraphs, original.structure.paragraphs, "{name}");
+        assert_eq!(
+            r.judgement.introduction, original.judgement.introduction,
+            "{name}"
+        );
+        assert_eq!(
+            r.structure.paragraphs, original.structure.paragraphs,
+            "{name}"
+        );
         assert_eq!(covered(&r), covered(&original), "{name}");
         assert_eq!(r.flags, original.flags, "{name}");
     }
@@ -265,7 +282,8 @@ fn stance_agrees_with_the_labelled_set_at_least_090() {
     .unwrap();
     let mut prepared = std::collections::BTreeMap::new();
     // Neutral paragraphs around the one read: they describe and take no position.
-    let neutral_intro = "This essay looks at the events of the period and the people involved in them.";
+    let neutral_intro =
+        "This essay looks at the events of the period and the people involved in them.";
     let neutral_body = [
         "The first part of the period saw several important events. Many people were affected by them, and the government had to respond.",
         "The later years brought further developments. Historians have written a great deal about them and about the people involved.",
@@ -275,13 +293,20 @@ fn stance_agrees_with_the_labelled_set_at_least_090() {
     let (mut n, mut right) = (0usize, 0usize);
     let mut by_role = std::collections::BTreeMap::<&str, (usize, usize)>::new();
     let mut misread = Vec::new();
-    for line in data.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in data
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         let [slug, role, expected, text] = cols[..] else {
             panic!("four tab-separated columns: {line}")
         };
         let p = prepared.entry(slug).or_insert_with(|| {
-            let q = lib.questions.iter().find(|q| q.slug.as_str() == slug).unwrap_or_else(|| panic!("{slug}"));
+            let q = lib
+                .questions
+                .iter()
+                .find(|q| q.slug.as_str() == slug)
+                .unwrap_or_else(|| panic!("{slug}"));
             let input = QuestionInput {
                 model_essay: None,
                 ..question_input(q, lib.topic(&q.topic).unwrap())
@@ -307,7 +332,10 @@ fn stance_agrees_with_the_labelled_set_at_least_090() {
             }
             _ => panic!("role {role}"),
         };
-        let e = STANCES.iter().position(|s| *s == expected).unwrap_or_else(|| panic!("{expected}"));
+        let e = STANCES
+            .iter()
+            .position(|s| *s == expected)
+            .unwrap_or_else(|| panic!("{expected}"));
         let g = STANCES.iter().position(|s| *s == got.label()).unwrap();
         matrix[e][g] += 1;
         n += 1;
@@ -317,7 +345,10 @@ fn stance_agrees_with_the_labelled_set_at_least_090() {
             right += 1;
             r.1 += 1;
         } else {
-            misread.push(format!("{slug} {role}: {expected} read as {}: {text}", got.label()));
+            misread.push(format!(
+                "{slug} {role}: {expected} read as {}: {text}",
+                got.label()
+            ));
         }
         assert!(essay.len() < 4096);
     }
@@ -345,25 +376,65 @@ fn stance_agrees_with_the_labelled_set_at_least_090() {
 fn demo_essays_and_plans_keep_their_stances() {
     use Stance::*;
     let expected: &[(&str, [Stance; 4])] = &[
-        ("aqa-2019-henry-vii-foreign-policy-dynasty", [Agrees, Agrees, Agrees, Agrees]),
-        ("aqa-2019-khrushchev-destalinisation-style-substance", [Agrees, Agrees, Agrees, Agrees]),
-        ("aqa-2021-cromwell-break-with-rome", [Disagrees, Disagrees, Disagrees, Unclear]),
-        ("aqa-2023-elizabeth-catholic-threat", [Disagrees, Disagrees, Disagrees, Disagrees]),
-        ("aqa-2023-stalin-leadership-war-victory", [Disagrees, Disagrees, Disagrees, Disagrees]),
-        ("aqa-2024-khrushchev-fall-agriculture", [Disagrees, Disagrees, Disagrees, Disagrees]),
-        ("cie-2019-february-revolution-first-world-war", [Agrees, Agrees, Agrees, Agrees]),
-        ("cie-2021-october-provisional-government-weakness", [Disagrees, Disagrees, Disagrees, Disagrees]),
-        ("cie-2023-civil-war-white-weaknesses", [Agrees, Agrees, Agrees, Agrees]),
-        ("ocr-2018-ussr-responsibility-cold-war-origins", [Disagrees, Disagrees, Disagrees, Disagrees]),
-        ("ocr-2021-berlin-crisis-superpower-relations", [Agrees, Agrees, Agrees, Agrees]),
-        ("ocr-2023-gorbachev-end-cold-war-europe", [Agrees, Agrees, Agrees, Agrees]),
+        (
+            "aqa-2019-henry-vii-foreign-policy-dynasty",
+            [Agrees, Agrees, Agrees, Agrees],
+        ),
+        (
+            "aqa-2019-khrushchev-destalinisation-style-substance",
+            [Agrees, Agrees, Agrees, Agrees],
+        ),
+        (
+            "aqa-2021-cromwell-break-with-rome",
+            [Disagrees, Disagrees, Disagrees, Unclear],
+        ),
+        (
+            "aqa-2023-elizabeth-catholic-threat",
+            [Disagrees, Disagrees, Disagrees, Disagrees],
+        ),
+        (
+            "aqa-2023-stalin-leadership-war-victory",
+            [Disagrees, Disagrees, Disagrees, Disagrees],
+        ),
+        (
+            "aqa-2024-khrushchev-fall-agriculture",
+            [Disagrees, Disagrees, Disagrees, Disagrees],
+        ),
+        (
+            "cie-2019-february-revolution-first-world-war",
+            [Agrees, Agrees, Agrees, Agrees],
+        ),
+        (
+            "cie-2021-october-provisional-government-weakness",
+            [Disagrees, Disagrees, Disagrees, Disagrees],
+        ),
+        (
+            "cie-2023-civil-war-white-weaknesses",
+            [Agrees, Agrees, Agrees, Agrees],
+        ),
+        (
+            "ocr-2018-ussr-responsibility-cold-war-origins",
+            [Disagrees, Disagrees, Disagrees, Disagrees],
+        ),
+        (
+            "ocr-2021-berlin-crisis-superpower-relations",
+            [Agrees, Agrees, Agrees, Agrees],
+        ),
+        (
+            "ocr-2023-gorbachev-end-cold-war-europe",
+            [Agrees, Agrees, Agrees, Agrees],
+        ),
     ];
     let lib = studypack_demo::library();
     let engine = engine_for_library(&lib);
     assert_eq!(lib.questions.len(), expected.len());
     let mut changed = Vec::new();
     for (slug, [ei, ec, pi, pc]) in expected {
-        let q = lib.questions.iter().find(|q| q.slug.as_str() == *slug).unwrap();
+        let q = lib
+            .questions
+            .iter()
+            .find(|q| q.slug.as_str() == *slug)
+            .unwrap();
         let input = QuestionInput {
             model_essay: None,
             ..question_input(q, lib.topic(&q.topic).unwrap())
@@ -378,7 +449,11 @@ fn demo_essays_and_plans_keep_their_stances() {
             ("plan conclusion", plan.conclusion, *pc),
         ] {
             if got != want {
-                changed.push(format!("{slug} {what}: {} read as {}", want.label(), got.label()));
+                changed.push(format!(
+                    "{slug} {what}: {} read as {}",
+                    want.label(),
+                    got.label()
+                ));
             }
         }
     }

@@ -680,22 +680,50 @@ pub(crate) const PRIMACY_CUES: &[(&str, f32)] = &[
 /// words, or nothing does ("the decisive factor", "the main reason was", "was decisive"), but
 /// not as plain adjectives ("the key statutes"). They count like the primacy cues.
 pub(crate) const PRIMACY_ADJECTIVES: &[&str] = &[
-    "main", "key", "chief", "principal", "primary", "decisive", "crucial", "fundamental",
-    "greatest", "biggest", "gravest",
+    "main",
+    "key",
+    "chief",
+    "principal",
+    "primary",
+    "decisive",
+    "crucial",
+    "fundamental",
+    "greatest",
+    "biggest",
+    "gravest",
 ];
 
 /// Nouns a ranking adjective ranks ("the main reason", "the greatest threat").
 pub(crate) const RANKED_NOUNS: &[&str] = &[
-    "reason", "reasons", "cause", "causes", "factor", "factors", "explanation", "threat",
-    "challenge", "danger", "problem", "role", "driver", "motive", "force", "influence",
-    "figure", "one", "contribution", "aim", "priority", "concern",
+    "reason",
+    "reasons",
+    "cause",
+    "causes",
+    "factor",
+    "factors",
+    "explanation",
+    "threat",
+    "challenge",
+    "danger",
+    "problem",
+    "role",
+    "driver",
+    "motive",
+    "force",
+    "influence",
+    "figure",
+    "one",
+    "contribution",
+    "aim",
+    "priority",
+    "concern",
 ];
 
 /// Words that end a clause for the primacy and claim rules (`because` only when not followed
 /// by `of`).
 pub(crate) const CLAUSE_BREAKS: &[&str] = &[
-    "but", "although", "though", "while", "whereas", "however", "yet", "since", "because",
-    "which", "who", "despite", "when", "whenever", "unless", "until", "so",
+    "but", "although", "though", "while", "whereas", "however", "yet", "since", "because", "which",
+    "who", "despite", "when", "whenever", "unless", "until", "so",
 ];
 
 /// Phrases that state a case the writer goes on to weigh, not the writer's own position
@@ -717,8 +745,22 @@ pub(crate) const CONCESSION_FRAMES: &[&str] = &[
 /// Evaluations of a view: a ranking adverb before one grades the evaluation ("largely
 /// valid"), it does not rank a factor.
 pub(crate) const EVALUATIONS: &[&str] = &[
-    "valid", "invalid", "true", "right", "correct", "convincing", "unconvincing", "accurate",
-    "inaccurate", "justified", "persuasive", "sound", "wrong", "mistaken", "agree", "disagree",
+    "valid",
+    "invalid",
+    "true",
+    "right",
+    "correct",
+    "convincing",
+    "unconvincing",
+    "accurate",
+    "inaccurate",
+    "justified",
+    "persuasive",
+    "sound",
+    "wrong",
+    "mistaken",
+    "agree",
+    "disagree",
 ];
 
 /// Phrases that assert what follows ("I would argue that X"): with a view naming a main
@@ -734,20 +776,72 @@ pub(crate) const ASSERTION_FRAMES: &[&str] = &[
 
 /// Words that neither name a factor nor the view's terms: what a judgement is phrased in.
 pub(crate) const JUDGEMENT_WORDS: &[&str] = &[
-    "reason", "reasons", "cause", "causes", "factor", "factors", "view", "essay", "argue",
-    "argued", "conclusion", "conclude", "overall", "ultimately", "clear", "clearly", "important",
-    "significant", "role", "extent", "valid", "true", "explanation", "thing", "things", "way",
-    "part", "period", "year", "years", "time", "one", "anything", "something", "everything",
-    "much", "far", "own", "question", "answer", "summary", "balance", "nevertheless",
-    "nonetheless", "therefore", "thus", "hence", "certainly", "indeed", "also", "still",
-    "arguably", "undoubtedly", "surely", "perhaps", "evidently", "consequently", "accordingly",
-    "finally", "instead", "rather",
+    "reason",
+    "reasons",
+    "cause",
+    "causes",
+    "factor",
+    "factors",
+    "view",
+    "essay",
+    "argue",
+    "argued",
+    "conclusion",
+    "conclude",
+    "overall",
+    "ultimately",
+    "clear",
+    "clearly",
+    "important",
+    "significant",
+    "role",
+    "extent",
+    "valid",
+    "true",
+    "explanation",
+    "thing",
+    "things",
+    "way",
+    "part",
+    "period",
+    "year",
+    "years",
+    "time",
+    "one",
+    "anything",
+    "something",
+    "everything",
+    "much",
+    "far",
+    "own",
+    "question",
+    "answer",
+    "summary",
+    "balance",
+    "nevertheless",
+    "nonetheless",
+    "therefore",
+    "thus",
+    "hence",
+    "certainly",
+    "indeed",
+    "also",
+    "still",
+    "arguably",
+    "undoubtedly",
+    "surely",
+    "perhaps",
+    "evidently",
+    "consequently",
+    "accordingly",
+    "finally",
+    "instead",
+    "rather",
 ];
 
 /// Words of a question's frame, not of its view ("To what extent…", "How far…").
 pub(crate) const QUESTION_FRAME_WORDS: &[&str] = &[
-    "extent", "far", "assess", "valid", "validity", "view", "agree", "year", "years", "how",
-    "what",
+    "extent", "far", "assess", "valid", "validity", "view", "agree", "year", "years", "how", "what",
 ];
 
 /// Words that turn a cue around when they come just before it.
