@@ -479,13 +479,18 @@ fn sentence_lean(text: &str, toks: &[LexedToken], view: &ViewModel) -> Lean {
     } else if view.compared.is_none() && !view.rest.is_empty() && l.pos + l.neg == 0.0 {
         claim_lean(toks, view, quoted_from, &mut l);
     }
-    // "X and Y both weakened him", "both X and Y explain it": two things given equal weight,
-    // when nothing else in the sentence takes a side.
-    if l.pos + l.neg == 0.0
+    // "X and Y both weakened him", "both X and Y explain it": the view's factor and another
+    // thing given equal weight, when nothing else in the sentence takes a side.
+    if factor_view
+        && l.pos + l.neg == 0.0
         && toks.iter().any(|t| t.word == "both")
         && toks.iter().any(|t| t.word == "and")
     {
-        l.balanced += 1.0;
+        let skip = vec![false; n];
+        let (_, _, other, named) = names(toks, 0..quoted_from, view, &skip);
+        if named > 0 && other {
+            l.balanced += 1.0;
+        }
     }
     l
 }
