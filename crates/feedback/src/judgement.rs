@@ -35,6 +35,12 @@ pub(crate) const CLAIM_SHARE: f32 = 0.6;
 pub(crate) const HEDGE_REACH_BACK: usize = 2;
 pub(crate) const LIMITER_REACH_BACK: usize = 4;
 
+/// How many words may come between *limited* and *extent* / *degree* for the two to read as
+/// "limited extent" ("to a limited, though significant, extent").
+pub(crate) const INTERRUPTION: usize = 3;
+/// The weight of "limited extent" in the disagree cues.
+const LIMITED_EXTENT_WEIGHT: f32 = 1.0;
+
 /// Shortest stem that matches a longer one it begins ("dynast" ~ "dynasti").
 pub(crate) const MIN_SHARED_STEM: usize = 5;
 
@@ -458,6 +464,21 @@ fn sentence_lean(text: &str, toks: &[LexedToken], view: &ViewModel) -> Lean {
                 CueKind::Disagree => l.neg += cue.weight,
                 CueKind::Balanced => {}
             }
+        }
+    }
+    // An interrupted limiter: "to a limited, though significant, extent" weighs as "limited
+    // extent" (which is read as a cue when uninterrupted).
+    for i in 0..n {
+        if toks[i].word == "limited"
+            && !hedged[i]
+            && (i + 2..(i + 2 + INTERRUPTION).min(n))
+                .any(|k| matches!(toks[k].word, "extent" | "degree"))
+            && toks
+                .get(i + 1)
+                .is_none_or(|t| !matches!(t.word, "extent" | "degree"))
+        {
+            l.neg += LIMITED_EXTENT_WEIGHT;
+            evaluates = evaluates || i < asked_from;
         }
     }
     if restates_question(toks) && !evaluates {

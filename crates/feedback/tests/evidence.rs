@@ -386,7 +386,7 @@ fn demo_essays_and_plans_keep_their_stances() {
         ),
         (
             "aqa-2021-cromwell-break-with-rome",
-            [Disagrees, Disagrees, Disagrees, Unclear],
+            [Disagrees, Disagrees, Disagrees, Disagrees],
         ),
         (
             "aqa-2023-elizabeth-catholic-threat",
