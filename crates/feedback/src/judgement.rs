@@ -11,15 +11,149 @@ use crate::report::*;
 use crate::vocabulary::stems::StemId;
 use crate::vocabulary::tokens::{LexedToken, Parsed};
 use crate::vocabulary::wordlists::{
-    AGREE_CUES, BALANCED_CUES, CONCLUSION_OPENERS, DISAGREE_CUES, GENERAL_EQUIVALENTS, NEGATORS,
-    Signal,
+    AGREE_CUES, ASSERTION_FRAMES, BALANCED_CUES, CLAUSE_BREAKS, CONCESSION_FRAMES,
+    CONCLUSION_OPENERS, DISAGREE_CUES, EVALUATIONS, GENERAL_EQUIVALENTS, JUDGEMENT_WORDS, NEGATORS,
+    PRIMACY_ADJECTIVES, PRIMACY_CUES, QUESTION_FRAME_WORDS, RANKED_NOUNS, Signal,
 };
 
+/// Weight of a primacy cue whose clause names the view's factor (+) or another one (−), and
+/// of a "more … than" / "rather than" comparison of the factor with another thing.
+pub(crate) const PRIMACY_WEIGHT: f32 = 1.0;
+/// Weight of a primacy cue whose clause names nothing ("so it was the main reason"), as the
+/// plain cues "the main reason", "most important" weigh.
+pub(crate) const UNNAMED_WEIGHT: f32 = 0.5;
+/// Weight of an assertion frame ("I would argue that…") whose clause names the view's factor
+/// and has no other cue.
+pub(crate) const FRAME_WEIGHT: f32 = 0.6;
+/// Weight of a sentence restating the claim of a view that names no factor ("the Berlin
+/// Crisis changed relations"), negated or not, when it has no other cue.
+pub(crate) const CLAIM_WEIGHT: f32 = 0.6;
+/// Share of such a view's content stems a sentence must contain to restate its claim.
+pub(crate) const CLAIM_SHARE: f32 = 0.6;
+/// How many words before a hedge ("to some extent") or a limiter ("limited extent", "only
+/// partly") an agree cue is taken as qualified by it ("valid to some extent").
+pub(crate) const HEDGE_REACH_BACK: usize = 2;
+pub(crate) const LIMITER_REACH_BACK: usize = 4;
+
+/// How many words may come between *limited* and *extent* / *degree* for the two to read as
+/// "limited extent" ("to a limited, though significant, extent").
+pub(crate) const INTERRUPTION: usize = 3;
+/// The weight of "limited extent" in the disagree cues.
+const LIMITED_EXTENT_WEIGHT: f32 = 1.0;
+
+/// Shortest stem that matches a longer one it begins ("dynast" ~ "dynasti").
+pub(crate) const MIN_SHARED_STEM: usize = 5;
+
 /// The view as far as stance needs it: for a comparative view ("more X than Y", "X rather
-/// than Y") the two things compared.
+/// than Y") the two things compared; for a view naming one factor as the main one ("due above
+/// all to X", "caused mainly by X", "X was the main reason for…", "was X responsible for…")
+/// the factor's stems and the rest of the view's; for any other view its content stems (its
+/// claim).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ViewModel {
     pub compared: Option<(String, String)>,
+    pub factor: Vec<String>,
+    pub rest: Vec<String>,
+}
+
+/// Whether two stems are the same word or one derives from the other ("dynast", "dynasti"):
+/// equal, or one a prefix of the other of at least `MIN_SHARED_STEM` letters.
+fn same_stem(a: &str, b: &str) -> bool {
+    a == b || {
+        let (s, l) = if a.len() < b.len() { (a, b) } else { (b, a) };
+        s.len() >= MIN_SHARED_STEM && l.starts_with(s)
+    }
+}
+
+/// A word of a view's content: not a stop word, number, or word of the question's frame.
+fn view_content(t: &LexedToken) -> bool {
+    !t.stop
+        && !t.numeric
+        && !QUESTION_FRAME_WORDS.contains(&t.word)
+        && !JUDGEMENT_WORDS.contains(&t.word)
+}
+
+fn content_stems(toks: &[LexedToken]) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for t in toks.iter().filter(|t| view_content(t)) {
+        let s = canon(t.stem).to_string();
+        if !v.contains(&s) {
+            v.push(s);
+        }
+    }
+    v
+}
+
+/// The primacy cue at token `i`: (words, sign).
+fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
+    let w = toks[i].word;
+    if PRIMACY_ADJECTIVES.contains(&w) {
+        let next = &toks[i + 1..(i + 3).min(toks.len())];
+        let ranks = next.is_empty()
+            || next
+                .iter()
+                .any(|t| RANKED_NOUNS.contains(&t.word) || matches!(t.word, "was" | "were" | "is"));
+        return ranks.then_some((1, 1.0));
+    }
+    let found = PRIMACY_CUES
+        .iter()
+        .filter(|(c, _)| c.split(' ').next() == Some(w))
+        .map(|(c, s)| (c.split(' ').collect::<Vec<_>>(), *s))
+        .filter(|(words, _)| words_match(toks, i, words))
+        .max_by_key(|(words, _)| words.len())
+        .map(|(words, s)| (words.len(), s))?;
+    // "largely valid" grades an evaluation; "mainly when…" ranks a condition; "as important
+    // as" ranks nothing.
+    let next = toks.get(i + found.0).map(|t| t.word);
+    let of_follows = toks.get(i + found.0 + 1).is_some_and(|t| t.word == "of");
+    let grades = next.is_some_and(|n| {
+        EVALUATIONS.contains(&n) || (CLAUSE_BREAKS.contains(&n) && !(n == "because" && of_follows))
+    });
+    let equal = (i > 0 && toks[i - 1].word == "as")
+        || toks[i.saturating_sub(3)..i]
+            .iter()
+            .any(|t| t.word == "both");
+    (!grades && !equal).then_some(found)
+}
+
+/// The factor a view names as the main one, and the rest of its content stems.
+fn factor_of(toks: &[LexedToken]) -> Option<(Vec<String>, Vec<String>)> {
+    let n = toks.len();
+    // "due (above all) to X", "caused (mainly) by X", "the result of X", "because of X"
+    for (i, t) in toks.iter().enumerate() {
+        let follow = match t.word {
+            "due" | "owing" => "to",
+            "because" | "result" | "product" | "consequence" => "of",
+            "caused" | "driven" | "explained" | "determined" => "by",
+            _ => continue,
+        };
+        if let Some(j) = (i + 1..(i + 4).min(n)).find(|&j| toks[j].word == follow) {
+            let factor = content_stems(&toks[j + 1..]);
+            if !factor.is_empty() {
+                let rest = content_stems(&toks[..i]);
+                return Some((
+                    factor.clone(),
+                    rest.into_iter().filter(|s| !factor.contains(s)).collect(),
+                ));
+            }
+        }
+    }
+    // "X was the main reason for…", "X was primarily responsible for…"
+    for i in 0..n {
+        if let Some((len, sign)) = primacy_at(toks, i)
+            && sign > 0.0
+        {
+            let factor = content_stems(&toks[..i]);
+            if !factor.is_empty() {
+                let rest = content_stems(&toks[i + len..]);
+                return Some((
+                    factor.clone(),
+                    rest.into_iter().filter(|s| !factor.contains(s)).collect(),
+                ));
+            }
+        }
+    }
+    None
 }
 
 fn canon(stem: &str) -> &str {
@@ -59,8 +193,17 @@ fn comparison(toks: &[LexedToken]) -> Option<(String, String, usize)> {
 impl ViewModel {
     /// The model of an analysed view.
     pub(crate) fn new(view: &Parsed) -> ViewModel {
+        let compared = comparison(&view.tokens).map(|(x, y, _)| (x, y));
+        let (factor, rest) = match compared {
+            Some(_) => (vec![], vec![]),
+            None => {
+                factor_of(&view.tokens).unwrap_or_else(|| (vec![], content_stems(&view.tokens)))
+            }
+        };
         ViewModel {
-            compared: comparison(&view.tokens).map(|(x, y, _)| (x, y)),
+            compared,
+            factor,
+            rest,
         }
     }
 }
@@ -76,6 +219,20 @@ fn negated(toks: &[LexedToken], i: usize) -> bool {
     toks[i.saturating_sub(3)..i]
         .iter()
         .any(|t| NEGATORS.contains(&t.word))
+}
+
+/// Whether the cue at `i` is negated: a negator in the three words before it with no content
+/// word between ("was not the main reason", not "X, not Y, was responsible").
+fn cue_negated(toks: &[LexedToken], i: usize) -> bool {
+    for t in toks[i.saturating_sub(3)..i].iter().rev() {
+        if NEGATORS.contains(&t.word) {
+            return true;
+        }
+        if !t.stop {
+            return false;
+        }
+    }
+    false
 }
 
 /// Sentences that restate the question rather than answer it ("This essay will assess
@@ -165,29 +322,140 @@ fn cues_at<'a>(toks: &'a [LexedToken], i: usize) -> impl Iterator<Item = &'stati
         .filter(move |c| words_match(toks, i, &c.words))
 }
 
-fn sentence_lean(toks: &[LexedToken], view: &ViewModel) -> Lean {
-    let mut l = Lean::default();
-    if restates_question(toks) {
-        return l;
+/// Clause spans of a sentence: split at `;` and `:` and before a clause break word.
+fn clauses(text: &str, toks: &[LexedToken]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut a = 0;
+    for k in 1..toks.len() {
+        let gap = text.get(toks[k - 1].end..toks[k].start).unwrap_or("");
+        let word_break = CLAUSE_BREAKS.contains(&toks[k].word)
+            && !(toks[k].word == "because" && toks.get(k + 1).is_some_and(|t| t.word == "of"));
+        let and_clause = gap.contains(',') && matches!(toks[k].word, "and" | "or");
+        if gap.contains([';', ':']) || word_break || and_clause {
+            spans.push((a, k));
+            a = k;
+        }
     }
-    // Hedged positions ("partly valid", "to some extent") are balanced: the words they cover
-    // do not count again as agreement or disagreement.
-    let mut hedged = vec![false; toks.len()];
-    for i in 0..toks.len() {
-        for cue in cues_at(toks, i).filter(|c| c.kind == CueKind::Balanced) {
-            l.balanced += 1.0;
-            // the hedge and the two words after it ("partly valid", "to some extent agree")
-            for h in hedged.iter_mut().skip(i).take(cue.words.len() + 2) {
-                *h = true;
+    spans.push((a, toks.len()));
+    spans
+}
+
+/// What `toks[range]` names: the view's factor (not negated), the factor denied ("not X"),
+/// something else.
+fn names(
+    toks: &[LexedToken],
+    range: std::ops::Range<usize>,
+    view: &ViewModel,
+    skip: &[bool],
+) -> (bool, bool, bool, usize) {
+    let (mut named, mut denied, mut other) = (Vec::new(), false, false);
+    for k in range {
+        let t = &toks[k];
+        if skip[k] || !view_content(t) {
+            continue;
+        }
+        let s = canon(t.stem);
+        if let Some(f) = view.factor.iter().find(|f| same_stem(f, s)) {
+            let s = f.as_str();
+            if toks[k.saturating_sub(2)..k]
+                .iter()
+                .any(|x| NEGATORS.contains(&x.word))
+            {
+                denied = true;
+            } else if !named.contains(&s) {
+                named.push(s);
+            }
+        } else if !view.rest.iter().any(|r| same_stem(r, s)) && t.signal != Some(Signal::Analysis) {
+            // connectives ("nevertheless", "because") name nothing
+            other = true;
+        }
+    }
+    // The factor is named when at least half its stems are, or some are and nothing else is
+    // ("security came first" for "the need to secure his dynasty"; not "his foreign policy
+    // setbacks" for "the failure of his agricultural policies").
+    let factor = named.len() * 2 >= view.factor.len() || (!named.is_empty() && !other);
+    (!named.is_empty() && factor, denied, other, named.len())
+}
+
+fn sentence_lean(text: &str, toks: &[LexedToken], view: &ViewModel) -> Lean {
+    let mut l = Lean::default();
+    let n = toks.len();
+    let factor_view = !view.factor.is_empty();
+    // Where the sentence asks ("whether", "if") or quotes the view ("the view that…").
+    let asked_from = toks
+        .iter()
+        .position(|t| matches!(t.word, "whether" | "if"))
+        .unwrap_or(n);
+    let quoted_from = toks
+        .windows(3)
+        .position(|x| {
+            x[0].word == "the"
+                && matches!(
+                    x[1].word,
+                    "view" | "claim" | "argument" | "idea" | "suggestion" | "interpretation"
+                )
+                && x[2].word == "that"
+        })
+        .map_or(n, |p| p + 3)
+        .min(asked_from);
+    // A conceded case ("There is a strong case that…") ranks nothing for the writer.
+    let conceded_from = CONCESSION_FRAMES
+        .iter()
+        .filter_map(|f| {
+            let words: Vec<&str> = f.split(' ').collect();
+            (0..n).find(|&i| words_match(toks, i, &words))
+        })
+        .min()
+        .unwrap_or(n);
+    let quoted_from = quoted_from.min(conceded_from);
+    let primacy: Vec<Option<(usize, f32)>> = (0..n).map(|i| primacy_at(toks, i)).collect();
+    let is_primacy_span =
+        |i: usize, len: usize| (i..(i + len).min(n)).any(|k| primacy[k].is_some());
+    // Hedged positions ("partly valid", "to some extent") are balanced: the words they cover,
+    // and an agree cue just before them ("valid to some extent"), do not count again as
+    // agreement or disagreement. A hedge after "only" is a limiter ("only partly"), which the
+    // disagree cues carry. A limiter likewise qualifies an agree cue just before it.
+    let mut hedged = vec![false; n];
+    let mut qualified = vec![false; n];
+    let mut hedged_clause_at = vec![false; n];
+    for i in 0..n {
+        for cue in cues_at(toks, i) {
+            let limiter = cue.kind == CueKind::Disagree
+                && (cue.words.contains(&"limited") || cue.words[0] == "only");
+            if cue.kind == CueKind::Balanced {
+                if i == 0 || toks[i - 1].word != "only" {
+                    l.balanced += 1.0;
+                }
+                for h in hedged.iter_mut().skip(i).take(cue.words.len() + 2) {
+                    *h = true;
+                }
+                for q in &mut qualified[i.saturating_sub(HEDGE_REACH_BACK)..i] {
+                    *q = true;
+                }
+                hedged_clause_at[i] = true;
+            } else if limiter {
+                for q in &mut qualified[i.saturating_sub(LIMITER_REACH_BACK)..i] {
+                    *q = true;
+                }
+                hedged_clause_at[i] = true;
             }
         }
     }
-    for (i, &hedged) in hedged.iter().enumerate() {
-        if hedged {
+    let mut evaluates = false;
+    for i in 0..n {
+        if hedged[i] {
             continue;
         }
         for cue in cues_at(toks, i) {
+            if cue.kind == CueKind::Balanced || (factor_view && is_primacy_span(i, cue.words.len()))
+            {
+                continue;
+            }
+            if i < asked_from {
+                evaluates = true;
+            }
             match cue.kind {
+                CueKind::Agree if qualified[i] => {}
                 CueKind::Agree if negated(toks, i) => l.neg += cue.weight,
                 CueKind::Agree => l.pos += cue.weight,
                 CueKind::Disagree if !cue.negator_led && negated(toks, i) => {
@@ -198,61 +466,258 @@ fn sentence_lean(toks: &[LexedToken], view: &ViewModel) -> Lean {
             }
         }
     }
-    if let Some((vx, vy)) = &view.compared {
-        let is_x = |t: &LexedToken| canon(t.stem) == vx;
-        let is_y = |t: &LexedToken| canon(t.stem) == vy;
-        if let Some((x, y, _)) = comparison(toks) {
-            if &x == vx && &y == vy {
-                l.pos += 1.5;
-            } else if &x == vy && &y == vx {
-                l.neg += 1.5;
-            }
+    // An interrupted limiter: "to a limited, though significant, extent" weighs as "limited
+    // extent" (which is read as a cue when uninterrupted).
+    for i in 0..n {
+        if toks[i].word == "limited"
+            && !hedged[i]
+            && (i + 2..(i + 2 + INTERRUPTION).min(n))
+                .any(|k| matches!(toks[k].word, "extent" | "degree"))
+            && toks
+                .get(i + 1)
+                .is_none_or(|t| !matches!(t.word, "extent" | "degree"))
+        {
+            l.neg += LIMITED_EXTENT_WEIGHT;
+            evaluates = evaluates || i < asked_from;
         }
-        for (i, t) in toks.iter().enumerate() {
-            if t.word.starts_with("outweigh") {
-                // "X outweighs Y"; the passive "X is outweighed by Y" reads the other way.
-                let passive = toks.get(i + 1).is_some_and(|n| n.word == "by");
-                let before = toks[..i].iter().rev().find(|x| is_x(x) || is_y(x));
-                let after = toks[i + 1..].iter().find(|x| is_x(x) || is_y(x));
-                let sign = match (before, after) {
-                    (Some(b), _) if is_x(b) => 1.0,
-                    (Some(b), _) if is_y(b) => -1.0,
-                    (None, Some(a)) if is_y(a) => 1.0,
-                    (None, Some(a)) if is_x(a) => -1.0,
-                    _ => 0.0,
-                };
-                let sign = if negated(toks, i) != passive {
-                    -sign
-                } else {
-                    sign
-                };
-                if sign > 0.0 {
-                    l.pos += 1.5
-                } else if sign < 0.0 {
-                    l.neg += 1.5
-                }
-            }
-            if matches!(t.word, "more" | "greater" | "deeper" | "stronger")
-                && toks.get(i + 1).is_none_or(|n| n.word != "than")
-            {
-                // "the similarities were more profound": the compared thing just before.
-                if let Some(b) = toks[i.saturating_sub(3)..i]
-                    .iter()
-                    .rev()
-                    .find(|x| is_x(x) || is_y(x))
-                {
-                    if toks[i + 1..(i + 4).min(toks.len())]
-                        .iter()
-                        .any(|x| x.word == "than")
-                    {
-                        continue;
-                    }
-                    if is_x(b) { l.pos += 1.0 } else { l.neg += 1.0 }
-                }
-            }
+    }
+    if restates_question(toks) && !evaluates {
+        return Lean::default();
+    }
+    if let Some((vx, vy)) = &view.compared {
+        compared_lean(toks, vx, vy, &mut l);
+    }
+    if factor_view {
+        factor_lean(
+            text,
+            toks,
+            view,
+            &primacy,
+            &hedged_clause_at,
+            quoted_from,
+            &mut l,
+        );
+    } else if view.compared.is_none() && !view.rest.is_empty() && l.pos + l.neg == 0.0 {
+        claim_lean(toks, view, quoted_from, &mut l);
+    }
+    // "X and Y both weakened him", "both X and Y explain it": the view's factor and another
+    // thing given equal weight, when nothing else in the sentence takes a side.
+    if factor_view
+        && l.pos + l.neg == 0.0
+        && toks.iter().any(|t| t.word == "both")
+        && toks.iter().any(|t| t.word == "and")
+    {
+        let skip = vec![false; n];
+        let (_, _, other, named) = names(toks, 0..quoted_from, view, &skip);
+        if named > 0 && other {
+            l.balanced += 1.0;
         }
     }
     l
+}
+
+/// A view naming one factor: primacy cues and comparisons, clause by clause, and assertion
+/// frames.
+fn factor_lean(
+    text: &str,
+    toks: &[LexedToken],
+    view: &ViewModel,
+    primacy: &[Option<(usize, f32)>],
+    hedged_clause_at: &[bool],
+    quoted_from: usize,
+    l: &mut Lean,
+) {
+    let n = toks.len();
+    let mut skip = vec![false; n];
+    for (i, p) in primacy.iter().enumerate() {
+        if let Some((len, _)) = p {
+            for s in &mut skip[i..(i + len).min(n)] {
+                *s = true;
+            }
+        }
+    }
+    let add = |v: f32, l: &mut Lean| {
+        if v > 0.0 {
+            l.pos += v
+        } else if v < 0.0 {
+            l.neg -= v
+        }
+    };
+    let before = l.pos + l.neg;
+    for (a, b) in clauses(text, toks) {
+        let b = b.min(quoted_from);
+        if a >= b {
+            continue;
+        }
+        let hedged_clause = (a..b).any(|k| hedged_clause_at[k] || toks[k].word == "limited");
+        // "X was more important than Y", "X rather than Y", "less … than".
+        let than = (a..b).find_map(|k| {
+            (toks[k].word == "than")
+                .then(|| {
+                    (k.saturating_sub(3).max(a)..k)
+                        .find(|&j| matches!(toks[j].word, "more" | "rather" | "less" | "greater"))
+                        .map(|m| (m, k))
+                })
+                .flatten()
+        });
+        if let Some((m, k)) = than {
+            // The side that names more of the factor is the one ranked.
+            let (_, da, _, ca) = names(toks, a..m, view, &skip);
+            let (_, db, _, cb) = names(toks, k + 1..b, view, &skip);
+            let ca = if da { 0 } else { ca };
+            let cb = if db { 0 } else { cb };
+            let sign = if toks[m].word == "less" { -1.0 } else { 1.0 };
+            let v: f32 = match ca.cmp(&cb) {
+                std::cmp::Ordering::Greater => 1.0,
+                std::cmp::Ordering::Less => -1.0,
+                std::cmp::Ordering::Equal => 0.0,
+            };
+            let v = if negated(toks, m) { -v } else { v };
+            add(v * sign * PRIMACY_WEIGHT, l);
+            continue;
+        }
+        if let Some(k) = (a..b).find(|&k| primacy[k].is_some()) {
+            let (_, sign) = primacy[k].unwrap();
+            let (f, d, o, _) = names(toks, a..b, view, &skip);
+            let v: f32 = if f && !d {
+                1.0
+            } else if d || o {
+                -1.0
+            } else {
+                // Nothing named ("so he was the main reason"): the plain cue's weight.
+                UNNAMED_WEIGHT / PRIMACY_WEIGHT
+            };
+            let v = if cue_negated(toks, k) { -v } else { v } * sign;
+            // A hedged clause ("responsible to some extent") does not rank its factor first.
+            if !(hedged_clause && v > 0.0) {
+                add(v * PRIMACY_WEIGHT, l);
+            }
+        }
+    }
+    if l.pos + l.neg == before && before == 0.0 {
+        for frame in ASSERTION_FRAMES {
+            let words: Vec<&str> = frame.split(' ').collect();
+            if let Some(i) = (0..n).find(|&i| words_match(toks, i, &words)) {
+                let e = i + words.len();
+                let end = clauses(text, toks)
+                    .into_iter()
+                    .find(|&(a, b)| a <= e && e < b)
+                    .map_or(n, |(_, b)| b)
+                    .min(quoted_from);
+                let (f, d, _, _) = names(toks, e..end.max(e), view, &skip);
+                if d {
+                    l.neg += FRAME_WEIGHT;
+                } else if f {
+                    l.pos += FRAME_WEIGHT;
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// A view that names no factor and compares nothing: a sentence with no other cue that
+/// restates its claim (most of its content stems) agrees, or disagrees when a negator comes
+/// among them ("did not change relations", "changed little").
+fn claim_lean(toks: &[LexedToken], view: &ViewModel, quoted_from: usize, l: &mut Lean) {
+    let n = quoted_from.min(toks.len());
+    let hits: Vec<usize> = (0..n)
+        .filter(|&k| view_content(&toks[k]) && view.rest.iter().any(|r| r == canon(toks[k].stem)))
+        .collect();
+    let mut distinct: Vec<&str> = hits.iter().map(|&k| canon(toks[k].stem)).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if (distinct.len() as f32) < CLAIM_SHARE * view.rest.len() as f32 {
+        return;
+    }
+    let (first, last) = (hits[0], *hits.last().unwrap());
+    let negation = toks[first.saturating_sub(3)..(last + 3).min(n)]
+        .iter()
+        .any(|t| NEGATORS.contains(&t.word));
+    if negation {
+        l.neg += CLAIM_WEIGHT;
+    } else {
+        l.pos += CLAIM_WEIGHT;
+    }
+}
+
+/// A comparative view ("more X than Y"): the same or the reverse comparison, "outweighs",
+/// and "X were more profound".
+fn compared_lean(toks: &[LexedToken], vx: &str, vy: &str, l: &mut Lean) {
+    let is_x = |t: &LexedToken| canon(t.stem) == vx;
+    let is_y = |t: &LexedToken| canon(t.stem) == vy;
+    let has = |r: &[LexedToken], is: &dyn Fn(&LexedToken) -> bool| r.iter().any(is);
+    if let Some((x, y, _)) = comparison(toks) {
+        if x == vx && y == vy {
+            l.pos += 1.5;
+        } else if x == vy && y == vx {
+            l.neg += 1.5;
+        } else if let Some(k) = toks.iter().position(|t| t.word == "than") {
+            // "changed the style of leadership more than its substance": the sides of "than".
+            let (a, b) = (&toks[..k], &toks[k + 1..]);
+            if has(a, &is_x) && has(b, &is_y) && !has(a, &is_y) {
+                l.pos += 1.5;
+            } else if has(a, &is_y) && has(b, &is_x) && !has(a, &is_x) {
+                l.neg += 1.5;
+            }
+        }
+    } else if let Some(k) =
+        (0..toks.len()).find(|&k| primacy_at(toks, k).is_some_and(|(_, s)| s > 0.0))
+    {
+        // "mostly about style", "mainly a change of substance": the one side named.
+        if has(toks, &is_x) != has(toks, &is_y) {
+            let v = if has(toks, &is_x) { 1.0 } else { -1.0 };
+            let v = if negated(toks, k) { -v } else { v };
+            if v > 0.0 {
+                l.pos += PRIMACY_WEIGHT
+            } else {
+                l.neg += PRIMACY_WEIGHT
+            }
+        }
+    }
+    for (i, t) in toks.iter().enumerate() {
+        if t.word.starts_with("outweigh") {
+            // "X outweighs Y"; the passive "X is outweighed by Y" reads the other way.
+            let passive = toks.get(i + 1).is_some_and(|n| n.word == "by");
+            let before = toks[..i].iter().rev().find(|x| is_x(x) || is_y(x));
+            let after = toks[i + 1..].iter().find(|x| is_x(x) || is_y(x));
+            let sign = match (before, after) {
+                (Some(b), _) if is_x(b) => 1.0,
+                (Some(b), _) if is_y(b) => -1.0,
+                (None, Some(a)) if is_y(a) => 1.0,
+                (None, Some(a)) if is_x(a) => -1.0,
+                _ => 0.0,
+            };
+            let sign = if negated(toks, i) != passive {
+                -sign
+            } else {
+                sign
+            };
+            if sign > 0.0 {
+                l.pos += 1.5
+            } else if sign < 0.0 {
+                l.neg += 1.5
+            }
+        }
+        if matches!(t.word, "more" | "greater" | "deeper" | "stronger")
+            && toks.get(i + 1).is_none_or(|n| n.word != "than")
+        {
+            // "the similarities were more profound": the compared thing just before.
+            if let Some(b) = toks[i.saturating_sub(3)..i]
+                .iter()
+                .rev()
+                .find(|x| is_x(x) || is_y(x))
+            {
+                if toks[i + 1..(i + 4).min(toks.len())]
+                    .iter()
+                    .any(|x| x.word == "than")
+                {
+                    continue;
+                }
+                if is_x(b) { l.pos += 1.0 } else { l.neg += 1.0 }
+            }
+        }
+    }
 }
 
 fn classify(l: Lean) -> Stance {
@@ -462,7 +927,7 @@ fn paragraph_lean(
     let mut total = Lean::default();
     for &pi in paras {
         for s in an.paragraphs[pi].sentences.clone() {
-            let l = sentence_lean(an.sentence_tokens(s), view);
+            let l = sentence_lean(an.text, an.sentence_tokens(s), view);
             let k = if opens_conclusion(an, s) { 1.5 } else { 1.0 };
             if l.pos + l.neg + l.balanced > 0.0 {
                 ev.push(evidence(an, s));

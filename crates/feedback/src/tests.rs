@@ -62,12 +62,19 @@ fn glossary() -> Vec<GlossaryEntry> {
 }
 
 fn assess(essay: &str) -> Report {
+    assess_on(
+        "There were more similarities than differences between Stalin and Khrushchev.",
+        essay,
+    )
+}
+
+fn assess_on(view: &str, essay: &str) -> Report {
     let sch = scheme();
     let rub = rubric();
     let glo = glossary();
     let q = QuestionInput {
         text: "‘There were more similarities than differences between Stalin and Khrushchev.’ Assess the validity of this view.",
-        view: Some("There were more similarities than differences between Stalin and Khrushchev."),
+        view: Some(view),
         scheme: &sch,
         period: Some(Period::new(1941, 1964).unwrap()),
         rubric: Some(&rub),
@@ -429,4 +436,89 @@ fn an_alias_lets_a_paraphrase_earn_its_point() {
     let aliased = "- what materials to test (also: samples, substances)\n- the size of the containers\n";
     assert_ne!(status(plain), PointStatus::Covered);
     assert_eq!(status(aliased), PointStatus::Covered);
+}
+
+#[test]
+fn hedges_and_limiters_qualify_the_evaluation_before_them() {
+    for (last, stance) in [
+        (
+            "In conclusion, the view is valid only to a limited extent.",
+            Stance::Disagrees,
+        ),
+        (
+            "In conclusion, the view is valid to a limited extent.",
+            Stance::Disagrees,
+        ),
+        (
+            "In conclusion, the view is only partly valid.",
+            Stance::Disagrees,
+        ),
+        (
+            "In conclusion, the view is valid to some extent.",
+            Stance::Balanced,
+        ),
+        (
+            "In conclusion, the view is convincing up to a point.",
+            Stance::Balanced,
+        ),
+        (
+            "In conclusion, I cannot accept the view.",
+            Stance::Disagrees,
+        ),
+        (
+            "In conclusion, the view is hardly convincing.",
+            Stance::Disagrees,
+        ),
+    ] {
+        assert_eq!(conclusion_of(last), stance, "{last}");
+    }
+}
+
+/// A view naming one factor as the main one: ranking cues count by what their clause names.
+#[test]
+fn ranking_cues_count_by_the_factor_they_name() {
+    let view = "Khrushchev's fall was caused mainly by the failure of the Virgin Lands scheme.";
+    let conclusion = |last: &str| {
+        let essay = GOOD.replace(
+            "In conclusion, the similarities outweigh the differences, so the view is largely valid.",
+            last,
+        );
+        assess_on(view, &essay).judgement.conclusion
+    };
+    for (last, stance) in [
+        (
+            "Overall, the failure of the Virgin Lands scheme was the main reason.",
+            Stance::Agrees,
+        ),
+        (
+            "Overall, the Virgin Lands failure mattered, but the decisive factor was the anger of the Presidium.",
+            Stance::Disagrees,
+        ),
+        (
+            "Overall, the Virgin Lands scheme was not the main reason for his fall.",
+            Stance::Disagrees,
+        ),
+        (
+            "Overall, the anger of the Presidium was more important than the Virgin Lands scheme.",
+            Stance::Disagrees,
+        ),
+        (
+            "Overall, the Virgin Lands scheme was more important than the anger of the Presidium.",
+            Stance::Agrees,
+        ),
+        (
+            "Overall, the Presidium, not the Virgin Lands scheme, was responsible.",
+            Stance::Disagrees,
+        ),
+        (
+            "Overall, the view that the scheme was the main reason is unconvincing.",
+            Stance::Disagrees,
+        ),
+        (
+            "Overall, the scheme was responsible to some extent.",
+            Stance::Balanced,
+        ),
+    ] {
+        assert_eq!(conclusion(last), stance, "{last}");
+    }
 }

@@ -529,7 +529,12 @@ pub(crate) const AGREE_CUES: &[(&str, f32)] = &[
     ("convincing", 0.8),
     ("persuasive", 0.8),
     ("correct", 0.8),
-    ("justified", 0.8),
+    ("is justified", 0.8),
+    ("are justified", 0.8),
+    ("be justified", 0.8),
+    ("seems justified", 0.8),
+    ("accept", 0.8),
+    ("accepted", 0.8),
     ("largely true", 1.0),
     ("largely right", 1.0),
     ("holds true", 1.0),
@@ -573,6 +578,11 @@ pub(crate) const DISAGREE_CUES: &[(&str, f32)] = &[
     ("far from", 0.6),
     ("fails to", 0.5),
     ("cannot be sustained", 1.0),
+    ("reject", 1.0),
+    ("rejected", 1.0),
+    ("only to some extent", 0.8),
+    ("only to an extent", 0.8),
+    ("only up to a point", 0.8),
     ("not primarily", 1.0),
     ("not mainly", 1.0),
     ("not solely", 0.8),
@@ -595,6 +605,10 @@ pub(crate) const BALANCED_CUES: &[&str] = &[
     "mixed",
     "in part",
     "a degree of",
+    "up to a point",
+    "equally",
+    "similar importance",
+    "hard to separate",
 ];
 
 static CUE_STARTS: std::sync::LazyLock<crate::fx::FxHashSet<&'static str>> =
@@ -613,6 +627,222 @@ static CUE_STARTS: std::sync::LazyLock<crate::fx::FxHashSet<&'static str>> =
 pub(crate) fn starts_cue(word: &str) -> bool {
     CUE_STARTS.contains(word)
 }
+
+/// Cues that rank a factor: the main one (+1) or a lesser one (−1). With a view that names
+/// one factor as the main one ("due above all to X", "X was the main reason"), such a cue
+/// counts for the view when its clause names X and against it when the clause names another
+/// thing (or denies X); "more … than" and "rather than" compare the two sides of the clause.
+/// With any other view they count only as the plain cues listed above.
+pub(crate) const PRIMACY_CUES: &[(&str, f32)] = &[
+    ("most important", 1.0),
+    ("most significant", 1.0),
+    ("most serious", 1.0),
+    ("most dangerous", 1.0),
+    ("most responsible", 1.0),
+    ("most influential", 1.0),
+    ("real reason", 1.0),
+    ("real cause", 1.0),
+    ("real danger", 1.0),
+    ("real threat", 1.0),
+    ("primarily", 1.0),
+    ("mainly", 1.0),
+    ("chiefly", 1.0),
+    ("largely", 1.0),
+    ("mostly", 1.0),
+    ("principally", 1.0),
+    ("predominantly", 1.0),
+    ("above all", 1.0),
+    ("first and foremost", 1.0),
+    ("came first", 1.0),
+    ("mattered most", 1.0),
+    ("mattered more", 1.0),
+    ("more important", 1.0),
+    ("more significant", 1.0),
+    ("more serious", 1.0),
+    ("more dangerous", 1.0),
+    ("more responsible", 1.0),
+    ("more influential", 1.0),
+    ("more to blame", 1.0),
+    ("responsible", 1.0),
+    ("to blame", 1.0),
+    ("less important", -1.0),
+    ("less significant", -1.0),
+    ("less serious", -1.0),
+    ("less responsible", -1.0),
+    ("less to blame", -1.0),
+    ("least important", -1.0),
+    ("mattered less", -1.0),
+    ("secondary", -1.0),
+    ("minor", -1.0),
+];
+
+/// Adjectives that rank a factor first when a ranking noun or a verb follows within two
+/// words, or nothing does ("the decisive factor", "the main reason was", "was decisive"), but
+/// not as plain adjectives ("the key statutes"). They count like the primacy cues.
+pub(crate) const PRIMACY_ADJECTIVES: &[&str] = &[
+    "main",
+    "key",
+    "chief",
+    "principal",
+    "primary",
+    "decisive",
+    "crucial",
+    "fundamental",
+    "greatest",
+    "biggest",
+    "gravest",
+];
+
+/// Nouns a ranking adjective ranks ("the main reason", "the greatest threat").
+pub(crate) const RANKED_NOUNS: &[&str] = &[
+    "reason",
+    "reasons",
+    "cause",
+    "causes",
+    "factor",
+    "factors",
+    "explanation",
+    "threat",
+    "challenge",
+    "danger",
+    "problem",
+    "role",
+    "driver",
+    "motive",
+    "force",
+    "influence",
+    "figure",
+    "one",
+    "contribution",
+    "aim",
+    "priority",
+    "concern",
+];
+
+/// Words that end a clause for the primacy and claim rules (`because` only when not followed
+/// by `of`).
+pub(crate) const CLAUSE_BREAKS: &[&str] = &[
+    "but", "although", "though", "while", "whereas", "however", "yet", "since", "because", "which",
+    "who", "despite", "when", "whenever", "unless", "until", "so",
+];
+
+/// Phrases that state a case the writer goes on to weigh, not the writer's own position
+/// ("There is a strong case that X was the main reason"): ranking and claims after them in
+/// the sentence do not count.
+pub(crate) const CONCESSION_FRAMES: &[&str] = &[
+    "there is a case",
+    "there is a strong case",
+    "there is a good case",
+    "it could be argued",
+    "it can be argued",
+    "it may be argued",
+    "it is often argued",
+    "it has been argued",
+    "some historians",
+    "historians have argued",
+];
+
+/// Evaluations of a view: a ranking adverb before one grades the evaluation ("largely
+/// valid"), it does not rank a factor.
+pub(crate) const EVALUATIONS: &[&str] = &[
+    "valid",
+    "invalid",
+    "true",
+    "right",
+    "correct",
+    "convincing",
+    "unconvincing",
+    "accurate",
+    "inaccurate",
+    "justified",
+    "persuasive",
+    "sound",
+    "wrong",
+    "mistaken",
+    "agree",
+    "disagree",
+];
+
+/// Phrases that assert what follows ("I would argue that X"): with a view naming a main
+/// factor, a clause after one that names the factor, and has no other cue, agrees.
+pub(crate) const ASSERTION_FRAMES: &[&str] = &[
+    "i would argue that",
+    "this essay will argue that",
+    "this essay argues that",
+    "it is clear that",
+    "i believe that",
+    "i would suggest that",
+];
+
+/// Words that neither name a factor nor the view's terms: what a judgement is phrased in.
+pub(crate) const JUDGEMENT_WORDS: &[&str] = &[
+    "reason",
+    "reasons",
+    "cause",
+    "causes",
+    "factor",
+    "factors",
+    "view",
+    "essay",
+    "argue",
+    "argued",
+    "conclusion",
+    "conclude",
+    "overall",
+    "ultimately",
+    "clear",
+    "clearly",
+    "important",
+    "significant",
+    "role",
+    "extent",
+    "valid",
+    "true",
+    "explanation",
+    "thing",
+    "things",
+    "way",
+    "part",
+    "period",
+    "year",
+    "years",
+    "time",
+    "one",
+    "anything",
+    "something",
+    "everything",
+    "much",
+    "far",
+    "own",
+    "question",
+    "answer",
+    "summary",
+    "balance",
+    "nevertheless",
+    "nonetheless",
+    "therefore",
+    "thus",
+    "hence",
+    "certainly",
+    "indeed",
+    "also",
+    "still",
+    "arguably",
+    "undoubtedly",
+    "surely",
+    "perhaps",
+    "evidently",
+    "consequently",
+    "accordingly",
+    "finally",
+    "instead",
+    "rather",
+];
+
+/// Words of a question's frame, not of its view ("To what extent…", "How far…").
+pub(crate) const QUESTION_FRAME_WORDS: &[&str] = &[
+    "extent", "far", "assess", "valid", "validity", "view", "agree", "year", "years", "how", "what",
+];
 
 /// Words that turn a cue around when they come just before it.
 /// Apostrophes are removed from tokens, so contractions appear as "dont", "isnt".
