@@ -22,7 +22,7 @@ STUDYPACK_DATABASE_URL="$db" target/release/studypack import content >/dev/null
   echo "## Stance of introductions and conclusions"
   echo
   cargo test --release --locked -q -p studypack-feedback --test evidence stance -- --nocapture 2>&1 \
-    | grep -E "^(stance|accuracy|  |[a-z]+ +\||\|)" || true
+    | sed -e 's/^\.stance/stance/' | grep -E "^(stance|  [a-z]+:|\||misread)" || true
   echo
   echo "## Essay variants"
   python3 bench/eval_variants.py target/release/studypack "$db" || true
