@@ -183,7 +183,7 @@ fn cycles(src: &Path) -> Vec<Vec<String>> {
                 found.push(
                     stack[i..]
                         .iter()
-                        .map(|m| [parent.as_slice(), &[m.clone()]].concat().join("::"))
+                        .map(|m| [parent.as_slice(), std::slice::from_ref(m)].concat().join("::"))
                         .collect(),
                 );
                 return;
