@@ -9,7 +9,7 @@ use studypack_domain::authoring::{
 };
 use studypack_domain::import::{SourceFile, build_batch, is_content_path};
 use studypack_domain::views::QuestionDetail;
-use studypack_domain::{Board, Level, Side};
+use studypack_domain::{Board, Level, Side, Status};
 use studypack_store::{LibraryStore, QuestionFilter};
 
 use crate::config::open_library;
@@ -19,7 +19,10 @@ use crate::{Cli, Command, Format};
 pub async fn run(cli: Cli) -> Result<()> {
     let db = cli.database.as_deref();
     match cli.command {
-        Command::Import { paths } => import(db, &paths).await,
+        Command::Import {
+            paths,
+            publish_with_errors,
+        } => import(db, &paths, publish_with_errors).await,
         Command::List {
             board,
             level,
@@ -38,6 +41,8 @@ pub async fn run(cli: Cli) -> Result<()> {
                     .map_err(|e| anyhow!("--level: {e}"))?,
                 topic,
                 year,
+                // The command line is for the people who run the library: drafts too.
+                include_drafts: true,
                 ..Default::default()
             };
             list(&*open_library(db).await?, &filter, format).await
@@ -185,7 +190,7 @@ impl Progress {
     }
 }
 
-async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
+async fn import(db: Option<&str>, paths: &[PathBuf], publish_with_errors: bool) -> Result<()> {
     let files = collect_files(paths)?;
     if files.is_empty() {
         bail!(
@@ -249,6 +254,30 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
             }
         }
     }
+    // Every question is checked before it is stored: one with QA errors is held as a draft
+    // (students never see it) unless the operator says otherwise.
+    let mut lib = store.library().await?;
+    lib.topics.extend(batch.topics.iter().cloned());
+    let engine = studypack_feedback::engine_for_library(&lib);
+    let mut checked = Vec::with_capacity(batch.questions.len());
+    for q in batch.questions.iter_mut() {
+        let findings = lib
+            .topics
+            .iter()
+            .rev()
+            .find(|t| t.slug == q.topic)
+            .map(|t| studypack_qa::check(&engine, q, t))
+            .unwrap_or_default();
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == studypack_qa::Severity::Error)
+            .count();
+        let held = errors > 0 && q.status == Status::Published && !publish_with_errors;
+        if held {
+            q.status = Status::Draft;
+        }
+        checked.push((q.slug.to_string(), findings.len(), errors, held));
+    }
     let r = store
         .import(&batch, studypack_accounts::now())
         .await
@@ -263,28 +292,21 @@ async fn import(db: Option<&str>, paths: &[PathBuf]) -> Result<()> {
         r.topics_updated,
         r.revisions_added
     );
-    // Every import is checked; findings are reported, not enforced.
-    let lib = store.library().await?;
-    let engine = studypack_feedback::engine_for_library(&lib);
-    for q in &batch.questions {
-        let n = lib
-            .topic(&q.topic)
-            .map(|t| studypack_qa::check(&engine, q, t))
-            .unwrap_or_default();
-        let errors = n
-            .iter()
-            .filter(|f| f.severity == studypack_qa::Severity::Error)
-            .count();
-        if n.is_empty() {
-            println!("  {}", q.slug);
-        } else {
+    let mut held_count = 0;
+    for (slug, findings, errors, held) in checked {
+        if findings == 0 {
+            println!("  {slug}");
+        } else if held {
+            held_count += 1;
             println!(
-                "  {}  ({} QA finding(s), {errors} error(s): studypack check {})",
-                q.slug,
-                n.len(),
-                q.slug
+                "  {slug}  ({findings} QA finding(s), {errors} error(s): held as a draft; see `studypack check {slug}`, fix them in the editor, or import with --publish-with-errors)"
             );
+        } else {
+            println!("  {slug}  ({findings} QA finding(s), {errors} error(s): studypack check {slug})");
         }
+    }
+    if held_count > 0 {
+        println!("{held_count} question(s) held as drafts because of QA errors");
     }
     Ok(())
 }
@@ -301,6 +323,7 @@ async fn list(store: &dyn LibraryStore, filter: &QuestionFilter, format: Format)
                         "slug": q.slug, "title": q.title, "board": q.board, "level": q.level,
                         "component": q.component, "topic": q.topic, "topic_slug": q.topic_slug,
                         "year": q.year, "marks": q.marks, "command": q.command, "question": q.question,
+                        "status": q.status,
                     })
                 })
                 .collect();
@@ -309,11 +332,12 @@ async fn list(store: &dyn LibraryStore, filter: &QuestionFilter, format: Format)
         Format::Text => {
             for q in &listing.items {
                 println!(
-                    "{:<60} {:<8} {:<9} {}  {}",
+                    "{:<60} {:<8} {:<9} {}  {:<9}  {}",
                     q.slug,
                     q.board.map(|b| b.label()).unwrap_or("-"),
                     q.level.map(|l| l.label()).unwrap_or("-"),
                     q.year,
+                    q.status.label(),
                     cut(&q.title, 60)
                 );
             }
@@ -352,6 +376,7 @@ async fn show(store: &dyn LibraryStore, slug: &str, format: Format) -> Result<()
                         .unwrap_or_default(),
                 ),
                 ("Marks", d.marks.to_string()),
+                ("Status", d.status.label().to_string()),
                 ("Slug", d.slug.clone()),
             ];
             for (k, v) in meta {

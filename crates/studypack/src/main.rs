@@ -42,6 +42,10 @@ pub enum Command {
     Import {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<std::path::PathBuf>,
+        /// Publish questions even when the QA check finds errors in them (otherwise they are
+        /// held as drafts, which students do not see, until an editor fixes them).
+        #[arg(long)]
+        publish_with_errors: bool,
     },
     /// List the questions in the library.
     List {

@@ -77,7 +77,20 @@ fn seed_import_and_show() {
     let env = Env::new();
     let out = env.ok(&["import", SEED]);
     assert!(out.contains(SEED_SLUG), "{out}");
+    // The seed's plan and essay reach opposite judgements (two QA errors): it is held back.
+    assert!(out.contains("held as a draft"), "{out}");
+    assert!(out.contains("1 question(s) held as drafts because of QA errors"), "{out}");
     let q = env.json(&["show", SEED_SLUG, "--format", "json"]);
+    assert_eq!(q["status"], "draft");
+    assert!(env.ok(&["show", SEED_SLUG]).contains("Status: draft"));
+    let listed = env.ok(&["list"]);
+    let line = listed.lines().find(|l| l.starts_with(SEED_SLUG)).unwrap();
+    assert!(line.contains("draft"), "{line}");
+    // The operator may publish it anyway.
+    let out = env.ok(&["import", "--publish-with-errors", SEED]);
+    assert!(!out.contains("held as a draft"), "{out}");
+    let q = env.json(&["show", SEED_SLUG, "--format", "json"]);
+    assert_eq!(q["status"], "published");
     assert_eq!(q["board"], "AQA");
     assert_eq!(q["level"], "A Level");
     assert_eq!(q["component"]["code"], "7042/1H");
