@@ -238,34 +238,29 @@ async fn import(db: Option<&str>, paths: &[PathBuf], publish_with_errors: bool) 
             );
         }
     };
+    // The library as it will be, for the engine: the stored one with the batch's topics,
+    // which take precedence over stored topics of the same slug.
+    let mut lib = store.library().await?;
+    lib.topics.extend(batch.topics.iter().cloned());
+    let engine = studypack_feedback::engine_for_library(&lib);
+    let topic_of =
+        |q: &studypack_domain::Question| lib.topics.iter().rev().find(|t| t.slug == q.topic);
     // A question with no plan gets a generated one, marked as generated.
-    if batch.questions.iter().any(|q| q.plan.trim().is_empty()) {
-        let mut lib = store.library().await?;
-        lib.topics.extend(batch.topics.iter().cloned());
-        let engine = studypack_feedback::engine_for_library(&lib);
-        for q in batch
-            .questions
-            .iter_mut()
-            .filter(|q| q.plan.trim().is_empty())
-        {
-            if let Some(t) = lib.topics.iter().find(|t| t.slug == q.topic) {
-                q.plan = studypack_qa::generate_plan(&engine, q, t);
-                q.plan_generated = true;
-            }
+    for q in batch
+        .questions
+        .iter_mut()
+        .filter(|q| q.plan.trim().is_empty())
+    {
+        if let Some(t) = topic_of(q) {
+            q.plan = studypack_qa::generate_plan(&engine, q, t);
+            q.plan_generated = true;
         }
     }
     // Every question is checked before it is stored: one with QA errors is held as a draft
     // (students never see it) unless the operator says otherwise.
-    let mut lib = store.library().await?;
-    lib.topics.extend(batch.topics.iter().cloned());
-    let engine = studypack_feedback::engine_for_library(&lib);
     let mut checked = Vec::with_capacity(batch.questions.len());
     for q in batch.questions.iter_mut() {
-        let findings = lib
-            .topics
-            .iter()
-            .rev()
-            .find(|t| t.slug == q.topic)
+        let findings = topic_of(q)
             .map(|t| studypack_qa::check(&engine, q, t))
             .unwrap_or_default();
         let errors = findings
@@ -302,7 +297,9 @@ async fn import(db: Option<&str>, paths: &[PathBuf], publish_with_errors: bool) 
                 "  {slug}  ({findings} QA finding(s), {errors} error(s): held as a draft; see `studypack check {slug}`, fix them in the editor, or import with --publish-with-errors)"
             );
         } else {
-            println!("  {slug}  ({findings} QA finding(s), {errors} error(s): studypack check {slug})");
+            println!(
+                "  {slug}  ({findings} QA finding(s), {errors} error(s): studypack check {slug})"
+            );
         }
     }
     if held_count > 0 {

@@ -17,7 +17,6 @@ pub struct WebConfig {
 /// The largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-
 /// How many clients, and for how long.
 #[derive(Debug, Clone)]
 pub struct ServerLimits {
@@ -44,4 +43,3 @@ impl Default for ServerLimits {
         }
     }
 }
-

@@ -138,8 +138,8 @@ impl<T> Declares for ApiJson<T> {}
 impl Declares for Visitor {}
 
 /// The visitor the session middleware put in the request.
-fn visitor(parts: &Parts) -> Result<Visitor, WebError> {
-    parts.extensions.get::<Visitor>().cloned().ok_or_else(|| {
+fn visitor(extensions: &axum::http::Extensions) -> Result<Visitor, WebError> {
+    extensions.get::<Visitor>().cloned().ok_or_else(|| {
         WebError::Internal("the visitor middleware is missing from this route".into())
     })
 }
@@ -168,7 +168,7 @@ fn signed_in(
     parts: &Parts,
     allowed: fn(&User) -> Result<(), WebError>,
 ) -> Result<(Visitor, User), WebError> {
-    let v = visitor(parts)?;
+    let v = visitor(&parts.extensions)?;
     let user = v.user().cloned().ok_or(WebError::Unauthorized)?;
     allowed(&user)?;
     Ok((v, user))
@@ -251,11 +251,7 @@ pub struct CsrfForm<T>(pub T);
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = PageError;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
-        let v = req
-            .extensions()
-            .get::<Visitor>()
-            .cloned()
-            .ok_or_else(|| WebError::Internal("the visitor middleware is missing".into()))?;
+        let v = visitor(req.extensions())?;
         let is_form = req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -297,7 +293,7 @@ pub struct CsrfHeader;
 impl FromRequestParts<AppState> for CsrfHeader {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
-        visitor(parts)?.check_api_csrf(&parts.headers)?;
+        visitor(&parts.extensions)?.check_api_csrf(&parts.headers)?;
         Ok(CsrfHeader)
     }
 }

@@ -158,7 +158,13 @@ mod tests {
         let rules = crate::route_rules();
         assert!(rules.len() > 40);
         for r in &rules {
-            assert_eq!(r.csrf == Csrf::ReadOnly, r.method == "GET", "{} {}", r.method, r.path);
+            assert_eq!(
+                r.csrf == Csrf::ReadOnly,
+                r.method == "GET",
+                "{} {}",
+                r.method,
+                r.path
+            );
         }
     }
 

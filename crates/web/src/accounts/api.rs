@@ -113,7 +113,9 @@ pub(crate) async fn end_session(
         st.accounts.sign_out(t).await?;
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    if let Some(c) = crate::session::cookie(crate::session::SESSION_COOKIE, "", Some(0), v.secure, "Lax") {
+    if let Some(c) =
+        crate::session::cookie(crate::session::SESSION_COOKIE, "", Some(0), v.secure, "Lax")
+    {
         res.headers_mut().append(axum::http::header::SET_COOKIE, c);
     }
     Ok(res)

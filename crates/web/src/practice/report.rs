@@ -94,10 +94,10 @@ fn point_label(side: Side, n: usize) -> String {
     format!("{letter}{n}")
 }
 
-pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
-    // Number the points per side, as the page lists them.
+/// Each point's label ("S1", "C2"), numbered per side as the page lists them.
+fn point_labels(report: &Report) -> Vec<String> {
     let mut counters = [0usize; 3];
-    let labels: Vec<String> = report
+    report
         .points
         .iter()
         .map(|p| {
@@ -109,7 +109,11 @@ pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
             counters[i] += 1;
             point_label(p.side, counters[i])
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
+    let labels = point_labels(report);
     // Sentences that earn points, by byte range.
     let mut spans: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
     for (i, p) in report.points.iter().enumerate() {
@@ -231,25 +235,15 @@ mod tests {
             let report = engine.assess(&input, essay);
             let view = report_view(&report, essay);
             // What the report says each sentence earns.
-            let mut counters = [0usize; 3];
-            let label: Vec<String> = report
-                .points
-                .iter()
-                .map(|p| {
-                    let i = match p.side {
-                        Side::Supporting => 0,
-                        Side::Challenging => 1,
-                        Side::Neutral => 2,
-                    };
-                    counters[i] += 1;
-                    point_label(p.side, counters[i])
-                })
-                .collect();
+            let label = point_labels(&report);
             let mut expected: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
             for (i, p) in report.points.iter().enumerate() {
                 if p.status == PointStatus::Covered {
                     for e in &p.evidence {
-                        expected.entry((e.start, e.end)).or_default().insert(label[i].clone());
+                        expected
+                            .entry((e.start, e.end))
+                            .or_default()
+                            .insert(label[i].clone());
                     }
                 }
             }
