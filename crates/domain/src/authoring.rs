@@ -680,6 +680,17 @@ fn side_heading(side: Side) -> &'static str {
 }
 
 /// Writes a question in canonical form.
+/// A question's details (every field but the plan and the model essay) in the authoring
+/// format: what a `details` revision keeps. [`parse_question`] reads it back.
+pub fn render_details(q: &Question) -> String {
+    render_question(&Question {
+        plan: String::new(),
+        plan_generated: false,
+        model_essay: String::new(),
+        ..q.clone()
+    })
+}
+
 pub fn render_question(q: &Question) -> String {
     use std::fmt::Write;
     let mut s = String::from("+++\n");

@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/0003_accounts.sql"),
     },
+    Migration {
+        version: 4,
+        name: "revision_authors",
+        sql: include_str!("../migrations/0004_revision_authors.sql"),
+    },
 ];
 
 /// Connects to `url` (`postgres://…`) and applies pending migrations.

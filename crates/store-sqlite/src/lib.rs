@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/0003_accounts.sql"),
     },
+    Migration {
+        version: 4,
+        name: "revision_authors",
+        sql: include_str!("../migrations/0004_revision_authors.sql"),
+    },
 ];
 
 /// Opens (creating if needed) the database at `url` (`sqlite://path`, `sqlite:path` or

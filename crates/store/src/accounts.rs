@@ -82,6 +82,24 @@ pub struct AuditEntry {
     /// Whose entitlement or account it concerns.
     pub user_id: Option<i64>,
     pub detail: String,
+    /// The emails of the actor and of the account, where they are accounts.
+    pub actor_email: Option<String>,
+    pub user_email: Option<String>,
+}
+
+/// A licence code as the admin page lists it. The code itself is stored only as a hash, so
+/// it is named by the first characters of that hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LicenceCode {
+    /// The first 8 hex digits of the code's SHA-256.
+    pub fingerprint: String,
+    pub scope: String,
+    /// Days of access from redemption (`None`: no end date).
+    pub days: Option<i64>,
+    pub created_at: i64,
+    /// The email of the account that redeemed it, and when.
+    pub redeemed_by: Option<String>,
+    pub redeemed_at: Option<i64>,
 }
 
 /// A student's unsubmitted essay for one question.
@@ -191,6 +209,8 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The latest `limit` audit lines, newest first.
     async fn audit_log(&self, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    /// The latest `limit` licence codes made, newest first, with who redeemed them.
+    async fn licence_codes(&self, limit: u32) -> StoreResult<Vec<LicenceCode>>;
 }
 
 /// Drafts and submitted attempts of essay practice.

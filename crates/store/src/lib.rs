@@ -81,7 +81,7 @@ pub struct Listing<T> {
     pub items: Vec<T>,
 }
 
-/// A stored version of a question's text field.
+/// A stored version of one part of a question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Revision {
     pub id: i64,
@@ -89,11 +89,18 @@ pub struct Revision {
     pub text: String,
     /// Seconds since the Unix epoch.
     pub created_at: i64,
+    /// The email of the account that saved it; `None` for an import from the command line.
+    pub author: Option<String>,
 }
 
+/// The parts of a question that are versioned: every field is in one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RevisionField {
+    /// Everything but the plan and the model essay (title, question text, view, year, marks,
+    /// command wording, status, mark scheme), as the text of
+    /// [`studypack_domain::authoring::render_details`].
+    Details,
     Plan,
     ModelEssay,
 }
@@ -101,12 +108,22 @@ pub enum RevisionField {
 impl RevisionField {
     pub fn as_str(self) -> &'static str {
         match self {
+            RevisionField::Details => "details",
             RevisionField::Plan => "plan",
             RevisionField::ModelEssay => "model_essay",
         }
     }
+    /// The part as an editor reads it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RevisionField::Details => "question and mark scheme",
+            RevisionField::Plan => "plan",
+            RevisionField::ModelEssay => "model essay",
+        }
+    }
     pub fn parse(s: &str) -> Option<RevisionField> {
         match s {
+            "details" => Some(RevisionField::Details),
             "plan" => Some(RevisionField::Plan),
             "model_essay" => Some(RevisionField::ModelEssay),
             _ => None,
@@ -121,14 +138,24 @@ pub trait LibraryStore: Send + Sync {
     /// is stored or nothing changes. Topics and questions are matched by slug; changed plans
     /// and model essays keep every earlier text as a revision.
     /// `now` stamps the changed topics, questions and revisions.
-    async fn import(&self, batch: &Library, now: i64) -> StoreResult<ImportReport>;
+    async fn import(&self, batch: &Library, now: i64) -> StoreResult<ImportReport> {
+        self.import_by(batch, None, now).await
+    }
+    /// [`LibraryStore::import`] by an account (an editor's save): the revisions it adds
+    /// name `author_id` as their author.
+    async fn import_by(
+        &self,
+        batch: &Library,
+        author_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<ImportReport>;
     async fn topics(&self) -> StoreResult<Vec<Topic>>;
     async fn topic(&self, slug: &str) -> StoreResult<Option<Topic>>;
     async fn questions(&self, filter: &QuestionFilter) -> StoreResult<Listing<QuestionSummary>>;
     async fn question(&self, slug: &str) -> StoreResult<Option<Question>>;
     /// Every topic and question, in slug order: what an export writes.
     async fn library(&self) -> StoreResult<Library>;
-    /// Every stored version of a question's plan and model essay, oldest first.
+    /// Every stored version of a question's details, plan and model essay, oldest first.
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>>;
     async fn question_count(&self) -> StoreResult<u64>;
     /// A number that grows whenever an import changes the library.

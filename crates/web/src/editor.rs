@@ -13,17 +13,19 @@ use axum::response::{IntoResponse, Redirect};
 
 use serde::Deserialize;
 use studypack_accounts::now;
-use studypack_domain::authoring::{parse_question, render_question};
+use studypack_domain::authoring::{parse_question, render_details, render_question};
 use studypack_domain::scheme_text::parse_scheme_text;
 use studypack_domain::{Library, Question, Side, Slug, Status, Topic};
 use studypack_qa::{Severity, check};
-use studypack_store::{QuestionFilter, QuestionSummary, RevisionField, User};
+use studypack_store::{
+    ImportReport, QuestionFilter, QuestionSummary, Revision, RevisionField, User,
+};
 
 use crate::error::WebError;
 use crate::guard::Access;
 use crate::guard::{CsrfForm, Editor};
 use crate::markdown::render;
-use crate::render::{Nav, PageResult, date, form_page};
+use crate::render::{Nav, PageResult, date_time, form_page};
 use crate::routes::Table;
 use crate::session::Visitor;
 use crate::state::AppState;
@@ -39,6 +41,11 @@ pub(crate) fn routes() -> Table {
             "/editor/questions/{slug}/revisions",
             Access::Editor,
             revisions,
+        )
+        .get(
+            "/editor/questions/{slug}/restore",
+            Access::Editor,
+            confirm_restore,
         )
         .post("/editor/questions/{slug}/restore", Access::Editor, restore)
 }
@@ -300,7 +307,33 @@ async fn edit_view(st: &AppState, v: &Visitor, view: EditView) -> PageResult {
 
 #[derive(Deserialize, Default)]
 pub struct Notice {
+    /// What the last save did: `published`, `draft`, `unchanged` or `restored`.
     saved: Option<String>,
+}
+
+/// What a save did, in words: a draft is not live, and an unchanged question was not saved.
+fn saved_message(saved: &str) -> Option<String> {
+    Some(
+        match saved {
+            "published" => "Saved. The question is published: students see the change now, and search finds it.",
+            "draft" => "Saved as a draft. Only editors can see it until you publish it.",
+            "unchanged" => "Nothing to save: the question is as it was.",
+            "restored" => "Restored. The text you replaced is kept as a revision, so you can restore it too.",
+            _ => return None,
+        }
+        .into(),
+    )
+}
+
+/// The `saved` notice for a question just stored.
+fn saved_notice(q: &Question, report: &ImportReport) -> &'static str {
+    if report.questions_unchanged > 0 {
+        "unchanged"
+    } else if q.status == Status::Published {
+        "published"
+    } else {
+        "draft"
+    }
 }
 
 async fn edit_page(
@@ -318,9 +351,7 @@ async fn edit_page(
             f: QuestionForm::from_question(&q),
             shown: Some(q),
             findings_of: "the saved version",
-            message: n
-                .saved
-                .map(|_| "Saved. The change is live in search.".into()),
+            message: n.saved.as_deref().and_then(saved_message),
             error: None,
         },
     )
@@ -413,11 +444,12 @@ async fn store_form(
     }
     let report = match st
         .store
-        .import(
+        .import_by(
             &Library {
                 topics: vec![],
                 questions: vec![q.clone()],
             },
+            Some(user.id),
             now(),
         )
         .await
@@ -453,7 +485,12 @@ async fn store_form(
         )
         .await?;
     st.refresh_search().await?;
-    Ok(Redirect::to(&format!("/editor/questions/{}?saved=1", q.slug)).into_response())
+    Ok(Redirect::to(&format!(
+        "/editor/questions/{}?saved={}",
+        q.slug,
+        saved_notice(&q, &report)
+    ))
+    .into_response())
 }
 
 async fn save(
@@ -481,7 +518,23 @@ struct RevisionLine {
     id: i64,
     field: &'static str,
     date: String,
+    author: String,
     words: usize,
+}
+
+impl RevisionLine {
+    fn of(r: &Revision) -> RevisionLine {
+        RevisionLine {
+            id: r.id,
+            field: r.field.describe(),
+            date: date_time(r.created_at),
+            author: r
+                .author
+                .clone()
+                .unwrap_or_else(|| "an import (command line)".into()),
+            words: r.text.split_whitespace().count(),
+        }
+    }
 }
 
 struct DiffPart {
@@ -496,7 +549,6 @@ struct RevisionsPage {
     title: String,
     q: String,
     nav: Nav,
-    csrf: String,
     slug: String,
     revisions: Vec<RevisionLine>,
     a: i64,
@@ -545,13 +597,13 @@ async fn revisions(
             let note = if ra.field == rb.field {
                 format!(
                     "Changes from revision {a} to revision {b} ({}).",
-                    ra.field.as_str().replace('_', " ")
+                    ra.field.describe()
                 )
             } else {
                 format!(
-                    "Revision {a} is a {} and revision {b} a {}: compared as text.",
-                    ra.field.as_str().replace('_', " "),
-                    rb.field.as_str().replace('_', " ")
+                    "Revision {a} is the {} and revision {b} the {}: compared as text.",
+                    ra.field.describe(),
+                    rb.field.describe()
                 )
             };
             let parts = diff_words(&ra.text, &rb.text)
@@ -577,20 +629,7 @@ async fn revisions(
             title: format!("Revisions: {slug}"),
             q: String::new(),
             nav: Nav::of(&v),
-            csrf: v.csrf().to_string(),
-            revisions: revs
-                .iter()
-                .rev()
-                .map(|r| RevisionLine {
-                    id: r.id,
-                    field: match r.field {
-                        RevisionField::Plan => "plan",
-                        RevisionField::ModelEssay => "model essay",
-                    },
-                    date: date(r.created_at),
-                    words: r.text.split_whitespace().count(),
-                })
-                .collect(),
+            revisions: revs.iter().rev().map(RevisionLine::of).collect(),
             a: a.unwrap_or(0),
             b: p.b.or_else(|| last(RevisionField::ModelEssay)).unwrap_or(0),
             diff,
@@ -605,24 +644,114 @@ pub struct RestoreForm {
     /// Missing: no such revision (404), after the role and CSRF checks.
     #[serde(default)]
     revision: i64,
+    /// `yes` from the confirmation page; anything else shows that page first.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// Makes an old revision current again (as a new revision: history only grows).
+#[derive(Deserialize)]
+pub struct RestoreParams {
+    #[serde(default)]
+    revision: i64,
+}
+
+#[derive(Template)]
+#[template(path = "editor_restore.html")]
+struct RestorePage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    slug: String,
+    question_title: String,
+    status: &'static str,
+    rev: RevisionLine,
+    diff: Vec<DiffPart>,
+}
+
+/// The question and one of its revisions, or 404.
+async fn question_and_revision(
+    st: &AppState,
+    slug: &str,
+    revision: i64,
+) -> Result<(Question, Revision), WebError> {
+    let q = st.store.question(slug).await?.ok_or(WebError::NotFound)?;
+    let rev = st
+        .store
+        .revisions(slug)
+        .await?
+        .into_iter()
+        .find(|r| r.id == revision)
+        .ok_or(WebError::NotFound)?;
+    Ok((q, rev))
+}
+
+/// The live text of the part a revision keeps.
+fn live_text(q: &Question, field: RevisionField) -> String {
+    match field {
+        RevisionField::Details => render_details(q),
+        RevisionField::Plan => q.plan.clone(),
+        RevisionField::ModelEssay => q.model_essay.clone(),
+    }
+}
+
+/// Asks before a restore: what it replaces, shown as a diff from the live text.
+async fn confirm_restore(
+    Editor { visitor: v, .. }: Editor,
+    State(st): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<RestoreParams>,
+) -> PageResult {
+    let (q, rev) = question_and_revision(&st, &slug, p.revision).await?;
+    let diff = diff_words(&live_text(&q, rev.field), &rev.text)
+        .into_iter()
+        .map(|(kind, text)| DiffPart { kind, text })
+        .collect();
+    form_page(
+        &v,
+        RestorePage {
+            title: format!("Restore revision {}", rev.id),
+            q: String::new(),
+            nav: Nav::of(&v),
+            csrf: v.csrf().to_string(),
+            status: q.status.label(),
+            question_title: q.title.clone(),
+            rev: RevisionLine::of(&rev),
+            diff,
+            slug,
+        },
+    )
+}
+
+/// Makes an old revision current again (as a new revision: history only grows). Without the
+/// confirmation page's `confirm=yes` it shows that page instead.
 async fn restore(
     Editor { user, .. }: Editor,
     State(st): State<AppState>,
     Path(slug): Path<String>,
     CsrfForm(f): CsrfForm<RestoreForm>,
 ) -> PageResult {
-    let mut q = st.store.question(&slug).await?.ok_or(WebError::NotFound)?;
-    let rev = st
-        .store
-        .revisions(&slug)
-        .await?
-        .into_iter()
-        .find(|r| r.id == f.revision)
-        .ok_or(WebError::NotFound)?;
+    let (mut q, rev) = question_and_revision(&st, &slug, f.revision).await?;
+    if f.confirm != "yes" {
+        return Ok(Redirect::to(&format!(
+            "/editor/questions/{slug}/restore?revision={}",
+            rev.id
+        ))
+        .into_response());
+    }
     match rev.field {
+        RevisionField::Details => {
+            // The details as they were; the status, plan and model essay stay as they are.
+            let old = parse_question(&format!("revision {}", rev.id), &rev.text)
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            q = Question {
+                status: q.status,
+                plan: q.plan,
+                plan_generated: q.plan_generated,
+                model_essay: q.model_essay,
+                ..old
+            };
+        }
         RevisionField::Plan => {
             q.plan = rev.text;
             q.plan_generated = false;
@@ -630,11 +759,12 @@ async fn restore(
         RevisionField::ModelEssay => q.model_essay = rev.text,
     }
     st.store
-        .import(
+        .import_by(
             &Library {
                 topics: vec![],
                 questions: vec![q],
             },
+            Some(user.id),
             now(),
         )
         .await?;
@@ -643,12 +773,12 @@ async fn restore(
             Some(user.id),
             "question.restore",
             None,
-            &format!("{slug}: revision {} ({})", rev.id, rev.field.as_str()),
+            &format!("{slug}: revision {} ({})", rev.id, rev.field.describe()),
             now(),
         )
         .await?;
     st.refresh_search().await?;
-    Ok(Redirect::to(&format!("/editor/questions/{slug}?saved=1")).into_response())
+    Ok(Redirect::to(&format!("/editor/questions/{slug}?saved=restored")).into_response())
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct Nav {
     pub email: Option<String>,
     pub editor: bool,
     pub admin: bool,
+    /// A one-time notice from the last redirect, in words.
+    pub notice: Option<String>,
 }
 
 impl Nav {
@@ -27,6 +29,13 @@ impl Nav {
             admin: v
                 .user()
                 .is_some_and(|u| u.role == studypack_domain::Role::Admin),
+            notice: match (v.notice, v.user()) {
+                (Some(crate::session::Notice::Welcome), Some(u)) => Some(format!(
+                    "Welcome! Your account is ready, and you are signed in as {}.",
+                    u.email
+                )),
+                _ => None,
+            },
         }
     }
 }
@@ -174,6 +183,17 @@ pub fn date(secs: i64) -> String {
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
+/// A date with its time of day in UTC, for logs and revisions: `14 November 2023, 22:13 UTC`.
+pub fn date_time(secs: i64) -> String {
+    let in_day = secs.rem_euclid(86_400);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        date(secs),
+        in_day / 3600,
+        in_day % 3600 / 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -181,5 +201,11 @@ mod tests {
         assert_eq!(super::date(0), "1 January 1970");
         assert_eq!(super::date(1_700_000_000), "14 November 2023");
         assert_eq!(super::date(951_782_400), "29 February 2000");
+        assert_eq!(
+            super::date_time(1_700_000_000),
+            "14 November 2023, 22:13 UTC"
+        );
+        assert_eq!(super::date_time(59), "1 January 1970, 00:00 UTC");
+        assert_eq!(super::date_time(-1), "31 December 1969, 23:59 UTC");
     }
 }

@@ -39,6 +39,35 @@ pub struct Visitor {
     pub address: String,
     /// Whether cookies get `Secure` (served over TLS).
     pub secure: bool,
+    /// A one-time notice for the page after a redirect (read from its cookie, then cleared).
+    pub notice: Option<Notice>,
+}
+
+/// The one-time notices a redirect can leave for the next page. The cookie carries only
+/// the name of one of these, never text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// An account was just created (the page says so, and who is signed in).
+    Welcome,
+}
+
+impl Notice {
+    const COOKIE: &'static str = "studypack_notice";
+
+    fn name(self) -> &'static str {
+        match self {
+            Notice::Welcome => "welcome",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Notice> {
+        (s == "welcome").then_some(Notice::Welcome)
+    }
+
+    /// The `Set-Cookie` that leaves this notice for the next page (five minutes at most).
+    pub fn set(self, v: &Visitor) -> Option<HeaderValue> {
+        cookie(Notice::COOKIE, self.name(), Some(300), v.secure, "Lax")
+    }
 }
 
 impl Visitor {
@@ -211,6 +240,7 @@ pub async fn load_visitor(State(st): State<AppState>, mut req: Request, next: Ne
         None => None,
     };
     let anon = read_cookie(req.headers(), CSRF_COOKIE);
+    let notice = read_cookie(req.headers(), Notice::COOKIE).and_then(|n| Notice::parse(&n));
     let visitor = Visitor {
         bearer: is_bearer && session.is_some(),
         token: token.filter(|_| session.is_some()),
@@ -219,10 +249,17 @@ pub async fn load_visitor(State(st): State<AppState>, mut req: Request, next: Ne
         address: client_address(&req, st.config.trust_proxy),
         secure,
         session,
+        notice,
     };
     let signed_in = visitor.session.is_some();
     req.extensions_mut().insert(visitor);
     let mut res = next.run(req).await;
+    // A notice is shown once: the page that read it clears it (a redirect passes it on).
+    if notice.is_some() && !res.status().is_redirection() {
+        if let Some(c) = cookie(Notice::COOKIE, "", Some(0), secure, "Lax") {
+            res.headers_mut().append(header::SET_COOKIE, c);
+        }
+    }
     if signed_in {
         res.headers_mut().insert(
             header::CACHE_CONTROL,

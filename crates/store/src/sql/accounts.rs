@@ -7,8 +7,8 @@ use studypack_domain::Role;
 
 use super::{SqlStore, SqlValue, corrupt, db_err};
 use crate::{
-    AccountStore, AuditEntry, Entitlement, RateHit, Redemption, Session, StoreError, StoreResult,
-    User,
+    AccountStore, AuditEntry, Entitlement, LicenceCode, RateHit, Redemption, Session, StoreError,
+    StoreResult, User,
 };
 
 const ENTITLEMENT_COLUMNS: &str = "id, user_id, scope, expires_at, revoked_at, source, created_at";
@@ -464,7 +464,11 @@ where
     }
 
     async fn audit_log(&self, limit: u32) -> StoreResult<Vec<AuditEntry>> {
-        let rows = sqlx::query("SELECT id, at, actor_id, action, user_id, detail FROM audit_log ORDER BY id DESC LIMIT $1")
+        let rows = sqlx::query(
+            "SELECT a.id, a.at, a.actor_id, a.action, a.user_id, a.detail, actor.email AS actor_email, u.email AS user_email \
+             FROM audit_log a LEFT JOIN users actor ON actor.id = a.actor_id LEFT JOIN users u ON u.id = a.user_id \
+             ORDER BY a.id DESC LIMIT $1",
+        )
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await
@@ -478,6 +482,33 @@ where
                     action: r.try_get("action").map_err(db_err)?,
                     user_id: r.try_get("user_id").map_err(db_err)?,
                     detail: r.try_get("detail").map_err(db_err)?,
+                    actor_email: r.try_get("actor_email").map_err(db_err)?,
+                    user_email: r.try_get("user_email").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn licence_codes(&self, limit: u32) -> StoreResult<Vec<LicenceCode>> {
+        let rows = sqlx::query(
+            "SELECT c.code_hash, c.scope, c.days, c.created_at, c.redeemed_at, u.email \
+             FROM licence_codes c LEFT JOIN users u ON u.id = c.redeemed_by \
+             ORDER BY c.created_at DESC, c.code_hash LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let hash: String = r.try_get("code_hash").map_err(db_err)?;
+                Ok(LicenceCode {
+                    fingerprint: hash.chars().take(8).collect(),
+                    scope: r.try_get("scope").map_err(db_err)?,
+                    days: r.try_get("days").map_err(db_err)?,
+                    created_at: r.try_get("created_at").map_err(db_err)?,
+                    redeemed_by: r.try_get("email").map_err(db_err)?,
+                    redeemed_at: r.try_get("redeemed_at").map_err(db_err)?,
                 })
             })
             .collect()

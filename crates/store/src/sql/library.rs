@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Transaction, Type};
-use studypack_domain::authoring::{parse_topic, render_topic};
+use studypack_domain::authoring::{parse_topic, render_details, render_topic};
 use studypack_domain::{Library, MarkScheme, Period, Question, SchemeBullet, Slug, Topic};
 
 use super::{SqlStore, SqlValue, corrupt, db_err};
@@ -72,6 +72,7 @@ where
         tx: &mut Transaction<'_, DB>,
         q: &Question,
         report: &mut ImportReport,
+        author_id: Option<i64>,
         now: i64,
     ) -> StoreResult<()> {
         let topic_id: Option<i64> = sqlx::query_scalar("SELECT id FROM topics WHERE slug = $1")
@@ -139,7 +140,26 @@ where
                 .map_err(db_err)?;
         }
         let old = existing.map(|(_, q)| q);
+        let details = render_details(q);
+        let old_details = old.as_ref().map(render_details);
+        if old_details.as_ref().is_some_and(|d| *d != details) {
+            // A question stored before its details were versioned has no details revision:
+            // its old details become the first one, so that the change can be undone.
+            let versioned: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM revisions WHERE question_id = $1 AND field = 'details'",
+            )
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            if versioned == 0 {
+                let before = old_details.clone().unwrap_or_default();
+                Self::add_revision(tx, id, RevisionField::Details, &before, None, now).await?;
+                report.revisions_added += 1;
+            }
+        }
         for (field, new, prev) in [
+            (RevisionField::Details, &details, old_details.as_ref()),
             (RevisionField::Plan, &q.plan, old.as_ref().map(|o| &o.plan)),
             (
                 RevisionField::ModelEssay,
@@ -148,17 +168,30 @@ where
             ),
         ] {
             if Some(new) != prev && !(prev.is_none() && new.is_empty()) {
-                sqlx::query("INSERT INTO revisions (question_id, field, body, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(field.as_str())
-                    .bind(new)
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+                Self::add_revision(tx, id, field, new, author_id, now).await?;
                 report.revisions_added += 1;
             }
         }
+        Ok(())
+    }
+
+    async fn add_revision(
+        tx: &mut Transaction<'_, DB>,
+        question_id: i64,
+        field: RevisionField,
+        body: &str,
+        author_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO revisions (question_id, field, body, created_at, author_id) VALUES ($1, $2, $3, $4, $5)")
+            .bind(question_id)
+            .bind(field.as_str())
+            .bind(body)
+            .bind(now)
+            .bind(author_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
@@ -323,14 +356,19 @@ where
     Option<i32>: SqlValue<DB>,
     Option<String>: SqlValue<DB>,
 {
-    async fn import(&self, batch: &Library, now: i64) -> StoreResult<ImportReport> {
+    async fn import_by(
+        &self,
+        batch: &Library,
+        author_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<ImportReport> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let mut report = ImportReport::default();
         for t in &batch.topics {
             Self::import_topic(&mut tx, t, &mut report, now).await?;
         }
         for q in &batch.questions {
-            Self::import_question(&mut tx, q, &mut report, now).await?;
+            Self::import_question(&mut tx, q, &mut report, author_id, now).await?;
         }
         if report
             != (ImportReport {
@@ -430,7 +468,8 @@ where
 
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>> {
         let rows = sqlx::query(
-            "SELECT r.id, r.field, r.body, r.created_at FROM revisions r JOIN questions q ON q.id = r.question_id WHERE q.slug = $1 ORDER BY r.id",
+            "SELECT r.id, r.field, r.body, r.created_at, u.email FROM revisions r JOIN questions q ON q.id = r.question_id \
+             LEFT JOIN users u ON u.id = r.author_id WHERE q.slug = $1 ORDER BY r.id",
         )
         .bind(slug)
         .fetch_all(&self.pool)
@@ -445,6 +484,7 @@ where
                         .ok_or_else(|| corrupt("revision field", &field))?,
                     text: r.try_get("body").map_err(db_err)?,
                     created_at: r.try_get("created_at").map_err(db_err)?,
+                    author: r.try_get("email").map_err(db_err)?,
                 })
             })
             .collect()

@@ -29,7 +29,10 @@ fn module_of(src: &Path, file: &Path) -> Module {
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
@@ -183,7 +186,11 @@ fn cycles(src: &Path) -> Vec<Vec<String>> {
                 found.push(
                     stack[i..]
                         .iter()
-                        .map(|m| [parent.as_slice(), std::slice::from_ref(m)].concat().join("::"))
+                        .map(|m| {
+                            [parent.as_slice(), std::slice::from_ref(m)]
+                                .concat()
+                                .join("::")
+                        })
                         .collect(),
                 );
                 return;
@@ -206,7 +213,10 @@ fn cycles(src: &Path) -> Vec<Vec<String>> {
 }
 
 fn crates_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 #[test]
@@ -216,7 +226,11 @@ fn no_crate_has_a_module_cycle() {
         let src = entry.unwrap().path().join("src");
         if src.is_dir() {
             let found = cycles(&src);
-            assert!(found.is_empty(), "{}: module cycles {found:?}", src.display());
+            assert!(
+                found.is_empty(),
+                "{}: module cycles {found:?}",
+                src.display()
+            );
             checked += 1;
         }
     }
@@ -229,16 +243,34 @@ fn the_checker_finds_a_cycle() {
     let src = dir.path();
     std::fs::create_dir_all(src.join("shop")).unwrap();
     std::fs::write(src.join("lib.rs"), "mod shop;\nmod till;\n").unwrap();
-    std::fs::write(src.join("till.rs"), "// crate::shop in a comment is no edge\n").unwrap();
+    std::fs::write(
+        src.join("till.rs"),
+        "// crate::shop in a comment is no edge\n",
+    )
+    .unwrap();
     std::fs::write(src.join("shop/mod.rs"), "mod cart;\nmod pay;\n").unwrap();
     std::fs::write(src.join("shop/cart.rs"), "use super::pay::Card;\n").unwrap();
-    std::fs::write(src.join("shop/pay.rs"), "use crate::{till, shop::cart::{Cart, Line}};\n").unwrap();
-    assert_eq!(cycles(src), vec![vec!["shop::cart".to_string(), "shop::pay".to_string()]]);
+    std::fs::write(
+        src.join("shop/pay.rs"),
+        "use crate::{till, shop::cart::{Cart, Line}};\n",
+    )
+    .unwrap();
+    assert_eq!(
+        cycles(src),
+        vec![vec!["shop::cart".to_string(), "shop::pay".to_string()]]
+    );
     // Without the edge back, no cycle; a module using its parent or a child is no edge.
-    std::fs::write(src.join("shop/pay.rs"), "use crate::till;\nuse super::Shop;\n").unwrap();
+    std::fs::write(
+        src.join("shop/pay.rs"),
+        "use crate::till;\nuse super::Shop;\n",
+    )
+    .unwrap();
     assert!(cycles(src).is_empty());
     // A cycle between top-level modules through a nested file.
     std::fs::write(src.join("till.rs"), "fn f() { crate::shop::pay::go() }\n").unwrap();
     std::fs::write(src.join("shop/pay.rs"), "use crate::till;\n").unwrap();
-    assert_eq!(cycles(src), vec![vec!["shop".to_string(), "till".to_string()]]);
+    assert_eq!(
+        cycles(src),
+        vec![vec!["shop".to_string(), "till".to_string()]]
+    );
 }

@@ -75,7 +75,8 @@ async fn import_then_read_back_on(s: &dyn LibraryStore) {
     let r = s.import(&lib, NOW).await.unwrap();
     assert_eq!(
         (r.topics_created, r.questions_created, r.revisions_added),
-        (1, 1, 2)
+        (1, 1, 3),
+        "a new question's details, plan and model essay are its first revisions"
     );
     assert_eq!(
         s.question("q-one").await.unwrap().unwrap(),
@@ -150,7 +151,62 @@ async fn failed_import_changes_nothing_on(s: &dyn LibraryStore) {
     let err = s.import(&bad, NOW).await.unwrap_err();
     assert!(err.to_string().contains("no-such-topic"), "{err}");
     assert_eq!(s.library().await.unwrap(), before);
-    assert_eq!(s.revisions("q-one").await.unwrap().len(), 2);
+    assert_eq!(s.revisions("q-one").await.unwrap().len(), 3);
+}
+
+backend_test! {
+    async fn every_field_is_versioned_with_its_author(db) {
+        every_field_is_versioned_with_its_author_on(&*db.store, &*db.store).await;
+        db.cleanup().await;
+    }
+}
+
+async fn every_field_is_versioned_with_its_author_on(
+    s: &dyn LibraryStore,
+    accounts: &dyn studypack_store::AccountStore,
+) {
+    let mut lib = Library {
+        topics: vec![topic("top-ic")],
+        questions: vec![question("q-one", "top-ic")],
+    };
+    s.import(&lib, NOW).await.unwrap();
+    let editor = accounts
+        .create_user(
+            "ed@example.com",
+            "hash",
+            studypack_domain::Role::Editor,
+            NOW,
+        )
+        .await
+        .unwrap();
+    lib.questions[0].title = "A new title".into();
+    lib.questions[0].marks = 30;
+    let r = s.import_by(&lib, Some(editor.id), NOW + 60).await.unwrap();
+    assert_eq!(
+        r.revisions_added, 1,
+        "one details revision for the title and marks"
+    );
+    let revs = s.revisions("q-one").await.unwrap();
+    let details: Vec<_> = revs
+        .iter()
+        .filter(|r| r.field == RevisionField::Details)
+        .collect();
+    assert_eq!(details.len(), 2);
+    assert_eq!(
+        details[0].author, None,
+        "the import's revision has no author"
+    );
+    assert!(!details[0].text.contains("A new title"));
+    assert_eq!(details[1].author.as_deref(), Some("ed@example.com"));
+    assert_eq!(details[1].created_at, NOW + 60);
+    assert!(
+        details[1].text.contains("title = \"A new title\"")
+            && details[1].text.contains("marks = 30")
+    );
+    // A details revision reads back as the question it was (all but plan and essay).
+    let old = studypack_domain::authoring::parse_question("revision", &details[0].text).unwrap();
+    assert_eq!(old.title, question("q-one", "top-ic").title);
+    assert!(old.model_essay.is_empty() && old.plan.is_empty());
 }
 
 backend_test! {
@@ -544,7 +600,7 @@ backend_test! {
     async fn reopening_does_not_rerun_migrations(db) {
         db.execute_raw("UPDATE studypack_migrations SET applied_at = 42").await;
         let n = db.scalar("SELECT count(*) FROM studypack_migrations").await;
-        assert_eq!(n, 3, "{}", db.label);
+        assert_eq!(n, 4, "{}", db.label);
         drop(db.reopen().await);
         drop(db.reopen().await);
         assert_eq!(db.scalar("SELECT count(*) FROM studypack_migrations").await, n);
@@ -589,7 +645,7 @@ backend_test! {
         assert_eq!(again.question_count().await.unwrap(), 1, "{}", db.label);
         assert_eq!(
             db.scalar("SELECT count(*) FROM studypack_migrations WHERE checksum IS NOT NULL").await,
-            3,
+            4,
             "{}",
             db.label
         );

@@ -228,7 +228,11 @@ pub(crate) async fn sign_up(
             if let Some(old) = &v.token {
                 st.accounts.sign_out(old).await?;
             }
-            Ok(signed_in(&v, &new, &next))
+            let mut res = signed_in(&v, &new, &next);
+            if let Some(c) = crate::session::Notice::Welcome.set(&v) {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            Ok(res)
         }
         Err(e) => form_error(&v, "signup", &f.email, &next, e),
     }
@@ -429,11 +433,24 @@ struct RedeemPage {
     code: String,
     message: Option<String>,
     error: Option<String>,
+    /// The question page the student came from (empty: none), to go back to after redeeming.
+    next: String,
+}
+
+/// Where a redeem page sends the student back to: a question page they came from, or nothing.
+fn question_to_return_to(next: Option<&str>) -> String {
+    let next = safe_next(next);
+    if next.starts_with("/questions/") {
+        next
+    } else {
+        String::new()
+    }
 }
 
 fn redeem_view(
     v: &Visitor,
     code: &str,
+    next: &str,
     message: Option<String>,
     error: Option<String>,
     status: StatusCode,
@@ -448,20 +465,27 @@ fn redeem_view(
             code: code.to_string(),
             message,
             error,
+            next: next.to_string(),
         },
     )?;
     *res.status_mut() = status;
     Ok(res)
 }
 
-pub(crate) async fn redeem_page(SignedIn { visitor: v, .. }: SignedIn) -> PageResult {
-    redeem_view(&v, "", None, None, StatusCode::OK)
+pub(crate) async fn redeem_page(
+    SignedIn { visitor: v, .. }: SignedIn,
+    Query(p): Query<NextParam>,
+) -> PageResult {
+    let next = question_to_return_to(p.next.as_deref());
+    redeem_view(&v, "", &next, None, None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RedeemForm {
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub(crate) async fn redeem(
@@ -469,6 +493,7 @@ pub(crate) async fn redeem(
     State(st): State<AppState>,
     CsrfForm(f): CsrfForm<RedeemForm>,
 ) -> PageResult {
+    let next = question_to_return_to(Some(&f.next));
     match st.accounts.redeem(&user, &f.code).await {
         Ok(e) => {
             let covers = e
@@ -483,6 +508,7 @@ pub(crate) async fn redeem(
             redeem_view(
                 &v,
                 "",
+                &next,
                 Some(format!("Done: your Study Pack now opens {covers}{until}.")),
                 None,
                 StatusCode::OK,
@@ -492,7 +518,14 @@ pub(crate) async fn redeem(
             let shown = FormError::of(e, |e| {
                 matches!(e, WebError::BadRequest(_) | WebError::TooManyRequests(_))
             })?;
-            let form = redeem_view(&v, &f.code, None, Some(shown.message.clone()), shown.status)?;
+            let form = redeem_view(
+                &v,
+                &f.code,
+                &next,
+                None,
+                Some(shown.message.clone()),
+                shown.status,
+            )?;
             Ok(shown.on(form))
         }
     }

@@ -138,6 +138,8 @@ struct BrowsePage {
     total: u64,
     items: Vec<QuestionSummary>,
     selects: Vec<Select>,
+    /// Some filter is set (the page offers to clear them).
+    filtered: bool,
     page: u32,
     pages: u32,
     prev_link: Option<String>,
@@ -254,6 +256,9 @@ pub(crate) async fn browse(
         total: listing.total,
         items: listing.items,
         selects,
+        filtered: [&board, &level, &topic, &year, &command]
+            .iter()
+            .any(|f| f.is_some()),
         page,
         pages,
         prev_link: (page > 1).then(|| link(page - 1)),

@@ -39,8 +39,15 @@ backend_test! {
 
         let res = b.sign_up("New.Student@Example.com", PASSWORD).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let set = b.set_cookies.lock().unwrap().last().cloned().unwrap();
-        assert!(set.starts_with("sp_session="), "{set}");
+        let set = b
+            .set_cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|c| c.starts_with("sp_session="))
+            .cloned()
+            .expect("a session cookie");
         for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
             assert!(set.contains(attr), "{set}");
         }
@@ -636,6 +643,42 @@ backend_test! {
             actions.starts_with(&["revoke".to_string(), "grant".to_string()]),
             "{actions:?}"
         );
+        // The audit log names accounts by email and gives the time of day.
+        let page = b.get("/admin").await;
+        assert!(page.body.contains("<td>head@school.example</td><td>stu@example.com</td>"), "{}", page.body);
+        assert!(!page.body.contains("user 1"));
+        assert!(page.body.contains(" UTC</td>"));
+        // Packs are chosen from lists of the library's scopes, not typed.
+        assert!(page.body.contains("<option value=\"board:AQA\">AQA</option>"), "{}", page.body);
+        let topic = app.store.topics().await.unwrap()[0].clone();
+        assert!(page.body.contains(&format!("<option value=\"topic:{}\">", topic.slug)));
+        // Licence codes are made on the page, shown once, and listed with whether they
+        // were redeemed and by whom.
+        let bad = b
+            .submit("/admin", "/admin/codes", &[("pack", "board:AQA"), ("count", "501"), ("days", "")])
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("How many: a whole number from 1 to 500"));
+        assert!(app.store.licence_codes(10).await.unwrap().is_empty(), "a refused form makes no codes");
+        let made = b
+            .submit("/admin", "/admin/codes", &[("pack", "board:AQA"), ("count", "2"), ("days", "30")])
+            .await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        assert!(made.body.contains("Made 2 codes for AQA model essays"), "{}", made.body);
+        let at = made.body.find("<textarea id=\"codes-made\"").expect("the codes");
+        let start = at + made.body[at..].find('>').unwrap() + 1;
+        let codes: Vec<String> = made.body[start..start + made.body[start..].find("</textarea>").unwrap()]
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(codes.len(), 2, "{codes:?}");
+        assert_eq!(made.body.matches("<td>not redeemed</td>").count(), 2);
+        let redeemed = student.submit("/redeem", "/redeem", &[("code", &codes[0])]).await;
+        assert!(redeemed.status.is_success() || redeemed.status == StatusCode::SEE_OTHER, "{}", redeemed.body);
+        let page = b.get("/admin").await;
+        assert_eq!(page.body.matches("<td>not redeemed</td>").count(), 1);
+        assert!(page.body.contains("<td>redeemed by stu@example.com, "), "{}", page.body);
+        assert!(!page.body.contains(&codes[1]), "a code is shown only when it is made");
         app.stop().await;
     }
 }
@@ -805,6 +848,67 @@ backend_test! {
         let res = b.submit("/redeem", "/redeem", &[("code", &code)]).await;
         assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
         assert!(!res.header("retry-after").is_empty());
+        app.stop().await;
+    }
+}
+
+backend_test! {
+    /// Signing up says so once, on the page it lands on; redeeming a code from a question's
+    /// page leads back to that question's model essay.
+    async fn sign_up_is_confirmed_and_redeeming_returns_to_the_question(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let b = Browser::new(&app.base);
+        let res = b
+            .submit(
+                &format!("/signup?next=/questions/{SEED_SLUG}"),
+                "/signup",
+                &[
+                    ("email", "new@example.com"),
+                    ("password", PASSWORD),
+                    ("next", &format!("/questions/{SEED_SLUG}")),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(res.location(), format!("/questions/{SEED_SLUG}"));
+        let landed = b.get(res.location()).await;
+        assert!(
+            landed
+                .body
+                .contains("Welcome! Your account is ready, and you are signed in as new@example.com."),
+            "{}",
+            landed.body
+        );
+        let again = b.get(&format!("/questions/{SEED_SLUG}")).await;
+        assert!(!again.body.contains("Welcome!"), "the notice is shown once");
+        // The question page's offer carries the way back.
+        let redeem_link = format!("/redeem?next=/questions/{SEED_SLUG}");
+        assert!(again.body.contains(&redeem_link), "{}", again.body);
+        let code = app
+            .state
+            .accounts
+            .create_codes(&PackScope::All, 1, None, None)
+            .await
+            .unwrap()
+            .remove(0);
+        let done = b
+            .submit(
+                &redeem_link,
+                "/redeem",
+                &[("code", &code), ("next", &format!("/questions/{SEED_SLUG}"))],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        assert!(
+            done.body.contains(&format!(
+                "<a href=\"/questions/{SEED_SLUG}#essay\">Go back to the question and read the model essay</a>"
+            )),
+            "{}",
+            done.body
+        );
+        // Another site is never a way back.
+        let page = b.get("/redeem?next=//evil.example/questions/x").await;
+        assert!(!page.body.contains("evil.example"));
         app.stop().await;
     }
 }

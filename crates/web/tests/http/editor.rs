@@ -148,10 +148,22 @@ backend_test! {
         let saved = post_edit(&b, SEED_SLUG, &f, "save").await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         let page = b.get(saved.location()).await;
-        assert!(page.body.contains("Saved."));
+        // The message says whether the change is live.
+        let live = app.store.question(SEED_SLUG).await.unwrap().unwrap().status
+            == studypack_domain::Status::Published;
+        assert!(
+            page.body.contains(if live {
+                "The question is published: students see the change now"
+            } else {
+                "Saved as a draft. Only editors can see it"
+            }),
+            "{}",
+            page.body
+        );
         assert!(!page.body.contains("office-conflict"));
         let revs = app.store.revisions(SEED_SLUG).await.unwrap();
         assert_eq!(revs.len(), revisions_before + 1);
+        assert_eq!(revs.last().unwrap().author.as_deref(), Some("ed@example.com"));
         let (old, new) = (revs[revs.len() - 2].id, revs[revs.len() - 1].id);
         // The diff between the two versions shows the change.
         let diff = b.get(&format!("{path}/revisions?a={old}&b={new}")).await;
@@ -161,16 +173,38 @@ backend_test! {
         assert!(before.contains(WRONG) && !before.contains(FIXED), "{before}");
         assert!(after.contains(FIXED) && !after.contains(WRONG), "{after}");
         assert!(diff.body.contains("<del>") && diff.body.contains("<ins>"));
-        // Restore the old text: the finding is back, and history only grew.
-        let csrf = diff.csrf();
-        let res = b
+        // Revisions name who saved them and when.
+        let list = b.get(&format!("{path}/revisions")).await;
+        assert!(list.body.contains("ed@example.com"), "the save's author is shown");
+        assert!(list.body.contains(" UTC"), "revisions show a time of day");
+        // Restore asks first: the confirmation page shows what the restore changes, and a
+        // post that did not come from it changes nothing.
+        let confirm = b.get(&format!("{path}/restore?revision={old}")).await;
+        assert_eq!(confirm.status, StatusCode::OK);
+        assert!(confirm.body.contains(&format!("Restore revision {old}?")));
+        let (live, restored) = diff_sides(&confirm.body);
+        assert!(live.contains(FIXED) && restored.contains(WRONG), "{live}");
+        let csrf = confirm.csrf();
+        let unconfirmed = b
             .post(
                 &format!("{path}/restore"),
                 &[("csrf", &csrf), ("revision", &old.to_string())],
             )
             .await;
+        assert_eq!(unconfirmed.status, StatusCode::SEE_OTHER);
+        assert!(unconfirmed.location().contains("/restore?revision="));
+        assert!(!app.store.question(SEED_SLUG).await.unwrap().unwrap().model_essay.contains(WRONG));
+        // Restore the old text: the finding is back, and history only grew.
+        let res = b
+            .post(
+                &format!("{path}/restore"),
+                &[("csrf", &csrf), ("revision", &old.to_string()), ("confirm", "yes")],
+            )
+            .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
-        assert!(b.get(&path).await.body.contains("office-conflict"));
+        let restored = b.get(res.location()).await;
+        assert!(restored.body.contains("office-conflict"));
+        assert!(restored.body.contains("Restored."));
         assert_eq!(
             app.store.revisions(SEED_SLUG).await.unwrap().len(),
             revisions_before + 2
@@ -249,6 +283,47 @@ backend_test! {
         );
         assert_eq!(app.get("/questions/zemstvo-draft").await.0, StatusCode::OK);
         assert_eq!(app.json("/api/v1/search?q=zemstvos").await.1["total"], 1);
+        let published = b.get("/editor/questions/zemstvo-draft?saved=published").await;
+        assert!(published.body.contains("The question is published: students see the change now"));
+        // Saving again without a change says so, and adds no revision.
+        let revs = app.store.revisions("zemstvo-draft").await.unwrap().len();
+        let again = post_edit(&b, "zemstvo-draft", &f, "save").await;
+        assert!(again.location().ends_with("saved=unchanged"), "{}", again.location());
+        assert!(b.get(again.location()).await.body.contains("Nothing to save"));
+        assert_eq!(app.store.revisions("zemstvo-draft").await.unwrap().len(), revs);
+        // A title edit is a revision (of the question and mark scheme), and restoring the one
+        // before brings the old title back while the question stays published.
+        let before_title = app
+            .store
+            .revisions("zemstvo-draft")
+            .await
+            .unwrap()
+            .into_iter()
+            .rev()
+            .find(|r| r.field == studypack_store::RevisionField::Details)
+            .expect("a details revision")
+            .id;
+        set(&mut f, "title", "Zemstvo question, retitled");
+        post_edit(&b, "zemstvo-draft", &f, "save").await;
+        let revs_now = app.store.revisions("zemstvo-draft").await.unwrap();
+        assert_eq!(revs_now.len(), revs + 1);
+        let last = revs_now.last().unwrap();
+        assert_eq!(last.field, studypack_store::RevisionField::Details);
+        assert!(last.text.contains("Zemstvo question, retitled"));
+        let confirm = b
+            .get(&format!("/editor/questions/zemstvo-draft/restore?revision={before_title}"))
+            .await;
+        assert!(confirm.body.contains("question and mark scheme"));
+        let csrf = confirm.csrf();
+        b.post(
+            "/editor/questions/zemstvo-draft/restore",
+            &[("csrf", &csrf), ("revision", &before_title.to_string()), ("confirm", "yes")],
+        )
+        .await;
+        let q = app.store.question("zemstvo-draft").await.unwrap().unwrap();
+        assert_eq!(q.title, "Zemstvo question");
+        assert_eq!(q.status, studypack_domain::Status::Published);
+        set(&mut f, "title", "Zemstvo question");
         // Bad input keeps the text and says what is wrong.
         set(&mut f, "year", "last year");
         let bad = post_edit(&b, "zemstvo-draft", &f, "save").await;

@@ -657,3 +657,21 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    /// Filters that match nothing say so and offer a way back to every question.
+    async fn browse_filters_that_match_nothing_can_be_cleared(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let (status, _, all) = app.get("/questions").await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(!all.contains("Clear filters"), "nothing to clear");
+        let (status, _, none) = app.get("/questions?board=AQA&year=1901").await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(none.contains("0 questions"), "{none}");
+        assert!(none.contains("No questions match these filters."));
+        assert!(none.contains("<a href=\"/questions\">Clear the filters</a>"));
+        let (_, _, some) = app.get("/questions?board=AQA").await;
+        assert!(some.contains("Clear filters") && !some.contains("No questions match"));
+        app.stop().await;
+    }
+}
