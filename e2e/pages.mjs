@@ -63,6 +63,10 @@ for (const [size, device] of Object.entries(SIZES)) {
     await at("browse", "/questions");
     await at("topic", `/topics/${topic}`);
     await at("question", `/questions/${slug}`);
+    // The Study Pack badge stays on one line, at every size.
+    for (const box of await page.locator(".badge").evaluateAll((els) => els.map((e) => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).fontSize)]))) {
+      check(box[0] < box[1] * 2, `question (${size}): a badge wraps (${box[0]} px high at ${box[1]} px text)`);
+    }
     await at("search with results", "/search?q=Khrushchev");
     check((await page.locator("main li a[href^='/questions/']").count()) > 0, `search (${size}): no results for Khrushchev`);
     await at("search without results", "/search?q=zzqxjv");
@@ -95,16 +99,34 @@ for (const [size, device] of Object.entries(SIZES)) {
 
   // An editor.
   {
-    const { context, at } = await session(editor);
+    const { context, page, w, at } = await session(editor);
     await at("editor index", "/editor");
     await at("editor edit", `/editor/questions/${slug}`);
+    await at("editor revisions", `/editor/questions/${slug}/revisions`);
+    // Restore asks first: the link opens a confirmation page, which changes nothing.
+    await visit(page, w, size, "restore confirmation", async () => {
+      const [res] = await Promise.all([page.waitForNavigation(), page.locator("a[href*='/restore?revision=']").first().click()]);
+      return res;
+    });
+    check((await page.locator("main h1").innerText()).startsWith("Restore revision"), `restore (${size}): no confirmation page`);
+    check((await page.locator("main form button[type=submit]").count()) === 1, `restore (${size}): no confirm button`);
     await context.close();
   }
 
   // An admin.
   {
-    const { context, at } = await session(admin);
+    const { context, page, w, at } = await session(admin);
     await at("admin", "/admin");
+    // Licence codes are made on the page and shown once, then listed.
+    await page.selectOption("#code-pack", "all");
+    await page.fill("#count", "2");
+    await visit(page, w, size, "admin codes made", async () => {
+      const [res] = await Promise.all([page.waitForNavigation(), page.click("form[action='/admin/codes'] button[type=submit]")]);
+      return res;
+    });
+    const made = (await page.locator("#codes-made").inputValue()).split("\n");
+    check(made.length === 2 && made.every((c) => /^[A-Z0-9]{5}(-[A-Z0-9]{5}){3}$/.test(c)), `admin (${size}): codes shown ${JSON.stringify(made)}`);
+    check((await page.locator("td", { hasText: "not redeemed" }).count()) >= 2, `admin (${size}): new codes not listed`);
     await context.close();
   }
 }
