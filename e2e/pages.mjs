@@ -94,6 +94,7 @@ for (const [size, device] of Object.entries(SIZES)) {
     await at("practice with attempts", `/questions/${slug}/practice`);
     await at("account", "/account");
     await at("redeem", "/redeem");
+    await at("classes", "/classes");
     await context.close();
   }
 

@@ -11,6 +11,8 @@
 //!
 //! Messages never say whether an email address is registered.
 
+mod classes;
+pub use classes::{MAX_CLASS_NAME, show_class_code};
 mod secret;
 
 use std::sync::Arc;

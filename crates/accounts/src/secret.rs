@@ -47,6 +47,17 @@ pub fn licence_code() -> String {
         .join("-")
 }
 
+/// Characters in a class code (8 × 5 = 40 random bits; joining is rate-limited).
+pub const CLASS_CODE_CHARS: usize = 8;
+
+/// A new class code, `XXXX-XXXX`, stored in canonical form (see [`normalise_code`]).
+pub fn class_code() -> String {
+    random_bytes::<CLASS_CODE_CHARS>()
+        .iter()
+        .map(|b| CODE_ALPHABET[(b & 31) as usize] as char)
+        .collect()
+}
+
 /// A typed code in canonical form: upper case, no dashes or spaces, and the letters people
 /// confuse with digits read as those digits (O→0, I/L→1).
 pub fn normalise_code(code: &str) -> String {

@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "revision_authors",
         sql: include_str!("../migrations/0004_revision_authors.sql"),
     },
+    Migration {
+        version: 5,
+        name: "classes",
+        sql: include_str!("../migrations/0005_classes.sql"),
+    },
 ];
 
 /// Connects to `url` (`postgres://…`) and applies pending migrations.

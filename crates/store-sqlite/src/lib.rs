@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "revision_authors",
         sql: include_str!("../migrations/0004_revision_authors.sql"),
     },
+    Migration {
+        version: 5,
+        name: "classes",
+        sql: include_str!("../migrations/0005_classes.sql"),
+    },
 ];
 
 /// Opens (creating if needed) the database at `url` (`sqlite://path`, `sqlite:path` or

@@ -19,6 +19,8 @@ pub struct User {
     pub email: String,
     pub role: Role,
     pub created_at: i64,
+    /// May make classes and set work (granted by an admin, on top of the role).
+    pub teacher: bool,
 }
 
 /// A signed-in session, found by the hash of its cookie token.
@@ -234,5 +236,5 @@ pub trait PracticeStore: Send + Sync {
 }
 
 /// Everything the application stores.
-pub trait Store: LibraryStore + AccountStore + PracticeStore {}
-impl<T: LibraryStore + AccountStore + PracticeStore> Store for T {}
+pub trait Store: LibraryStore + AccountStore + PracticeStore + crate::ClassStore {}
+impl<T: LibraryStore + AccountStore + PracticeStore + crate::ClassStore> Store for T {}

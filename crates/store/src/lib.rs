@@ -3,9 +3,11 @@
 //! ([`sql::SqlStore`]), and both behave the same way.
 
 pub mod accounts;
+pub mod classes;
 pub mod sql;
 
 pub use accounts::*;
+pub use classes::*;
 pub use sql::{Dialect, Migration, SqlStore};
 
 use async_trait::async_trait;

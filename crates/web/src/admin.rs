@@ -21,6 +21,7 @@ pub(crate) fn routes() -> Table {
         .get("/admin", Access::Admin, admin_page)
         .post("/admin/packs", Access::Admin, change_pack)
         .post("/admin/codes", Access::Admin, make_codes)
+        .post("/admin/teachers", Access::Admin, change_teacher)
 }
 
 /// How many licence codes one form may make (the command line makes more).
@@ -382,5 +383,40 @@ async fn make_codes(
         })
     }
     .await;
+    after(&st, &v, outcome).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TeacherForm {
+    /// `grant` or `revoke`.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// Makes an account a teacher's (classes, set work), or takes that away.
+async fn change_teacher(
+    Admin {
+        visitor: v,
+        user: admin,
+    }: Admin,
+    State(st): State<AppState>,
+    CsrfForm(f): CsrfForm<TeacherForm>,
+) -> PageResult {
+    let grant = f.action != "revoke";
+    let outcome = st
+        .accounts
+        .set_teacher(&f.email, grant, Some(admin.id))
+        .await
+        .map(|u| Outcome {
+            message: Some(if grant {
+                format!("{} is a teacher: they can now make classes.", u.email)
+            } else {
+                format!("{} is no longer a teacher.", u.email)
+            }),
+            ..Outcome::default()
+        })
+        .map_err(WebError::from);
     after(&st, &v, outcome).await
 }

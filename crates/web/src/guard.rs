@@ -35,6 +35,8 @@ pub enum Access {
     SignedIn,
     /// Editors and admins.
     Editor,
+    /// Accounts an admin made teachers (whatever their role).
+    Teacher,
     /// Admins.
     Admin,
 }
@@ -242,6 +244,33 @@ impl FromRequestParts<AppState> for Admin {
 
 impl Declares for Admin {
     const ACCESS: Access = Access::Admin;
+}
+
+/// A teacher; other accounts get 403.
+pub struct Teacher {
+    pub visitor: Visitor,
+    pub user: User,
+}
+
+impl FromRequestParts<AppState> for Teacher {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        let (visitor, user) = signed_in(parts, |u| {
+            if u.teacher {
+                Ok(())
+            } else {
+                Err(WebError::Forbidden(
+                    "This page is for teachers. An admin can make your account a teacher's.".into(),
+                ))
+            }
+        })
+        .map_err(|e| reject(parts, e))?;
+        Ok(Teacher { visitor, user })
+    }
+}
+
+impl Declares for Teacher {
+    const ACCESS: Access = Access::Teacher;
 }
 
 /// A form posted from one of our pages: its `csrf` field must carry the visitor's token,

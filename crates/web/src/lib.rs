@@ -25,6 +25,7 @@ mod accounts;
 mod admin;
 mod assets;
 mod catalogue;
+mod classes;
 mod editor;
 mod health;
 mod openapi;
@@ -55,6 +56,7 @@ fn table() -> routes::Table {
         .merge(practice::routes())
         .merge(editor::routes())
         .merge(admin::routes())
+        .merge(classes::routes())
         .merge(openapi::routes())
 }
 

@@ -17,6 +17,7 @@ pub struct Nav {
     pub email: Option<String>,
     pub editor: bool,
     pub admin: bool,
+    pub teacher: bool,
     /// A one-time notice from the last redirect, in words.
     pub notice: Option<String>,
 }
@@ -26,6 +27,7 @@ impl Nav {
         Nav {
             email: v.user().map(|u| u.email.clone()),
             editor: v.user().is_some_and(|u| u.role.edits()),
+            teacher: v.user().is_some_and(|u| u.teacher),
             admin: v
                 .user()
                 .is_some_and(|u| u.role == studypack_domain::Role::Admin),

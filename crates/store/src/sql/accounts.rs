@@ -36,6 +36,7 @@ where
             email: row.try_get("email").map_err(db_err)?,
             role: role.parse().map_err(|e| corrupt("user role", e))?,
             created_at: row.try_get("created_at").map_err(db_err)?,
+            teacher: row.try_get("teacher").map_err(db_err)?,
         })
     }
 
@@ -51,7 +52,7 @@ where
         })
     }
 
-    async fn insert_audit(
+    pub(super) async fn insert_audit(
         conn: &mut DB::Connection,
         at: i64,
         actor_id: Option<i64>,
@@ -119,7 +120,7 @@ where
         role: Role,
         now: i64,
     ) -> StoreResult<User> {
-        let row = sqlx::query("INSERT INTO users (email, password_hash, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id, email, role, created_at")
+        let row = sqlx::query("INSERT INTO users (email, password_hash, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id, email, role, created_at, teacher")
             .bind(email)
             .bind(password_hash)
             .bind(role.label())
@@ -135,7 +136,7 @@ where
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>> {
         let Some(row) = sqlx::query(
-            "SELECT id, email, role, created_at, password_hash FROM users WHERE email = $1",
+            "SELECT id, email, role, created_at, teacher, password_hash FROM users WHERE email = $1",
         )
         .bind(email)
         .fetch_optional(&self.pool)
@@ -196,7 +197,7 @@ where
 
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<Session>> {
         let Some(row) = sqlx::query(
-            "SELECT u.id, u.email, u.role, u.created_at, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+            "SELECT u.id, u.email, u.role, u.created_at, u.teacher, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)

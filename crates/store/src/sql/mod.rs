@@ -22,6 +22,7 @@
 //! all; [`SqlValue`] bundles those of the value types.)
 
 pub mod accounts;
+pub mod classes;
 pub mod library;
 pub mod migrate;
 pub mod practice;

@@ -28,6 +28,7 @@ struct TestApp {
 
 mod accounts;
 mod browser;
+mod classes;
 mod editor;
 mod practice;
 mod reliability;

@@ -453,17 +453,24 @@ fn short(s: &str) -> &str {
 struct Actor {
     name: &'static str,
     role: Option<studypack_domain::Role>,
+    /// Made a teacher by an admin (on top of the role).
+    teacher: bool,
     browser: Browser,
     csrf: String,
 }
 
-fn allowed(access: studypack_web::Access, role: Option<studypack_domain::Role>) -> bool {
+fn allowed(
+    access: studypack_web::Access,
+    role: Option<studypack_domain::Role>,
+    teacher: bool,
+) -> bool {
     use studypack_domain::Role;
     use studypack_web::Access::*;
     match access {
         Public => true,
         SignedIn => role.is_some(),
         Editor => matches!(role, Some(Role::Editor | Role::Admin)),
+        Teacher => role.is_some() && teacher,
         Admin => role == Some(Role::Admin),
     }
 }
@@ -484,18 +491,22 @@ backend_test! {
         let mut actors = Vec::new();
         let anon = Browser::new(&app.base);
         let anon_csrf = anon.get("/signin").await.csrf();
-        actors.push(Actor { name: "anonymous", role: None, browser: anon, csrf: anon_csrf });
-        for (name, email, role, new) in [
-            ("owner", "owner@example.com", Role::Student, true),
-            ("student", "someone@example.com", Role::Student, true),
-            ("editor", "ed@example.com", Role::Editor, false),
-            ("admin", "boss@example.com", Role::Admin, false),
+        actors.push(Actor { name: "anonymous", role: None, teacher: false, browser: anon, csrf: anon_csrf });
+        for (name, email, role, new, teacher) in [
+            ("owner", "owner@example.com", Role::Student, true, false),
+            ("student", "someone@example.com", Role::Student, true, false),
+            ("teacher", "teach@example.com", Role::Student, true, true),
+            ("editor", "ed@example.com", Role::Editor, false, false),
+            ("admin", "boss@example.com", Role::Admin, false, false),
         ] {
             let b = Browser::new(&app.base);
             let r = if new { b.sign_up(email, PASSWORD).await } else { b.sign_in(email, PASSWORD).await };
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{name} signs in: {}", r.body);
+            if teacher {
+                app.state.accounts.set_teacher(email, true, None).await.unwrap();
+            }
             let csrf = b.get("/account").await.csrf();
-            actors.push(Actor { name, role: Some(role), browser: b, csrf });
+            actors.push(Actor { name, role: Some(role), teacher, browser: b, csrf });
         }
         // The owner's attempt: the object behind `{id}`.
         let owner = &actors[1];
@@ -531,7 +542,7 @@ backend_test! {
                     a.browser.send(req)
                 };
                 let what = format!("{} {} as {}", rule.method, rule.path, a.name);
-                let may = allowed(rule.access, a.role);
+                let may = allowed(rule.access, a.role, a.teacher);
                 let refused = |p: &crate::browser::Page| {
                     p.status == StatusCode::UNAUTHORIZED
                         || p.status == StatusCode::FORBIDDEN

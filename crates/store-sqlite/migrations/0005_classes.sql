@@ -1,0 +1,22 @@
+-- Teachers and their classes. `teacher` is a capability an admin grants (an editor or an admin
+-- can be a teacher too); a class belongs to its teachers, and students join it with its code.
+ALTER TABLE users ADD COLUMN teacher INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE classes (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    join_code  TEXT    NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE class_teachers (
+    class_id INTEGER NOT NULL REFERENCES classes (id),
+    user_id  INTEGER NOT NULL REFERENCES users (id),
+    PRIMARY KEY (class_id, user_id)
+);
+CREATE TABLE class_members (
+    class_id  INTEGER NOT NULL REFERENCES classes (id),
+    user_id   INTEGER NOT NULL REFERENCES users (id),
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (class_id, user_id)
+);
+CREATE INDEX class_members_user ON class_members (user_id);
+CREATE INDEX class_teachers_user ON class_teachers (user_id);

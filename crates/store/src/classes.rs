@@ -1,0 +1,86 @@
+//! Teachers' classes: a class belongs to its teachers, and students join it with its code.
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::StoreResult;
+
+/// A class as its teachers and members see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchoolClass {
+    pub id: i64,
+    pub name: String,
+    /// What students type to join (normalised: upper case, no separators).
+    pub join_code: String,
+    pub created_at: i64,
+    /// How many students are in it.
+    pub members: i64,
+}
+
+/// A student in a class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassMember {
+    pub user_id: i64,
+    pub email: String,
+    pub joined_at: i64,
+}
+
+/// Classes, their teachers and their members. Each change is audited in the same transaction.
+#[async_trait]
+pub trait ClassStore: Send + Sync {
+    /// Makes an account a teacher or not (by `actor_id`, at `now`); false if there is no
+    /// such account.
+    async fn set_teacher(
+        &self,
+        user_id: i64,
+        teacher: bool,
+        actor_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// A new class with `teacher_id` as its teacher. `Conflict` if the code is taken.
+    async fn create_class(
+        &self,
+        name: &str,
+        join_code: &str,
+        teacher_id: i64,
+        now: i64,
+    ) -> StoreResult<SchoolClass>;
+    /// The class with this id, if `teacher_id` teaches it (otherwise `None`, as if it did
+    /// not exist).
+    async fn class_taught(
+        &self,
+        class_id: i64,
+        teacher_id: i64,
+    ) -> StoreResult<Option<SchoolClass>>;
+    /// The classes a teacher teaches, newest first.
+    async fn classes_taught(&self, teacher_id: i64) -> StoreResult<Vec<SchoolClass>>;
+    /// The classes a student is in, newest first.
+    async fn classes_joined(&self, user_id: i64) -> StoreResult<Vec<SchoolClass>>;
+    /// The students of a class, by email.
+    async fn class_members(&self, class_id: i64) -> StoreResult<Vec<ClassMember>>;
+    /// Adds a student to the class with this code; `None` if no class has it. Joining twice
+    /// is not an error (the first joining time is kept).
+    async fn join_class(
+        &self,
+        join_code: &str,
+        user_id: i64,
+        now: i64,
+    ) -> StoreResult<Option<SchoolClass>>;
+    /// Adds a student to a class (by its teacher `actor_id`).
+    async fn add_member(
+        &self,
+        class_id: i64,
+        user_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Takes a student out of a class (leaving: `actor_id` is the student; removal: the
+    /// teacher). False if they were not in it.
+    async fn remove_member(
+        &self,
+        class_id: i64,
+        user_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
+}

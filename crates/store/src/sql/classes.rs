@@ -1,0 +1,312 @@
+//! [`ClassStore`] in SQL: classes, their teachers and members.
+
+use async_trait::async_trait;
+use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
+
+use super::{SqlStore, SqlValue, db_err};
+use crate::{ClassMember, ClassStore, SchoolClass, StoreError, StoreResult};
+
+/// A class's columns and its member count, for `FROM classes c`.
+const CLASS_COLUMNS: &str = "c.id, c.name, c.join_code, c.created_at, \
+     (SELECT count(*) FROM class_members m WHERE m.class_id = c.id) AS members";
+
+impl<DB> SqlStore<DB>
+where
+    DB: Database,
+    for<'r> &'r str: ColumnIndex<DB::Row>,
+    i64: SqlValue<DB>,
+    String: SqlValue<DB>,
+{
+    fn class_from_row(row: &DB::Row) -> StoreResult<SchoolClass> {
+        Ok(SchoolClass {
+            id: row.try_get("id").map_err(db_err)?,
+            name: row.try_get("name").map_err(db_err)?,
+            join_code: row.try_get("join_code").map_err(db_err)?,
+            created_at: row.try_get("created_at").map_err(db_err)?,
+            members: row.try_get("members").map_err(db_err)?,
+        })
+    }
+}
+
+#[async_trait]
+impl<DB> ClassStore for SqlStore<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row> + Encode<'r, DB> + Type<DB>,
+    for<'r> Option<&'r str>: Encode<'r, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+    i64: SqlValue<DB>,
+    i32: SqlValue<DB>,
+    bool: SqlValue<DB>,
+    String: SqlValue<DB>,
+    Option<i64>: SqlValue<DB>,
+    Option<i32>: SqlValue<DB>,
+    Option<String>: SqlValue<DB>,
+{
+    async fn set_teacher(
+        &self,
+        user_id: i64,
+        teacher: bool,
+        actor_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let changed: Option<i64> =
+            sqlx::query_scalar("UPDATE users SET teacher = $1 WHERE id = $2 RETURNING id")
+                .bind(teacher)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        if changed.is_none() {
+            return Ok(false);
+        }
+        let action = if teacher {
+            "teacher.grant"
+        } else {
+            "teacher.revoke"
+        };
+        Self::insert_audit(&mut tx, now, actor_id, action, Some(user_id), "").await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+
+    async fn create_class(
+        &self,
+        name: &str,
+        join_code: &str,
+        teacher_id: i64,
+        now: i64,
+    ) -> StoreResult<SchoolClass> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO classes (name, join_code, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(join_code)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict("that class code is taken".into())
+            }
+            _ => db_err(e),
+        })?;
+        sqlx::query("INSERT INTO class_teachers (class_id, user_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(teacher_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        Self::insert_audit(
+            &mut tx,
+            now,
+            Some(teacher_id),
+            "class.create",
+            None,
+            &format!("class {id}: {name}"),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(SchoolClass {
+            id,
+            name: name.to_string(),
+            join_code: join_code.to_string(),
+            created_at: now,
+            members: 0,
+        })
+    }
+
+    async fn class_taught(
+        &self,
+        class_id: i64,
+        teacher_id: i64,
+    ) -> StoreResult<Option<SchoolClass>> {
+        let sql = format!(
+            "SELECT {CLASS_COLUMNS} FROM classes c JOIN class_teachers t ON t.class_id = c.id \
+             WHERE c.id = $1 AND t.user_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(class_id)
+            .bind(teacher_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(Self::class_from_row).transpose()
+    }
+
+    async fn classes_taught(&self, teacher_id: i64) -> StoreResult<Vec<SchoolClass>> {
+        let sql = format!(
+            "SELECT {CLASS_COLUMNS} FROM classes c JOIN class_teachers t ON t.class_id = c.id \
+             WHERE t.user_id = $1 ORDER BY c.id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(teacher_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(Self::class_from_row).collect()
+    }
+
+    async fn classes_joined(&self, user_id: i64) -> StoreResult<Vec<SchoolClass>> {
+        let sql = format!(
+            "SELECT {CLASS_COLUMNS} FROM classes c JOIN class_members j ON j.class_id = c.id \
+             WHERE j.user_id = $1 ORDER BY c.id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(Self::class_from_row).collect()
+    }
+
+    async fn class_members(&self, class_id: i64) -> StoreResult<Vec<ClassMember>> {
+        let rows = sqlx::query(
+            "SELECT m.user_id, u.email, m.joined_at FROM class_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.class_id = $1 ORDER BY u.email",
+        )
+        .bind(class_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ClassMember {
+                    user_id: r.try_get("user_id").map_err(db_err)?,
+                    email: r.try_get("email").map_err(db_err)?,
+                    joined_at: r.try_get("joined_at").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn join_class(
+        &self,
+        join_code: &str,
+        user_id: i64,
+        now: i64,
+    ) -> StoreResult<Option<SchoolClass>> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE join_code = $1")
+            .bind(join_code)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        Self::insert_member(&mut tx, id, user_id, user_id, "class.join", now).await?;
+        let sql = format!("SELECT {CLASS_COLUMNS} FROM classes c WHERE c.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let class = Self::class_from_row(&row)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(class))
+    }
+
+    async fn add_member(
+        &self,
+        class_id: i64,
+        user_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        Self::insert_member(&mut tx, class_id, user_id, actor_id, "class.add", now).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn remove_member(
+        &self,
+        class_id: i64,
+        user_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let gone: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM class_members WHERE class_id = $1 AND user_id = $2 RETURNING user_id",
+        )
+        .bind(class_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if gone.is_none() {
+            return Ok(false);
+        }
+        let action = if actor_id == user_id {
+            "class.leave"
+        } else {
+            "class.remove"
+        };
+        Self::insert_audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            action,
+            Some(user_id),
+            &format!("class {class_id}"),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+}
+
+impl<DB> SqlStore<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> &'r str: ColumnIndex<DB::Row> + Encode<'r, DB> + Type<DB>,
+    for<'r> Option<&'r str>: Encode<'r, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+    i64: SqlValue<DB>,
+    i32: SqlValue<DB>,
+    bool: SqlValue<DB>,
+    String: SqlValue<DB>,
+    Option<i64>: SqlValue<DB>,
+    Option<i32>: SqlValue<DB>,
+    Option<String>: SqlValue<DB>,
+{
+    /// Puts a student in a class once (a second time changes nothing and is not audited).
+    async fn insert_member(
+        tx: &mut sqlx::Transaction<'_, DB>,
+        class_id: i64,
+        user_id: i64,
+        actor_id: i64,
+        action: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        let added: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO class_members (class_id, user_id, joined_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (class_id, user_id) DO NOTHING RETURNING user_id",
+        )
+        .bind(class_id)
+        .bind(user_id)
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+        if added.is_some() {
+            Self::insert_audit(
+                tx,
+                now,
+                Some(actor_id),
+                action,
+                Some(user_id),
+                &format!("class {class_id}"),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,119 @@
+//! Classes: an admin makes a teacher; the teacher makes a class; students join with its code,
+//! are added by email, leave and are removed; nobody else sees the class.
+
+use reqwest::StatusCode;
+use studypack_domain::Role;
+use studypack_test_support::backend_test;
+
+use super::TestApp;
+use super::browser::Browser;
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The class code shown on a teacher's class page.
+fn class_code(page: &str) -> String {
+    let at = page.find("the code <strong><code>").expect("a class code") + 23;
+    page[at..at + page[at..].find('<').unwrap()].to_string()
+}
+
+backend_test! {
+    async fn a_teacher_makes_a_class_that_students_join_and_leave(db) {
+        let app = TestApp::builder().start_on(db).await;
+        app.state.accounts.add_user("head@example.com", PASSWORD, Role::Admin).await.unwrap();
+        let admin = Browser::new(&app.base);
+        admin.sign_in("head@example.com", PASSWORD).await;
+        let teacher = Browser::new(&app.base);
+        teacher.sign_up("teach@example.com", PASSWORD).await;
+        // Before an admin makes them a teacher, they cannot make a class.
+        let page = teacher.get("/classes").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("New class name"));
+        let refused = teacher.submit("/classes", "/classes", &[("name", "12B History")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let made = admin
+            .submit("/admin", "/admin/teachers", &[("action", "grant"), ("email", "teach@example.com")])
+            .await;
+        assert!(made.body.contains("teach@example.com is a teacher"), "{}", made.body);
+        // The teacher makes a class; a bad name is refused and kept nothing.
+        let page = teacher.get("/classes").await;
+        assert!(page.body.contains("<a href=\"/classes\">Classes</a>"), "the nav links to classes");
+        let bad = teacher.submit("/classes", "/classes", &[("name", "   ")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("Give the class a name"));
+        let res = teacher.submit("/classes", "/classes", &[("name", "  12B   <History> ")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let class_path = res.location().split('?').next().unwrap().to_string();
+        let page = teacher.get(res.location()).await;
+        assert!(page.body.contains("<h1>12B &#60;History&#62;</h1>"), "the name is tidied and escaped: {}", page.body);
+        assert!(page.body.contains("Class made. Give your students the code"));
+        let code = class_code(&page.body);
+        assert_eq!(code.len(), 9, "XXXX-XXXX: {code}");
+        // A student joins with the code as they might type it; a wrong code keeps what they typed.
+        let stu = Browser::new(&app.base);
+        stu.sign_up("stu@example.com", PASSWORD).await;
+        let wrong = stu.submit("/classes", "/classes/join", &[("code", "ZZZZ-ZZZZ")]).await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        assert!(wrong.body.contains("No class has that code") && wrong.body.contains("ZZZZ-ZZZZ"));
+        let typed = code.to_lowercase().replace('-', " ");
+        let joined = stu.submit("/classes", "/classes/join", &[("code", &typed)]).await;
+        assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+        let mine = stu.get(joined.location()).await;
+        assert!(mine.body.contains("You have joined the class"));
+        assert!(mine.body.contains("12B &#60;History&#62;"));
+        // Joining twice changes nothing.
+        stu.submit("/classes", "/classes/join", &[("code", &code)]).await;
+        let page = teacher.get(&class_path).await;
+        assert!(page.body.contains("<td>stu@example.com</td>"));
+        assert!(page.body.contains("Students (1)"), "{}", page.body);
+        // Nobody but its teacher sees the class: a student is refused, another teacher finds nothing.
+        assert_eq!(stu.get(&class_path).await.status, StatusCode::FORBIDDEN);
+        let other = Browser::new(&app.base);
+        other.sign_up("other@example.com", PASSWORD).await;
+        app.state.accounts.set_teacher("other@example.com", true, None).await.unwrap();
+        assert_eq!(other.get(&class_path).await.status, StatusCode::NOT_FOUND);
+        let csrf = other.get("/classes").await.csrf();
+        let res = other
+            .post(&format!("{class_path}/members"), &[("csrf", &csrf), ("email", "other@example.com")])
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "another teacher cannot add to it");
+        assert_eq!(other.get("/classes/not-a-number").await.status, StatusCode::NOT_FOUND);
+        // The teacher adds a student by email; an unknown email says what to do.
+        let second = Browser::new(&app.base);
+        second.sign_up("second@example.com", PASSWORD).await;
+        let unknown = teacher
+            .submit(&class_path, &format!("{class_path}/members"), &[("email", "nobody@example.com")])
+            .await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        assert!(unknown.body.contains("there is no account for nobody@example.com"), "{}", unknown.body);
+        let added = teacher
+            .submit(&class_path, &format!("{class_path}/members"), &[("email", "Second@Example.com")])
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        assert!(second.get("/classes").await.body.contains("12B &#60;History&#62;"));
+        // Removal by the teacher, leaving by the student.
+        let second_id = app.store.user_by_email("second@example.com").await.unwrap().unwrap().0.id;
+        let removed = teacher
+            .submit(&class_path, &format!("{class_path}/remove"), &[("user_id", &second_id.to_string())])
+            .await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER);
+        assert!(!teacher.get(&class_path).await.body.contains("second@example.com"));
+        let left = stu.submit("/classes", &format!("{class_path}/leave"), &[]).await;
+        assert_eq!(left.status, StatusCode::SEE_OTHER);
+        assert!(stu.get("/classes?done=left").await.body.contains("You are not in a class yet"));
+        let again = stu.submit("/classes", &format!("{class_path}/leave"), &[]).await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND);
+        // Every change is in the audit log.
+        let actions: Vec<String> =
+            app.store.audit_log(20).await.unwrap().into_iter().map(|e| e.action).collect();
+        for a in ["teacher.grant", "class.create", "class.join", "class.add", "class.remove", "class.leave"] {
+            assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+        }
+        assert_eq!(actions.iter().filter(|x| *x == "class.join").count(), 1, "joining twice is one join");
+        // Taking the teacher's capability away closes the class pages to them.
+        admin
+            .submit("/admin", "/admin/teachers", &[("action", "revoke"), ("email", "teach@example.com")])
+            .await;
+        assert_eq!(teacher.get(&class_path).await.status, StatusCode::FORBIDDEN);
+        app.stop().await;
+    }
+}
