@@ -1,6 +1,7 @@
 //! Teachers and classes: who may make a class, class names and codes, joining and leaving.
 
-use studypack_store::{ClassMember, SchoolClass, StoreError, User};
+use studypack_domain::PackScope;
+use studypack_store::{ClassMember, ClassPack, SchoolClass, StoreError, User};
 
 use crate::secret::{self, CLASS_CODE_CHARS};
 use crate::{AccountError, AccountResult, Accounts, now};
@@ -102,6 +103,39 @@ impl Accounts {
             .add_member(class.id, student.id, teacher.id, now())
             .await?;
         Ok(student)
+    }
+
+    /// Grants a pack to the class with this code (a school licence): every member reads what
+    /// it opens while they are in the class. `days` from now; `None` for no end date.
+    pub async fn grant_class_pack(
+        &self,
+        code: &str,
+        scope: &PackScope,
+        days: Option<i64>,
+        actor: Option<i64>,
+    ) -> AccountResult<(SchoolClass, ClassPack)> {
+        let class = self
+            .store
+            .class_by_code(&secret::normalise_code(code))
+            .await?
+            .ok_or_else(|| AccountError::Invalid("No class has that code.".into()))?;
+        let at = now();
+        let pack = self
+            .store
+            .grant_class_pack(
+                class.id,
+                &scope.to_string(),
+                days.map(|d| at + d * 86_400),
+                actor,
+                at,
+            )
+            .await?;
+        Ok((class, pack))
+    }
+
+    /// The school licences of the classes a student is in.
+    pub async fn member_class_packs(&self, user: &User) -> AccountResult<Vec<ClassPack>> {
+        Ok(self.store.member_class_packs(user.id).await?)
     }
 
     /// The students of a class.

@@ -18,7 +18,9 @@ mod secret;
 use std::sync::Arc;
 
 use studypack_domain::{PackScope, Role, Topic};
-use studypack_store::{Entitlement, RateHit, Redemption, Session, Store, StoreError, User};
+use studypack_store::{
+    Entitlement, RateHit, Redemption, Session, Store, StoreError, TEACHER_CODE_SCOPE, User,
+};
 
 pub use secret::{hash_token, random_token};
 
@@ -465,6 +467,25 @@ impl Accounts {
         days: Option<i64>,
         actor: Option<i64>,
     ) -> AccountResult<Vec<String>> {
+        self.store_codes(&scope.to_string(), n, days, actor).await
+    }
+
+    /// Makes `n` teacher's codes: redeeming one makes the account a teacher.
+    pub async fn create_teacher_codes(
+        &self,
+        n: usize,
+        actor: Option<i64>,
+    ) -> AccountResult<Vec<String>> {
+        self.store_codes(TEACHER_CODE_SCOPE, n, None, actor).await
+    }
+
+    async fn store_codes(
+        &self,
+        scope: &str,
+        n: usize,
+        days: Option<i64>,
+        actor: Option<i64>,
+    ) -> AccountResult<Vec<String>> {
         if n == 0 || n > 100_000 {
             return Err(AccountError::Invalid(
                 "--count must be from 1 to 100000".into(),
@@ -481,13 +502,13 @@ impl Accounts {
             .map(|c| hash_token(&secret::normalise_code(c)))
             .collect();
         self.store
-            .create_codes(&hashes, &scope.to_string(), days, actor, now())
+            .create_codes(&hashes, scope, days, actor, now())
             .await?;
         Ok(codes)
     }
 
     /// Redeems a licence code for `user`, within the limit on failed attempts.
-    pub async fn redeem(&self, user: &User, code: &str) -> AccountResult<Entitlement> {
+    pub async fn redeem(&self, user: &User, code: &str) -> AccountResult<Redeemed> {
         let event = self
             .spend_rate(&format!("redeem:{}", user.id), self.limits.redeem_per_user)
             .await?;
@@ -499,16 +520,16 @@ impl Accounts {
         } else {
             Redemption::Unknown
         };
-        match outcome {
-            Redemption::Granted(e) => {
-                self.forget(event).await?;
-                Ok(e)
-            }
-            Redemption::Unknown => Err(AccountError::Invalid(
+        let redeemed = match outcome {
+            Redemption::Granted(e) => Redeemed::Pack(e),
+            Redemption::Teacher => Redeemed::Teacher,
+            Redemption::Unknown => return Err(AccountError::Invalid(
                 "That code is not valid. Check it against the one you were given (XXXXX-XXXXX-XXXXX-XXXXX).".into(),
             )),
-            Redemption::AlreadyUsed => Err(AccountError::Invalid("That code has already been used.".into())),
-        }
+            Redemption::AlreadyUsed => return Err(AccountError::Invalid("That code has already been used.".into())),
+        };
+        self.forget(event).await?;
+        Ok(redeemed)
     }
 
     /// Gives a user a pack by email (admin or command line); audited.
@@ -550,12 +571,19 @@ impl Accounts {
         let scopes = if user.role.edits() {
             Vec::new()
         } else {
-            self.store
-                .entitlements(user.id)
-                .await?
-                .into_iter()
+            // The reader's own packs, and the school licences of the classes they are in.
+            let own = self.store.entitlements(user.id).await?;
+            let of_classes = self.store.member_class_packs(user.id).await?;
+            own.into_iter()
                 .filter(|e| e.active_at(at))
-                .filter_map(|e| e.scope.parse().ok())
+                .map(|e| e.scope)
+                .chain(
+                    of_classes
+                        .into_iter()
+                        .filter(|p| p.active_at(at))
+                        .map(|p| p.scope),
+                )
+                .filter_map(|s| s.parse().ok())
                 .collect()
         };
         Ok(Access {
@@ -567,6 +595,15 @@ impl Accounts {
     pub async fn entitlements(&self, user: &User) -> AccountResult<Vec<Entitlement>> {
         Ok(self.store.entitlements(user.id).await?)
     }
+}
+
+/// What redeeming a licence code did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The account now holds this pack.
+    Pack(Entitlement),
+    /// The account is now a teacher's.
+    Teacher,
 }
 
 /// What one reader may open: their role and the scopes of their active packs.

@@ -20,3 +20,14 @@ CREATE TABLE class_members (
 );
 CREATE INDEX class_members_user ON class_members (user_id);
 CREATE INDEX class_teachers_user ON class_teachers (user_id);
+-- A school licence: a Study Pack granted to a class, open to every member while they are one.
+CREATE TABLE class_packs (
+    id         BIGSERIAL PRIMARY KEY,
+    class_id   BIGINT  NOT NULL REFERENCES classes (id),
+    scope      TEXT    NOT NULL,
+    expires_at BIGINT,
+    revoked_at BIGINT,
+    granted_by BIGINT  REFERENCES users (id),
+    created_at BIGINT  NOT NULL
+);
+CREATE INDEX class_packs_class ON class_packs (class_id);

@@ -57,11 +57,16 @@ impl Entitlement {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redemption {
     Granted(Entitlement),
+    /// A teacher's code: the account is now a teacher.
+    Teacher,
     /// No such code.
     Unknown,
     /// The code was redeemed before (by anyone).
     AlreadyUsed,
 }
+
+/// The scope stored for a licence code that makes its redeemer a teacher (not a pack).
+pub const TEACHER_CODE_SCOPE: &str = "teacher";
 
 /// The outcome of [`AccountStore::hit_rate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,6 +25,27 @@ pub struct ClassMember {
     pub joined_at: i64,
 }
 
+/// A Study Pack granted to a class (a school licence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassPack {
+    pub id: i64,
+    pub class_id: i64,
+    /// The class's name, for lists.
+    pub class_name: String,
+    /// A [`studypack_domain::PackScope`] in its stored form.
+    pub scope: String,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl ClassPack {
+    /// Whether the pack opens essays at `now`.
+    pub fn active_at(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+    }
+}
+
 /// Classes, their teachers and their members. Each change is audited in the same transaction.
 #[async_trait]
 pub trait ClassStore: Send + Sync {
@@ -45,6 +66,28 @@ pub trait ClassStore: Send + Sync {
         teacher_id: i64,
         now: i64,
     ) -> StoreResult<SchoolClass>;
+    /// The class with this (normalised) join code.
+    async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>>;
+    /// Grants a pack to a class (by `actor_id`, at `now`); audited.
+    async fn grant_class_pack(
+        &self,
+        class_id: i64,
+        scope: &str,
+        expires_at: Option<i64>,
+        actor_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<ClassPack>;
+    /// Revokes a class's pack at `now`; audited. False if there was none to revoke.
+    async fn revoke_class_pack(
+        &self,
+        id: i64,
+        actor_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// The packs of the classes `user_id` is in (revoked and expired ones included).
+    async fn member_class_packs(&self, user_id: i64) -> StoreResult<Vec<ClassPack>>;
+    /// The packs granted to a class, newest first.
+    async fn class_packs(&self, class_id: i64) -> StoreResult<Vec<ClassPack>>;
     /// The class with this id, if `teacher_id` teaches it (otherwise `None`, as if it did
     /// not exist).
     async fn class_taught(

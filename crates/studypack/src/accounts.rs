@@ -18,9 +18,16 @@ pub async fn codes(db: Option<&str>, c: CodesCommand) -> Result<()> {
     let accounts = Accounts::new(open_store(db).await?);
     match c {
         CodesCommand::Create { pack, count, days } => {
-            let codes = accounts
-                .create_codes(&scope(&pack)?, count, days, None)
-                .await?;
+            let codes = if pack == studypack_store::TEACHER_CODE_SCOPE {
+                if days.is_some() {
+                    bail!("--days: a teacher's code does not expire");
+                }
+                accounts.create_teacher_codes(count, None).await?
+            } else {
+                accounts
+                    .create_codes(&scope(&pack)?, count, days, None)
+                    .await?
+            };
             let mut out = String::with_capacity(codes.len() * 24);
             for c in codes {
                 out.push_str(&c);

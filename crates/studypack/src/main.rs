@@ -155,7 +155,8 @@ pub enum Command {
 pub enum CodesCommand {
     /// Make N licence codes and print them, one per line and nothing else.
     Create {
-        /// `all`, or a scope: board:AQA, level:A Level, subject:History, topic:SLUG.
+        /// `all`, or a scope: board:AQA, level:A Level, subject:History, topic:SLUG; or `teacher`
+        /// for codes that make their redeemer a teacher.
         #[arg(long, value_name = "PACK")]
         pack: String,
         #[arg(long, value_name = "N")]

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use studypack_accounts::now;
 use studypack_domain::{PackScope, Topic};
-use studypack_store::{AuditEntry, LicenceCode};
+use studypack_store::{AuditEntry, LicenceCode, TEACHER_CODE_SCOPE};
 
 use crate::error::WebError;
 use crate::guard::{Access, Admin, CsrfForm};
@@ -22,6 +22,7 @@ pub(crate) fn routes() -> Table {
         .post("/admin/packs", Access::Admin, change_pack)
         .post("/admin/codes", Access::Admin, make_codes)
         .post("/admin/teachers", Access::Admin, change_teacher)
+        .post("/admin/class-packs", Access::Admin, grant_class_pack)
 }
 
 /// How many licence codes one form may make (the command line makes more).
@@ -104,11 +105,14 @@ impl CodeLine {
     fn of(c: LicenceCode) -> CodeLine {
         CodeLine {
             fingerprint: c.fingerprint,
-            pack: c
-                .scope
-                .parse::<PackScope>()
-                .map(|s| s.describe())
-                .unwrap_or(c.scope),
+            pack: if c.scope == TEACHER_CODE_SCOPE {
+                "a teacher's account".into()
+            } else {
+                c.scope
+                    .parse::<PackScope>()
+                    .map(|s| s.describe())
+                    .unwrap_or(c.scope)
+            },
             made: date_time(c.created_at),
             days: c
                 .days
@@ -353,7 +357,6 @@ async fn make_codes(
     CsrfForm(f): CsrfForm<CodesForm>,
 ) -> PageResult {
     let outcome: Result<Outcome, WebError> = async {
-        let scope = parse_scope(&f.pack)?;
         let count = f
             .count
             .trim()
@@ -366,15 +369,25 @@ async fn make_codes(
                 ))
             })?;
         let days = parse_days(&f.days)?;
-        let codes = st
-            .accounts
-            .create_codes(&scope, count, days, Some(admin.id))
-            .await?;
+        let (codes, what) = if f.pack == TEACHER_CODE_SCOPE {
+            let codes = st
+                .accounts
+                .create_teacher_codes(count, Some(admin.id))
+                .await?;
+            (codes, "teacher accounts".to_string())
+        } else {
+            let scope = parse_scope(&f.pack)?;
+            let codes = st
+                .accounts
+                .create_codes(&scope, count, days, Some(admin.id))
+                .await?;
+            (codes, scope.describe())
+        };
         Ok(Outcome {
             message: Some(format!(
                 "Made {count} {} for {}. Copy {} now: studypack keeps only a hash, so {} cannot be shown again.",
                 if count == 1 { "code" } else { "codes" },
-                scope.describe(),
+                what,
                 if count == 1 { "it" } else { "them" },
                 if count == 1 { "it" } else { "they" },
             )),
@@ -418,5 +431,44 @@ async fn change_teacher(
             ..Outcome::default()
         })
         .map_err(WebError::from);
+    after(&st, &v, outcome).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ClassPackForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    pack: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// A school licence: a pack for every member of a class, while they are in it.
+async fn grant_class_pack(
+    Admin {
+        visitor: v,
+        user: admin,
+    }: Admin,
+    State(st): State<AppState>,
+    CsrfForm(f): CsrfForm<ClassPackForm>,
+) -> PageResult {
+    let outcome: Result<Outcome, WebError> = async {
+        let scope = parse_scope(&f.pack)?;
+        let days = parse_days(&f.days)?;
+        let (class, _) = st
+            .accounts
+            .grant_class_pack(&f.code, &scope, days, Some(admin.id))
+            .await?;
+        Ok(Outcome {
+            message: Some(format!(
+                "Granted {} to every student in {} while they are in it.",
+                scope.describe(),
+                class.name
+            )),
+            ..Outcome::default()
+        })
+    }
+    .await;
     after(&st, &v, outcome).await
 }

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use studypack_accounts::{MAX_CLASS_NAME, now, show_class_code};
+use studypack_domain::PackScope;
 use studypack_store::{SchoolClass, User};
 
 use crate::error::WebError;
@@ -204,6 +205,8 @@ struct ClassPage {
     csrf: String,
     class: ClassLine,
     members: Vec<MemberLine>,
+    /// The class's school licences in force, in words.
+    packs: Vec<String>,
     message: Option<String>,
     error: Option<String>,
     email: String,
@@ -236,6 +239,25 @@ async fn class_view(
             joined: date(m.joined_at),
         })
         .collect();
+    let at = now();
+    let packs = st
+        .store
+        .class_packs(class.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.active_at(at))
+        .map(|p| {
+            let what = p
+                .scope
+                .parse::<PackScope>()
+                .map(|s| s.describe())
+                .unwrap_or(p.scope);
+            match p.expires_at {
+                Some(e) => format!("{what}, until {}", date(e)),
+                None => what,
+            }
+        })
+        .collect();
     let status = if said.error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -244,6 +266,7 @@ async fn class_view(
     let mut res = form_page(
         v,
         ClassPage {
+            packs,
             title: class.name.clone(),
             q: String::new(),
             nav: Nav::of(v),

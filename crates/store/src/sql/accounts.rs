@@ -429,6 +429,25 @@ where
         };
         let scope: String = row.try_get("scope").map_err(db_err)?;
         let days: Option<i64> = row.try_get("days").map_err(db_err)?;
+        let short = &code_hash[..code_hash.len().min(12)];
+        if scope == crate::TEACHER_CODE_SCOPE {
+            sqlx::query("UPDATE users SET teacher = TRUE WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            Self::insert_audit(
+                &mut tx,
+                now,
+                Some(user_id),
+                "redeem",
+                Some(user_id),
+                &format!("code {short}… → teacher"),
+            )
+            .await?;
+            tx.commit().await.map_err(db_err)?;
+            return Ok(Redemption::Teacher);
+        }
         let e = Self::insert_entitlement(
             &mut tx,
             user_id,
@@ -438,7 +457,6 @@ where
             now,
         )
         .await?;
-        let short = &code_hash[..code_hash.len().min(12)];
         Self::insert_audit(
             &mut tx,
             now,

@@ -4,11 +4,15 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
 
 use super::{SqlStore, SqlValue, db_err};
-use crate::{ClassMember, ClassStore, SchoolClass, StoreError, StoreResult};
+use crate::{ClassMember, ClassPack, ClassStore, SchoolClass, StoreError, StoreResult};
 
 /// A class's columns and its member count, for `FROM classes c`.
 const CLASS_COLUMNS: &str = "c.id, c.name, c.join_code, c.created_at, \
      (SELECT count(*) FROM class_members m WHERE m.class_id = c.id) AS members";
+
+/// A class pack's columns, for `FROM class_packs p JOIN classes c ON c.id = p.class_id`.
+const PACK_COLUMNS: &str =
+    "p.id, p.class_id, c.name, p.scope, p.expires_at, p.revoked_at, p.created_at";
 
 impl<DB> SqlStore<DB>
 where
@@ -16,7 +20,20 @@ where
     for<'r> &'r str: ColumnIndex<DB::Row>,
     i64: SqlValue<DB>,
     String: SqlValue<DB>,
+    Option<i64>: SqlValue<DB>,
 {
+    fn pack_from_row(row: &DB::Row) -> StoreResult<ClassPack> {
+        Ok(ClassPack {
+            id: row.try_get("id").map_err(db_err)?,
+            class_id: row.try_get("class_id").map_err(db_err)?,
+            class_name: row.try_get("name").map_err(db_err)?,
+            scope: row.try_get("scope").map_err(db_err)?,
+            expires_at: row.try_get("expires_at").map_err(db_err)?,
+            revoked_at: row.try_get("revoked_at").map_err(db_err)?,
+            created_at: row.try_get("created_at").map_err(db_err)?,
+        })
+    }
+
     fn class_from_row(row: &DB::Row) -> StoreResult<SchoolClass> {
         Ok(SchoolClass {
             id: row.try_get("id").map_err(db_err)?,
@@ -118,6 +135,116 @@ where
             created_at: now,
             members: 0,
         })
+    }
+
+    async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>> {
+        let sql = format!("SELECT {CLASS_COLUMNS} FROM classes c WHERE c.join_code = $1");
+        let row = sqlx::query(&sql)
+            .bind(join_code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(Self::class_from_row).transpose()
+    }
+
+    async fn grant_class_pack(
+        &self,
+        class_id: i64,
+        scope: &str,
+        expires_at: Option<i64>,
+        actor_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<ClassPack> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO class_packs (class_id, scope, expires_at, granted_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(class_id)
+        .bind(scope)
+        .bind(expires_at)
+        .bind(actor_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let sql = format!(
+            "SELECT {PACK_COLUMNS} FROM class_packs p JOIN classes c ON c.id = p.class_id WHERE p.id = $1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let pack = Self::pack_from_row(&row)?;
+        Self::insert_audit(
+            &mut tx,
+            now,
+            actor_id,
+            "class.pack.grant",
+            None,
+            &format!("class {class_id}: class pack {id} scope {scope}"),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(pack)
+    }
+
+    async fn revoke_class_pack(
+        &self,
+        id: i64,
+        actor_id: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let class: Option<i64> = sqlx::query_scalar(
+            "UPDATE class_packs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING class_id",
+        )
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let Some(class) = class else {
+            return Ok(false);
+        };
+        Self::insert_audit(
+            &mut tx,
+            now,
+            actor_id,
+            "class.pack.revoke",
+            None,
+            &format!("class {class}: class pack {id}"),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
+    }
+
+    async fn member_class_packs(&self, user_id: i64) -> StoreResult<Vec<ClassPack>> {
+        let sql = format!(
+            "SELECT {PACK_COLUMNS} FROM class_packs p JOIN classes c ON c.id = p.class_id \
+             JOIN class_members m ON m.class_id = p.class_id WHERE m.user_id = $1 ORDER BY p.id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(Self::pack_from_row).collect()
+    }
+
+    async fn class_packs(&self, class_id: i64) -> StoreResult<Vec<ClassPack>> {
+        let sql = format!(
+            "SELECT {PACK_COLUMNS} FROM class_packs p JOIN classes c ON c.id = p.class_id \
+             WHERE p.class_id = $1 ORDER BY p.id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(class_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(Self::pack_from_row).collect()
     }
 
     async fn class_taught(

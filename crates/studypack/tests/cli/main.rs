@@ -79,7 +79,10 @@ fn seed_import_and_show() {
     assert!(out.contains(SEED_SLUG), "{out}");
     // The seed's plan and essay reach opposite judgements (two QA errors): it is held back.
     assert!(out.contains("held as a draft"), "{out}");
-    assert!(out.contains("1 question(s) held as drafts because of QA errors"), "{out}");
+    assert!(
+        out.contains("1 question(s) held as drafts because of QA errors"),
+        "{out}"
+    );
     let q = env.json(&["show", SEED_SLUG, "--format", "json"]);
     assert_eq!(q["status"], "draft");
     assert!(env.ok(&["show", SEED_SLUG]).contains("Status: draft"));

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use studypack_accounts::Redeemed;
 use utoipa::ToSchema;
 
 use crate::error::WebError;
@@ -131,7 +132,7 @@ pub(crate) struct RedeemRequest {
 /// The pack a code opened.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Pack {
-    /// The pack's scope, e.g. `all` or `board:AQA`.
+    /// The pack's scope, e.g. `all` or `board:AQA`; `teacher` for a teacher's code (no pack).
     pack: String,
     /// What it opens, for people.
     covers: String,
@@ -163,7 +164,16 @@ pub(crate) async fn redeem(
     _: CsrfHeader,
     ApiJson(req): ApiJson<RedeemRequest>,
 ) -> Result<Json<Pack>, ApiError> {
-    let e = st.accounts.redeem(&user, &req.code).await?;
+    let e = match st.accounts.redeem(&user, &req.code).await? {
+        Redeemed::Pack(e) => e,
+        Redeemed::Teacher => {
+            return Ok(Json(Pack {
+                pack: studypack_store::TEACHER_CODE_SCOPE.into(),
+                covers: "a teacher's account: classes and set work".into(),
+                expires_at: None,
+            }));
+        }
+    };
     let scope: studypack_domain::PackScope = e
         .scope
         .parse()

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use studypack_accounts::{AccountError, NewSession, now};
+use studypack_accounts::{AccountError, NewSession, Redeemed, now};
 use studypack_domain::PackScope;
 
 use crate::error::WebError;
@@ -344,6 +344,34 @@ async fn account_view(
                 .unwrap_or_else(|| "no end date".into()),
             scope: e.scope,
         })
+        .chain(
+            st.accounts
+                .member_class_packs(user)
+                .await?
+                .into_iter()
+                .map(|p| PackLine {
+                    covers: format!(
+                        "{}, from your class {}",
+                        p.scope
+                            .parse::<PackScope>()
+                            .map(|s| s.describe())
+                            .unwrap_or_else(|_| p.scope.clone()),
+                        p.class_name
+                    ),
+                    state: if p.revoked_at.is_some() {
+                        "revoked"
+                    } else if p.active_at(at) {
+                        "active"
+                    } else {
+                        "expired"
+                    },
+                    until: p
+                        .expires_at
+                        .map(date)
+                        .unwrap_or_else(|| "while you are in the class".into()),
+                    scope: p.scope,
+                }),
+        )
         .collect();
     let mut res = form_page(
         v,
@@ -495,7 +523,15 @@ pub(crate) async fn redeem(
 ) -> PageResult {
     let next = question_to_return_to(Some(&f.next));
     match st.accounts.redeem(&user, &f.code).await {
-        Ok(e) => {
+        Ok(Redeemed::Teacher) => redeem_view(
+            &v,
+            "",
+            "",
+            Some("Done: your account is now a teacher's. Make a class on the Classes page.".into()),
+            None,
+            StatusCode::OK,
+        ),
+        Ok(Redeemed::Pack(e)) => {
             let covers = e
                 .scope
                 .parse::<PackScope>()

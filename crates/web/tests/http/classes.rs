@@ -5,8 +5,8 @@ use reqwest::StatusCode;
 use studypack_domain::Role;
 use studypack_test_support::backend_test;
 
-use super::TestApp;
 use super::browser::Browser;
+use super::{SEED_SLUG, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -114,6 +114,87 @@ backend_test! {
             .submit("/admin", "/admin/teachers", &[("action", "revoke"), ("email", "teach@example.com")])
             .await;
         assert_eq!(teacher.get(&class_path).await.status, StatusCode::FORBIDDEN);
+        app.stop().await;
+    }
+}
+
+backend_test! {
+    /// A school licence opens the model essays to every member of a class, and only while
+    /// they are in it.
+    async fn a_school_licence_opens_essays_to_members_only(db) {
+        let app = TestApp::builder().start_on(db).await;
+        app.state.accounts.add_user("head@example.com", PASSWORD, Role::Admin).await.unwrap();
+        let admin = Browser::new(&app.base);
+        admin.sign_in("head@example.com", PASSWORD).await;
+        let teacher = Browser::new(&app.base);
+        teacher.sign_up("teach@example.com", PASSWORD).await;
+        app.state.accounts.set_teacher("teach@example.com", true, None).await.unwrap();
+        let res = teacher.submit("/classes", "/classes", &[("name", "13A")]).await;
+        let class_path = res.location().split('?').next().unwrap().to_string();
+        let code = class_code(&teacher.get(&class_path).await.body);
+        let stu = Browser::new(&app.base);
+        stu.sign_up("stu@example.com", PASSWORD).await;
+        let outsider = Browser::new(&app.base);
+        outsider.sign_up("out@example.com", PASSWORD).await;
+        stu.submit("/classes", "/classes/join", &[("code", &code)]).await;
+        let seed = format!("/api/v1/questions/{}", SEED_SLUG);
+        assert_eq!(stu.get(&seed).await.json()["unlocked"], false);
+        let bad = admin
+            .submit("/admin", "/admin/class-packs", &[("code", "ZZZZ-ZZZZ"), ("pack", "board:AQA"), ("days", "")])
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("No class has that code"));
+        let granted = admin
+            .submit("/admin", "/admin/class-packs", &[("code", &code), ("pack", "board:AQA"), ("days", "365")])
+            .await;
+        assert!(granted.body.contains("Granted AQA model essays to every student in 13A"), "{}", granted.body);
+        assert_eq!(stu.get(&seed).await.json()["unlocked"], true, "a member reads the essay");
+        assert_eq!(outsider.get(&seed).await.json()["unlocked"], false, "others do not");
+        assert!(stu.get("/account").await.body.contains("AQA model essays, from your class 13A"));
+        assert!(teacher.get(&class_path).await.body.contains("School licence: every student in this class reads AQA model essays, until"));
+        // Leaving the class closes the essay again.
+        stu.submit("/classes", &format!("{class_path}/leave"), &[]).await;
+        assert_eq!(stu.get(&seed).await.json()["unlocked"], false, "a former member does not");
+        app.stop().await;
+    }
+}
+
+backend_test! {
+    /// A teacher's licence code makes its redeemer a teacher, on the page and in the API.
+    async fn a_teacher_code_makes_a_teacher(db) {
+        let app = TestApp::builder().start_on(db).await;
+        app.state.accounts.add_user("head@example.com", PASSWORD, Role::Admin).await.unwrap();
+        let admin = Browser::new(&app.base);
+        admin.sign_in("head@example.com", PASSWORD).await;
+        let made = admin
+            .submit("/admin", "/admin/codes", &[("pack", "teacher"), ("count", "2"), ("days", "")])
+            .await;
+        assert!(made.body.contains("Made 2 codes for teacher accounts"), "{}", made.body);
+        assert_eq!(made.body.matches("<td>a teacher&#39;s account</td>").count(), 2, "{}", made.body);
+        let at = made.body.find("<textarea id=\"codes-made\"").unwrap();
+        let start = at + made.body[at..].find('>').unwrap() + 1;
+        let codes: Vec<String> = made.body[start..start + made.body[start..].find("</textarea>").unwrap()]
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let t = Browser::new(&app.base);
+        t.sign_up("new.teacher@example.com", PASSWORD).await;
+        let done = t.submit("/redeem", "/redeem", &[("code", &codes[0])]).await;
+        assert!(done.body.contains("your account is now a teacher&#39;s"), "{}", done.body);
+        assert!(t.get("/classes").await.body.contains("New class name"));
+        let (user, _) = app.store.user_by_email("new.teacher@example.com").await.unwrap().unwrap();
+        assert!(user.teacher);
+        assert!(app.store.entitlements(user.id).await.unwrap().is_empty(), "a teacher's code is not a pack");
+        // The API says the same.
+        let api = Browser::new(&app.base);
+        api.sign_up("api@example.com", PASSWORD).await;
+        let csrf = api.get("/account").await.csrf();
+        let res = api
+            .api(reqwest::Method::POST, "/api/v1/redeem", Some(serde_json::json!({"code": codes[1]})), None, Some(&csrf))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(res.json()["pack"], "teacher");
+        assert!(app.store.user_by_email("api@example.com").await.unwrap().unwrap().0.teacher);
         app.stop().await;
     }
 }
