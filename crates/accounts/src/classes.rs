@@ -138,6 +138,26 @@ impl Accounts {
         Ok(self.store.member_class_packs(user.id).await?)
     }
 
+    /// Adds a co-teacher (an account that is a teacher) to a class the teacher teaches.
+    pub async fn add_class_teacher(
+        &self,
+        teacher: &User,
+        class: &SchoolClass,
+        email: &str,
+    ) -> AccountResult<User> {
+        let other = self.user(email).await?;
+        if !other.teacher {
+            return Err(AccountError::Invalid(format!(
+                "{} is not a teacher's account: an admin makes it one first",
+                other.email
+            )));
+        }
+        self.store
+            .add_teacher(class.id, other.id, teacher.id, now())
+            .await?;
+        Ok(other)
+    }
+
     /// The students of a class.
     pub async fn class_members(&self, class: &SchoolClass) -> AccountResult<Vec<ClassMember>> {
         Ok(self.store.class_members(class.id).await?)

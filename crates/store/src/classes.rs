@@ -66,6 +66,17 @@ pub trait ClassStore: Send + Sync {
         teacher_id: i64,
         now: i64,
     ) -> StoreResult<SchoolClass>;
+    /// Adds a co-teacher to a class (by its teacher `actor_id`); audited. Adding one twice
+    /// changes nothing.
+    async fn add_teacher(
+        &self,
+        class_id: i64,
+        user_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The emails of a class's teachers.
+    async fn class_teachers(&self, class_id: i64) -> StoreResult<Vec<String>>;
     /// The class with this (normalised) join code.
     async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>>;
     /// Grants a pack to a class (by `actor_id`, at `now`); audited.

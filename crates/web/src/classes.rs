@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Table {
         .get("/classes/{id}", Access::Teacher, class_page)
         .post("/classes/{id}/members", Access::Teacher, add_member)
         .post("/classes/{id}/remove", Access::Teacher, remove_member)
+        .post("/classes/{id}/teachers", Access::Teacher, add_teacher)
         .post("/classes/{id}/leave", Access::SignedIn, leave)
 }
 
@@ -207,6 +208,7 @@ struct ClassPage {
     members: Vec<MemberLine>,
     /// The class's school licences in force, in words.
     packs: Vec<String>,
+    teachers: Vec<String>,
     message: Option<String>,
     error: Option<String>,
     email: String,
@@ -267,6 +269,7 @@ async fn class_view(
         v,
         ClassPage {
             packs,
+            teachers: st.store.class_teachers(class.id).await?,
             title: class.name.clone(),
             q: String::new(),
             nav: Nav::of(v),
@@ -296,6 +299,7 @@ async fn class_page(
         )),
         "added" => Some("Added to the class.".into()),
         "removed" => Some("Removed from the class.".into()),
+        "teacher" => Some("Added as a teacher of the class.".into()),
         _ => None,
     };
     let said = Said {
@@ -374,4 +378,26 @@ async fn leave(
         return Err(WebError::NotFound.into());
     }
     Ok(Redirect::to("/classes?done=left").into_response())
+}
+
+async fn add_teacher(
+    Teacher { visitor: v, user }: Teacher,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<EmailForm>,
+) -> PageResult {
+    let class = taught(&st, &user, &id).await?;
+    match st.accounts.add_class_teacher(&user, &class, &f.email).await {
+        Ok(_) => Ok(Redirect::to(&format!("/classes/{}?done=teacher", class.id)).into_response()),
+        Err(e) => match WebError::from(e) {
+            WebError::BadRequest(m) => {
+                let said = Said {
+                    error: Some(format!("{m}.")),
+                    ..Said::default()
+                };
+                class_view(&st, &v, &class, said, String::new()).await
+            }
+            e => Err(e.into()),
+        },
+    }
 }

@@ -137,6 +137,48 @@ where
         })
     }
 
+    async fn add_teacher(
+        &self,
+        class_id: i64,
+        user_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let added: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO class_teachers (class_id, user_id) VALUES ($1, $2) \
+             ON CONFLICT (class_id, user_id) DO NOTHING RETURNING user_id",
+        )
+        .bind(class_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if added.is_some() {
+            Self::insert_audit(
+                &mut tx,
+                now,
+                Some(actor_id),
+                "class.teacher.add",
+                Some(user_id),
+                &format!("class {class_id}"),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn class_teachers(&self, class_id: i64) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT u.email FROM class_teachers t JOIN users u ON u.id = t.user_id \
+             WHERE t.class_id = $1 ORDER BY u.email",
+        )
+        .bind(class_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
     async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>> {
         let sql = format!("SELECT {CLASS_COLUMNS} FROM classes c WHERE c.join_code = $1");
         let row = sqlx::query(&sql)

@@ -77,6 +77,19 @@ backend_test! {
             .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "another teacher cannot add to it");
         assert_eq!(other.get("/classes/not-a-number").await.status, StatusCode::NOT_FOUND);
+        // A class belongs to its teachers: a co-teacher must be a teacher, and then sees it.
+        let not_teacher = teacher
+            .submit(&class_path, &format!("{class_path}/teachers"), &[("email", "stu@example.com")])
+            .await;
+        assert_eq!(not_teacher.status, StatusCode::BAD_REQUEST);
+        assert!(not_teacher.body.contains("stu@example.com is not a teacher&#39;s account"), "{}", not_teacher.body);
+        let co = teacher
+            .submit(&class_path, &format!("{class_path}/teachers"), &[("email", "other@example.com")])
+            .await;
+        assert_eq!(co.status, StatusCode::SEE_OTHER, "{}", co.body);
+        let seen = other.get(&class_path).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(seen.body.contains("Taught by other@example.com, teach@example.com."), "{}", seen.body);
         // The teacher adds a student by email; an unknown email says what to do.
         let second = Browser::new(&app.base);
         second.sign_up("second@example.com", PASSWORD).await;
