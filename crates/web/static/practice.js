@@ -174,7 +174,9 @@
   function reachable() {
     if (navigator.onLine === false) return Promise.resolve(false);
     return fetch("/healthz", { cache: "no-store", credentials: "same-origin" })
-      .then(function (r) { return r.ok; }, function () { return false; });
+      // The body is read to the end, so that leaving the page does not cut the request.
+      .then(function (r) { return r.text().then(function () { return r.ok; }); })
+      .catch(function () { return false; });
   }
   function trySubmit() {
     return reachable().then(function (ok) {

@@ -320,12 +320,12 @@ backend_test! {
         assert!(!page.body.contains("/redeem?next="));
         // The model essay's own sentences are not on the report, except those the student
         // wrote (the essay sent was the model's second and third paragraphs).
-        let unsent: Vec<String> = super::premium_sentences(&model)
+        let unsent: Vec<String> = crate::premium_sentences(&model)
             .into_iter()
             .filter(|s| !weak.contains(s.as_str()))
             .collect();
         assert!(unsent.len() > 3);
-        let shown = super::unescape(&page.body);
+        let shown = crate::unescape(&page.body);
         assert!(unsent.iter().all(|s| !shown.contains(s.as_str())), "premium text on the report");
 
         // A visitor is sent to sign in, then to redeem.
