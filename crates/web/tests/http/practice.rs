@@ -372,3 +372,35 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    async fn a_rate_limited_submission_comes_back_in_the_writing_page_with_the_essay(db) {
+        let limits = Limits {
+            feedback: Limit { max: 1, window: 600 },
+            ..Limits::default()
+        };
+        let app = TestApp::builder().with_limits(limits).start_on(db).await;
+        let b = Browser::new(&app.base);
+        b.sign_up("eve@example.com", PASSWORD).await;
+        let essay = seed_essay_paragraphs();
+        let first = report_on(&b, &essay).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let again = "Khrushchev's Secret Speech of 1956 denounced the cult of personality & more.";
+        let res = b
+            .submit(
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &[("text", again)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+        assert!(res.header("retry-after").parse::<i64>().unwrap() >= 1);
+        assert!(res.body.contains("Try again in 10 minutes."), "{}", res.body);
+        assert!(
+            res.body.contains("Khrushchev&#39;s Secret Speech of 1956 denounced the cult of personality &#38; more.</textarea>"),
+            "the essay is kept, escaped: {}",
+            res.body
+        );
+        app.stop().await;
+    }
+}
