@@ -195,6 +195,7 @@ if ((await tags.count()) > 1) {
 console.log(`ok: point details reached by keyboard (${tabs} Tab presses) and by touch`);
 await page.goto(page.url().split("#")[0]);
 await page.screenshot({ path: `${out}/practice-report-phone.png` });
+await page.screenshot({ path: `${out}/practice-report-phone-full.png`, fullPage: true });
 await page.locator(".marked").screenshot({ path: `${out}/report-marked.png` });
 await page.goto(practice);
 await page.locator("section[aria-labelledby=attempts]").screenshot({ path: `${out}/attempts-phone.png` });

@@ -144,14 +144,18 @@ fn point_labels(report: &Report) -> Vec<String> {
         .collect()
 }
 
-/// A sentence made from a mark-scheme point: ends with a full stop.
+/// A sentence made from a mark-scheme point: starts with a capital, ends with a full stop.
 fn sentence(s: &str) -> String {
     let s = s.trim();
-    if s.ends_with(['.', '!', '?']) {
-        s.to_string()
-    } else {
-        format!("{s}.")
+    let mut chars = s.chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
     }
+    out
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -657,6 +661,14 @@ mod tests {
             }
         }
         assert!(seen >= 6, "{seen}");
+    }
+
+    #[test]
+    fn a_point_becomes_a_sentence() {
+        assert_eq!(sentence(" chairman of the GKO "), "Chairman of the GKO.");
+        assert_eq!(sentence("Allied aid mattered."), "Allied aid mattered.");
+        assert_eq!(sentence("élan?"), "Élan?");
+        assert_eq!(sentence(""), ".");
     }
 
     #[test]
