@@ -2,7 +2,9 @@
 # The browser checks, run by .ci/run after the cargo tests: the real server binary on a fresh
 # SQLite database, driven by Debian's headless Chromium through playwright-core.
 #   1. practice.mjs: the practice page's flow (type, autosave, reload, a dropped network,
-#      submit, the report).
+#      an essay over the limit, submit offline then online, the report), what its live regions
+#      announce (a MutationObserver), the timer on a moved clock, the page's word count against
+#      the engine's, the report's point labels by keyboard and touch, no overflow on a phone.
 #   2. pages.mjs: every main page at phone (390×844) and desktop (1280×800) size, as a visitor,
 #      a student, an editor and an admin, with axe-core on each: fails on a serious or critical
 #      violation, a console error or a failed request; prints minor/moderate ones per rule.

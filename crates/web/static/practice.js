@@ -72,20 +72,66 @@
   }
 
   function countWords() {
-    var n = essay.value.trim() ? essay.value.trim().split(/\s+/).length : 0;
+    var n = wordCount(essay.value);
     words.textContent = n + (n === 1 ? " word" : " words");
+    checkLength();
   }
 
-  // The timer runs from when the draft was started, across reloads.
+  // Too long to mark: said before sending, the text untouched.
+  var form = document.getElementById("essay-form");
+  var tooLong = document.getElementById("too-long");
+  var maxBytes = Number(form.dataset.maxBytes) || Infinity;
+  function overLimit() {
+    var text = essay.value;
+    // Each UTF-16 unit is at most 3 bytes of UTF-8: most essays need no encoding.
+    if (text.length * 3 <= maxBytes) return 0;
+    var bytes = new TextEncoder().encode(text).length;
+    return bytes > maxBytes ? bytes : 0;
+  }
+  function checkLength() {
+    var bytes = overLimit();
+    var was = !tooLong.hidden;
+    if (bytes) {
+      var msg = "Your essay is too long to mark. The limit is " + form.dataset.limit +
+        "; this essay is " + Math.ceil(bytes / 1024) + " kB. Shorten it, then ask for feedback.";
+      // Said once when it goes over, not on every key.
+      if (!was || tooLong.textContent !== msg) tooLong.textContent = msg;
+      tooLong.hidden = false;
+    } else if (was) {
+      tooLong.hidden = true;
+      tooLong.textContent = "";
+    }
+    return bytes;
+  }
+
+  // The timer runs from when the draft was started, across reloads. It is not a live region:
+  // it speaks only at 5 minutes, 1 minute and 0 (the note below), and time's up is shown.
   var started = Number(root.dataset.started) || (copy && copy.started) || now();
   var limit = Number(root.dataset.minutes) * 60;
+  var note = document.getElementById("timer-note");
+  var timesUp = document.getElementById("timesup");
+  var STAGES = [
+    [300, "5 minutes left."],
+    [60, "1 minute left."],
+    [0, "Time's up. You can finish your sentence and submit."]
+  ];
+  function stage(left) {
+    var s = 0;
+    for (var i = 0; i < STAGES.length; i++) if (left <= STAGES[i][0]) s = i + 1;
+    return s;
+  }
+  var lastStage = -1;
   function tick() {
     var left = limit - (now() - started);
     var sign = left < 0 ? "−" : "";
     var a = Math.abs(left);
     timer.textContent = sign + Math.floor(a / 60) + ":" + String(a % 60).padStart(2, "0");
-    timer.classList.toggle("over", left < 0);
-    if (left === 0) timer.setAttribute("aria-live", "assertive");
+    timer.classList.toggle("over", left <= 0);
+    var s = stage(left);
+    // Announced when the time crosses a mark while the page is open, not on loading.
+    if (lastStage >= 0 && s > lastStage) note.textContent = STAGES[s - 1][1];
+    lastStage = s;
+    timesUp.hidden = left > 0;
   }
   tick();
   setInterval(tick, 1000);
@@ -107,11 +153,61 @@
       lastSent = text;
       base = draft.updated_at;
       if (essay.value === text) keepLocal(true);
-      saved.textContent = "Draft saved " + new Date().toLocaleTimeString();
-    }).catch(function () {
-      saved.textContent = "Offline: kept in this browser";
+      status("Draft saved");
+      savedAt.textContent = "at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    }).catch(function (e) {
+      if (String(e && e.message) === "400" && overLimit()) status("Too long to save online: kept in this browser");
+      else status("Not saved online: kept in this browser");
+      savedAt.textContent = "";
     });
   }
+  // The status is a live region: it changes (and so speaks) only when the news changes.
+  var savedAt = document.getElementById("saved-at");
+  function status(text) {
+    if (saved.textContent !== text) saved.textContent = text;
+  }
+
+  // Submitting: a too-long essay is stopped with the limit stated; without a connection the
+  // essay stays here and is sent when the connection is back (or on "Try again").
+  var offline = document.getElementById("offline");
+  var waiting = false;
+  function reachable() {
+    if (navigator.onLine === false) return Promise.resolve(false);
+    return fetch("/healthz", { cache: "no-store", credentials: "same-origin" })
+      // The body is read to the end, so that leaving the page does not cut the request.
+      .then(function (r) { return r.text().then(function () { return r.ok; }); })
+      .catch(function () { return false; });
+  }
+  function trySubmit() {
+    return reachable().then(function (ok) {
+      if (ok) {
+        waiting = false;
+        offline.hidden = true;
+        form.submit();
+        return;
+      }
+      waiting = true;
+      offline.textContent = "";
+      offline.appendChild(document.createTextNode("You are offline. Your essay is safe in this browser, and it will be sent when the connection is back. "));
+      var again = document.createElement("button");
+      again.type = "button";
+      again.textContent = "Try again now";
+      again.addEventListener("click", trySubmit);
+      offline.appendChild(again);
+      offline.hidden = false;
+    });
+  }
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    keepLocal(false);
+    if (checkLength()) {
+      tooLong.setAttribute("tabindex", "-1");
+      tooLong.focus();
+      return;
+    }
+    trySubmit();
+  });
+  window.addEventListener("online", function () { if (waiting) trySubmit(); });
 
   essay.addEventListener("input", function () { countWords(); keepLocal(false); });
   setInterval(function () { save(false); }, 5000);
@@ -119,3 +215,13 @@
   window.addEventListener("pagehide", function () { save(true); });
   countWords();
 })();
+
+// Counts words exactly as the feedback engine does (crates/feedback/src/reading/words.rs):
+// a word is a run of letters and digits (Unicode alphabetic or numeric); an apostrophe (' or
+// ’) or an invisible character (soft hyphen, zero-width space or joiner, word joiner, BOM)
+// between two such characters belongs to the word. Hyphens, dashes, slashes and full stops
+// separate words: "one-party" is two, "1,000" is two, "https://x.org" is three.
+function wordCount(text) {
+  var m = text.match(/[\p{Alphabetic}\p{N}]+(?:['\u2019\u00ad\u200b\u200c\u200d\u2060\ufeff][\p{Alphabetic}\p{N}]+)*/gu);
+  return m ? m.length : 0;
+}

@@ -58,14 +58,40 @@ pub(crate) async fn assess(
     .await
 }
 
+/// About how many words fit in [`MAX_ESSAY`] (six bytes a word, rounded down), for people.
+pub(crate) const MAX_ESSAY_WORDS: usize = 15_000;
+
+/// The limit for people: "100 kB (about 15,000 words)".
+pub(crate) fn limit_text() -> String {
+    format!(
+        "{} kB (about {} words)",
+        MAX_ESSAY / 1024,
+        thousands(MAX_ESSAY_WORDS)
+    )
+}
+
 pub(crate) fn check_essay(text: &str) -> Result<(), WebError> {
     if text.len() > MAX_ESSAY {
         return Err(WebError::BadRequest(format!(
-            "The essay is longer than {} kB; the feedback engine marks essays up to that size.",
-            MAX_ESSAY / 1024
+            "Your essay is too long to mark. The limit is {}; this essay is {} kB. Nothing has been cut: shorten it, then ask for feedback again.",
+            limit_text(),
+            text.len().div_ceil(1024)
         )));
     }
     Ok(())
+}
+
+/// 15000 as "15,000".
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -79,5 +105,17 @@ mod tests {
         assert_eq!(exam_minutes(None, 30), 55);
         assert_eq!(exam_minutes(None, 1), 10);
         assert_eq!(exam_minutes(None, 500), 90);
+    }
+
+    #[test]
+    fn the_limit_is_stated_in_words() {
+        assert!(check_essay(&"a".repeat(MAX_ESSAY)).is_ok());
+        let e = check_essay(&"a".repeat(MAX_ESSAY + 1))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("100 kB (about 15,000 words)"), "{e}");
+        assert!(e.contains("this essay is 101 kB"), "{e}");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

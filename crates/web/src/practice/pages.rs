@@ -3,14 +3,15 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use studypack_accounts::now;
-use studypack_domain::Question;
+use studypack_domain::{Question, Topic};
 use studypack_feedback::Report;
 use studypack_store::Attempt;
 
-use super::marking::{assess, check_essay, exam_minutes};
+use super::marking::{MAX_ESSAY, assess, check_essay, exam_minutes, limit_text};
 use super::report::{ReportView, report_view};
 use crate::catalogue::published;
 use crate::error::WebError;
@@ -94,6 +95,12 @@ struct PracticePage {
     marks: u32,
     minutes: u32,
     draft: String,
+    /// Why the essay in the box was not marked (it is shown back, nothing lost).
+    error: Option<String>,
+    /// The longest essay marked, in bytes (the page checks before sending).
+    max_bytes: usize,
+    /// The limit for people: "100 kB (about 15,000 words)".
+    limit: String,
     /// When the draft was started and last saved on the server (seconds; 0 if none).
     started_at: i64,
     saved_at: i64,
@@ -109,7 +116,23 @@ pub(crate) async fn practice_page(
     State(st): State<AppState>,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let (q, topic) = published(&st, &slug).await?;
+    practice_view(&v, &st, slug, None).await
+}
+
+/// An essay the page could not take, shown back in the essay box with the reason.
+struct Refused {
+    text: String,
+    error: WebError,
+}
+
+/// The writing page: the student's draft, or an essay that was refused with the reason.
+async fn practice_view(
+    v: &Visitor,
+    st: &AppState,
+    slug: String,
+    refused: Option<Refused>,
+) -> PageResult {
+    let (q, topic) = published(st, &slug).await?;
     let (draft, attempts) = match v.user() {
         Some(u) => (
             st.store.draft(u.id, &slug).await?,
@@ -122,19 +145,28 @@ pub(crate) async fn practice_page(
         .as_ref()
         .map(|r| r.levels.len() as i64)
         .unwrap_or(5);
-    form_page(
-        &v,
+    let status = refused.as_ref().map(|r| r.error.status());
+    let retry_after = refused.as_ref().and_then(|r| r.error.retry_after());
+    let (text, error) = match refused {
+        Some(r) => (Some(r.text), Some(r.error.public_message())),
+        None => (None, None),
+    };
+    let mut res = form_page(
+        v,
         PracticePage {
             title: format!("Practise: {}", q.title),
             q: String::new(),
-            nav: Nav::of(&v),
+            nav: Nav::of(v),
             csrf: v.csrf().to_string(),
             question: q.text.clone(),
             marks: q.marks,
             minutes: exam_minutes(topic.board, q.marks),
             started_at: draft.as_ref().map(|d| d.started_at).unwrap_or(0),
             saved_at: draft.as_ref().map(|d| d.updated_at).unwrap_or(0),
-            draft: draft.map(|d| d.body).unwrap_or_default(),
+            draft: text.unwrap_or_else(|| draft.map(|d| d.body).unwrap_or_default()),
+            error,
+            max_bytes: MAX_ESSAY,
+            limit: limit_text(),
             signed_in: v.user().is_some(),
             user_key: v
                 .user()
@@ -155,7 +187,15 @@ pub(crate) async fn practice_page(
                 .collect(),
             slug,
         },
-    )
+    )?;
+    if let Some(s) = status {
+        *res.status_mut() = s;
+    }
+    if let Some(s) = retry_after {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(s.max(1)));
+    }
+    Ok(res)
 }
 
 #[derive(Template)]
@@ -168,6 +208,11 @@ struct ReportPage {
     question: String,
     r: ReportView,
     saved: bool,
+    /// The question has a model essay; the reader's Study Pack opens it.
+    model_essay: bool,
+    model_open: bool,
+    /// Where a reader without the pack gets it.
+    unlock: String,
     /// Clears the browser's copy of the draft once the report is shown.
     clear_draft: bool,
     user_key: String,
@@ -180,25 +225,27 @@ pub(crate) struct Submission {
 }
 
 /// Marks a submitted essay: signed-in students' attempts are kept (and the draft cleared),
-/// visitors get the report without saving.
+/// visitors get the report without saving. An essay that cannot be marked (empty, too long,
+/// too many requests) comes back in the writing page with the reason, never cut or lost.
 pub(crate) async fn submit(
     v: Visitor,
     State(st): State<AppState>,
     Path(slug): Path<String>,
     CsrfForm(f): CsrfForm<Submission>,
 ) -> PageResult {
-    check_essay(&f.text)?;
-    if f.text.trim().is_empty() {
-        return Err(
-            WebError::BadRequest("Write your essay before asking for feedback.".into()).into(),
-        );
+    if let Err(error) = admit(&st, &v, &f.text).await {
+        if !matches!(
+            error,
+            WebError::BadRequest(_) | WebError::TooManyRequests(_)
+        ) {
+            return Err(error.into());
+        }
+        let refused = Refused {
+            text: f.text,
+            error,
+        };
+        return practice_view(&v, &st, slug, Some(refused)).await;
     }
-    st.accounts
-        .spend_rate(
-            &format!("feedback:{}", v.rate_key()),
-            st.accounts.limits.feedback,
-        )
-        .await?;
     let (q, topic) = published(&st, &slug).await?;
     let report = assess(&st, &v, &q, &topic, f.text.clone()).await?;
     if let Some(u) = v.user() {
@@ -218,10 +265,39 @@ pub(crate) async fn submit(
             .await?;
         return Ok(Redirect::to(&format!("/attempts/{id}")).into_response());
     }
-    report_page(&v, &q, &report, &f.text, false)
+    report_page(&st, &v, &q, &topic, &report, &f.text, false).await
 }
 
-fn report_page(v: &Visitor, q: &Question, report: &Report, essay: &str, saved: bool) -> PageResult {
+/// Whether an essay may be marked now: not too long, not empty, within the rate limit.
+async fn admit(st: &AppState, v: &Visitor, text: &str) -> Result<(), WebError> {
+    check_essay(text)?;
+    if text.trim().is_empty() {
+        return Err(WebError::BadRequest(
+            "Write your essay before asking for feedback.".into(),
+        ));
+    }
+    st.accounts
+        .spend_rate(
+            &format!("feedback:{}", v.rate_key()),
+            st.accounts.limits.feedback,
+        )
+        .await?;
+    Ok(())
+}
+
+async fn report_page(
+    st: &AppState,
+    v: &Visitor,
+    q: &Question,
+    topic: &Topic,
+    report: &Report,
+    essay: &str,
+    saved: bool,
+) -> PageResult {
+    // The model essay is linked for readers whose Study Pack opens it; anyone else is shown
+    // the way to the pack, never the essay.
+    let model_essay = !q.model_essay.is_empty();
+    let model_open = model_essay && v.access(st).await?.can_read(topic);
     form_page(
         v,
         ReportPage {
@@ -230,8 +306,15 @@ fn report_page(v: &Visitor, q: &Question, report: &Report, essay: &str, saved: b
             nav: Nav::of(v),
             slug: q.slug.to_string(),
             question: q.text.clone(),
-            r: report_view(report, essay),
+            r: report_view(report, essay, topic.rubric.as_ref()),
             saved,
+            model_essay,
+            model_open,
+            unlock: if v.user().is_some() {
+                format!("/redeem?next=/questions/{}", q.slug)
+            } else {
+                "/signin?next=/redeem".to_string()
+            },
             clear_draft: true,
             user_key: v
                 .user()
@@ -254,7 +337,7 @@ pub(crate) async fn attempt_page(
     let (q, topic) = published(&st, &a.question_slug).await?;
     // The engine is deterministic: the report is made again from the stored essay.
     let report = assess(&st, &v, &q, &topic, a.body.clone()).await?;
-    report_page(&v, &q, &report, &a.body, true)
+    report_page(&st, &v, &q, &topic, &report, &a.body, true).await
 }
 
 #[cfg(test)]

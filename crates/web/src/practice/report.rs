@@ -1,54 +1,82 @@
-//! The report as the page shows it: the essay cut into sentences, each marked with the
-//! scheme points it earns, the points by side, flags in words.
+//! The report as the page shows it to a student: a plain summary (the level and the three
+//! most useful next steps), the essay cut into sentences, each marked with the scheme points
+//! it earns, and the points by side and by how far they were made. The engine's own terms
+//! (flag ids, bullets, per-100-word figures) stay in the JSON API; the page keeps the figures
+//! in words behind a "Details" disclosure.
 
-use studypack_domain::Side;
-use studypack_feedback::{PointStatus, Report};
+use studypack_domain::{Rubric, Side};
+use studypack_feedback::{PointStatus, Report, Stance};
 
 // ------------------------------------------------------------------------------ the report
 
-pub(crate) struct Segment {
-    pub(crate) text: String,
-    /// Labels of the points this sentence earns, e.g. "S2" (supporting point 2).
-    pub(crate) labels: Vec<String>,
-    /// CSS class: `supporting`, `challenging`, `neutral`, `mixed` or empty.
-    pub(crate) class: &'static str,
-    pub(crate) title: String,
+/// A point a marked sentence earns, as the label beside the highlight shows it.
+pub(crate) struct Tag {
+    /// "S2" (supporting point 2).
+    pub(crate) label: String,
+    /// CSS class of the side: `supporting`, `challenging` or `neutral`.
+    pub(crate) side: &'static str,
+    /// The side's symbol, shown with the label so that it reads without colour.
+    pub(crate) symbol: &'static str,
+    /// For screen readers: the side in words and the point.
+    pub(crate) spoken: String,
 }
 
-pub(crate) struct PointLine {
+pub(crate) struct Segment {
+    pub(crate) text: String,
+    /// The points this sentence earns.
+    pub(crate) tags: Vec<Tag>,
+    /// CSS class: `supporting`, `challenging`, `neutral`, `mixed` or empty.
+    pub(crate) class: &'static str,
+}
+
+pub(crate) struct PointItem {
     pub(crate) label: String,
     pub(crate) text: String,
     pub(crate) side: &'static str,
+    pub(crate) symbol: &'static str,
+    /// For a partly made point: the sentence that came closest.
+    pub(crate) near: Option<String>,
+}
+
+/// The points of one side with one status ("Made", "Partly made", "Missing").
+pub(crate) struct StatusGroup {
     pub(crate) status: &'static str,
+    pub(crate) heading: &'static str,
+    /// Open by default: what the student made; the rest is one click away.
+    pub(crate) open: bool,
+    pub(crate) points: Vec<PointItem>,
+}
+
+pub(crate) struct SideGroup {
+    pub(crate) id: &'static str,
+    pub(crate) heading: &'static str,
+    pub(crate) symbol: &'static str,
+    pub(crate) letter: char,
+    pub(crate) summary: String,
+    pub(crate) groups: Vec<StatusGroup>,
 }
 
 /// The report as the page shows it.
 pub(crate) struct ReportView {
-    pub(crate) level: Option<u8>,
-    /// No level because the essay answers another question.
-    pub(crate) off_topic: bool,
-    pub(crate) marks: Option<[u32; 2]>,
-    pub(crate) mark: Option<u32>,
-    pub(crate) rubric: String,
-    pub(crate) criteria: String,
-    pub(crate) reasons: Vec<String>,
+    /// "Level 3 of 5 (11–15 marks)", or why there is no level.
+    pub(crate) headline: String,
+    /// "About 13 marks out of 25", if there is a mark.
+    pub(crate) mark_line: String,
+    /// "To reach level 4 (16–20 marks):" and the steps.
+    pub(crate) steps_heading: String,
+    pub(crate) steps: Vec<String>,
     pub(crate) words: usize,
-    pub(crate) covered: usize,
-    pub(crate) partial: usize,
-    pub(crate) total: usize,
-    pub(crate) points: Vec<PointLine>,
+    pub(crate) points_summary: String,
+    pub(crate) sides: Vec<SideGroup>,
     pub(crate) segments: Vec<Segment>,
-    pub(crate) flags: Vec<(String, String)>,
-    pub(crate) intro: &'static str,
-    pub(crate) conclusion: &'static str,
-    pub(crate) consistent: bool,
-    pub(crate) substantiated: bool,
-    pub(crate) balance: &'static str,
-    pub(crate) add: Vec<String>,
-    pub(crate) lift: String,
+    pub(crate) marked: bool,
+    /// The engine's figures in words, for the "Details" disclosure.
+    pub(crate) details: Vec<String>,
+    /// What the rubric says about this level: its name, the level and the criteria.
+    pub(crate) criteria: Option<(String, u8, String)>,
 }
 
-fn side_label(s: Side) -> &'static str {
+fn side_class(s: Side) -> &'static str {
     match s {
         Side::Supporting => "supporting",
         Side::Challenging => "challenging",
@@ -56,32 +84,36 @@ fn side_label(s: Side) -> &'static str {
     }
 }
 
-fn status_label(s: PointStatus) -> &'static str {
+fn side_symbol(s: Side) -> &'static str {
     match s {
-        PointStatus::Covered => "covered",
-        PointStatus::Partial => "partial",
-        PointStatus::Missing => "missing",
+        Side::Supporting => "+",
+        Side::Challenging => "−",
+        Side::Neutral => "•",
     }
 }
 
-/// What a flag means, for a student.
+fn side_words(s: Side) -> &'static str {
+    match s {
+        Side::Supporting => "supports the view",
+        Side::Challenging => "challenges the view",
+        Side::Neutral => "other point",
+    }
+}
+
+/// What a flag means, for a student (the Details list; the id itself stays in the API).
 fn flag_text(id: &str) -> &'static str {
     match id {
-        "one-sided" => "The essay argues one side only; the mark scheme rewards weighing both.",
-        "no-introduction" => "There is no introduction setting out your line of argument.",
-        "no-conclusion" => "There is no conclusion reaching a judgement.",
-        "no-judgement" => "The essay does not reach a clear judgement on the view in the question.",
-        "inconsistent-judgement" => "The introduction and the conclusion argue different things.",
+        "one-sided" => "The essay argues only one side. The mark scheme rewards weighing both.",
+        "no-introduction" => "There is no introduction that sets out your answer.",
+        "no-conclusion" => "There is no conclusion that gives your answer.",
+        "no-judgement" => "The essay does not give a clear answer to the question.",
+        "inconsistent-judgement" => "The introduction and the conclusion give different answers.",
         "too-short" => "The essay is much shorter than the exam expects.",
-        "off-topic" => "Little of the essay matches the question and its mark scheme.",
-        "list-not-prose" => "The essay is a list, not paragraphs of argument.",
-        "copied-model-essay" => {
-            "Much of the essay repeats the model essay: write it in your own words."
-        }
-        "copied-mark-scheme" => {
-            "Much of the essay repeats the mark scheme: explain and support the points instead."
-        }
-        _ => "See the report for details.",
+        "off-topic" => "Little of the essay is about this question.",
+        "list-not-prose" => "The essay is a list, not paragraphs.",
+        "copied-model-essay" => "Much of the essay repeats the model essay.",
+        "copied-mark-scheme" => "Much of the essay repeats the mark scheme.",
+        _ => "The essay has a problem the checks found.",
     }
 }
 
@@ -112,13 +144,248 @@ fn point_labels(report: &Report) -> Vec<String> {
         .collect()
 }
 
-pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
+/// A sentence made from a mark-scheme point: starts with a capital, ends with a full stop.
+fn sentence(s: &str) -> String {
+    let s = s.trim();
+    let mut chars = s.chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The side with fewer points earned (covered 1, partial ½), as the engine's next steps and
+/// its `one-sided` flag read it.
+fn weaker_side(report: &Report) -> Side {
+    let earned = |s: &studypack_feedback::SideCoverage| s.covered as f32 + 0.5 * s.partial as f32;
+    if earned(&report.coverage.supporting) <= earned(&report.coverage.challenging) {
+        Side::Supporting
+    } else {
+        Side::Challenging
+    }
+}
+
+/// The three most useful things to do next, in plain words, most useful first: what stops
+/// the essay being marked as an essay (copying, a list, far too short), then the judgement,
+/// then the weaker side's missing points, the rest of the missing points, and how the essay
+/// argues (backing the conclusion, analysis, exact evidence).
+fn next_steps(report: &Report) -> Vec<String> {
+    let has = |f: &str| report.flags.contains(&f);
+    let mut steps: Vec<String> = Vec::new();
+    if has("off-topic") {
+        steps.push(
+            "Read the question again. Write about the view it gives: argue for it and against it."
+                .into(),
+        );
+        steps.push("Look at the free essay plan to see what this question is about.".into());
+        steps.push("End by saying how far you agree with the view, and why.".into());
+        return steps;
+    }
+    if has("copied-model-essay") || has("copied-mark-scheme") {
+        steps.push("Write the essay in your own words. Much of it repeats the model essay or the mark scheme.".into());
+    }
+    if has("list-not-prose") {
+        steps.push("Write in paragraphs, not a list. In each paragraph, make a point, give evidence and explain what it shows.".into());
+    }
+    if has("too-short") {
+        steps.push("Write more. The essay is much shorter than the exam expects. Explain each point and back it up with evidence.".into());
+    }
+    let j = &report.judgement;
+    if j.conclusion == Stance::Absent {
+        steps
+            .push("Finish with a conclusion. Say how far you agree with the view, and why.".into());
+    } else if has("no-judgement") || !j.conclusion.is_clear() {
+        steps.push("Give a clear answer in your conclusion. Say how far you agree with the view, and why one side is stronger.".into());
+    } else if has("inconsistent-judgement") {
+        steps.push("Make your conclusion match your introduction. At the moment they give different answers.".into());
+    }
+    // Missing points, the weaker side's first (the engine's own order, one per bullet).
+    let weaker = weaker_side(report);
+    let leans = has("one-sided") || report.balance.verdict.starts_with("leans");
+    for (n, text) in report.next_steps.add.iter().enumerate() {
+        let side = report
+            .points
+            .iter()
+            .find(|p| &*p.text == text.as_str())
+            .map(|p| p.side);
+        let step = match side {
+            Some(s) if n == 0 && leans && s == weaker => format!(
+                "Argue the other side too. Add a point that {}, such as: {}",
+                side_words(s),
+                sentence(text)
+            ),
+            _ => format!("Add this point: {}", sentence(text)),
+        };
+        steps.push(step);
+    }
+    if !j.substantiated && j.conclusion.is_clear() {
+        steps.push(
+            "Back up your conclusion. Your paragraphs should prove the side you come down on."
+                .into(),
+        );
+    }
+    if !report.structure.introduction.part.present {
+        steps
+            .push("Start with a short introduction that gives your answer to the question.".into());
+    }
+    let body = &report.structure.body;
+    let analytical = body.iter().filter(|b| b.kind == "analytical").count();
+    if !body.is_empty() && analytical * 2 < body.len() {
+        steps.push("Explain, don't just tell the story. End each paragraph by saying how it answers the question.".into());
+    }
+    let pr = &report.precision;
+    if pr.dates_per_100_words + pr.named_per_100_words < 1.5 {
+        steps
+            .push("Use exact evidence: dates, the names of people and groups, and figures.".into());
+    }
+    if steps.is_empty() {
+        steps.push("Weigh the two sides. Say which reason matters most, and why.".into());
+    }
+    steps.truncate(3);
+    steps
+}
+
+fn stance_phrase(s: Stance, part: &str) -> String {
+    match s {
+        Stance::Agrees => format!("the {part} agrees with the view"),
+        Stance::Disagrees => format!("the {part} disagrees with the view"),
+        Stance::Balanced => format!("the {part} takes a balanced position"),
+        Stance::Unclear => format!("the {part} takes no clear position"),
+        Stance::Absent => format!("there is no {part}"),
+    }
+}
+
+fn balance_words(verdict: &str) -> &'static str {
+    match verdict {
+        "balanced" => "balanced",
+        "leans-supporting" => "leans towards the supporting side",
+        "leans-challenging" => "leans towards the challenging side",
+        "one-sided" => "only one side is argued",
+        "none-earned" => "no points earned yet",
+        _ => "the mark scheme has only one side",
+    }
+}
+
+/// The engine's figures, in words, for the Details disclosure.
+fn details(report: &Report) -> Vec<String> {
+    let c = &report.coverage;
+    let st = &report.structure;
+    let j = &report.judgement;
+    let pr = &report.precision;
+    let analytical = st.body.iter().filter(|b| b.kind == "analytical").count();
+    let mut d = vec![
+        format!(
+            "Points: {} of {} made, {} partly made. {} of {} bullets of the mark scheme have a point made.",
+            c.covered, c.total, c.partial, c.bullets_covered, c.bullets_total
+        ),
+        if report.balance.verdict == "not-applicable" {
+            "Balance: the mark scheme has only one side.".to_string()
+        } else {
+            format!(
+                "Balance: {:.0}% of the supporting points and {:.0}% of the challenging points earned ({}).",
+                report.balance.supporting * 100.0,
+                report.balance.challenging * 100.0,
+                balance_words(report.balance.verdict)
+            )
+        },
+        format!(
+            "Organisation: {}, {} ({} analytical), {}.",
+            if st.introduction.part.present {
+                "an introduction"
+            } else {
+                "no introduction"
+            },
+            plural(st.body.len(), "body paragraph", "body paragraphs"),
+            analytical,
+            if st.conclusion.present {
+                "a conclusion"
+            } else {
+                "no conclusion"
+            }
+        ),
+        format!(
+            "Judgement: {}; {}.{}{}",
+            stance_phrase(j.introduction, "introduction"),
+            stance_phrase(j.conclusion, "conclusion"),
+            if j.consistent {
+                " The two are consistent."
+            } else {
+                ""
+            },
+            if j.substantiated {
+                " The body supports the conclusion."
+            } else {
+                ""
+            }
+        ),
+        format!(
+            "Precision: {:.1} dates, {:.1} named people or bodies, {:.1} figures and {:.1} quotations per 100 words.",
+            pr.dates_per_100_words,
+            pr.named_per_100_words,
+            pr.figures_per_100_words,
+            pr.quotations_per_100_words
+        ),
+    ];
+    for o in &pr.out_of_period {
+        d.push(format!(
+            "The year {} is outside the period of the question: “{}”",
+            o.year, o.sentence.text
+        ));
+    }
+    for f in &report.flags {
+        d.push(format!("Check: {}", flag_text(f)));
+    }
+    d
+}
+
+/// The report as the page shows it, for an essay on a question with `rubric`.
+pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>) -> ReportView {
     let labels = point_labels(report);
+    let off_topic = report.flags.contains(&"off-topic");
+    let top = rubric.map(|r| r.top_level()).unwrap_or(0);
+    let headline = match (report.level.level, report.level.marks) {
+        _ if off_topic => "No level: this essay does not answer this question".to_string(),
+        (Some(0), _) => format!("Level 0 of {top}: no part of the essay earns marks yet"),
+        (Some(l), Some([lo, hi])) => format!("Level {l} of {top} ({lo}–{hi} marks)"),
+        (Some(l), None) => format!("Level {l} of {top}"),
+        (None, _) => "No level: this mark scheme has no levels".to_string(),
+    };
+    let mark_line = match (report.level.mark, rubric) {
+        (Some(m), Some(r)) if report.level.level.is_some_and(|l| l > 0) => format!(
+            "About {m} marks out of {}. This is an estimate, not an exam mark.",
+            r.max_marks
+        ),
+        _ => String::new(),
+    };
+    let next = report
+        .level
+        .level
+        .and_then(|l| rubric.and_then(|r| r.level(l + 1)));
+    let steps_heading = match (report.level.level, next) {
+        _ if off_topic => "What to do next:".to_string(),
+        (_, Some(n)) => format!(
+            "To reach level {} ({}–{} marks):",
+            n.level, n.marks.0, n.marks.1
+        ),
+        (Some(l), None) if l > 0 && l == top => {
+            "This is the top level. To make it even stronger:".to_string()
+        }
+        _ => "What to do next:".to_string(),
+    };
+
     // Sentences that earn points, by byte range.
     let mut spans: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
     for (i, p) in report.points.iter().enumerate() {
         // A sentence is marked with the points it earns outright; partial credit is listed
-        // in the table of points.
+        // with the points.
         if p.status != PointStatus::Covered {
             continue;
         }
@@ -141,75 +408,134 @@ pub(crate) fn report_view(report: &Report, essay: &str) -> ReportView {
         if start > at {
             segments.push(Segment {
                 text: essay[at..start].to_string(),
-                labels: vec![],
+                tags: vec![],
                 class: "",
-                title: String::new(),
             });
         }
         let sides: std::collections::BTreeSet<&str> = points
             .iter()
-            .map(|&i| side_label(report.points[i].side))
+            .map(|&i| side_class(report.points[i].side))
             .collect();
         segments.push(Segment {
             text: essay[start..end].to_string(),
-            labels: points.iter().map(|&i| labels[i].clone()).collect(),
+            tags: points
+                .iter()
+                .map(|&i| {
+                    let p = &report.points[i];
+                    Tag {
+                        label: labels[i].clone(),
+                        side: side_class(p.side),
+                        symbol: side_symbol(p.side),
+                        spoken: format!("{}, point {}: {}", side_words(p.side), labels[i], p.text),
+                    }
+                })
+                .collect(),
             class: if sides.len() == 1 {
                 sides.into_iter().next().unwrap_or("")
             } else {
                 "mixed"
             },
-            title: points
-                .iter()
-                .map(|&i| format!("{}: {}", labels[i], report.points[i].text))
-                .collect::<Vec<_>>()
-                .join(" · "),
         });
         at = end;
     }
     if at < essay.len() {
         segments.push(Segment {
             text: essay[at..].to_string(),
-            labels: vec![],
+            tags: vec![],
             class: "",
-            title: String::new(),
         });
     }
+
+    let c = &report.coverage;
+    let sides = [
+        (
+            Side::Supporting,
+            "supporting",
+            "Points that support the view",
+            &c.supporting,
+        ),
+        (
+            Side::Challenging,
+            "challenging",
+            "Points that challenge the view",
+            &c.challenging,
+        ),
+        (Side::Neutral, "neutral", "Other points", &c.neutral),
+    ]
+    .into_iter()
+    .filter(|(_, _, _, sc)| sc.total > 0)
+    .map(|(side, id, heading, sc)| {
+        let groups = [
+            (PointStatus::Covered, "made", "Made", true),
+            (PointStatus::Partial, "partly", "Partly made", true),
+            (
+                PointStatus::Missing,
+                "missing",
+                "Not in your essay yet",
+                false,
+            ),
+        ]
+        .into_iter()
+        .map(|(status, class, heading, open)| StatusGroup {
+            status: class,
+            heading,
+            open,
+            points: report
+                .points
+                .iter()
+                .zip(&labels)
+                .filter(|(p, _)| p.side == side && p.status == status)
+                .map(|(p, l)| PointItem {
+                    label: l.clone(),
+                    text: p.text.to_string(),
+                    side: side_class(side),
+                    symbol: side_symbol(side),
+                    near: (status == PointStatus::Partial)
+                        .then(|| p.evidence.first().map(|e| e.text.clone()))
+                        .flatten(),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.points.is_empty())
+        .collect();
+        SideGroup {
+            id,
+            heading,
+            symbol: side_symbol(side),
+            letter: point_label(side, 0).chars().next().unwrap_or('N'),
+            summary: format!(
+                "You made {} and partly made {}, out of {}.",
+                sc.covered, sc.partial, sc.total
+            ),
+            groups,
+        }
+    })
+    .collect();
+
     ReportView {
-        level: report.level.level,
-        off_topic: report.flags.contains(&"off-topic"),
-        marks: report.level.marks,
-        mark: report.level.mark,
-        rubric: report.level.rubric.clone().unwrap_or_default(),
-        criteria: report.level.criteria.clone().unwrap_or_default(),
-        reasons: report.level.reasons.clone(),
+        headline,
+        mark_line,
+        steps_heading,
+        steps: next_steps(report),
         words: report.words,
-        covered: report.coverage.covered,
-        partial: report.coverage.partial,
-        total: report.coverage.total,
-        points: report
-            .points
-            .iter()
-            .zip(&labels)
-            .map(|(p, l)| PointLine {
-                label: l.clone(),
-                text: p.text.to_string(),
-                side: side_label(p.side),
-                status: status_label(p.status),
-            })
-            .collect(),
+        points_summary: format!(
+            "You made {} of the mark scheme's {} points and partly made {} more. No essay needs them all: the best essays make the most important ones well.",
+            c.covered, c.total, c.partial
+        ),
+        sides,
+        marked: segments.iter().any(|s| !s.tags.is_empty()),
         segments,
-        flags: report
-            .flags
-            .iter()
-            .map(|f| (f.to_string(), flag_text(f).to_string()))
-            .collect(),
-        intro: report.judgement.introduction.label(),
-        conclusion: report.judgement.conclusion.label(),
-        consistent: report.judgement.consistent,
-        substantiated: report.judgement.substantiated,
-        balance: report.balance.verdict,
-        add: report.next_steps.add.clone(),
-        lift: report.next_steps.lift.clone(),
+        details: details(report),
+        criteria: match (
+            report.level.level,
+            &report.level.criteria,
+            &report.level.rubric,
+        ) {
+            (Some(l), Some(text), Some(name)) if l > 0 && !off_topic => {
+                Some((name.clone(), l, text.clone()))
+            }
+            _ => None,
+        },
     }
 }
 
@@ -220,8 +546,8 @@ mod tests {
     use super::*;
 
     /// Every sentence of a full demo essay, marked on the page, carries exactly the labels of
-    /// the points whose evidence is that sentence (covered points; partial ones are listed in
-    /// the table only), and every such sentence is marked.
+    /// the points whose evidence is that sentence (covered points; partial ones are listed
+    /// with the points only), and every such sentence is marked.
     #[test]
     fn each_marked_sentence_carries_the_points_it_earned_and_only_those() {
         let lib = studypack_demo::library();
@@ -233,7 +559,7 @@ mod tests {
             input.model_essay = None;
             let essay = &q.model_essay;
             let report = engine.assess(&input, essay);
-            let view = report_view(&report, essay);
+            let view = report_view(&report, essay, topic.rubric.as_ref());
             // What the report says each sentence earns.
             let label = point_labels(&report);
             let mut expected: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
@@ -252,15 +578,118 @@ mod tests {
             let mut shown: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
             for s in &view.segments {
                 let range = (at, at + s.text.len());
-                if !s.labels.is_empty() {
-                    shown.insert(range, s.labels.iter().cloned().collect());
+                if !s.tags.is_empty() {
+                    shown.insert(range, s.tags.iter().map(|t| t.label.clone()).collect());
                 }
                 at = range.1;
             }
             assert_eq!(at, essay.len(), "the segments are the whole essay");
             assert_eq!(shown, expected, "{}", q.slug);
+            // Every point is listed once, under its side.
+            let listed: usize = view
+                .sides
+                .iter()
+                .flat_map(|s| &s.groups)
+                .map(|g| g.points.len())
+                .sum();
+            assert_eq!(listed, report.points.len(), "{}", q.slug);
             checked += expected.len();
         }
         assert!(checked > 100, "{checked} marked sentences");
+    }
+
+    /// The summary for each demo essay and for weaker versions of it: a level with its marks
+    /// (or why there is none), at most three steps in plain words, and none of the engine's
+    /// internal terms.
+    #[test]
+    fn the_summary_speaks_plainly() {
+        let lib = studypack_demo::library();
+        let engine = studypack_feedback::engine_for_library(&lib);
+        let internal = [
+            "no-judgement",
+            "too-short",
+            "leans-",
+            "one-sided",
+            "not-applicable",
+            "none-earned",
+            "bullet",
+            "per 100 words",
+            "paragraph(s)",
+        ];
+        let mut seen = 0;
+        for q in lib.questions.iter().filter(|q| !q.model_essay.is_empty()) {
+            let topic = lib.topic(&q.topic).unwrap();
+            let mut input = studypack_feedback::question_input(q, topic);
+            input.model_essay = None;
+            let paragraphs: Vec<&str> = q.model_essay.split("\n\n").collect();
+            // The whole essay, its first half (no conclusion), its first paragraph.
+            let half = paragraphs[..paragraphs.len().div_ceil(2)].join("\n\n");
+            for essay in [q.model_essay.as_str(), half.as_str(), paragraphs[0]] {
+                let report = engine.assess(&input, essay);
+                let view = report_view(&report, essay, topic.rubric.as_ref());
+                assert!(
+                    !view.steps.is_empty() && view.steps.len() <= 3,
+                    "{:?}",
+                    view.steps
+                );
+                let shown = format!(
+                    "{} {} {} {}",
+                    view.headline,
+                    view.mark_line,
+                    view.steps_heading,
+                    view.steps.join(" ")
+                );
+                for word in internal {
+                    assert!(!shown.contains(word), "{word:?} in {shown}");
+                }
+                if let Some(l) = report.level.level.filter(|&l| l > 0) {
+                    assert!(
+                        view.headline.starts_with(&format!("Level {l} of ")),
+                        "{}",
+                        view.headline
+                    );
+                    assert!(view.headline.contains(" marks)"), "{}", view.headline);
+                }
+                // The judgement sentence reads as English in every case.
+                let judgement = view
+                    .details
+                    .iter()
+                    .find(|d| d.starts_with("Judgement"))
+                    .unwrap();
+                assert!(!judgement.contains("on and"), "{judgement}");
+                seen += 1;
+            }
+        }
+        assert!(seen >= 6, "{seen}");
+    }
+
+    #[test]
+    fn a_point_becomes_a_sentence() {
+        assert_eq!(sentence(" chairman of the GKO "), "Chairman of the GKO.");
+        assert_eq!(sentence("Allied aid mattered."), "Allied aid mattered.");
+        assert_eq!(sentence("élan?"), "Élan?");
+        assert_eq!(sentence(""), ".");
+    }
+
+    #[test]
+    fn steps_for_an_essay_without_a_conclusion_ask_for_one_first_among_the_argument() {
+        let lib = studypack_demo::library();
+        let engine = studypack_feedback::engine_for_library(&lib);
+        let q = lib
+            .questions
+            .iter()
+            .find(|q| !q.model_essay.is_empty())
+            .unwrap();
+        let topic = lib.topic(&q.topic).unwrap();
+        let mut input = studypack_feedback::question_input(q, topic);
+        input.model_essay = None;
+        let first = q.model_essay.split("\n\n").next().unwrap();
+        let report = engine.assess(&input, first);
+        let steps = next_steps(&report);
+        assert!(
+            steps.iter().any(|s| s.contains("conclusion")),
+            "{steps:?} for {:?}",
+            report.judgement
+        );
     }
 }

@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use studypack_accounts::{Limit, Limits};
 use studypack_test_support::backend_test;
 
-use super::browser::Browser;
+use super::browser::{Browser, Page};
 use super::{SEED_SLUG, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
@@ -88,17 +88,14 @@ backend_test! {
         assert!(report_path.starts_with("/attempts/"));
         let report = b2.get(&report_path).await;
         assert_eq!(report.status, StatusCode::OK);
-        assert!(report.body.contains("Indicative level"), "{}", report.body);
+        assert!(report.body.contains("<h2 id=\"lvl\">Level "), "{}", report.body);
         assert!(
             report.body.contains("<mark class=\"supporting\"")
                 || report.body.contains("<mark class=\"mixed\"")
         );
         assert!(report.body.contains("<mark class=\"challenging\""));
-        assert!(
-            report.body.contains("<sup>S1")
-                || report.body.contains(",S1")
-                || report.body.contains("S1</sup>")
-        );
+        assert!(report.body.contains("<a class=\"tag supporting\" href=\"#point-S1\">"));
+        assert!(report.body.contains("<li id=\"point-S1\">"));
         assert_eq!(
             b2.api(
                 Method::GET,
@@ -141,7 +138,7 @@ backend_test! {
             .await;
         assert_eq!(res.status, StatusCode::OK);
         assert!(res.body.contains("This report was not saved"));
-        assert!(res.body.contains("Indicative level"));
+        assert!(res.body.contains("<h2 id=\"lvl\">Level "));
         // An essay on another question gets no level, and the page says why.
         let tudor = "Henry VIII broke with Rome after Pope Clement VII refused to annul his marriage to Catherine of Aragon. \
             Thomas Cromwell drafted the Act in Restraint of Appeals in 1533 and the Act of Supremacy in 1534, \
@@ -157,7 +154,7 @@ backend_test! {
             .await;
         assert_eq!(other.status, StatusCode::OK);
         assert!(other.body.contains("No level: this essay does not answer this question"), "{}", other.body);
-        assert!(!other.body.contains("Indicative level"));
+        assert!(!other.body.contains("<h2 id=\"lvl\">Level "));
         let empty = b
             .submit(
                 &format!("/questions/{SEED_SLUG}/practice"),
@@ -166,6 +163,8 @@ backend_test! {
             )
             .await;
         assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+        assert!(empty.body.contains("Write your essay before asking for feedback."));
+        assert!(empty.body.contains("id=\"essay-form\""), "the writing page again");
         app.stop().await;
     }
 }
@@ -223,6 +222,185 @@ backend_test! {
             limited.body
         );
         assert!(limited.header("retry-after").parse::<i64>().unwrap() >= 1);
+        app.stop().await;
+    }
+}
+
+/// The report's HTML outside the "Details" disclosure: what a student reads first.
+fn student_view(body: &str) -> &str {
+    let main = &body[body.find("<main").unwrap()..];
+    &main[..main.find("<details class=\"report-details\"").unwrap()]
+}
+
+async fn report_on(b: &Browser, essay: &str) -> Page {
+    let res = b
+        .submit(
+            &format!("/questions/{SEED_SLUG}/practice"),
+            &format!("/questions/{SEED_SLUG}/practice"),
+            &[("text", essay)],
+        )
+        .await;
+    if res.status == StatusCode::SEE_OTHER {
+        return b.get(res.location()).await;
+    }
+    res
+}
+
+backend_test! {
+    async fn the_report_speaks_to_students_and_links_the_plan_and_for_holders_the_model_essay(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let model = seed_essay_paragraphs();
+        let paragraphs: Vec<&str> = model.split("\n\n").collect();
+        // Two body paragraphs, no conclusion: flags and a missing judgement to put in words.
+        let weak = paragraphs[1..3].join("\n\n");
+        let internal = [
+            "no-judgement", "too-short", "leans-supporting", "leans-challenging", "one-sided",
+            "no-conclusion", "no-introduction", "not-applicable", "none-earned", "<code>",
+            " on and ",
+        ];
+        let b = Browser::new(&app.base);
+        b.sign_up("cat@example.com", PASSWORD).await;
+        for essay in [model.as_str(), weak.as_str()] {
+            let page = report_on(&b, essay).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            for id in internal {
+                assert!(!page.body.contains(id), "{id:?} in the report: {}", page.body);
+            }
+            let view = student_view(&page.body);
+            assert!(!view.contains("title=\""), "no point details in tooltips only");
+            for stat in ["bullets", "per 100 words", "paragraph"] {
+                assert!(!view.contains(stat), "{stat:?} before Details: {view}");
+            }
+            // The figures are behind the disclosure instead.
+            let details = &page.body[page.body.find("<details class=\"report-details\"").unwrap()..];
+            assert!(details.contains("<summary>Details</summary>"));
+            assert!(details.contains("bullets of the mark scheme"));
+            assert!(details.contains("per 100 words"));
+            // The summary first: the level of 5 with its marks, then what to do next.
+            let summary = &view[view.find("<section class=\"summary\"").unwrap()..view.find("id=\"essay\"").unwrap()];
+            assert!(summary.contains("<h2 id=\"lvl\">Level "), "{summary}");
+            assert!(summary.contains(" of 5 ("), "{summary}");
+            assert!(summary.contains(" marks)</h2>"), "{summary}");
+            let steps = summary.matches("<li>").count();
+            assert!((1..=3).contains(&steps), "{steps} steps: {summary}");
+            assert!(
+                summary.contains("To reach level ") || summary.contains("This is the top level"),
+                "{summary}"
+            );
+            assert!(summary.contains(&format!("href=\"/questions/{SEED_SLUG}#plan\"")));
+            // Not a holder: the way to the pack, not the essay.
+            assert!(!summary.contains("Read the model essay"), "{summary}");
+            assert!(summary.contains(&format!("href=\"/redeem?next=/questions/{SEED_SLUG}\"")), "{summary}");
+            // The points by side, as lists that fold, missing ones folded.
+            assert!(page.body.contains("Points that support the view"));
+            assert!(page.body.contains("Points that challenge the view"));
+            assert!(page.body.contains("<details class=\"points missing\">"), "missing points start folded");
+            assert!(!page.body.contains("<table class=\"points\""));
+            // Sides in text and shape, not colour alone; the legend says what S and C mean.
+            assert!(page.body.contains("supports the view (solid line)"));
+            assert!(page.body.contains("challenges the view (dashed line)"));
+        }
+        // An essay with no conclusion is told to write one, in words.
+        let page = report_on(&b, &weak).await;
+        let view = student_view(&page.body);
+        assert!(view.contains("conclusion"), "{view}");
+
+        // A Study Pack holder gets the link to the model essay (on the question page, where
+        // the pack opens it); the report itself never carries premium text.
+        let codes = app
+            .state
+            .accounts
+            .create_codes(&studypack_domain::PackScope::All, 1, Some(365), None)
+            .await
+            .unwrap();
+        let res = b.submit("/redeem", "/redeem", &[("code", &codes[0])]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let page = report_on(&b, &weak).await;
+        assert!(page.body.contains(&format!("<a href=\"/questions/{SEED_SLUG}#essay\">Read the model essay</a>")), "{}", page.body);
+        assert!(!page.body.contains("/redeem?next="));
+        // The model essay's own sentences are not on the report, except those the student
+        // wrote (the essay sent was the model's second and third paragraphs).
+        let unsent: Vec<String> = crate::premium_sentences(&model)
+            .into_iter()
+            .filter(|s| !weak.contains(s.as_str()))
+            .collect();
+        assert!(unsent.len() > 3);
+        let shown = crate::unescape(&page.body);
+        assert!(unsent.iter().all(|s| !shown.contains(s.as_str())), "premium text on the report");
+
+        // A visitor is sent to sign in, then to redeem.
+        let visitor = Browser::new(&app.base);
+        let page = report_on(&visitor, &weak).await;
+        assert!(page.body.contains("href=\"/signin?next=/redeem\""), "{}", page.body);
+        assert!(!page.body.contains("Read the model essay"));
+        app.stop().await;
+    }
+}
+
+backend_test! {
+    async fn an_essay_over_the_limit_is_refused_whole_with_the_limit_stated_and_the_text_kept(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let b = Browser::new(&app.base);
+        b.sign_up("dan@example.com", PASSWORD).await;
+        let page = b.get(&format!("/questions/{SEED_SLUG}/practice")).await;
+        // The box does not cut a paste: the limit is checked and stated instead.
+        assert!(!page.body.contains("maxlength"), "a maxlength cuts pasted text silently");
+        assert!(page.body.contains("Essays up to 100 kB (about 15,000 words) can be marked."));
+        assert!(page.body.contains("data-max-bytes=\"102400\""));
+        // 20,000 words, ending in a word the cut would have broken.
+        let essay = format!("{}Khrushchev", "Stalin ruled. ".repeat(10_000));
+        let res = b
+            .submit(
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &[("text", &essay)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(res.body.contains("Your essay is too long to mark. The limit is 100 kB (about 15,000 words); this essay is 137 kB."), "{}", res.body);
+        // The way back is the writing page itself, with every word of the essay kept.
+        assert!(res.body.contains("id=\"essay-form\""));
+        assert!(res.body.contains(&format!("{}Khrushchev</textarea>", "Stalin ruled. ".repeat(3))));
+        let kept = res.body.matches("Stalin ruled. ").count();
+        assert_eq!(kept, 10_000);
+        // The header knows who is signed in.
+        assert!(res.body.contains("href=\"/account\""), "the signed-in header");
+        assert!(!res.body.contains("<a href=\"/signin\">Sign in</a>"));
+        // Nothing was marked or kept as an attempt.
+        let page = b.get(&format!("/questions/{SEED_SLUG}/practice")).await;
+        assert!(page.body.contains("No attempts yet."));
+        app.stop().await;
+    }
+}
+
+backend_test! {
+    async fn a_rate_limited_submission_comes_back_in_the_writing_page_with_the_essay(db) {
+        let limits = Limits {
+            feedback: Limit { max: 1, window: 600 },
+            ..Limits::default()
+        };
+        let app = TestApp::builder().with_limits(limits).start_on(db).await;
+        let b = Browser::new(&app.base);
+        b.sign_up("eve@example.com", PASSWORD).await;
+        let essay = seed_essay_paragraphs();
+        let first = report_on(&b, &essay).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let again = "Khrushchev's Secret Speech of 1956 denounced the cult of personality & more.";
+        let res = b
+            .submit(
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &format!("/questions/{SEED_SLUG}/practice"),
+                &[("text", again)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+        assert!(res.header("retry-after").parse::<i64>().unwrap() >= 1);
+        assert!(res.body.contains("Try again in 10 minutes."), "{}", res.body);
+        assert!(
+            res.body.contains("Khrushchev&#39;s Secret Speech of 1956 denounced the cult of personality &#38; more.</textarea>"),
+            "the essay is kept, escaped: {}",
+            res.body
+        );
         app.stop().await;
     }
 }
