@@ -233,5 +233,32 @@ await context.close();
   console.log(`ok: over ${minutes + 2} minutes the timer spoke ${all.length} times (${all.join(" / ")}) and showed time's up`);
   await ctx.close();
 }
+// A submitted essay is final: a second tab still open on the same sitting stops saving and
+// says so; practising again starts blank with a new clock and the offer of the last essay.
+{
+  const ctx = await browser.newContext(SIZES.desktop);
+  const a = await ctx.newPage();
+  await signIn(a, base, email, password);
+  await a.goto(practice);
+  await a.fill("#essay", "A sitting that another tab will submit.");
+  await a.waitForFunction(() => document.getElementById("saved").textContent.startsWith("Draft saved"), null, { timeout: 12000 })
+    .catch(async () => fail("second flow autosave: " + (await a.textContent("#saved"))));
+  const b = await ctx.newPage();
+  await b.goto(practice);
+  await Promise.all([b.waitForNavigation(), b.click("#essay-form button[type=submit]")]);
+  if (!b.url().includes("/attempts/")) fail("the second tab did not submit: " + b.url());
+  await a.type("#essay", " More words after it was submitted.");
+  await a.waitForSelector("#submitted:not([hidden])", { timeout: 12000 })
+    .catch(() => fail("the first tab did not say the essay was submitted"));
+  const said = (await a.textContent("#submitted")).trim();
+  if (!said.startsWith("This essay has been submitted")) fail("submitted note says " + said);
+  await b.goto(practice);
+  if ((await b.inputValue("#essay")) !== "") fail("practising again did not start blank");
+  if (!(await b.isVisible("#new-attempt"))) fail("no offer to start from the last essay");
+  await b.click("#new-attempt a");
+  if (!(await b.inputValue("#essay")).startsWith("A sitting that another tab will submit.")) fail("start from my last essay did not fill the box");
+  console.log("ok: a submitted essay is final (the other tab stopped saving and said so); practise again starts blank or from the last essay");
+  await ctx.close();
+}
 console.log("ok: typed, autosaved, reloaded, survived a dropped network, submitted offline, report marked");
 await browser.close();

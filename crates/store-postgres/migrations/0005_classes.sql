@@ -31,3 +31,22 @@ CREATE TABLE class_packs (
     created_at BIGINT  NOT NULL
 );
 CREATE INDEX class_packs_class ON class_packs (class_id);
+-- Work a teacher sets a class: a question (by slug), when it opens and is due, whether it is
+-- timed, and how many submissions each student may make.
+CREATE TABLE assignments (
+    id               BIGSERIAL PRIMARY KEY,
+    class_id         BIGINT  NOT NULL REFERENCES classes (id),
+    question_slug    TEXT    NOT NULL,
+    opens_at         BIGINT  NOT NULL,
+    due_at           BIGINT  NOT NULL,
+    timed            BOOLEAN NOT NULL,
+    attempts_allowed BIGINT  NOT NULL,
+    created_by       BIGINT  REFERENCES users (id),
+    created_at       BIGINT  NOT NULL
+);
+CREATE INDEX assignments_class ON assignments (class_id);
+-- An attempt remembers the sitting it ended (the draft's start: a save from that sitting
+-- after submission is refused) and the assignment it answers, if any.
+ALTER TABLE attempts ADD COLUMN started_at BIGINT;
+ALTER TABLE attempts ADD COLUMN assignment_id BIGINT REFERENCES assignments (id);
+CREATE INDEX attempts_assignment ON attempts (assignment_id);

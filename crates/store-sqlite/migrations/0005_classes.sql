@@ -31,3 +31,22 @@ CREATE TABLE class_packs (
     created_at INTEGER  NOT NULL
 );
 CREATE INDEX class_packs_class ON class_packs (class_id);
+-- Work a teacher sets a class: a question (by slug), when it opens and is due, whether it is
+-- timed, and how many submissions each student may make.
+CREATE TABLE assignments (
+    id               INTEGER PRIMARY KEY,
+    class_id         INTEGER  NOT NULL REFERENCES classes (id),
+    question_slug    TEXT    NOT NULL,
+    opens_at         INTEGER  NOT NULL,
+    due_at           INTEGER  NOT NULL,
+    timed            INTEGER NOT NULL,
+    attempts_allowed INTEGER  NOT NULL,
+    created_by       INTEGER  REFERENCES users (id),
+    created_at       INTEGER  NOT NULL
+);
+CREATE INDEX assignments_class ON assignments (class_id);
+-- An attempt remembers the sitting it ended (the draft's start: a save from that sitting
+-- after submission is refused) and the assignment it answers, if any.
+ALTER TABLE attempts ADD COLUMN started_at INTEGER;
+ALTER TABLE attempts ADD COLUMN assignment_id INTEGER REFERENCES assignments (id);
+CREATE INDEX attempts_assignment ON attempts (assignment_id);

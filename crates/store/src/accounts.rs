@@ -129,6 +129,11 @@ pub struct Attempt {
     pub total: i64,
     pub words: i64,
     pub created_at: i64,
+    /// When the sitting this attempt ended began (its draft's start); `None` for attempts
+    /// stored before sittings were kept.
+    pub started_at: Option<i64>,
+    /// The assignment it answers, if any.
+    pub assignment_id: Option<i64>,
 }
 
 /// Users, sessions, packs, codes, the audit log and rate limits.
@@ -223,12 +228,15 @@ pub trait AccountStore: Send + Sync {
 /// Drafts and submitted attempts of essay practice.
 #[async_trait]
 pub trait PracticeStore: Send + Sync {
-    /// Saves the draft (keeping when it was started).
+    /// Saves the draft of the sitting that began at `started_at` (a new draft starts then; an
+    /// existing one keeps its start). A submitted attempt is final: if an attempt already
+    /// ended that sitting, nothing is saved and the answer is `Conflict`.
     async fn save_draft(
         &self,
         user_id: i64,
         question_slug: &str,
         body: &str,
+        started_at: i64,
         now: i64,
     ) -> StoreResult<Draft>;
     async fn draft(&self, user_id: i64, question_slug: &str) -> StoreResult<Option<Draft>>;

@@ -19,6 +19,9 @@ pub enum WebError {
     PayloadTooLarge(usize),
     #[error("{0}")]
     Forbidden(String),
+    /// The request contradicts what is stored (a save to an essay already submitted).
+    #[error("{0}")]
+    Conflict(String),
     /// Too many attempts: try again after this many seconds.
     #[error("rate limited for {0} s")]
     TooManyRequests(i64),
@@ -52,6 +55,7 @@ impl WebError {
             WebError::Unauthorized | WebError::BadCredentials(_) => StatusCode::UNAUTHORIZED,
             WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -66,6 +70,7 @@ impl WebError {
             WebError::BadCredentials(_) => "bad_credentials",
             WebError::PayloadTooLarge(_) => "payload_too_large",
             WebError::Forbidden(_) => "forbidden",
+            WebError::Conflict(_) => "conflict",
             WebError::TooManyRequests(_) => "rate_limited",
             _ => "internal",
         }
@@ -75,9 +80,10 @@ impl WebError {
     pub fn public_message(&self) -> String {
         match self {
             WebError::NotFound => "There is nothing at this address.".into(),
-            WebError::BadRequest(m) | WebError::Forbidden(m) | WebError::BadCredentials(m) => {
-                m.clone()
-            }
+            WebError::BadRequest(m)
+            | WebError::Forbidden(m)
+            | WebError::BadCredentials(m)
+            | WebError::Conflict(m) => m.clone(),
             WebError::PayloadTooLarge(n) => {
                 format!("The request is too large: the limit is {} KiB.", n / 1024)
             }

@@ -39,15 +39,27 @@
   // The browser's copy: the text, whether the server has it, and the server's version it
   // was based on (so a newer draft saved from another device is not overwritten silently).
   var base = serverSaved;
+  // The sitting: when this attempt began (its clock). A submitted attempt is final, so a
+  // copy in this browser from a sitting already submitted is not brought back.
+  var sitting = Number(root.dataset.started) || now();
+  var lastSubmitted = Number(root.dataset.lastSubmitted) || 0;
+  var startedField = document.querySelector("#essay-form input[name=started]");
+  var copy = local();
+  if (copy && copy.started && copy.started <= lastSubmitted) {
+    try { localStorage.removeItem(key); } catch (e) {}
+    copy = null;
+  }
+  if (copy && copy.started && !serverSaved) {
+    // No draft on the server: the sitting (and its clock) is the one this browser kept.
+    sitting = copy.started;
+    if (startedField) startedField.value = String(sitting);
+  }
   function keepLocal(synced) {
-    var old = local();
-    var started = (old && old.started) || Number(root.dataset.started) || now();
     try {
-      localStorage.setItem(key, JSON.stringify({ text: essay.value, synced: !!synced, base: base, started: started }));
+      localStorage.setItem(key, JSON.stringify({ text: essay.value, synced: !!synced, base: base, started: sitting }));
     } catch (e) {}
   }
 
-  var copy = local();
   if (copy && copy.text && !copy.synced && copy.text !== essay.value) {
     if (!signedIn || (copy.base || 0) >= serverSaved) {
       // The network dropped or the tab closed before the server had the latest words.
@@ -106,7 +118,9 @@
 
   // The timer runs from when the draft was started, across reloads. It is not a live region:
   // it speaks only at 5 minutes, 1 minute and 0 (the note below), and time's up is shown.
-  var started = Number(root.dataset.started) || (copy && copy.started) || now();
+  var started = sitting;
+  // The sitting is in the server's time; this device's clock may be off.
+  var skew = now() - (Number(root.dataset.now) || now());
   var limit = Number(root.dataset.minutes) * 60;
   var note = document.getElementById("timer-note");
   var timesUp = document.getElementById("timesup");
@@ -122,7 +136,7 @@
   }
   var lastStage = -1;
   function tick() {
-    var left = limit - (now() - started);
+    var left = limit - (now() - skew - started);
     var sign = left < 0 ? "−" : "";
     var a = Math.abs(left);
     timer.textContent = sign + Math.floor(a / 60) + ":" + String(a % 60).padStart(2, "0");
@@ -137,16 +151,29 @@
   setInterval(tick, 1000);
 
   var lastSent = essay.value;
+  var isFinal = false;
+  var submittedNote = document.getElementById("submitted");
   function save(leaving) {
-    if (!signedIn || essay.value === lastSent) return;
+    if (!signedIn || isFinal || essay.value === lastSent) return;
     var text = essay.value;
     fetch("/api/v1/drafts/" + encodeURIComponent(slug), {
       method: "PUT",
       keepalive: !!leaving && text.length < 60000,
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": root.dataset.csrf },
-      body: JSON.stringify({ text: text })
+      body: JSON.stringify({ text: text, started_at: sitting })
     }).then(function (r) {
+      if (r.status === 409) {
+        // This sitting was submitted (in another tab, say): saving stops, and the page says so.
+        isFinal = true;
+        return r.json().then(function (e) {
+          submittedNote.textContent = (e && e.error && e.error.message) || "This essay has been submitted.";
+          submittedNote.hidden = false;
+          status("Not saved: this essay was submitted");
+          savedAt.textContent = "";
+          throw null;
+        });
+      }
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (draft) {
@@ -156,6 +183,7 @@
       status("Draft saved");
       savedAt.textContent = "at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     }).catch(function (e) {
+      if (isFinal) return;
       if (String(e && e.message) === "400" && overLimit()) status("Too long to save online: kept in this browser");
       else status("Not saved online: kept in this browser");
       savedAt.textContent = "";

@@ -4,10 +4,9 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
 
 use super::{SqlStore, SqlValue, db_err};
-use crate::{Attempt, Draft, PracticeStore, StoreResult};
+use crate::{Attempt, Draft, PracticeStore, StoreError, StoreResult};
 
-const ATTEMPT_COLUMNS: &str =
-    "id, user_id, question_slug, body, level, covered, total, words, created_at";
+const ATTEMPT_COLUMNS: &str = "id, user_id, question_slug, body, level, covered, total, words, created_at, started_at, assignment_id";
 
 impl<DB> SqlStore<DB>
 where
@@ -36,6 +35,8 @@ where
             total: row.try_get("total").map_err(db_err)?,
             words: row.try_get("words").map_err(db_err)?,
             created_at: row.try_get("created_at").map_err(db_err)?,
+            started_at: row.try_get("started_at").map_err(db_err)?,
+            assignment_id: row.try_get("assignment_id").map_err(db_err)?,
         })
     }
 
@@ -70,21 +71,32 @@ where
         user_id: i64,
         question_slug: &str,
         body: &str,
+        started_at: i64,
         now: i64,
     ) -> StoreResult<Draft> {
+        // One statement: the draft is written only if no attempt ended this sitting, so a
+        // save racing a submission cannot bring the draft back.
         let row = sqlx::query(
-            "INSERT INTO drafts (user_id, question_slug, body, started_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+            "INSERT INTO drafts (user_id, question_slug, body, started_at, updated_at) \
+             SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS \
+             (SELECT 1 FROM attempts WHERE user_id = $1 AND question_slug = $2 AND started_at = $4) \
              ON CONFLICT (user_id, question_slug) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at \
              RETURNING body, started_at, updated_at",
         )
         .bind(user_id)
         .bind(question_slug)
         .bind(body)
+        .bind(started_at)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
-        Self::draft_from_row(&row)
+        match row {
+            Some(row) => Self::draft_from_row(&row),
+            None => Err(StoreError::Conflict(
+                "this essay was submitted: a submitted attempt is final".into(),
+            )),
+        }
     }
 
     async fn draft(&self, user_id: i64, question_slug: &str) -> StoreResult<Option<Draft>> {
@@ -100,7 +112,8 @@ where
     async fn submit_attempt(&self, a: &Attempt) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO attempts (user_id, question_slug, body, level, covered, total, words, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO attempts (user_id, question_slug, body, level, covered, total, words, created_at, started_at, assignment_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(a.user_id)
         .bind(a.question_slug.as_str())
@@ -110,6 +123,8 @@ where
         .bind(a.total)
         .bind(a.words)
         .bind(a.created_at)
+        .bind(a.started_at)
+        .bind(a.assignment_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;

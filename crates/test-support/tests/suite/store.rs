@@ -542,9 +542,9 @@ backend_test! {
             .await
             .unwrap();
         assert!(s.draft(u.id, "q1").await.unwrap().is_none());
-        s.save_draft(u.id, "q1", "first words", 10).await.unwrap();
+        s.save_draft(u.id, "q1", "first words", 10, 10).await.unwrap();
         let d = s
-            .save_draft(u.id, "q1", "first words, more", 20)
+            .save_draft(u.id, "q1", "first words, more", 10, 20)
             .await
             .unwrap();
         assert_eq!(
@@ -562,15 +562,27 @@ backend_test! {
             total: 9,
             words: 1,
             created_at: 30,
+            started_at: Some(10),
+            assignment_id: None,
         };
         let id = s.submit_attempt(&a).await.unwrap();
         assert!(
             s.draft(u.id, "q1").await.unwrap().is_none(),
             "submitting clears the draft"
         );
+        // The submitted sitting is final: a late save of it is refused and keeps no draft;
+        // a new sitting saves.
+        assert!(matches!(
+            s.save_draft(u.id, "q1", "late words", 10, 35).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(s.draft(u.id, "q1").await.unwrap().is_none());
+        let next = s.save_draft(u.id, "q1", "a new go", 36, 36).await.unwrap();
+        assert_eq!(next.started_at, 36);
         s.submit_attempt(&Attempt {
             level: None,
             created_at: 40,
+            started_at: Some(36),
             ..a.clone()
         })
         .await

@@ -118,10 +118,15 @@ pub(crate) async fn feedback(
     Ok(Json(report))
 }
 
-/// A draft's text.
+/// A draft's text, and the sitting it belongs to.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct DraftRequest {
     text: String,
+    /// When this sitting began (seconds since 1970), as the practice page gave it. A save
+    /// for a sitting that has been submitted is refused (409). Omitted: the current draft's
+    /// sitting, or a new one.
+    #[serde(default)]
+    started_at: Option<i64>,
 }
 
 /// A student's unsubmitted essay for one question.
@@ -159,6 +164,7 @@ impl From<studypack_store::Draft> for Draft {
         (status = 401, description = "Sign in first", body = ErrorBody),
         (status = 403, description = "A missing or wrong CSRF token (cookie sessions)", body = ErrorBody),
         (status = 404, description = "No such question", body = ErrorBody),
+        (status = 409, description = "That sitting was submitted: a submitted attempt is final", body = ErrorBody),
         (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
         (status = 500, description = "Server error", body = ErrorBody),
     )
@@ -172,12 +178,28 @@ pub(crate) async fn save_draft(
 ) -> Result<Json<Draft>, ApiError> {
     check_essay(&req.text)?;
     published(&st, &slug).await?;
-    Ok(Json(
-        st.store
-            .save_draft(user.id, &slug, &req.text, now())
+    let at = now();
+    let started_at = match req.started_at {
+        Some(s) => s,
+        None => st
+            .store
+            .draft(user.id, &slug)
             .await?
-            .into(),
-    ))
+            .map(|d| d.started_at)
+            .unwrap_or(at),
+    };
+    match st
+        .store
+        .save_draft(user.id, &slug, &req.text, started_at, at)
+        .await
+    {
+        Ok(d) => Ok(Json(d.into())),
+        Err(studypack_store::StoreError::Conflict(_)) => Err(WebError::Conflict(
+            "This essay has been submitted, so it is not saved again. Practise again to start a new attempt.".into(),
+        )
+        .into()),
+        Err(e) => Err(WebError::from(e).into()),
+    }
 }
 
 /// `GET /api/v1/drafts/{slug}`: the signed-in student's draft.

@@ -2,7 +2,7 @@
 //! attempts over time.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -101,9 +101,20 @@ struct PracticePage {
     max_bytes: usize,
     /// The limit for people: "100 kB (about 15,000 words)".
     limit: String,
-    /// When the draft was started and last saved on the server (seconds; 0 if none).
+    /// When this sitting began: the draft's start, or now for a new attempt (its clock).
     started_at: i64,
+    /// When the draft was last saved on the server (seconds; 0 if none).
     saved_at: i64,
+    /// A new attempt after earlier ones: offer to start from the last essay (or, if it was
+    /// taken, to start blank).
+    new_attempt: bool,
+    from_last: bool,
+    /// The start of the last submitted sitting (0 if none): a copy in the browser from that
+    /// sitting or before belongs to a submitted essay, and is not restored.
+    last_submitted: i64,
+    /// The server's time when the page was made: the timer counts in the server's time, so
+    /// a device whose clock is wrong still gets the right time left.
+    now: i64,
     signed_in: bool,
     /// Whose copy of the draft the browser keeps (`visitor` before sign-in).
     user_key: String,
@@ -111,12 +122,20 @@ struct PracticePage {
     chart: Option<Chart>,
 }
 
+#[derive(Deserialize, Default)]
+pub(crate) struct PracticeParams {
+    /// `last`: a new attempt starts from the last essay submitted.
+    #[serde(default)]
+    from: String,
+}
+
 pub(crate) async fn practice_page(
     v: Visitor,
     State(st): State<AppState>,
     Path(slug): Path<String>,
+    Query(p): Query<PracticeParams>,
 ) -> PageResult {
-    practice_view(&v, &st, slug, None).await
+    practice_view(&v, &st, slug, None, p.from == "last").await
 }
 
 /// An essay the page could not take, shown back in the essay box with the reason.
@@ -131,6 +150,7 @@ async fn practice_view(
     st: &AppState,
     slug: String,
     refused: Option<Refused>,
+    from_last: bool,
 ) -> PageResult {
     let (q, topic) = published(st, &slug).await?;
     let (draft, attempts) = match v.user() {
@@ -151,6 +171,26 @@ async fn practice_view(
         Some(r) => (Some(r.text), Some(r.error.public_message())),
         None => (None, None),
     };
+    // A submitted attempt is final: without a draft, this is a new sitting with a new clock,
+    // blank unless the student asked to start from their last essay.
+    let new_attempt = draft.is_none() && !attempts.is_empty();
+    let from_last = new_attempt && from_last && text.is_none();
+    let text = match (text, from_last) {
+        (Some(t), _) => Some(t),
+        (None, true) => attempts.last().map(|a| a.body.clone()),
+        (None, false) => None,
+    };
+    let last_submitted = attempts
+        .iter()
+        .filter_map(|a| a.started_at)
+        .max()
+        .unwrap_or(0);
+    // A new sitting starts now, and always after the last one submitted (sittings are told
+    // apart by their start, in seconds).
+    let sitting = draft
+        .as_ref()
+        .map(|d| d.started_at)
+        .unwrap_or_else(|| now().max(last_submitted + 1));
     let mut res = form_page(
         v,
         PracticePage {
@@ -161,8 +201,12 @@ async fn practice_view(
             question: q.text.clone(),
             marks: q.marks,
             minutes: exam_minutes(topic.board, q.marks),
-            started_at: draft.as_ref().map(|d| d.started_at).unwrap_or(0),
+            started_at: sitting,
             saved_at: draft.as_ref().map(|d| d.updated_at).unwrap_or(0),
+            new_attempt,
+            from_last,
+            last_submitted,
+            now: now(),
             draft: text.unwrap_or_else(|| draft.map(|d| d.body).unwrap_or_default()),
             error,
             max_bytes: MAX_ESSAY,
@@ -222,6 +266,9 @@ struct ReportPage {
 pub(crate) struct Submission {
     #[serde(default)]
     text: String,
+    /// The sitting the essay was written in (the page's clock start); 0 if unknown.
+    #[serde(default)]
+    started: i64,
 }
 
 /// Marks a submitted essay: signed-in students' attempts are kept (and the draft cleared),
@@ -244,11 +291,40 @@ pub(crate) async fn submit(
             text: f.text,
             error,
         };
-        return practice_view(&v, &st, slug, Some(refused)).await;
+        return practice_view(&v, &st, slug, Some(refused), false).await;
     }
     let (q, topic) = published(&st, &slug).await?;
+    // A submitted attempt is final: the same sitting sent again (a double click, a retry
+    // after a dropped connection) shows the attempt it made; different words from a sitting
+    // already submitted come back as a new attempt, kept in the box.
+    if let (Some(u), true) = (v.user(), f.started > 0) {
+        let earlier = st.store.attempts(u.id, &slug).await?;
+        if let Some(a) = earlier.iter().find(|a| a.started_at == Some(f.started)) {
+            if a.body == f.text {
+                return Ok(Redirect::to(&format!("/attempts/{}", a.id)).into_response());
+            }
+            let refused = Refused {
+                text: f.text,
+                error: WebError::Conflict(format!(
+                    "You submitted an essay from this sitting on {}, and a submitted essay is final. \
+                     Your new text is kept below as a new attempt: submit it to have it marked.",
+                    date(a.created_at)
+                )),
+            };
+            return practice_view(&v, &st, slug, Some(refused), false).await;
+        }
+    }
     let report = assess(&st, &v, &q, &topic, f.text.clone()).await?;
     if let Some(u) = v.user() {
+        let started_at = match f.started {
+            s if s > 0 => s,
+            _ => st
+                .store
+                .draft(u.id, &slug)
+                .await?
+                .map(|d| d.started_at)
+                .unwrap_or_else(now),
+        };
         let id = st
             .store
             .submit_attempt(&Attempt {
@@ -261,6 +337,8 @@ pub(crate) async fn submit(
                 total: report.coverage.total as i64,
                 words: report.words as i64,
                 created_at: now(),
+                started_at: Some(started_at),
+                assignment_id: None,
             })
             .await?;
         return Ok(Redirect::to(&format!("/attempts/{id}")).into_response());
@@ -356,6 +434,8 @@ mod tests {
             total: 0,
             words: 0,
             created_at: 0,
+            started_at: None,
+            assignment_id: None,
         };
         assert!(chart(&[a(None)], 5).is_none());
         let c = chart(&[a(Some(1)), a(None), a(Some(5))], 5).unwrap();

@@ -404,3 +404,83 @@ backend_test! {
         app.stop().await;
     }
 }
+
+/// The sitting a practice page gives its form (`data-started`).
+fn sitting(page: &str) -> i64 {
+    let at = page.find("data-started=\"").expect("a sitting") + 14;
+    page[at..at + page[at..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+backend_test! {
+    /// A submitted attempt is final: a save from its sitting that arrives afterwards is
+    /// refused (409) and brings no draft back; practising again is a new sitting with a new
+    /// clock, blank or from the last essay; the same sitting sent twice makes one attempt.
+    async fn a_submitted_attempt_is_final(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let b = Browser::new(&app.base);
+        b.sign_up("ann@example.com", PASSWORD).await;
+        let path = format!("/questions/{SEED_SLUG}/practice");
+        let page = b.get(&path).await;
+        let s1 = sitting(&page.body);
+        assert!(s1 > 0, "a new page is a sitting with a clock");
+        assert!(!page.body.contains("id=\"new-attempt\""), "no earlier attempts yet");
+        let csrf = page.csrf();
+        let drafts = format!("/api/v1/drafts/{SEED_SLUG}");
+        let put = |text: &'static str, started: i64| {
+            b.api(
+                Method::PUT,
+                &drafts,
+                Some(serde_json::json!({"text": text, "started_at": started})),
+                None,
+                Some(&csrf),
+            )
+        };
+        assert_eq!(put("Stalin and Khrushchev", s1).await.status, StatusCode::OK);
+        let essay = seed_essay_paragraphs();
+        let sent = b
+            .post(&path, &[("csrf", &csrf), ("text", &essay), ("started", &s1.to_string())])
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let attempt = sent.location().to_string();
+        let user = app.store.user_by_email("ann@example.com").await.unwrap().unwrap().0;
+        let stored = app.store.attempts(user.id, SEED_SLUG).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].started_at, Some(s1));
+        // An autosave from that sitting, arriving late, is refused and keeps no draft.
+        let late = put("Stalin and Khrushchev, still typing", s1).await;
+        assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+        assert_eq!(late.json()["error"]["code"], "conflict");
+        assert!(app.store.draft(user.id, SEED_SLUG).await.unwrap().is_none());
+        // Sending the same sitting again (a double click) shows the same attempt.
+        let again = b
+            .post(&path, &[("csrf", &csrf), ("text", &essay), ("started", &s1.to_string())])
+            .await;
+        assert_eq!(again.location(), attempt);
+        assert_eq!(app.store.attempts(user.id, SEED_SLUG).await.unwrap().len(), 1);
+        // Different words from the submitted sitting come back, kept, as a new attempt.
+        let changed = b
+            .post(&path, &[("csrf", &csrf), ("text", "A different essay."), ("started", &s1.to_string())])
+            .await;
+        assert_eq!(changed.status, StatusCode::CONFLICT);
+        assert!(changed.body.contains("a submitted essay is final"), "{}", changed.body);
+        assert!(changed.body.contains(">A different essay.</textarea>"));
+        assert!(sitting(&changed.body) != s1, "the text is offered as a new sitting");
+        // Practising again: a new sitting, blank, with the offer to start from the last essay.
+        let fresh = b.get(&path).await;
+        let s2 = sitting(&fresh.body);
+        assert!(s2 > s1, "a new clock: {s2} after {s1}");
+        assert!(fresh.body.contains(&format!("data-last-submitted=\"{s1}\"")));
+        assert!(fresh.body.contains("<textarea id=\"essay\" name=\"text\" rows=\"22\" spellcheck=\"true\" aria-describedby=\"essay-limit\"></textarea>"), "blank: {}", fresh.body);
+        assert!(fresh.body.contains("href=\"/questions/"));
+        assert!(fresh.body.contains("?from=last\">Start from my last essay</a>"));
+        let from_last = b.get(&format!("{path}?from=last")).await;
+        let first_line = essay.lines().next().unwrap();
+        assert!(crate::unescape(&from_last.body).contains(first_line), "the last essay is in the box");
+        assert!(from_last.body.contains("Start blank instead"));
+        // A save for the new sitting works.
+        assert_eq!(put("A second go", s2).await.status, StatusCode::OK);
+        app.stop().await;
+    }
+}
