@@ -720,6 +720,11 @@ fn compared_lean(toks: &[LexedToken], vx: &str, vy: &str, l: &mut Lean) {
     }
 }
 
+/// The stance one sentence takes toward the view, read as a paragraph of one sentence is.
+pub(crate) fn sentence_stance(text: &str, toks: &[LexedToken], view: &ViewModel) -> Stance {
+    classify(sentence_lean(text, toks, view))
+}
+
 fn classify(l: Lean) -> Stance {
     let net = l.pos - l.neg;
     if l.pos + l.neg < 0.4 {
