@@ -12,7 +12,11 @@
 //! sentence when that argues one (a body paragraph develops its topic sentence), when it is a
 //! body paragraph's and does not concede ("admittedly", "although"…).
 
+use std::sync::LazyLock;
+
 use studypack_domain::Side;
+
+use crate::fx::FxHashMap;
 
 use crate::judgement::{Sections, ViewModel, sentence_stance};
 use crate::report::Stance;
@@ -21,19 +25,42 @@ use crate::vocabulary::wordlists::{
     AGAINST_THE_VIEW, CONTRAST_CUES, FOR_THE_VIEW, GENERAL_EQUIVALENTS, SAMENESS_CUES,
 };
 
-/// Whether the words of `phrase` start at token `i`.
-fn phrase_at(toks: &[LexedToken], i: usize, phrase: &str) -> bool {
-    phrase
-        .split(' ')
-        .enumerate()
-        .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == w))
-}
+/// The phrases of `FOR_THE_VIEW` (`true`) and `AGAINST_THE_VIEW` (`false`) as words, indexed
+/// by their first word.
+type SidePhrases = FxHashMap<&'static str, Vec<(Vec<&'static str>, bool)>>;
+static SIDE_PHRASES: LazyLock<SidePhrases> = LazyLock::new(|| {
+    let mut m: SidePhrases = FxHashMap::default();
+    let all = FOR_THE_VIEW
+        .iter()
+        .map(|p| (p, true))
+        .chain(AGAINST_THE_VIEW.iter().map(|p| (p, false)));
+    for (p, for_view) in all {
+        let words: Vec<&'static str> = p.split(' ').collect();
+        m.entry(words[0]).or_default().push((words, for_view));
+    }
+    m
+});
 
 /// The side a sentence says it argues ("the case for the view", "against the view",
 /// "outweighed"), if it says one and not both.
 fn declared_side(toks: &[LexedToken]) -> Option<Side> {
-    let says = |list: &[&str]| (0..toks.len()).any(|i| list.iter().any(|p| phrase_at(toks, i, p)));
-    match (says(FOR_THE_VIEW), says(AGAINST_THE_VIEW)) {
+    let (mut for_view, mut against) = (false, false);
+    for (i, t) in toks.iter().enumerate() {
+        for (words, side) in SIDE_PHRASES.get(t.word).into_iter().flatten() {
+            let here = words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w));
+            if here {
+                if *side {
+                    for_view = true
+                } else {
+                    against = true
+                }
+            }
+        }
+    }
+    match (for_view, against) {
         (true, false) => Some(Side::Supporting),
         (false, true) => Some(Side::Challenging),
         _ => None,
