@@ -4,12 +4,16 @@
 # ../shared/eval/qwk.py. Global settings, no training. Usage: bash bench/eval-asap.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
+# STUDYPACK_BIN=path runs that binary instead of building the release one.
+if [ -z "${STUDYPACK_BIN:-}" ]; then
+  cargo build --release -q -p studypack
+  STUDYPACK_BIN="${CARGO_TARGET_DIR:-target}/release/studypack"
+fi
 EVAL=../shared/eval/asap-sas-set5
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export STUDYPACK_DATABASE_URL="sqlite://$WORK/eval.db"
-target/release/studypack feedback --scheme "$EVAL/scheme.txt" --question-text "$(cat "$EVAL/prompt.txt")" \
+"$STUDYPACK_BIN" feedback --scheme "$EVAL/scheme.txt" --question-text "$(cat "$EVAL/prompt.txt")" \
   --jsonl "$EVAL/responses.jsonl" > "$WORK/reports.jsonl"
 python3 - "$WORK/reports.jsonl" "$WORK/pred.jsonl" <<'PY'
 import json, sys

@@ -7,11 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/eval-engine.md}
 mkdir -p "$(dirname "$out")"
-cargo build --release --locked -q -p studypack
+# STUDYPACK_BIN=path runs that binary instead of building the release one.
+if [ -z "${STUDYPACK_BIN:-}" ]; then
+  cargo build --release --locked -q -p studypack
+  STUDYPACK_BIN="${CARGO_TARGET_DIR:-target}/release/studypack"
+fi
+export STUDYPACK_BIN
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="sqlite://$work/demo.db"
-STUDYPACK_DATABASE_URL="$db" target/release/studypack import content >/dev/null
+STUDYPACK_DATABASE_URL="$db" "$STUDYPACK_BIN" import content >/dev/null
 {
   echo "# Engine evaluation ($(date -u +%Y-%m-%d))"
   echo
@@ -25,6 +30,6 @@ STUDYPACK_DATABASE_URL="$db" target/release/studypack import content >/dev/null
     | sed -e 's/^\.stance/stance/' | grep -E "^(stance|  [a-z]+:|\||misread)" || true
   echo
   echo "## Essay variants"
-  python3 bench/eval_variants.py target/release/studypack "$db" || true
+  python3 bench/eval_variants.py "$STUDYPACK_BIN" "$db" || true
 } | tee "$out"
 echo "written to $out"

@@ -8,7 +8,8 @@ The variants (the model essay is assessed as for a student without the Study Pac
   as written        the model essay                     a level, no flag that caps it
   plain headings    '## X' lines as plain 'X' lines      the same level and conclusion
   one side removed  body paragraphs whose covered points are all on the minority side cut
-                                                         'one-sided' or 'leans-*', level not above as written
+                                                         balance 'one-sided' or 'leans-*' (the flag 'one-sided'
+                                                         with the first), level not above as written
   no conclusion     everything from the conclusion on cut 'no-conclusion', conclusion absent
   opposite ending   conclusion replaced by the opposite judgement
                                                          read as the opposite; 'inconsistent-judgement'
@@ -108,7 +109,7 @@ for slug in slugs:
         kept.append(para)
     one_sided = "\n\n".join(kept)
     check("one side removed", one_sided, "one-sided or leaning, level not higher",
-          lambda r: any(f in r["flags"] for f in ("one-sided", "leans-supporting", "leans-challenging"))
+          lambda r: r["balance"]["verdict"] in ("one-sided", "leans-supporting", "leans-challenging")
           and (r["level"]["level"] or 0) <= (level or 0))
     check("no conclusion", essay[:start].rstrip(), "no-conclusion, conclusion absent",
           lambda r: "no-conclusion" in r["flags"] and r["judgement"]["conclusion"] == "absent")
@@ -129,12 +130,12 @@ for slug in slugs:
           lambda r: "copied-mark-scheme" in r["flags"] and r["level"]["level"] == 1)
 
     print(f"\n### {slug}\n")
-    print("| variant | level | conclusion | flags | a teacher expects | as expected |")
-    print("|---|---|---|---|---|---|")
+    print("| variant | level | conclusion | balance | flags | a teacher expects | as expected |")
+    print("|---|---|---|---|---|---|---|")
     for name, r, expect, ok in variants:
         total += 1
         failures += not ok
-        print(f"| {name} | {r['level']['level']} | {r['judgement']['conclusion']} | {', '.join(r['flags']) or '—'} | {expect} | {'yes' if ok else '**no**'} |")
+        print(f"| {name} | {r['level']['level']} | {r['judgement']['conclusion']} | {r['balance']['verdict']} | {', '.join(r['flags']) or '—'} | {expect} | {'yes' if ok else '**no**'} |")
 
 print(f"\nvariants: {total - failures} of {total} as a teacher would expect")
 sys.exit(1 if failures else 0)

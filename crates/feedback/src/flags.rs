@@ -3,10 +3,10 @@
 
 use crate::copying::{COPY_THRESHOLD, content_stems, overlap};
 use crate::matching::SentenceTerms;
+use crate::precision::name_words;
 use crate::question::Prepared;
 use crate::reading::ParagraphKind;
 use crate::report::{Balance, Coverage, Judgement, Stance, Structure};
-use crate::precision::name_words;
 use crate::vocabulary::stems::WordId;
 use crate::vocabulary::tokens::Parsed;
 
@@ -22,7 +22,12 @@ pub(crate) const MIN_SHARED_NAMES: usize = 3;
 /// of them the essay names, names of the question itself, how many of those it names).
 pub(crate) fn name_counts(p: &Prepared, an: &Parsed) -> (usize, usize, usize, usize) {
     let named = name_words(an, |_| true);
-    let used = |names: &[WordId]| named.iter().filter(|w| names.binary_search(w).is_ok()).count();
+    let used = |names: &[WordId]| {
+        named
+            .iter()
+            .filter(|w| names.binary_search(w).is_ok())
+            .count()
+    };
     (
         p.scheme_names.len(),
         used(&p.scheme_names),

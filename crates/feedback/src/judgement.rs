@@ -84,6 +84,31 @@ fn content_stems(toks: &[LexedToken]) -> Vec<String> {
     v
 }
 
+/// The concession frames and assertion frames as words.
+static CONCESSION_WORDS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    CONCESSION_FRAMES
+        .iter()
+        .map(|f| f.split(' ').collect())
+        .collect()
+});
+static FRAME_WORDS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    ASSERTION_FRAMES
+        .iter()
+        .map(|f| f.split(' ').collect())
+        .collect()
+});
+
+/// The ranking cues as words, indexed by their first word.
+type RankingCues = FxHashMap<&'static str, Vec<(Vec<&'static str>, f32)>>;
+static PRIMACY_BY_FIRST: LazyLock<RankingCues> = LazyLock::new(|| {
+    let mut m: RankingCues = FxHashMap::default();
+    for (c, s) in PRIMACY_CUES {
+        let words: Vec<&'static str> = c.split(' ').collect();
+        m.entry(words[0]).or_default().push((words, *s));
+    }
+    m
+});
+
 /// The primacy cue at token `i`: (words, sign).
 fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
     let w = toks[i].word;
@@ -95,13 +120,12 @@ fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
                 .any(|t| RANKED_NOUNS.contains(&t.word) || matches!(t.word, "was" | "were" | "is"));
         return ranks.then_some((1, 1.0));
     }
-    let found = PRIMACY_CUES
+    let found = PRIMACY_BY_FIRST
+        .get(w)?
         .iter()
-        .filter(|(c, _)| c.split(' ').next() == Some(w))
-        .map(|(c, s)| (c.split(' ').collect::<Vec<_>>(), *s))
         .filter(|(words, _)| words_match(toks, i, words))
         .max_by_key(|(words, _)| words.len())
-        .map(|(words, s)| (words.len(), s))?;
+        .map(|(words, s)| (words.len(), *s))?;
     // "largely valid" grades an evaluation; "mainly when…" ranks a condition; "as important
     // as" ranks nothing.
     let next = toks.get(i + found.0).map(|t| t.word);
@@ -399,12 +423,9 @@ fn sentence_lean(text: &str, toks: &[LexedToken], view: &ViewModel) -> Lean {
         .map_or(n, |p| p + 3)
         .min(asked_from);
     // A conceded case ("There is a strong case that…") ranks nothing for the writer.
-    let conceded_from = CONCESSION_FRAMES
+    let conceded_from = CONCESSION_WORDS
         .iter()
-        .filter_map(|f| {
-            let words: Vec<&str> = f.split(' ').collect();
-            (0..n).find(|&i| words_match(toks, i, &words))
-        })
+        .filter_map(|words| (0..n).find(|&i| words_match(toks, i, words)))
         .min()
         .unwrap_or(n);
     let quoted_from = quoted_from.min(conceded_from);
@@ -595,9 +616,8 @@ fn factor_lean(
         }
     }
     if l.pos + l.neg == before && before == 0.0 {
-        for frame in ASSERTION_FRAMES {
-            let words: Vec<&str> = frame.split(' ').collect();
-            if let Some(i) = (0..n).find(|&i| words_match(toks, i, &words)) {
+        for words in FRAME_WORDS.iter() {
+            if let Some(i) = (0..n).find(|&i| words_match(toks, i, words)) {
                 let e = i + words.len();
                 let end = clauses(text, toks)
                     .into_iter()
@@ -718,6 +738,43 @@ fn compared_lean(toks: &[LexedToken], vx: &str, vy: &str, l: &mut Lean) {
             }
         }
     }
+}
+
+/// The words without which a sentence carries no lean: the first words of the ranking cues
+/// and assertion frames, the ranking adjectives, and the words of comparisons. (The first
+/// words of the plain cues are marked on the tokens; "outweigh…" and a claim view's own
+/// words are checked apart.)
+static LEAN_TRIGGERS: LazyLock<crate::fx::FxHashSet<&'static str>> = LazyLock::new(|| {
+    PRIMACY_CUES
+        .iter()
+        .map(|(c, _)| *c)
+        .chain(ASSERTION_FRAMES.iter().copied())
+        .filter_map(|c| c.split(' ').next())
+        .chain(PRIMACY_ADJECTIVES.iter().copied())
+        .chain([
+            "than", "both", "more", "less", "greater", "deeper", "stronger", "limited",
+        ])
+        .collect()
+});
+
+/// Whether a sentence may carry a lean at all: [`sentence_lean`] is zero without one of
+/// these words, so most body sentences are passed over at the cost of a look-up per word.
+fn may_lean(toks: &[LexedToken], view: &ViewModel) -> bool {
+    let claim = view.factor.is_empty() && view.compared.is_none();
+    toks.iter().enumerate().any(|(i, t)| {
+        cues_at(toks, i).next().is_some()
+            || LEAN_TRIGGERS.contains(t.word)
+            || t.word.starts_with("outweigh")
+            || (claim && view.rest.iter().any(|r| r == canon(t.stem)))
+    })
+}
+
+/// The stance one sentence takes toward the view, read as a paragraph of one sentence is.
+pub(crate) fn sentence_stance(text: &str, toks: &[LexedToken], view: &ViewModel) -> Stance {
+    if !may_lean(toks, view) {
+        return Stance::Unclear;
+    }
+    classify(sentence_lean(text, toks, view))
 }
 
 fn classify(l: Lean) -> Stance {

@@ -21,6 +21,7 @@
 //! | `matching` | the prepared mark scheme; each point covered, partial or missing, with evidence | vocabulary, report |
 //! | `coverage` | coverage of points and bullets by side, and balance | matching, report |
 //! | `judgement` | structure, and the stance of the introduction and conclusion | reading, vocabulary, report, coverage |
+//! | `sides` | the side of the view each sentence argues, for side-aware evidence | reading, vocabulary, report, judgement |
 //! | `precision` | dates, names, figures, quotations, out-of-period years | vocabulary, report |
 //! | `copying` | overlap with the model essay and the mark scheme | vocabulary |
 //! | `question` | the question as given (`QuestionInput`) and as prepared (`Prepared`) | vocabulary, matching, judgement, copying |
@@ -43,6 +44,7 @@ mod precision;
 mod question;
 mod reading;
 mod report;
+mod sides;
 mod vocabulary;
 
 #[cfg(test)]

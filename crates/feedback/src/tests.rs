@@ -388,20 +388,36 @@ fn essays_on_another_period_are_off_topic_and_their_own_are_not() {
             let flagged = |other: bool| {
                 cases
                     .iter()
-                    .filter(|c| c.0 == other && answers_another_question(c.1, min_scheme, min_shared))
+                    .filter(|c| {
+                        c.0 == other && answers_another_question(c.1, min_scheme, min_shared)
+                    })
                     .count()
             };
-            eprintln!("{min_scheme} | {min_shared} | {}/{other} | {}/{own}", flagged(true), flagged(false));
+            eprintln!(
+                "{min_scheme} | {min_shared} | {}/{other} | {}/{own}",
+                flagged(true),
+                flagged(false)
+            );
         }
     }
     let chosen = |other: bool| {
         cases
             .iter()
-            .filter(|c| c.0 == other && answers_another_question(c.1, MIN_SCHEME_NAMES, MIN_SHARED_NAMES))
+            .filter(|c| {
+                c.0 == other && answers_another_question(c.1, MIN_SCHEME_NAMES, MIN_SHARED_NAMES)
+            })
             .count()
     };
-    assert_eq!(chosen(false), 0, "an essay on its own question is never off-topic");
-    assert!(chosen(true) * 100 >= other * 95, "{} of {other}", chosen(true));
+    assert_eq!(
+        chosen(false),
+        0,
+        "an essay on its own question is never off-topic"
+    );
+    assert!(
+        chosen(true) * 100 >= other * 95,
+        "{} of {other}",
+        chosen(true)
+    );
 }
 
 /// A weak answer that names only the question's own people is on topic; the same length on
@@ -426,14 +442,16 @@ fn a_weak_answer_naming_the_question_is_on_topic() {
 /// A teacher fixes a missed paraphrase with an alias, not code.
 #[test]
 fn an_alias_lets_a_paraphrase_earn_its_point() {
-    let essay = "You need to know which samples to test and how much vinegar to put in each container.";
+    let essay =
+        "You need to know which samples to test and how much vinegar to put in each container.";
     let status = |scheme_text: &str| {
         let scheme = studypack_domain::scheme_text::parse_scheme_text("t", scheme_text).unwrap();
         let r = Engine::default().assess(&QuestionInput::bare("", &scheme), essay);
         r.points[0].status
     };
     let plain = "- what materials to test\n- the size of the containers\n";
-    let aliased = "- what materials to test (also: samples, substances)\n- the size of the containers\n";
+    let aliased =
+        "- what materials to test (also: samples, substances)\n- the size of the containers\n";
     assert_ne!(status(plain), PointStatus::Covered);
     assert_eq!(status(aliased), PointStatus::Covered);
 }
@@ -521,4 +539,279 @@ fn ranking_cues_count_by_the_factor_they_name() {
     ] {
         assert_eq!(conclusion(last), stance, "{last}");
     }
+}
+
+fn status_of(r: &Report, text: &str) -> PointStatus {
+    r.points
+        .iter()
+        .find(|p| &*p.text == text)
+        .unwrap_or_else(|| panic!("no point {text}"))
+        .status
+}
+
+/// Issue 13 item 3: a sentence asserting sameness cannot earn a difference point, and one
+/// asserting contrast cannot earn a sameness point, for a view of similarities and differences.
+#[test]
+fn sameness_and_contrast_earn_only_their_side() {
+    let agriculture = "Khrushchev was more interested in agriculture";
+    let sameness = "Both Stalin and Khrushchev were interested in agriculture, and both leaders ploughed new land.";
+    let contrast =
+        "Unlike Stalin, Khrushchev was interested in agriculture, and he ploughed new land.";
+    let r = assess(&GOOD.replace(
+        "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan.",
+        sameness,
+    ));
+    assert_ne!(
+        status_of(&r, agriculture),
+        PointStatus::Covered,
+        "{sameness}"
+    );
+    let r = assess(&GOOD.replace(
+        "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan.",
+        contrast,
+    ));
+    assert_eq!(
+        status_of(&r, agriculture),
+        PointStatus::Covered,
+        "{contrast}"
+    );
+    // The other way: a contrast cannot earn a sameness point.
+    let point = "neither tolerated opposition";
+    let r = assess(&GOOD.replace(
+        "Neither leader tolerated opposition.",
+        "Whereas Stalin tolerated no opposition, Khrushchev tolerated opposition.",
+    ));
+    assert_ne!(status_of(&r, point), PointStatus::Covered);
+}
+
+/// An essay arguing one side, cut from a balanced one, is one-sided and gets a lower level.
+#[test]
+fn an_essay_arguing_one_side_is_one_sided_and_lower() {
+    let balanced = assess(GOOD);
+    let one_side = GOOD
+        .replace(
+            "However, Khrushchev released prisoners from the labour camps, and his Secret Speech of 1956 denounced Stalin. This was a significant change.\n\n",
+            "",
+        )
+        .replace(
+            "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan.\n\n",
+            "Both leaders also cared about agriculture and new land, and both denounced their critics as enemies. Both released some prisoners for show, like Stalin did in 1953, and both held a Secret Speech style of meeting.\n\n",
+        );
+    let r = assess(&one_side);
+    assert_eq!(r.balance.verdict, "one-sided", "{:?}", r.points);
+    assert!(r.flags.contains(&"one-sided"));
+    assert!(r.level.level <= balanced.level.level);
+    assert!(
+        r.level.mark < balanced.level.mark && r.level.quality < balanced.level.quality,
+        "{:?} vs {:?}",
+        r.level,
+        balanced.level
+    );
+}
+
+/// For a view naming one factor, a sentence arguing another factor's primacy cannot earn a
+/// supporting point (nor one arguing the factor's a challenging point).
+#[test]
+fn a_sentence_ranking_another_factor_first_earns_no_supporting_point() {
+    let view = "Khrushchev's fall was caused mainly by the failure of the Virgin Lands scheme.";
+    let point = "the Virgin Lands scheme ploughed new land";
+    let with = |sentence: &str| {
+        let essay = GOOD.replace(
+            "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan.",
+            sentence,
+        );
+        status_of(&assess_on(view, &essay), point)
+    };
+    // The point is on the challenging side of this test scheme: a sentence ranking the
+    // view's factor first argues the supporting side.
+    assert_eq!(
+        with("Khrushchev's Virgin Lands scheme ploughed new land in Kazakhstan."),
+        PointStatus::Covered
+    );
+    assert_ne!(
+        with(
+            "The failure of the Virgin Lands scheme was the main reason for his fall, and the scheme ploughed new land in Kazakhstan."
+        ),
+        PointStatus::Covered
+    );
+    // A supporting point of the test scheme, from a sentence ranking another thing first.
+    let supporting = "both relied on the secret police and propaganda";
+    let essay = GOOD.replace(
+        "Both leaders relied on the NKVD and on propaganda to control society.",
+        "The NKVD and propaganda were the main reason for his fall, and both leaders relied on them.",
+    );
+    let r = assess_on(view, &essay);
+    assert_ne!(
+        status_of(&r, supporting),
+        PointStatus::Covered,
+        "{:?}",
+        r.points
+    );
+    assert_eq!(
+        status_of(&assess_on(view, GOOD), supporting),
+        PointStatus::Covered
+    );
+}
+
+/// A body paragraph that says which side it argues ("The case against the view…") lends that
+/// side to its sentences that argue none of their own.
+#[test]
+fn a_paragraph_arguing_against_the_view_earns_no_supporting_point() {
+    let view = "Khrushchev's fall was caused mainly by the failure of the Virgin Lands scheme.";
+    let supporting = "both relied on the secret police and propaganda";
+    let essay = GOOD.replace(
+        "Both leaders relied on the NKVD and on propaganda to control society.",
+        "The case against the view rests on other things. Both leaders relied on the NKVD and on propaganda to control society.",
+    );
+    let r = assess_on(view, &essay);
+    assert_ne!(
+        status_of(&r, supporting),
+        PointStatus::Covered,
+        "{:?}",
+        r.points
+    );
+    let essay = GOOD.replace(
+        "Both leaders relied on the NKVD and on propaganda to control society.",
+        "The case for the view rests on other things. Both leaders relied on the NKVD and on propaganda to control society.",
+    );
+    assert_eq!(
+        status_of(&assess_on(view, &essay), supporting),
+        PointStatus::Covered
+    );
+}
+
+/// The status of each point of a plain-text scheme for an essay, with an empty library (every
+/// IDF 1), against a question.
+fn statuses(question: &str, scheme_text: &str, essay: &str) -> Vec<PointStatus> {
+    let scheme = studypack_domain::scheme_text::parse_scheme_text("t", scheme_text).unwrap();
+    let r = Engine::default().assess(&QuestionInput::bare(question, &scheme), essay);
+    r.points.iter().map(|p| p.status).collect()
+}
+
+/// Issue 13 item 4: the two distinct terms a covered point needs are terms the question does
+/// not use.
+#[test]
+fn the_two_terms_of_a_covered_point_are_not_the_questions() {
+    let question = "How did Stalin and Khrushchev rule the Soviet Union and its party?";
+    let scheme = "- Stalin and Khrushchev ruled the Soviet Union through the party apparatus\n";
+    let echo = "Stalin and Khrushchev ruled the Soviet Union and its party.";
+    assert_ne!(
+        statuses(question, scheme, echo)[0],
+        PointStatus::Covered,
+        "{echo}"
+    );
+    let answer = "Stalin and Khrushchev ruled the Soviet Union through the party apparatus.";
+    assert_eq!(
+        statuses(question, scheme, answer)[0],
+        PointStatus::Covered,
+        "{answer}"
+    );
+}
+
+/// A window of two sentences counts only when both carry a required term of the point.
+#[test]
+fn both_sentences_of_a_window_carry_a_required_term() {
+    let scheme = "- Khrushchev released political prisoners (from the gulags)\n";
+    let essay = "Khrushchev released some of them. The gulags emptied.";
+    assert_ne!(
+        statuses("", scheme, essay)[0],
+        PointStatus::Covered,
+        "{essay}"
+    );
+    let essay = "Khrushchev released some of them. Political prisoners went home.";
+    assert_eq!(
+        statuses("", scheme, essay)[0],
+        PointStatus::Covered,
+        "{essay}"
+    );
+}
+
+/// A point whose required terms are a subset of a sibling's: one statement earns one of the
+/// two, not both.
+#[test]
+fn one_statement_earns_one_of_two_near_duplicate_points() {
+    let scheme = "- how much vinegar was used in each container\n- what type of vinegar was used in each container\n";
+    let much = statuses(
+        "",
+        scheme,
+        "You need to know how much vinegar was used in each container.",
+    );
+    assert_eq!(
+        much,
+        [PointStatus::Covered, PointStatus::Partial],
+        "how much"
+    );
+    let kind = statuses(
+        "",
+        scheme,
+        "You need to know what type of vinegar was used in each container.",
+    );
+    assert_eq!(
+        kind,
+        [PointStatus::Partial, PointStatus::Covered],
+        "what type"
+    );
+}
+
+/// Ordered pairs ("from X to Y", "X into Y") respect their order.
+#[test]
+fn ordered_pairs_respect_their_order() {
+    let scheme = "- substances move from low to high concentration\n";
+    let reverse = "Substances move from high to low concentration.";
+    assert_ne!(
+        statuses("", scheme, reverse)[0],
+        PointStatus::Covered,
+        "{reverse}"
+    );
+    let right = "Substances move from low to high concentration.";
+    assert_eq!(
+        statuses("", scheme, right)[0],
+        PointStatus::Covered,
+        "{right}"
+    );
+    let scheme = "- the liver converts glucose into glycogen for storage\n";
+    let reverse = "The liver converts glycogen into glucose for storage.";
+    assert_ne!(
+        statuses("", scheme, reverse)[0],
+        PointStatus::Covered,
+        "{reverse}"
+    );
+}
+
+/// Comparatives and superlatives meet their base forms, for lower-case words only.
+#[test]
+fn comparatives_meet_their_base_forms_but_not_names() {
+    let scheme = "- a high temperature denatures the enzyme\n";
+    let essay = "A higher temperature denatures it.";
+    assert_eq!(
+        statuses("", scheme, essay)[0],
+        PointStatus::Covered,
+        "{essay}"
+    );
+    let scheme = "- the Great Bible was published in 1539\n";
+    let essay = "The greater monasteries published their own in 1539.";
+    assert_ne!(
+        statuses("", scheme, essay)[0],
+        PointStatus::Covered,
+        "{essay}"
+    );
+}
+
+/// Words run together split where both halves are known words.
+#[test]
+fn words_run_together_split_into_known_words() {
+    let scheme = "- uses active transport against a concentration gradient\n";
+    let essay = "Molecules go against the gradient of concentrationActive transport needs energy.";
+    assert_eq!(
+        statuses("", scheme, essay)[0],
+        PointStatus::Covered,
+        "{essay}"
+    );
+    // Halves that are not both known words stay one word.
+    let r = statuses(
+        "",
+        scheme,
+        "Molecules go against the gradient of concentrationXyzzy transport.",
+    );
+    assert_ne!(r[0], PointStatus::Covered);
 }

@@ -151,6 +151,15 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
     Ok(())
 }
 
+/// Lines of a batch read before they are assessed together, in parallel.
+const BATCH_LINES: usize = 512;
+
+/// What one line of a batch becomes: its output line, and the error to report, if any.
+struct BatchLine {
+    json: Vec<u8>,
+    error: Option<String>,
+}
+
 fn run_batch(
     engine: &Engine,
     prepared: &studypack_feedback::Prepared,
@@ -165,21 +174,23 @@ fn run_batch(
             std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?,
         ))
     };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut failures = 0;
     // A line is read up to the size limit (plus room for JSON escaping); the rest of a longer line is skipped.
     let line_limit = MAX_ESSAY_BYTES as u64 * 2 + 4096;
-    let mut line = Vec::new();
-    for i in 0.. {
-        line.clear();
+    // Lines are read in batches (with their line numbers, or None for a line over the limit)
+    // and assessed on every core; their outputs are written in the order of the lines.
+    let mut batch: Vec<(usize, Option<Vec<u8>>)> = Vec::new();
+    let mut i = 0usize;
+    loop {
+        let mut line = Vec::new();
         let n = reader
             .by_ref()
             .take(line_limit)
             .read_until(b'\n', &mut line)
             .with_context(|| format!("cannot read {name}"))?;
-        if n == 0 {
-            break;
-        }
-        if line.last() != Some(&b'\n') && n as u64 == line_limit {
+        i += 1;
+        if n > 0 && line.last() != Some(&b'\n') && n as u64 == line_limit {
             let mut rest = Vec::new();
             while reader
                 .by_ref()
@@ -191,43 +202,114 @@ fn run_batch(
             {
                 rest.clear();
             }
-            failures += 1;
-            eprintln!("error: {name}:{}: the line is above the size limit", i + 1);
-            serde_json::to_writer(
-                &mut *out,
-                &serde_json::json!({ "id": null, "error": format!("line {} is above the size limit", i + 1) }),
-            )?;
-            writeln!(out)?;
-            continue;
+            batch.push((i, None));
+        } else if n > 0 && !line.iter().all(u8::is_ascii_whitespace) {
+            batch.push((i, Some(line)));
         }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let value = match parse_batch_line(&name, i + 1, &line) {
-            Ok((id, text)) => {
-                let mut obj = serde_json::Map::new();
-                obj.insert("id".into(), id);
-                if let serde_json::Value::Object(m) =
-                    serde_json::to_value(engine.report(prepared, &text))?
-                {
-                    obj.extend(m);
+        if n == 0 || batch.len() >= BATCH_LINES {
+            for done in assess_batch(engine, prepared, &name, &batch, threads) {
+                if let Some(e) = done.error {
+                    failures += 1;
+                    eprintln!("error: {e}");
                 }
-                serde_json::Value::Object(obj)
+                out.write_all(&done.json)?;
+                out.write_all(b"\n")?;
             }
-            Err((id, e)) => {
-                failures += 1;
-                eprintln!("error: {e}");
-                serde_json::json!({ "id": id, "error": e.to_string() })
-            }
-        };
-        serde_json::to_writer(&mut *out, &value)?;
-        writeln!(out)?;
+            batch.clear();
+        }
+        if n == 0 {
+            break;
+        }
     }
     out.flush()?;
     if failures > 0 {
         bail!("{failures} line(s) of {name} could not be assessed");
     }
     Ok(())
+}
+
+/// Assesses a batch of lines on `threads` threads, each taking every `threads`-th line;
+/// the results come back in the order of the lines.
+fn assess_batch(
+    engine: &Engine,
+    prepared: &studypack_feedback::Prepared,
+    name: &str,
+    batch: &[(usize, Option<Vec<u8>>)],
+    threads: usize,
+) -> Vec<BatchLine> {
+    let threads = threads.clamp(1, batch.len().max(1));
+    let mut parts: Vec<Vec<BatchLine>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    batch
+                        .iter()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(n, line)| assess_line(engine, prepared, name, *n, line.as_deref()))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a batch worker panicked"))
+            .collect()
+    });
+    let mut iters: Vec<_> = parts.iter_mut().map(|p| p.drain(..)).collect();
+    let mut out = Vec::with_capacity(batch.len());
+    for k in 0..batch.len() {
+        if let Some(done) = iters[k % threads].next() {
+            out.push(done);
+        }
+    }
+    out
+}
+
+/// One line of a batch: `{"id": …, <the report's keys>}`, or `{"id": …, "error": "…"}`. The
+/// report is written straight after the id, not built as a JSON value first.
+fn assess_line(
+    engine: &Engine,
+    prepared: &studypack_feedback::Prepared,
+    name: &str,
+    n: usize,
+    line: Option<&[u8]>,
+) -> BatchLine {
+    let failed = |id: &serde_json::Value, e: String| BatchLine {
+        json: serde_json::to_vec(&serde_json::json!({ "id": id, "error": e })).unwrap_or_default(),
+        error: Some(e),
+    };
+    let Some(line) = line else {
+        let e = format!("{name}:{n}: the line is above the size limit");
+        return BatchLine {
+            json: serde_json::to_vec(
+                &serde_json::json!({ "id": null, "error": format!("line {n} is above the size limit") }),
+            )
+            .unwrap_or_default(),
+            error: Some(e),
+        };
+    };
+    match parse_batch_line(name, n, line) {
+        Ok((id, text)) => {
+            let report = engine.report(prepared, &text);
+            let mut json = b"{\"id\":".to_vec();
+            let written =
+                serde_json::to_writer(&mut json, &id).and_then(|()| serde_json::to_vec(&report));
+            match written {
+                Ok(body) if body.len() > 2 => {
+                    json.push(b',');
+                    json.extend_from_slice(&body[1..]);
+                    BatchLine { json, error: None }
+                }
+                Ok(_) => {
+                    json.push(b'}');
+                    BatchLine { json, error: None }
+                }
+                Err(e) => failed(&id, format!("{name}:{n}: {e}")),
+            }
+        }
+        Err((id, e)) => failed(&id, e.to_string()),
+    }
 }
 
 fn parse_batch_line(

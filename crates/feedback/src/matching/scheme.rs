@@ -21,6 +21,16 @@ pub(crate) struct Alternative {
     pub required: Vec<(u32, f32)>,
     pub optional: Vec<(u32, f32)>,
     pub need: f32,
+    /// For each required term, whether the question (or view) does not use it: only such
+    /// terms count towards the two distinct terms a covered point needs.
+    pub specific: Vec<bool>,
+    /// For each sibling point whose required terms are a subset of these, the terms that tell
+    /// this point from it: a covered window holds one of each.
+    pub distinguish: Vec<Vec<u32>>,
+    /// Ordered pairs of terms ("from low to high", "glucose into glycogen"), as the stems of
+    /// the first and the second: a window holding both only in the other order does not hold
+    /// the second.
+    pub order: Vec<(u32, StemId, u32, StemId)>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +50,9 @@ struct GlossaryGroup {
 #[derive(Debug, Clone)]
 pub(crate) struct PreparedScheme {
     pub points: Vec<PreparedPoint>,
+    /// Pairs (a, b) of points whose required terms are a subset, a of b's: one statement
+    /// earns one of them, not both.
+    pub subsets: Vec<(usize, usize)>,
     /// Term id → display form (a stem, or the glossary term).
     pub term_names: Vec<Arc<str>>,
     /// Term id → the place of its name among the names sorted (equal names, equal places).
@@ -178,6 +191,8 @@ impl PreparedScheme {
         idf: &Idf,
     ) -> PreparedScheme {
         let mut term_index: FxHashMap<StemId, u32> = FxHashMap::default();
+        // Other forms of a term's word (comparatives and base forms): (stem, term).
+        let mut extra_forms: Vec<(StemId, u32)> = Vec::new();
         let mut term_names: Vec<Arc<str>> = Vec::new();
 
         // Glossary groups become single terms.
@@ -223,6 +238,7 @@ impl PreparedScheme {
         struct RawAlt {
             required: Vec<u32>,
             optional: Vec<u32>,
+            order: Vec<(u32, StemId, u32, StemId)>,
         }
         let mut raw_points: Vec<(Side, usize, String, Vec<RawAlt>)> = Vec::new();
         let mut point_df: FxHashMap<u32, u32> = FxHashMap::default();
@@ -279,6 +295,7 @@ impl PreparedScheme {
                     }
                     i += 1;
                 }
+                let order = ordered_pairs(toks, &term_index);
                 required.sort_unstable();
                 required.dedup();
                 optional.sort_unstable();
@@ -286,7 +303,11 @@ impl PreparedScheme {
                 optional.retain(|o| !required.contains(o));
                 all_terms.extend(&required);
                 all_terms.extend(&optional);
-                alts.push(RawAlt { required, optional });
+                alts.push(RawAlt {
+                    required,
+                    optional,
+                    order,
+                });
             }
             all_terms.sort_unstable();
             all_terms.dedup();
@@ -296,19 +317,23 @@ impl PreparedScheme {
             raw_points.push((p.side, p.bullet, p.text.clone(), alts));
         }
 
+        // A glossary group counts as a question word if any of its words is one.
+        let in_question = |id: u32, term_names: &[Arc<str>]| -> bool {
+            match glossary_keys.get(&id) {
+                Some(stems) => stems.iter().any(|s| question_stems.contains(s)),
+                None => question_stems
+                    .iter()
+                    .any(|q| **q == *term_names[id as usize]),
+            }
+        };
         let weight = |id: u32, term_names: &[Arc<str>]| -> f32 {
             let name = &term_names[id as usize];
-            // A glossary group weighs as its rarest word, and counts as a question word if any of its words is one.
-            let (base, in_question) = match glossary_keys.get(&id) {
-                Some(stems) => (
-                    stems.iter().map(|s| idf.weight(s)).fold(0.0f32, f32::max),
-                    stems.iter().any(|s| question_stems.contains(s)),
-                ),
-                None => (
-                    idf.weight(name),
-                    question_stems.iter().any(|q| **q == **name),
-                ),
+            // A glossary group weighs as its rarest word.
+            let base = match glossary_keys.get(&id) {
+                Some(stems) => stems.iter().map(|s| idf.weight(s)).fold(0.0f32, f32::max),
+                None => idf.weight(name),
             };
+            let in_question = in_question(id, term_names);
             let df = point_df.get(&id).copied().unwrap_or(1).max(1) as f32;
             let specificity = 1.0 / df;
             let q = if in_question {
@@ -342,10 +367,18 @@ impl PreparedScheme {
                         } else {
                             total.min(NEED_TERMS * total / n)
                         };
+                        let specific = a
+                            .required
+                            .iter()
+                            .map(|&t| !in_question(t, &term_names))
+                            .collect();
                         Alternative {
                             required,
                             optional,
                             need,
+                            specific,
+                            distinguish: Vec::new(),
+                            order: a.order,
                         }
                     })
                     .collect();
@@ -357,6 +390,29 @@ impl PreparedScheme {
                 }
             })
             .collect();
+        let mut points: Vec<PreparedPoint> = points;
+        let subsets = near_duplicates(&mut points);
+        // Comparatives and superlatives meet their base forms, for words the scheme writes in
+        // lower case ("from low to high concentration" is met by "higher"; "the Great Bible"
+        // is not met by "greater").
+        let lower_written = lower_case_stems(scheme, lexicon);
+        for &(form, base) in COMPARATIVES {
+            let stem_of = |w: &str, lexicon: &mut Lexicon| {
+                let an = scan(w, lexicon).resolve(lexicon);
+                an.tokens.first().map(|t| t.stem_id)
+            };
+            let (Some(f), Some(b)) = (stem_of(form, lexicon), stem_of(base, lexicon)) else {
+                continue;
+            };
+            for (from, to) in [(f, b), (b, f)] {
+                if term_index.contains_key(&from) || !lower_written.contains(&to) {
+                    continue;
+                }
+                if let Some(&term) = term_index.get(&to) {
+                    extra_forms.push((from, term));
+                }
+            }
+        }
 
         let mut fuzzy: FxHashMap<(char, usize), Vec<u32>> = FxHashMap::default();
         let mut stem_uses: FxHashMap<StemId, StemUse> = FxHashMap::default();
@@ -365,6 +421,9 @@ impl PreparedScheme {
         }
         for (&stem, &term) in &term_index {
             stem_uses.entry(stem).or_default().term = Some(term);
+        }
+        for &(stem, term) in &extra_forms {
+            stem_uses.entry(stem).or_default().term.get_or_insert(term);
         }
         let mut used_stems = Vec::new();
         for &stem in stem_uses.keys() {
@@ -395,6 +454,7 @@ impl PreparedScheme {
         }
         PreparedScheme {
             points,
+            subsets,
             term_names,
             name_rank,
             groups,
@@ -462,6 +522,140 @@ impl PreparedScheme {
         }
         None
     }
+}
+
+/// Comparatives and superlatives of common adjectives, and their base forms. Only lower-case
+/// words of a scheme are met by their other forms, so a name ("the Great Bible") is not.
+const COMPARATIVES: &[(&str, &str)] = &[
+    ("higher", "high"),
+    ("highest", "high"),
+    ("lower", "low"),
+    ("lowest", "low"),
+    ("greater", "great"),
+    ("greatest", "great"),
+    ("larger", "large"),
+    ("largest", "large"),
+    ("smaller", "small"),
+    ("smallest", "small"),
+    ("bigger", "big"),
+    ("biggest", "big"),
+    ("faster", "fast"),
+    ("fastest", "fast"),
+    ("slower", "slow"),
+    ("slowest", "slow"),
+    ("stronger", "strong"),
+    ("strongest", "strong"),
+    ("weaker", "weak"),
+    ("weakest", "weak"),
+    ("longer", "long"),
+    ("longest", "long"),
+    ("shorter", "short"),
+    ("shortest", "short"),
+    ("wider", "wide"),
+    ("widest", "wide"),
+    ("deeper", "deep"),
+    ("deepest", "deep"),
+    ("warmer", "warm"),
+    ("warmest", "warm"),
+    ("colder", "cold"),
+    ("coldest", "cold"),
+    ("hotter", "hot"),
+    ("hottest", "hot"),
+    ("richer", "rich"),
+    ("richest", "rich"),
+    ("poorer", "poor"),
+    ("poorest", "poor"),
+    ("older", "old"),
+    ("oldest", "old"),
+    ("younger", "young"),
+    ("youngest", "young"),
+    ("heavier", "heavy"),
+    ("heaviest", "heavy"),
+    ("lighter", "light"),
+    ("lightest", "light"),
+];
+
+/// The stems of the words a scheme writes in lower case somewhere.
+fn lower_case_stems(scheme: &MarkScheme, lexicon: &mut Lexicon) -> Vec<StemId> {
+    let mut out = Vec::new();
+    for b in &scheme.bullets {
+        let an = scan(&b.text, lexicon).resolve(lexicon);
+        out.extend(an.tokens.iter().filter(|t| !t.capital).map(|t| t.stem_id));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Ordered pairs of a point's words: "from X to Y" and "X into Y" (the nearest content word
+/// on each side), as (term, stem) of X and of Y.
+fn ordered_pairs(
+    toks: &[LexedToken],
+    term_index: &FxHashMap<StemId, u32>,
+) -> Vec<(u32, StemId, u32, StemId)> {
+    let content = |t: &LexedToken| !t.stop && !t.numeric;
+    let term = |t: &LexedToken| term_index.get(&t.stem_id).map(|&id| (id, t.stem_id));
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let (x, after) = match t.word {
+            "from" => {
+                let Some(to) = (i + 1..(i + 5).min(toks.len())).find(|&k| toks[k].word == "to")
+                else {
+                    continue;
+                };
+                (toks[i + 1..to].iter().find(|t| content(t)), to + 1)
+            }
+            "into" => (toks[..i].iter().rev().take(3).find(|t| content(t)), i + 1),
+            _ => continue,
+        };
+        let y = toks[after.min(toks.len())..]
+            .iter()
+            .take(3)
+            .find(|t| content(t));
+        if let (Some(x), Some(y)) = (x.and_then(term), y.and_then(term))
+            && x.0 != y.0
+        {
+            out.push((x.0, x.1, y.0, y.1));
+        }
+    }
+    out
+}
+
+/// Finds the points whose required terms (in some wording) are a strict subset of another
+/// point's (in some wording), gives the larger point's wording the terms that tell the two
+/// apart, and returns the pairs (smaller, larger).
+fn near_duplicates(points: &mut [PreparedPoint]) -> Vec<(usize, usize)> {
+    let terms = |a: &Alternative| -> Vec<u32> { a.required.iter().map(|r| r.0).collect() };
+    let mut pairs = Vec::new();
+    let mut sets: Vec<(usize, usize, Vec<u32>)> = Vec::new();
+    for b in 0..points.len() {
+        for (bi, alt) in points[b].alternatives.iter().enumerate() {
+            let bt = terms(alt);
+            for (a, pa) in points.iter().enumerate() {
+                if a == b {
+                    continue;
+                }
+                for aa in &pa.alternatives {
+                    let at = terms(aa);
+                    if !at.is_empty() && at.len() < bt.len() && at.iter().all(|t| bt.contains(t)) {
+                        let diff: Vec<u32> =
+                            bt.iter().copied().filter(|t| !at.contains(t)).collect();
+                        sets.push((b, bi, diff));
+                        if !pairs.contains(&(a, b)) {
+                            pairs.push((a, b));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (b, bi, diff) in sets {
+        let d = &mut points[b].alternatives[bi].distinguish;
+        if !d.contains(&diff) {
+            d.push(diff);
+        }
+    }
+    pairs
 }
 
 /// The number of tokens from `i` that spell `phrase` (its stems in order, stop words between
@@ -542,7 +736,11 @@ mod tests {
     fn aliases_are_other_words_for_a_word() {
         assert_eq!(
             with_aliases("what materials to test (also: samples, substances)"),
-            ["what materials to test", "what samples to test", "what substances to test"]
+            [
+                "what materials to test",
+                "what samples to test",
+                "what substances to test"
+            ]
         );
         assert_eq!(
             with_aliases("the amount (also: volume) of vinegar used"),
@@ -551,7 +749,10 @@ mod tests {
         assert_eq!(with_aliases("no list here"), ["no list here"]);
         assert_eq!(with_aliases("(also: unclosed"), ["(also: unclosed"]);
         assert_eq!(with_aliases("(also: x)"), [""]);
-        assert_eq!(with_aliases("Émigrés returned (also: exiles)")[1], "exiles returned");
+        assert_eq!(
+            with_aliases("Émigrés returned (also: exiles)")[1],
+            "exiles returned"
+        );
         assert_eq!(with_aliases("İİ (also: x)").len(), 1);
         assert_eq!(parenthesised("a (b) c (d e)"), vec![(2, 4), (8, 12)]);
     }

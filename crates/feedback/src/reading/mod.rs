@@ -155,12 +155,18 @@ pub(crate) trait Lookup {
         key: WordKey<'_>,
         fold: impl FnOnce() -> &'f str,
     ) -> Self::Token;
+
+    /// Whether a folded word is one the vocabulary or the question knows (to split words run
+    /// together, `concentrationActive`, only where both halves are known words).
+    fn knows(&self, folded: &str) -> bool;
 }
 
 /// What the reader needs of a token: where it starts, and to be told its sentence.
 pub(crate) trait ReadToken {
     fn start(&self) -> usize;
     fn set_sentence(&mut self, sentence: usize);
+    /// Whether the word is one the library knows (or a stop word).
+    fn known(&self) -> bool;
 }
 
 /// Longest run of tokens kept as one sentence; longer unpunctuated runs are cut into windows.

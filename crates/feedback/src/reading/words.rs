@@ -1,7 +1,7 @@
 //! Words: where each ends, how it is folded (lowercased, accents and apostrophes dropped, a
 //! possessive cut), how it is written, and its key; and the tokeniser that reads them.
 
-use super::Lookup;
+use super::{Lookup, ReadToken};
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
@@ -119,8 +119,8 @@ fn word_end(s: &str, mut i: usize) -> usize {
             break;
         }
         let (c, n) = char_at(s, i);
-        let inside_word = is_word_char(c)
-            || ((is_apostrophe(c) || is_invisible(c)) && word_char_at(s, i + n));
+        let inside_word =
+            is_word_char(c) || ((is_apostrophe(c) || is_invisible(c)) && word_char_at(s, i + n));
         if !inside_word {
             break;
         }
@@ -204,7 +204,14 @@ pub(super) fn tokenise<L: Lookup>(
                 fold_word(raw, scratch);
                 scratch.as_str()
             };
-            out.push(lookup.token(start + i, word.end - i, word.shape, word.key, fold));
+            let token = lookup.token(start + i, word.end - i, word.shape, word.key, fold);
+            if !token.known()
+                && let Some(cut) = run_together(raw, lookup, folded)
+            {
+                split_run_together(raw, cut, start + i, lookup, folded, out);
+            } else {
+                out.push(token);
+            }
             i = word.end;
             continue;
         }
@@ -221,12 +228,49 @@ pub(super) fn tokenise<L: Lookup>(
             continue;
         }
         let key = WordKey::of(folded);
-        out.push(
-            lookup.token(start + begin, raw.len(), Shape::of(raw), key, || {
-                folded.as_str()
-            }),
-        );
+        let token = lookup.token(start + begin, raw.len(), Shape::of(raw), key, || {
+            folded.as_str()
+        });
+        if !token.known()
+            && raw.is_ascii()
+            && let Some(cut) = run_together(raw, lookup, folded)
+        {
+            split_run_together(raw, cut, start + begin, lookup, folded, out);
+        } else {
+            out.push(token);
+        }
     }
+}
+
+/// Pushes the tokens of the two halves of a word run together, cut at byte `cut`.
+fn split_run_together<L: Lookup>(
+    raw: &str,
+    cut: usize,
+    start: usize,
+    lookup: &mut L,
+    folded: &mut String,
+    out: &mut Vec<L::Token>,
+) {
+    for (a, b) in [(0, cut), (cut, raw.len())] {
+        let half = &raw[a..b];
+        fold_word(half, folded);
+        let key = WordKey::of(folded);
+        out.push(lookup.token(start + a, b - a, Shape::of(half), key, || folded.as_str()));
+    }
+}
+
+/// Where an ASCII word of two words run together splits (`concentrationActive` →
+/// `concentration` + `Active`): at a capital after a lower-case letter, when both halves, of
+/// at least two letters, are words `lookup` knows.
+fn run_together<L: Lookup>(raw: &str, lookup: &L, folded: &mut String) -> Option<usize> {
+    let b = raw.as_bytes();
+    let cut = (2..b.len().saturating_sub(1))
+        .find(|&k| b[k].is_ascii_uppercase() && b[k - 1].is_ascii_lowercase())?;
+    let known = |half: &str, folded: &mut String| {
+        fold_word(half, folded);
+        !folded.is_empty() && lookup.knows(folded)
+    };
+    (known(&raw[..cut], folded) && known(&raw[cut..], folded)).then_some(cut)
 }
 
 /// How a word is written: whether it starts with a capital, and whether it is all capitals.

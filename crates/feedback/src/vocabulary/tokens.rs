@@ -37,6 +37,10 @@ impl ReadToken for LexedToken<'_> {
     fn set_sentence(&mut self, sentence: usize) {
         self.sentence = sentence;
     }
+
+    fn known(&self) -> bool {
+        self.known
+    }
 }
 
 /// An analysed text as the engine works with it.
@@ -59,6 +63,11 @@ impl<'v> Lookup for Lexicon<'v> {
             None => (self.add(key, fold()), None),
         };
         token(start, len, shape, lexeme, texts)
+    }
+
+    fn knows(&self, folded: &str) -> bool {
+        self.find_borrowed(WordKey::of(folded))
+            .is_some_and(|(_, texts)| texts.is_some())
     }
 }
 

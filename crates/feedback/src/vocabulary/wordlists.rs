@@ -870,6 +870,74 @@ pub(crate) const CONCLUSION_OPENERS: &[&str] = &[
     "this essay has argued",
 ];
 
+/// Words by which a sentence asserts that two things are the same ("both men…", "neither
+/// leader…", "Khrushchev also…", "continued", "a shared aim"). For a view that there were
+/// more similarities than differences (or the reverse), such a sentence argues the side of
+/// the similarities.
+pub(crate) const SAMENESS_CUES: &[&str] = &[
+    "both",
+    "neither",
+    "also",
+    "like",
+    "alike",
+    "likewise",
+    "similar",
+    "similarly",
+    "same",
+    "shared",
+    "continued",
+    "continuity",
+    "echoed",
+];
+
+/// Words by which a sentence asserts that two things differ ("whereas", "in contrast",
+/// "unlike", "differed"); "more … than" and "less … than" count too (see `sides`).
+pub(crate) const CONTRAST_CUES: &[&str] = &[
+    "whereas",
+    "contrast",
+    "unlike",
+    "differed",
+    "differ",
+    "differs",
+    "different",
+    "contrasted",
+    "departure",
+];
+
+/// Phrases by which a body sentence says it argues for the view ("The strongest case for the
+/// view rests on…", "Stalin's supporters can also point to…").
+pub(crate) const FOR_THE_VIEW: &[&str] = &[
+    "case for the view",
+    "evidence for the view",
+    "in support of the view",
+    "supports the view",
+    "support the view",
+    "supporting the view",
+    "supporters of the view",
+    "supporters can",
+    "supporters of this view",
+];
+
+/// Phrases by which a body sentence says it argues against the view ("The case against the
+/// view rests on…", "Yet these points are outweighed by…").
+pub(crate) const AGAINST_THE_VIEW: &[&str] = &[
+    "case against the view",
+    "evidence against the view",
+    "against the view",
+    "challenges the view",
+    "challenge the view",
+    "challenging the view",
+    "undermines the view",
+    "critics of the view",
+    "against this",
+    "are outweighed",
+    "is outweighed",
+    "were outweighed",
+    "was outweighed",
+    "must be qualified",
+    "should be qualified",
+];
+
 /// Words treated as equal when comparing a view's terms (after stemming).
 pub(crate) const GENERAL_EQUIVALENTS: &[(&str, &str)] = &[
     ("alik", "similar"),

@@ -385,6 +385,73 @@ fn feedback_from_stdin_and_own_scheme_and_batches() {
     assert!(text.contains("Next steps"), "{text}");
 }
 
+/// A batch is assessed on every core, in batches of lines: the reports still come out in the
+/// order of the lines, each the same as the essay's report on its own, with errors in place.
+#[test]
+fn feedback_batches_keep_their_order_across_threads() {
+    let env = Env::new();
+    let scheme = env.path("scheme.txt");
+    std::fs::write(&scheme, "Arguments for\n• the secret police kept control; propaganda praised the leader\nArguments against\n• Khrushchev released prisoners from the gulags\n").unwrap();
+    let texts = [
+        "Khrushchev released prisoners from the gulags.",
+        "The NKVD kept control through fear.",
+        "Propaganda praised the leader, and the secret police kept control.",
+    ];
+    let mut batch = String::new();
+    for i in 0..700 {
+        if i == 600 {
+            batch.push_str("not json\n");
+        } else {
+            batch.push_str(&serde_json::json!({ "id": i, "text": texts[i % 3] }).to_string());
+            batch.push('\n');
+        }
+    }
+    let path = env.path("big.jsonl");
+    std::fs::write(&path, batch).unwrap();
+    let out = env.run(&[
+        "feedback",
+        "--scheme",
+        scheme.to_str().unwrap(),
+        "--jsonl",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "one bad line");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 700);
+    let alone: Vec<serde_json::Value> = texts
+        .iter()
+        .map(|t| {
+            let out = env.run_stdin(
+                &[
+                    "feedback",
+                    "--scheme",
+                    scheme.to_str().unwrap(),
+                    "--format",
+                    "json",
+                    "-",
+                ],
+                Some(t),
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect();
+    for (i, l) in lines.iter().enumerate() {
+        if i == 600 {
+            assert!(l["id"].is_null() && l["error"].is_string(), "{l}");
+            continue;
+        }
+        assert_eq!(l["id"], i, "line {i}");
+        let mut report = l.clone();
+        report.as_object_mut().unwrap().shift_remove("id");
+        assert_eq!(report, alone[i % 3], "line {i}");
+    }
+    assert!(stderr(&out).contains(":601:"), "{}", stderr(&out));
+}
+
 #[test]
 fn feedback_refuses_bad_essays_clearly() {
     let env = Env::new();
