@@ -46,6 +46,37 @@ impl ClassPack {
     }
 }
 
+/// Work a teacher sets a class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assignment {
+    pub id: i64,
+    pub class_id: i64,
+    pub class_name: String,
+    pub question_slug: String,
+    /// The question's title (empty if the question has gone).
+    pub question_title: String,
+    /// Seconds since 1970: students may start from `opens_at` and submit until `due_at`
+    /// (later submissions are marked late).
+    pub opens_at: i64,
+    pub due_at: i64,
+    /// Under the exam's timer, or untimed.
+    pub timed: bool,
+    /// How many submissions each student may make.
+    pub attempts_allowed: i64,
+    pub created_at: i64,
+}
+
+/// An assignment as a teacher sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAssignment {
+    pub class_id: i64,
+    pub question_slug: String,
+    pub opens_at: i64,
+    pub due_at: i64,
+    pub timed: bool,
+    pub attempts_allowed: i64,
+}
+
 /// Classes, their teachers and their members. Each change is audited in the same transaction.
 #[async_trait]
 pub trait ClassStore: Send + Sync {
@@ -77,6 +108,22 @@ pub trait ClassStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The emails of a class's teachers.
     async fn class_teachers(&self, class_id: i64) -> StoreResult<Vec<String>>;
+    /// Sets work for a class (by its teacher `actor_id`); audited.
+    async fn create_assignment(
+        &self,
+        a: &NewAssignment,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<Assignment>;
+    /// A class's assignments, latest due first.
+    async fn class_assignments(&self, class_id: i64) -> StoreResult<Vec<Assignment>>;
+    /// The assignments of every class a student is in, latest due first.
+    async fn student_assignments(&self, user_id: i64) -> StoreResult<Vec<Assignment>>;
+    /// An assignment, if `user_id` is in its class (otherwise `None`, as if it did not exist).
+    async fn assignment_for_member(&self, id: i64, user_id: i64)
+    -> StoreResult<Option<Assignment>>;
+    /// How many students of the assignment's class have submitted it.
+    async fn assignment_submitters(&self, id: i64) -> StoreResult<i64>;
     /// The class with this (normalised) join code.
     async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>>;
     /// Grants a pack to a class (by `actor_id`, at `now`); audited.

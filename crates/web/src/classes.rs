@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use studypack_accounts::{MAX_CLASS_NAME, now, show_class_code};
 use studypack_domain::PackScope;
-use studypack_store::{SchoolClass, User};
+use studypack_store::{Assignment, NewAssignment, SchoolClass, User};
 
 use crate::error::WebError;
 use crate::guard::{Access, CsrfForm, SignedIn, Teacher};
-use crate::render::{Nav, PageResult, date, form_page};
+use crate::render::{Nav, PageResult, date, date_time, datetime_value, form_page, parse_datetime};
 use crate::routes::Table;
 use crate::session::Visitor;
 use crate::state::AppState;
@@ -23,11 +23,17 @@ pub(crate) fn routes() -> Table {
         .get("/classes", Access::SignedIn, classes_page)
         .post("/classes", Access::Teacher, create)
         .post("/classes/join", Access::SignedIn, join)
-        .get("/classes/{id}", Access::Teacher, class_page)
-        .post("/classes/{id}/members", Access::Teacher, add_member)
-        .post("/classes/{id}/remove", Access::Teacher, remove_member)
-        .post("/classes/{id}/teachers", Access::Teacher, add_teacher)
-        .post("/classes/{id}/leave", Access::SignedIn, leave)
+        .get("/classes/{class}", Access::Teacher, class_page)
+        .post("/classes/{class}/members", Access::Teacher, add_member)
+        .post("/classes/{class}/remove", Access::Teacher, remove_member)
+        .post("/classes/{class}/teachers", Access::Teacher, add_teacher)
+        .post("/classes/{class}/assignments", Access::Teacher, set_work)
+        .get(
+            "/assignments/{assignment}",
+            Access::SignedIn,
+            open_assignment,
+        )
+        .post("/classes/{class}/leave", Access::SignedIn, leave)
 }
 
 struct ClassLine {
@@ -58,11 +64,88 @@ struct ClassesPage {
     teacher: bool,
     taught: Vec<ClassLine>,
     joined: Vec<ClassLine>,
+    assignments: Vec<StudentAssignment>,
     message: Option<String>,
     error: Option<String>,
     max_name: usize,
     name: String,
     code: String,
+}
+
+/// Where a student is with one assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AssignmentStatus {
+    NotOpen,
+    NotStarted,
+    Draft,
+    Submitted,
+    Late,
+}
+
+impl AssignmentStatus {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            AssignmentStatus::NotOpen => "not open yet",
+            AssignmentStatus::NotStarted => "not started",
+            AssignmentStatus::Draft => "draft",
+            AssignmentStatus::Submitted => "submitted",
+            AssignmentStatus::Late => "submitted late",
+        }
+    }
+
+    /// From when it opens and is due, whether there is a draft, and when the student's
+    /// first submission for it was made.
+    pub(crate) fn of(a: &Assignment, now: i64, draft: bool, first_submitted: Option<i64>) -> Self {
+        match first_submitted {
+            Some(t) if t > a.due_at => AssignmentStatus::Late,
+            Some(_) => AssignmentStatus::Submitted,
+            None if now < a.opens_at => AssignmentStatus::NotOpen,
+            None if draft => AssignmentStatus::Draft,
+            None => AssignmentStatus::NotStarted,
+        }
+    }
+}
+
+struct StudentAssignment {
+    id: i64,
+    title: String,
+    class_name: String,
+    due: String,
+    overdue: bool,
+    status: &'static str,
+    open: bool,
+    used: i64,
+    allowed: i64,
+}
+
+impl StudentAssignment {
+    async fn of(st: &AppState, user: &User, a: Assignment) -> Result<StudentAssignment, WebError> {
+        let at = now();
+        let mine: Vec<_> = st
+            .store
+            .attempts(user.id, &a.question_slug)
+            .await?
+            .into_iter()
+            .filter(|t| t.assignment_id == Some(a.id))
+            .collect();
+        let draft = st.store.draft(user.id, &a.question_slug).await?.is_some();
+        let status = AssignmentStatus::of(&a, at, draft, mine.first().map(|t| t.created_at));
+        Ok(StudentAssignment {
+            id: a.id,
+            title: if a.question_title.is_empty() {
+                a.question_slug.clone()
+            } else {
+                a.question_title.clone()
+            },
+            class_name: a.class_name.clone(),
+            due: date_time(a.due_at),
+            overdue: at > a.due_at && mine.is_empty(),
+            status: status.label(),
+            open: at >= a.opens_at && (mine.len() as i64) < a.attempts_allowed,
+            used: mine.len() as i64,
+            allowed: a.attempts_allowed,
+        })
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -89,6 +172,10 @@ async fn classes_view(st: &AppState, v: &Visitor, user: &User, said: Said) -> Pa
         Vec::new()
     };
     let joined = st.store.classes_joined(user.id).await?;
+    let mut assignments = Vec::new();
+    for a in st.store.student_assignments(user.id).await? {
+        assignments.push(StudentAssignment::of(st, user, a).await?);
+    }
     let status = if said.error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -104,6 +191,7 @@ async fn classes_view(st: &AppState, v: &Visitor, user: &User, said: Said) -> Pa
             teacher: user.teacher,
             taught: taught.iter().map(ClassLine::of).collect(),
             joined: joined.iter().map(ClassLine::of).collect(),
+            assignments,
             message: said.message,
             error: said.error,
             max_name: MAX_CLASS_NAME,
@@ -209,6 +297,9 @@ struct ClassPage {
     /// The class's school licences in force, in words.
     packs: Vec<String>,
     teachers: Vec<String>,
+    work: Vec<WorkLine>,
+    /// The set-work form's defaults (or what was typed, when it is refused).
+    set: SetWorkForm,
     message: Option<String>,
     error: Option<String>,
     email: String,
@@ -223,6 +314,16 @@ async fn taught(st: &AppState, teacher: &User, id: &str) -> Result<SchoolClass, 
         .ok_or(WebError::NotFound)
 }
 
+struct WorkLine {
+    title: String,
+    slug: String,
+    opens: String,
+    due: String,
+    timed: bool,
+    allowed: i64,
+    submitted: i64,
+}
+
 async fn class_view(
     st: &AppState,
     v: &Visitor,
@@ -230,6 +331,39 @@ async fn class_view(
     said: Said,
     email: String,
 ) -> PageResult {
+    class_view_with(st, v, class, said, email, None).await
+}
+
+async fn class_view_with(
+    st: &AppState,
+    v: &Visitor,
+    class: &SchoolClass,
+    said: Said,
+    email: String,
+    set: Option<SetWorkForm>,
+) -> PageResult {
+    let mut work = Vec::new();
+    for a in st.store.class_assignments(class.id).await? {
+        work.push(WorkLine {
+            submitted: st.store.assignment_submitters(a.id).await?,
+            title: a.question_title,
+            slug: a.question_slug,
+            opens: date_time(a.opens_at),
+            due: date_time(a.due_at),
+            timed: a.timed,
+            allowed: a.attempts_allowed,
+        });
+    }
+    let set = set.unwrap_or_else(|| {
+        let at = now();
+        SetWorkForm {
+            question: String::new(),
+            opens: datetime_value(at - at % 3600),
+            due: datetime_value(at - at % 3600 + 7 * 86_400),
+            timed: "on".into(),
+            attempts: "1".into(),
+        }
+    });
     let members = st
         .accounts
         .class_members(class)
@@ -268,6 +402,8 @@ async fn class_view(
     let mut res = form_page(
         v,
         ClassPage {
+            work,
+            set,
             packs,
             teachers: st.store.class_teachers(class.id).await?,
             title: class.name.clone(),
@@ -300,6 +436,7 @@ async fn class_page(
         "added" => Some("Added to the class.".into()),
         "removed" => Some("Removed from the class.".into()),
         "teacher" => Some("Added as a teacher of the class.".into()),
+        "set" => Some("Work set: the class sees it on their Classes page.".into()),
         _ => None,
     };
     let said = Said {
@@ -400,4 +537,103 @@ async fn add_teacher(
             e => Err(e.into()),
         },
     }
+}
+
+/// The set-work form as typed.
+#[derive(Deserialize, Default, Clone)]
+pub(crate) struct SetWorkForm {
+    /// A question's slug, or its address (`/questions/SLUG` or a full URL).
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    opens: String,
+    #[serde(default)]
+    due: String,
+    /// `on` when timed (a checkbox).
+    #[serde(default)]
+    timed: String,
+    #[serde(default)]
+    attempts: String,
+}
+
+/// The most submissions an assignment may allow each student.
+const MAX_ATTEMPTS_ALLOWED: i64 = 10;
+
+impl SetWorkForm {
+    async fn validate(&self, st: &AppState, class: &SchoolClass) -> Result<NewAssignment, String> {
+        let q = self.question.trim();
+        let slug = q.rsplit("/questions/").next().unwrap_or(q);
+        let slug = slug.split(['/', '?', '#']).next().unwrap_or("").trim();
+        let published = match crate::catalogue::published(st, slug).await {
+            Ok(_) => true,
+            Err(crate::error::WebError::NotFound) => false,
+            Err(e) => return Err(e.public_message()),
+        };
+        if slug.is_empty() || !published {
+            return Err(
+                "Question: paste the address of a question in the library (or its slug).".into(),
+            );
+        }
+        let opens = parse_datetime(&self.opens).ok_or("Opens: a date and time")?;
+        let due = parse_datetime(&self.due).ok_or("Due: a date and time")?;
+        if due <= opens {
+            return Err("Due: after it opens".into());
+        }
+        let attempts = self
+            .attempts
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_ATTEMPTS_ALLOWED).contains(n))
+            .ok_or_else(|| format!("Attempts: a whole number from 1 to {MAX_ATTEMPTS_ALLOWED}"))?;
+        Ok(NewAssignment {
+            class_id: class.id,
+            question_slug: slug.to_string(),
+            opens_at: opens,
+            due_at: due,
+            timed: self.timed == "on",
+            attempts_allowed: attempts,
+        })
+    }
+}
+
+async fn set_work(
+    Teacher { visitor: v, user }: Teacher,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<SetWorkForm>,
+) -> PageResult {
+    let class = taught(&st, &user, &id).await?;
+    match f.validate(&st, &class).await {
+        Ok(new) => {
+            st.store.create_assignment(&new, user.id, now()).await?;
+            Ok(Redirect::to(&format!("/classes/{}?done=set", class.id)).into_response())
+        }
+        Err(m) => {
+            let said = Said {
+                error: Some(m),
+                ..Said::default()
+            };
+            class_view_with(&st, &v, &class, said, String::new(), Some(f)).await
+        }
+    }
+}
+
+/// A student's way into set work: the practice page for its question, writing for it.
+async fn open_assignment(
+    SignedIn { user, .. }: SignedIn,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let a = st
+        .store
+        .assignment_for_member(id, user.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(Redirect::to(&format!(
+        "/questions/{}/practice?assignment={}",
+        a.question_slug, a.id
+    ))
+    .into_response())
 }

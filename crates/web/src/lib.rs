@@ -42,6 +42,7 @@ pub use config::{BODY_LIMIT, ServerLimits, WebConfig};
 pub use error::WebError;
 pub use guard::{Access, Csrf};
 pub use markdown::render as render_markdown;
+pub use render::datetime_value;
 pub use routes::RouteRule;
 pub use session::{CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 pub use state::AppState;

@@ -185,6 +185,72 @@ pub fn date(secs: i64) -> String {
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
+/// Seconds since 1970 from a `datetime-local` value (`2026-12-02T09:00`), read as UTC.
+pub fn parse_datetime(s: &str) -> Option<i64> {
+    let (d, t) = s.trim().split_once('T')?;
+    let mut d = d.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (h, min) = t.split_once(':')?;
+    let (h, min) = (h.parse::<i64>().ok()?, min.get(..2)?.parse::<i64>().ok()?);
+    if !(1970..=9999).contains(&y)
+        || !(1..=12).contains(&m)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&min)
+    {
+        return None;
+    }
+    let days_in = [
+        31,
+        if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) {
+            29
+        } else {
+            28
+        },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=days_in[(m - 1) as usize]).contains(&day) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + min * 60)
+}
+
+/// A `datetime-local` value for seconds since 1970, in UTC (the inverse of [`parse_datetime`]).
+pub fn datetime_value(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let in_day = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        in_day / 3600,
+        in_day % 3600 / 60
+    )
+}
+
 /// A date with its time of day in UTC, for logs and revisions: `14 November 2023, 22:13 UTC`.
 pub fn date_time(secs: i64) -> String {
     let in_day = secs.rem_euclid(86_400);
@@ -209,5 +275,28 @@ mod tests {
         );
         assert_eq!(super::date_time(59), "1 January 1970, 00:00 UTC");
         assert_eq!(super::date_time(-1), "31 December 1969, 23:59 UTC");
+        assert_eq!(super::datetime_value(1_700_000_000), "2023-11-14T22:13");
+        assert_eq!(
+            super::parse_datetime("2023-11-14T22:13"),
+            Some(1_700_000_000 - 20)
+        );
+        assert_eq!(super::parse_datetime("2000-02-29T00:00"), Some(951_782_400));
+        for bad in [
+            "",
+            "2023-02-29T10:00",
+            "2023-13-01T10:00",
+            "2023-01-01T24:00",
+            "2023-01-01",
+            "x-y-zT1:2",
+        ] {
+            assert_eq!(super::parse_datetime(bad), None, "{bad}");
+        }
+        for secs in [0, 951_782_400, 1_700_000_000, 4_102_444_800] {
+            let minute = secs - secs % 60;
+            assert_eq!(
+                super::parse_datetime(&super::datetime_value(secs)),
+                Some(minute)
+            );
+        }
     }
 }

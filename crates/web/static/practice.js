@@ -147,8 +147,11 @@
     lastStage = s;
     timesUp.hidden = left > 0;
   }
-  tick();
-  setInterval(tick, 1000);
+  // Untimed work has no timer.
+  if (timer && limit > 0) {
+    tick();
+    setInterval(tick, 1000);
+  }
 
   var lastSent = essay.value;
   var isFinal = false;

@@ -4,11 +4,21 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
 
 use super::{SqlStore, SqlValue, db_err};
-use crate::{ClassMember, ClassPack, ClassStore, SchoolClass, StoreError, StoreResult};
+use crate::{
+    Assignment, ClassMember, ClassPack, ClassStore, NewAssignment, SchoolClass, StoreError,
+    StoreResult,
+};
 
 /// A class's columns and its member count, for `FROM classes c`.
 const CLASS_COLUMNS: &str = "c.id, c.name, c.join_code, c.created_at, \
      (SELECT count(*) FROM class_members m WHERE m.class_id = c.id) AS members";
+
+/// An assignment's columns, for `FROM assignments a JOIN classes c ON c.id = a.class_id
+/// LEFT JOIN questions q ON q.slug = a.question_slug`.
+const ASSIGNMENT_COLUMNS: &str = "a.id, a.class_id, c.name AS class_name, a.question_slug, \
+     COALESCE(q.title, '') AS question_title, a.opens_at, a.due_at, a.timed, a.attempts_allowed, a.created_at";
+const ASSIGNMENT_FROM: &str = "FROM assignments a JOIN classes c ON c.id = a.class_id \
+     LEFT JOIN questions q ON q.slug = a.question_slug";
 
 /// A class pack's columns, for `FROM class_packs p JOIN classes c ON c.id = p.class_id`.
 const PACK_COLUMNS: &str =
@@ -22,6 +32,24 @@ where
     String: SqlValue<DB>,
     Option<i64>: SqlValue<DB>,
 {
+    fn assignment_from_row(row: &DB::Row) -> StoreResult<Assignment>
+    where
+        bool: SqlValue<DB>,
+    {
+        Ok(Assignment {
+            id: row.try_get("id").map_err(db_err)?,
+            class_id: row.try_get("class_id").map_err(db_err)?,
+            class_name: row.try_get("class_name").map_err(db_err)?,
+            question_slug: row.try_get("question_slug").map_err(db_err)?,
+            question_title: row.try_get("question_title").map_err(db_err)?,
+            opens_at: row.try_get("opens_at").map_err(db_err)?,
+            due_at: row.try_get("due_at").map_err(db_err)?,
+            timed: row.try_get("timed").map_err(db_err)?,
+            attempts_allowed: row.try_get("attempts_allowed").map_err(db_err)?,
+            created_at: row.try_get("created_at").map_err(db_err)?,
+        })
+    }
+
     fn pack_from_row(row: &DB::Row) -> StoreResult<ClassPack> {
         Ok(ClassPack {
             id: row.try_get("id").map_err(db_err)?,
@@ -175,6 +203,105 @@ where
         )
         .bind(class_id)
         .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
+    async fn create_assignment(
+        &self,
+        a: &NewAssignment,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<Assignment> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assignments (class_id, question_slug, opens_at, due_at, timed, attempts_allowed, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(a.class_id)
+        .bind(a.question_slug.as_str())
+        .bind(a.opens_at)
+        .bind(a.due_at)
+        .bind(a.timed)
+        .bind(a.attempts_allowed)
+        .bind(actor_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let sql = format!("SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE a.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let made = Self::assignment_from_row(&row)?;
+        Self::insert_audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "assignment.create",
+            None,
+            &format!(
+                "class {}: assignment {id} on {}",
+                a.class_id, a.question_slug
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(made)
+    }
+
+    async fn class_assignments(&self, class_id: i64) -> StoreResult<Vec<Assignment>> {
+        let sql = format!(
+            "SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} WHERE a.class_id = $1 ORDER BY a.due_at DESC, a.id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(class_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(Self::assignment_from_row).collect()
+    }
+
+    async fn student_assignments(&self, user_id: i64) -> StoreResult<Vec<Assignment>> {
+        let sql = format!(
+            "SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} JOIN class_members m ON m.class_id = a.class_id \
+             WHERE m.user_id = $1 ORDER BY a.due_at DESC, a.id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(Self::assignment_from_row).collect()
+    }
+
+    async fn assignment_for_member(
+        &self,
+        id: i64,
+        user_id: i64,
+    ) -> StoreResult<Option<Assignment>> {
+        let sql = format!(
+            "SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} JOIN class_members m ON m.class_id = a.class_id \
+             WHERE a.id = $1 AND m.user_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(Self::assignment_from_row).transpose()
+    }
+
+    async fn assignment_submitters(&self, id: i64) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "SELECT count(DISTINCT t.user_id) FROM attempts t JOIN assignments a ON a.id = t.assignment_id \
+             JOIN class_members m ON m.class_id = a.class_id AND m.user_id = t.user_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
         .await
         .map_err(db_err)
     }

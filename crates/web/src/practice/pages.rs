@@ -9,14 +9,14 @@ use serde::Deserialize;
 use studypack_accounts::now;
 use studypack_domain::{Question, Topic};
 use studypack_feedback::Report;
-use studypack_store::Attempt;
+use studypack_store::{Assignment, Attempt};
 
 use super::marking::{MAX_ESSAY, assess, check_essay, exam_minutes, limit_text};
 use super::report::{ReportView, report_view};
 use crate::catalogue::published;
 use crate::error::WebError;
 use crate::guard::{CsrfForm, SignedIn};
-use crate::render::{Nav, PageResult, date, form_page};
+use crate::render::{Nav, PageResult, date, date_time, form_page};
 use crate::session::Visitor;
 use crate::state::AppState;
 
@@ -112,6 +112,8 @@ struct PracticePage {
     /// The start of the last submitted sitting (0 if none): a copy in the browser from that
     /// sitting or before belongs to a submitted essay, and is not restored.
     last_submitted: i64,
+    /// Work set by a teacher that this essay answers.
+    work: Option<SetWork>,
     /// The server's time when the page was made: the timer counts in the server's time, so
     /// a device whose clock is wrong still gets the right time left.
     now: i64,
@@ -127,6 +129,53 @@ pub(crate) struct PracticeParams {
     /// `last`: a new attempt starts from the last essay submitted.
     #[serde(default)]
     from: String,
+    /// Writing for this assignment (the student must be in its class).
+    #[serde(default)]
+    assignment: Option<i64>,
+}
+
+/// Work set by a teacher, as the practice page shows it.
+#[derive(Clone)]
+pub(crate) struct SetWork {
+    id: i64,
+    class_name: String,
+    due: String,
+    timed: bool,
+    used: i64,
+    allowed: i64,
+}
+
+/// The assignment `id` for this student and question, with their submissions for it; 404
+/// unless they are in its class and it is for this question.
+async fn set_work(
+    st: &AppState,
+    v: &Visitor,
+    slug: &str,
+    id: i64,
+) -> Result<(Assignment, SetWork), WebError> {
+    let user = v.user().ok_or(WebError::Unauthorized)?;
+    let a = st
+        .store
+        .assignment_for_member(id, user.id)
+        .await?
+        .filter(|a| a.question_slug == slug)
+        .ok_or(WebError::NotFound)?;
+    let used = st
+        .store
+        .attempts(user.id, slug)
+        .await?
+        .iter()
+        .filter(|t| t.assignment_id == Some(a.id))
+        .count() as i64;
+    let shown = SetWork {
+        id: a.id,
+        class_name: a.class_name.clone(),
+        due: date_time(a.due_at),
+        timed: a.timed,
+        used,
+        allowed: a.attempts_allowed,
+    };
+    Ok((a, shown))
 }
 
 pub(crate) async fn practice_page(
@@ -135,7 +184,11 @@ pub(crate) async fn practice_page(
     Path(slug): Path<String>,
     Query(p): Query<PracticeParams>,
 ) -> PageResult {
-    practice_view(&v, &st, slug, None, p.from == "last").await
+    let work = match p.assignment {
+        Some(id) => Some(set_work(&st, &v, &slug, id).await?.1),
+        None => None,
+    };
+    practice_view(&v, &st, slug, None, p.from == "last", work).await
 }
 
 /// An essay the page could not take, shown back in the essay box with the reason.
@@ -151,6 +204,7 @@ async fn practice_view(
     slug: String,
     refused: Option<Refused>,
     from_last: bool,
+    work: Option<SetWork>,
 ) -> PageResult {
     let (q, topic) = published(st, &slug).await?;
     let (draft, attempts) = match v.user() {
@@ -200,7 +254,13 @@ async fn practice_view(
             csrf: v.csrf().to_string(),
             question: q.text.clone(),
             marks: q.marks,
-            minutes: exam_minutes(topic.board, q.marks),
+            // Untimed work has no clock (0 minutes: the page shows none).
+            minutes: if work.as_ref().is_some_and(|w| !w.timed) {
+                0
+            } else {
+                exam_minutes(topic.board, q.marks)
+            },
+            work,
             started_at: sitting,
             saved_at: draft.as_ref().map(|d| d.updated_at).unwrap_or(0),
             new_attempt,
@@ -269,6 +329,9 @@ pub(crate) struct Submission {
     /// The sitting the essay was written in (the page's clock start); 0 if unknown.
     #[serde(default)]
     started: i64,
+    /// The assignment it answers (0: none).
+    #[serde(default)]
+    assignment: i64,
 }
 
 /// Marks a submitted essay: signed-in students' attempts are kept (and the draft cleared),
@@ -280,6 +343,12 @@ pub(crate) async fn submit(
     Path(slug): Path<String>,
     CsrfForm(f): CsrfForm<Submission>,
 ) -> PageResult {
+    // Work set by a teacher: only for students in its class (404 for anyone else).
+    let assigned = match f.assignment {
+        id if id > 0 => Some(set_work(&st, &v, &slug, id).await?),
+        _ => None,
+    };
+    let shown = || assigned.as_ref().map(|(_, w)| w.clone());
     if let Err(error) = admit(&st, &v, &f.text).await {
         if !matches!(
             error,
@@ -291,7 +360,7 @@ pub(crate) async fn submit(
             text: f.text,
             error,
         };
-        return practice_view(&v, &st, slug, Some(refused), false).await;
+        return practice_view(&v, &st, slug, Some(refused), false, shown()).await;
     }
     let (q, topic) = published(&st, &slug).await?;
     // A submitted attempt is final: the same sitting sent again (a double click, a retry
@@ -311,9 +380,34 @@ pub(crate) async fn submit(
                     date(a.created_at)
                 )),
             };
-            return practice_view(&v, &st, slug, Some(refused), false).await;
+            return practice_view(&v, &st, slug, Some(refused), false, shown()).await;
         }
     }
+    // Set work is submitted once it is open, and no more times than it allows (an essay
+    // refused for that is kept in the box).
+    if let Some((a, w)) = &assigned {
+        let refusal = if now() < a.opens_at {
+            Some(WebError::BadRequest(format!(
+                "This work opens on {}: keep your essay until then.",
+                date_time(a.opens_at)
+            )))
+        } else if w.used >= w.allowed {
+            Some(WebError::Conflict(format!(
+                "You have made all {} submissions this work allows. Your essay is kept below.",
+                w.allowed
+            )))
+        } else {
+            None
+        };
+        if let Some(error) = refusal {
+            let refused = Refused {
+                text: f.text,
+                error,
+            };
+            return practice_view(&v, &st, slug, Some(refused), false, shown()).await;
+        }
+    }
+    let work = assigned.as_ref().map(|(a, _)| a.id);
     let report = assess(&st, &v, &q, &topic, f.text.clone()).await?;
     if let Some(u) = v.user() {
         let started_at = match f.started {
@@ -338,7 +432,7 @@ pub(crate) async fn submit(
                 words: report.words as i64,
                 created_at: now(),
                 started_at: Some(started_at),
-                assignment_id: None,
+                assignment_id: work,
             })
             .await?;
         return Ok(Redirect::to(&format!("/attempts/{id}")).into_response());

@@ -211,3 +211,111 @@ backend_test! {
         app.stop().await;
     }
 }
+
+/// The id in the first `/assignments/N` link of a page.
+fn assignment_link(page: &str) -> String {
+    let at = page
+        .find("href=\"/assignments/")
+        .expect("an assignment link")
+        + 19;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+backend_test! {
+    /// A teacher sets a question for a class; its students see it with their status, write
+    /// it (untimed here) and submit no more than it allows; nobody else reaches it.
+    async fn a_teacher_sets_work_and_students_submit_it(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let teacher = Browser::new(&app.base);
+        teacher.sign_up("teach@example.com", PASSWORD).await;
+        app.state.accounts.set_teacher("teach@example.com", true, None).await.unwrap();
+        let res = teacher.submit("/classes", "/classes", &[("name", "12C")]).await;
+        let class_path = res.location().split('?').next().unwrap().to_string();
+        let code = class_code(&teacher.get(&class_path).await.body);
+        let stu = Browser::new(&app.base);
+        stu.sign_up("stu@example.com", PASSWORD).await;
+        stu.submit("/classes", "/classes/join", &[("code", &code)]).await;
+        let set = format!("{class_path}/assignments");
+        let now = studypack_accounts::now();
+        let at = |secs: i64| studypack_web::datetime_value(secs);
+        let (opened, due) = (at(now - 3600), at(now + 7 * 86_400));
+        // Refused forms say why and keep what was typed.
+        let bad = teacher
+            .submit(&class_path, &set, &[("question", "no-such-question"), ("opens", &opened), ("due", &due), ("attempts", "1")])
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("paste the address of a question"), "{}", bad.body);
+        assert!(bad.body.contains("value=\"no-such-question\""));
+        let backwards = teacher
+            .submit(&class_path, &set, &[("question", SEED_SLUG), ("opens", &due), ("due", &opened), ("attempts", "1")])
+            .await;
+        assert!(backwards.body.contains("Due: after it opens"));
+        let address = format!("http://127.0.0.1/questions/{SEED_SLUG}");
+        let made = teacher
+            .submit(&class_path, &set, &[("question", &address), ("opens", &opened), ("due", &due), ("attempts", "1")])
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let page = teacher.get(made.location()).await;
+        assert!(page.body.contains("Work set: the class sees it"));
+        assert!(page.body.contains("untimed, 1 attempt</td><td>0 of 1</td>"), "{}", page.body);
+        // The student sees it, not started, and opens it: the practice page writes for it.
+        let mine = stu.get("/classes").await;
+        assert!(mine.body.contains("<strong>not started</strong>"), "{}", mine.body);
+        let id = assignment_link(&mine.body);
+        let go = stu.get(&format!("/assignments/{id}")).await;
+        assert_eq!(go.location(), format!("/questions/{SEED_SLUG}/practice?assignment={id}"));
+        let practice = stu.get(go.location()).await;
+        assert!(practice.body.contains("Work set for your class 12C"), "{}", practice.body);
+        assert!(practice.body.contains("This is submission 1 of 1.") && practice.body.contains("Untimed."));
+        assert!(!practice.body.contains("id=\"timer\""), "untimed work has no clock");
+        assert!(practice.body.contains(&format!("name=\"assignment\" value=\"{id}\"")));
+        // Nobody outside the class reaches it.
+        let out = Browser::new(&app.base);
+        out.sign_up("out@example.com", PASSWORD).await;
+        assert_eq!(out.get(&format!("/assignments/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(out.get(go.location()).await.status, StatusCode::NOT_FOUND);
+        let csrf = out.get("/classes").await.csrf();
+        let sneak = out
+            .post(&format!("/questions/{SEED_SLUG}/practice"), &[("csrf", &csrf), ("text", "Mine."), ("assignment", &id)])
+            .await;
+        assert_eq!(sneak.status, StatusCode::NOT_FOUND);
+        // A draft, then the submission; a second one is more than it allows.
+        let csrf = practice.csrf();
+        let draft = stu
+            .api(reqwest::Method::PUT, &format!("/api/v1/drafts/{SEED_SLUG}"), Some(serde_json::json!({"text": "Stalin and"})), None, Some(&csrf))
+            .await;
+        assert_eq!(draft.status, StatusCode::OK);
+        assert!(stu.get("/classes").await.body.contains("<strong>draft</strong>"));
+        let essay = "Stalin and Khrushchev both kept the one-party state, but Khrushchev ended mass terror.";
+        let sent = stu
+            .post(&format!("/questions/{SEED_SLUG}/practice"), &[("csrf", &csrf), ("text", essay), ("assignment", &id)])
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let user = app.store.user_by_email("stu@example.com").await.unwrap().unwrap().0;
+        let attempts = app.store.attempts(user.id, SEED_SLUG).await.unwrap();
+        assert_eq!(attempts.last().unwrap().assignment_id, Some(id.parse().unwrap()));
+        assert!(stu.get("/classes").await.body.contains("<strong>submitted</strong>"));
+        assert!(teacher.get(&class_path).await.body.contains("<td>1 of 1</td>"));
+        let again = stu.get(go.location()).await;
+        assert!(again.body.contains("You have made all 1 submissions it allows."));
+        let more = stu
+            .post(&format!("/questions/{SEED_SLUG}/practice"), &[("csrf", &csrf), ("text", "A second essay."), ("assignment", &id)])
+            .await;
+        assert_eq!(more.status, StatusCode::CONFLICT);
+        assert!(more.body.contains("You have made all 1 submissions this work allows") && more.body.contains("A second essay."));
+        assert_eq!(app.store.attempts(user.id, SEED_SLUG).await.unwrap().len(), attempts.len());
+        // Work that is not open yet is listed but cannot be submitted.
+        teacher
+            .submit(&class_path, &set, &[("question", SEED_SLUG), ("opens", &at(now + 86_400)), ("due", &at(now + 2 * 86_400)), ("timed", "on"), ("attempts", "2")])
+            .await;
+        let listed = stu.get("/classes").await;
+        assert!(listed.body.contains("<strong>not open yet</strong>"), "{}", listed.body);
+        let later: i64 = id.parse::<i64>().unwrap() + 1;
+        let early = stu
+            .post(&format!("/questions/{SEED_SLUG}/practice"), &[("csrf", &csrf), ("text", "Too soon."), ("assignment", &later.to_string())])
+            .await;
+        assert_eq!(early.status, StatusCode::BAD_REQUEST);
+        assert!(early.body.contains("This work opens on"));
+        app.stop().await;
+    }
+}

@@ -518,11 +518,42 @@ backend_test! {
             )
             .await;
         let attempt = done.location().trim_start_matches("/attempts/").to_string();
+        // The teacher's class, with the owner in it, and work set for it: the objects behind
+        // `{class}` and `{assignment}`.
+        let user = |email: &'static str| {
+            let store = app.store.clone();
+            async move { store.user_by_email(email).await.unwrap().unwrap().0 }
+        };
+        let (teacher_user, owner_user) = (user("teach@example.com").await, user("owner@example.com").await);
+        let class = app.state.accounts.create_class(&teacher_user, "Matrix class").await.unwrap();
+        app.store.join_class(&class.join_code, owner_user.id, 1).await.unwrap().unwrap();
+        let work = app
+            .store
+            .create_assignment(
+                &studypack_store::NewAssignment {
+                    class_id: class.id,
+                    question_slug: SEED_SLUG.into(),
+                    opens_at: 0,
+                    due_at: i64::MAX / 2,
+                    timed: true,
+                    attempts_allowed: 1,
+                },
+                teacher_user.id,
+                1,
+            )
+            .await
+            .unwrap();
+        let (class, work) = (class.id.to_string(), work.id.to_string());
         assert!(!attempt.is_empty(), "an attempt was made: {}", done.status);
 
         let mut checked = 0;
         for rule in &rules {
-            let url = rule.path.replace("{slug}", SEED_SLUG).replace("{id}", &attempt);
+            let url = rule
+                .path
+                .replace("{slug}", SEED_SLUG)
+                .replace("{id}", &attempt)
+                .replace("{class}", &class)
+                .replace("{assignment}", &work);
             let api = rule.path.starts_with("/api/");
             let method: Method = rule.method.parse().unwrap();
             for a in &actors {
@@ -565,6 +596,15 @@ backend_test! {
                     if rule.owned {
                         let expected = if a.name == "owner" { StatusCode::OK } else { StatusCode::NOT_FOUND };
                         assert_eq!(p.status, expected, "{what}: only the owner sees it");
+                    }
+                    // A class is seen only by its teacher, set work only by its class.
+                    if rule.path.contains("{class}") {
+                        let expected = if a.name == "teacher" { StatusCode::OK } else { StatusCode::NOT_FOUND };
+                        assert_eq!(p.status, expected, "{what}: only the class's teacher sees it");
+                    }
+                    if rule.path.contains("{assignment}") {
+                        let expected = if a.name == "owner" { StatusCode::SEE_OTHER } else { StatusCode::NOT_FOUND };
+                        assert_eq!(p.status, expected, "{what}: only the class reaches it");
                     }
                 }
                 checked += 1;
