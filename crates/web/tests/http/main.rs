@@ -31,6 +31,7 @@ mod browser;
 mod editor;
 mod practice;
 mod reliability;
+mod search;
 
 struct TestAppBuilder {
     extra: Vec<Question>,
