@@ -65,7 +65,7 @@ struct QaErrors {
 }
 
 /// The QA errors of every question, checked now against the current library (the checks are
-/// pure and take a few milliseconds a question; they run off the async threads).
+/// pure; they run off the async threads).
 async fn qa_errors(st: &AppState) -> Result<Vec<QaErrors>, WebError> {
     let lib = st.store.library().await?;
     let engine = st.engine();
