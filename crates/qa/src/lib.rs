@@ -6,14 +6,18 @@
 //! - `judgement-mismatch`: the plan and the essay conclude opposite ways, or a text's
 //!   introduction and conclusion do;
 //! - `date-conflict`: a named event (a multi-word name from the timeline, such as "Secret
-//!   Speech" or "20th Party Congress") given a year the timeline contradicts;
+//!   Speech" or "20th Party Congress"), or an event named by a person and one word ("Beria's
+//!   arrest", "the execution of Bukharin"; the nouns are [`EVENT_NOUNS`]), given a year the
+//!   timeline contradicts;
 //! - `office-conflict`: a person credited with an action in a year in which they held none of
 //!   their listed offices;
 //! - `out-of-period`: a year outside the question's period used without words of context;
 //! - `low-coverage`, `too-short`, `one-sided`: from the feedback engine's reading of the essay.
 
+mod events;
 mod plan;
 
+pub use events::EVENT_NOUNS;
 pub use plan::generate_plan;
 
 use serde::Serialize;
@@ -61,6 +65,7 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
         (Target::Plan, q.plan.as_str()),
     ];
     let mut conclusions = Vec::new();
+    let person_events = events::person_events(engine, topic);
     for (target, text) in texts {
         if text.trim().is_empty() {
             continue;
@@ -83,6 +88,7 @@ pub fn check(engine: &Engine, q: &Question, topic: &Topic) -> Vec<Finding> {
         }
         conclusions.push((target, concl, report.judgement.evidence.last().cloned()));
         out.extend(date_conflicts(&an, topic, target));
+        out.extend(events::person_event_conflicts(&an, &person_events, target));
         out.extend(office_conflicts(&an, topic, target));
         if let Some(period) = q.period.or(Some(topic.period)) {
             for o in &report.precision.out_of_period {
@@ -317,6 +323,33 @@ fn matches_at(toks: &[Token], i: usize, words: &[String]) -> bool {
     })
 }
 
+/// The years attached to the words `toks[i..end]`: just after them ("the Secret Speech of
+/// 1958", "… Speech (1958)") or just before them ("the 1958 Secret Speech"), with no
+/// conjunction or clause break between.
+fn years_near(an: &Analysed, toks: &[Token], i: usize, end: usize) -> Vec<i32> {
+    let breaks = |t: &Token| matches!(t.word.as_str(), "and" | "but" | "while" | "whereas" | "or");
+    let joined =
+        |a: usize, b: usize| !an.text[a.min(b)..a.max(b)].contains([';', '.', ':', '–', '—']);
+    let (name_start, name_end) = (toks[i].start, toks[end - 1].end);
+    let mut near: Vec<i32> = toks[end..(end + 3).min(toks.len())]
+        .iter()
+        .take_while(|t| !breaks(t))
+        .filter(|t| joined(name_end, t.start))
+        .filter_map(year_of)
+        .collect();
+    near.extend(
+        toks[i.saturating_sub(2)..i]
+            .iter()
+            .rev()
+            .take_while(|t| !breaks(t) && (t.stop || year_of(t).is_some()))
+            .filter(|t| {
+                joined(t.end, name_start) && !an.text[t.end..name_start].contains([')', ','])
+            })
+            .filter_map(year_of),
+    );
+    near
+}
+
 fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> {
     let anchors = anchors(topic);
     let mut out = Vec::new();
@@ -328,34 +361,7 @@ fn date_conflicts(an: &Analysed, topic: &Topic, target: Target) -> Vec<Finding> 
                     continue;
                 }
                 let end = i + a.words.len();
-                // A year attached to the name: just after it ("the Secret Speech of 1958",
-                // "… Speech (1958)") or just before it ("the 1958 Secret Speech"), with no
-                // conjunction between.
-                let breaks = |t: &Token| {
-                    matches!(t.word.as_str(), "and" | "but" | "while" | "whereas" | "or")
-                };
-                // Nor a clause break in the text between them.
-                let joined = |a: usize, b: usize| {
-                    !an.text[a.min(b)..a.max(b)].contains([';', '.', ':', '–', '—'])
-                };
-                let (name_start, name_end) = (toks[i].start, toks[end - 1].end);
-                let mut near: Vec<i32> = toks[end..(end + 3).min(toks.len())]
-                    .iter()
-                    .take_while(|t| !breaks(t))
-                    .filter(|t| joined(name_end, t.start))
-                    .filter_map(year_of)
-                    .collect();
-                near.extend(
-                    toks[i.saturating_sub(2)..i]
-                        .iter()
-                        .rev()
-                        .take_while(|t| !breaks(t) && (t.stop || year_of(t).is_some()))
-                        .filter(|t| {
-                            joined(t.end, name_start)
-                                && !an.text[t.end..name_start].contains([')', ','])
-                        })
-                        .filter_map(year_of),
-                );
+                let near = years_near(an, toks, i, end);
                 if !near.is_empty() && !near.iter().any(|y| (a.years.0..=a.years.1).contains(y)) {
                     out.push(Finding {
                         kind: "date-conflict",

@@ -241,3 +241,104 @@ fn an_essay_arguing_one_side_is_found() {
     );
     assert!(kinds(&check(&engine, &q, topic)).contains(&"one-sided"));
 }
+
+/// The date conflicts found in `sentence`, added to the model essay of the question `slug`.
+fn date_conflicts_in(lib: &Library, engine: &Engine, slug: &str, sentence: &str) -> Vec<Finding> {
+    let mut q = lib
+        .questions
+        .iter()
+        .find(|q| q.slug.as_str() == slug)
+        .unwrap()
+        .clone();
+    q.model_essay.push_str("\n\n");
+    q.model_essay.push_str(sentence);
+    check(engine, &q, lib.topic(&q.topic).unwrap())
+        .into_iter()
+        .filter(|f| {
+            f.kind == "date-conflict"
+                && f.sentence
+                    .as_ref()
+                    .is_some_and(|s| s.text.contains(sentence.trim_end_matches('.')))
+        })
+        .collect()
+}
+
+#[test]
+fn a_wrong_year_for_an_event_named_by_a_person_and_one_word_is_found() {
+    let lib = lib();
+    let engine = engine_for_library(&lib);
+    let russia = "aqa-2019-khrushchev-destalinisation-style-substance";
+    let tudors = "aqa-2021-cromwell-break-with-rome";
+    let europe = "cie-2019-february-revolution-first-world-war";
+    // (question, phrase, wrong year, right year, the timeline date the finding cites)
+    let cases = [
+        (russia, "Beria's arrest", 1955, 1953, "1953-06-26"),
+        (russia, "the arrest of Beria", 1955, 1953, "1953-06-26"),
+        (russia, "the execution of Bukharin", 1936, 1938, "1938-03"),
+        (russia, "Beria's execution", 1956, 1953, "1953-12-23"),
+        (russia, "Stalin's death", 1951, 1953, "1953-03-05"),
+        (russia, "the death of Lenin", 1922, 1924, "1924-01-21"),
+        (tudors, "Wolsey's dismissal", 1532, 1529, "1529-10"),
+        // The timeline's active form: "Wilhelm II dismisses Bismarck".
+        (
+            europe,
+            "the dismissal of Bismarck",
+            1888,
+            1890,
+            "1890-03-20",
+        ),
+        (tudors, "Henry VIII's death", 1509, 1547, "1547"),
+    ];
+    for (slug, phrase, wrong, right, date) in cases {
+        let wrong_text = format!("After {phrase} in {wrong} the balance of power shifted.");
+        let found = date_conflicts_in(&lib, &engine, slug, &wrong_text);
+        assert_eq!(found.len(), 1, "{phrase} in {wrong}: {found:#?}");
+        assert!(
+            found[0].message.contains(phrase) && found[0].message.contains(date),
+            "{}",
+            found[0].message
+        );
+        let right_text = format!("After {phrase} in {right} the balance of power shifted.");
+        let found = date_conflicts_in(&lib, &engine, slug, &right_text);
+        assert!(found.is_empty(), "{phrase} in {right}: {found:#?}");
+    }
+    // A year before the phrase counts too; one across a clause break does not.
+    assert_eq!(
+        date_conflicts_in(&lib, &engine, russia, "The 1955 arrest of Beria mattered.").len(),
+        1
+    );
+    assert!(
+        date_conflicts_in(
+            &lib,
+            &engine,
+            russia,
+            "Stalin's death came; 1956 brought change."
+        )
+        .is_empty()
+    );
+    // A name the timeline gives two such events years apart (Henry VII, Henry VIII) is
+    // ambiguous, and a person with no such event in the timeline is not checked.
+    assert!(
+        date_conflicts_in(&lib, &engine, tudors, "Henry's death in 1560 changed much.").is_empty()
+    );
+    assert!(
+        date_conflicts_in(
+            &lib,
+            &engine,
+            russia,
+            "Molotov's death in 1920 changed little."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn the_event_nouns_are_a_short_closed_list() {
+    let nouns: Vec<&str> = EVENT_NOUNS.iter().map(|(n, _)| *n).collect();
+    for n in ["arrest", "execution", "death", "dismissal"] {
+        assert!(nouns.contains(&n), "{n}");
+    }
+    assert!(nouns.len() <= 12);
+    // Each noun is among its own timeline forms ("the death of X").
+    assert!(EVENT_NOUNS.iter().all(|(n, forms)| forms.contains(n)));
+}

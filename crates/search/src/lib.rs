@@ -2,8 +2,17 @@
 //!
 //! Indexed: title, question, topic, mark scheme and plan, stemmed with the English Snowball
 //! stemmer (the feedback engine uses the same one). Model essays are premium and are never
-//! indexed, so no result or snippet can show them. Names are typo-tolerant: every query word
-//! of five letters or more also matches index terms one edit away ("Khruschev").
+//! indexed, so no result or snippet can show them. Drafts are never indexed either, so no
+//! result or suggestion comes from one.
+//!
+//! Search forgives: hyphens and case (`de-Stalinisation` = `destalinisation`), British and
+//! American spellings (`-isation` = `-ization`; see [`analysis`]), misspelt names (a query word
+//! the index does not know matches names [`spelling::edits_allowed`] edits away: one from five
+//! letters, "Khruschev"; two from eight, "Kruschev"), and when nothing matches, the results
+//! carry a "did you mean" query built from the index's own vocabulary.
+
+mod analysis;
+pub mod spelling;
 
 use std::ops::Bound;
 use std::sync::Mutex;
@@ -20,10 +29,9 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TokenStream,
-};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use analysis::{TOKENIZER, WORDS_TOKENIZER, analyzer, join_compounds, words_analyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +43,6 @@ pub enum SearchError {
 }
 
 pub type Result<T> = std::result::Result<T, SearchError>;
-
-const TOKENIZER: &str = "studypack_en";
 
 /// What to search for. Empty `q` lists everything that matches the filters.
 #[derive(Debug, Clone, Default)]
@@ -87,6 +93,9 @@ pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// When nothing matched: the query with its unknown words replaced by the nearest words
+    /// the index holds, if that query finds something (with the same filters).
+    pub suggestion: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -101,6 +110,9 @@ struct Fields {
     /// Proper names from the title, question, topic and mark scheme: the small dictionary that
     /// typo-tolerant search runs over.
     names: Field,
+    /// Every word of the searched fields as written (not stemmed): the vocabulary "did you
+    /// mean" suggestions are drawn from.
+    words: Field,
     board: Field,
     level: Field,
     year: Field,
@@ -114,25 +126,7 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     f: Fields,
     analyzer: TextAnalyzer,
-}
-
-/// Function words that match almost every question and carry no meaning for search.
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had",
-    "has", "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the",
-    "their", "this", "to", "was", "were", "what", "which", "with", "why",
-];
-
-fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(StopWordFilter::remove(
-            STOP_WORDS.iter().map(|w| w.to_string()),
-        ))
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
+    words_analyzer: TextAnalyzer,
 }
 
 /// Facet path segments may not contain '/'.
@@ -166,6 +160,14 @@ impl SearchIndex {
                         .set_index_option(IndexRecordOption::Basic),
                 ),
             ),
+            words: sb.add_text_field(
+                "words",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(WORDS_TOKENIZER)
+                        .set_index_option(IndexRecordOption::Basic),
+                ),
+            ),
             board: sb.add_text_field("board", STRING | STORED),
             level: sb.add_text_field("level", STRING | STORED),
             year: sb.add_i64_field(
@@ -179,6 +181,9 @@ impl SearchIndex {
         };
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register(TOKENIZER, analyzer());
+        index
+            .tokenizers()
+            .register(WORDS_TOKENIZER, words_analyzer());
         let writer = index.writer_with_num_threads(1, 50_000_000)?;
         let reader = index
             .reader_builder()
@@ -190,6 +195,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             f,
             analyzer: analyzer(),
+            words_analyzer: words_analyzer(),
         })
     }
 
@@ -212,6 +218,15 @@ impl SearchIndex {
             f.names => proper_names(&[q.title.as_str(), q.text.as_str(), t.title.as_str(), &scheme.join(" ")]),
             f.year => q.year as i64,
         );
+        for text in [
+            q.title.as_str(),
+            q.text.as_str(),
+            t.title.as_str(),
+            &scheme.join("\n"),
+            q.plan.as_str(),
+        ] {
+            d.add_text(f.words, text);
+        }
         if let Some(b) = t.board {
             d.add_text(f.board, b.label());
             d.add_facet(f.facets, Facet::from_path(["board", &seg(b.label())]));
@@ -293,9 +308,9 @@ impl SearchIndex {
         }
         let (parsed, _errors) = parser.parse_query_lenient(q);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, parsed)];
-        // Typo tolerance: words outside quotes, five letters or more, that the index does not
-        // know as they are written (a known word needs no guessing, and a fuzzy search over the
-        // whole term dictionary is the slowest part of a query).
+        // Typo tolerance: words outside quotes, long enough to allow an edit, that the index
+        // does not know as they are written (a known word needs no guessing, and a fuzzy search
+        // over a term dictionary is the slowest part of a query).
         let searcher = self.reader.searcher();
         let known = |stem: &str| {
             [f.title, f.question, f.topic, f.scheme, f.plan]
@@ -308,19 +323,17 @@ impl SearchIndex {
                 })
         };
         let unquoted: String = q.split('"').step_by(2).collect::<Vec<_>>().join(" ");
-        for word in unquoted
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 5)
-        {
+        for word in unquoted.split(|c: char| !c.is_alphanumeric()) {
+            let edits = spelling::edits_allowed(word.chars().count());
+            if edits == 0 {
+                continue;
+            }
             if let Some(stem) = self.stemmed(word).filter(|s| !known(s)) {
-                {
-                    let (field, boost) = (f.names, 1.0);
-                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true);
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(fuzzy), boost)),
-                    ));
-                }
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.names, &stem), edits, true);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), 1.0)),
+                ));
             }
         }
         Box::new(BooleanQuery::new(clauses))
@@ -334,19 +347,159 @@ impl SearchIndex {
     }
 
     /// Searches for questions with every word of the query; when none has them all, for
-    /// questions with any of them.
+    /// questions with any of them; when none has any, suggests a query that finds some.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let all = self.run(req, true)?;
+        let mut results = self.search_words(req)?;
+        if results.total == 0 && !req.q.trim().is_empty() {
+            results.suggestion = self.suggest(req)?;
+        }
+        Ok(results)
+    }
+
+    fn search_words(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let req = SearchRequest {
+            q: join_compounds(&req.q),
+            ..req.clone()
+        };
+        let all = self.run(&req, true)?;
         let words = req
             .q
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .count();
         if all.total == 0 && words > 1 {
-            self.run(req, false)
+            self.run(&req, false)
         } else {
             Ok(all)
         }
+    }
+
+    /// The vocabulary form of a query word (lowercased, accents folded, compound joined), or
+    /// `None` for a stop word or number.
+    fn vocabulary_form(&self, word: &str) -> Option<String> {
+        let mut a = self.words_analyzer.clone();
+        let mut ts = a.token_stream(word);
+        let mut out = None;
+        while ts.advance() {
+            out = Some(ts.token().text.clone());
+        }
+        out
+    }
+
+    /// "Did you mean": each query word the index does not hold, replaced by the nearest word it
+    /// does (fewest edits, then the most questions); offered only if that query finds
+    /// something with the same filters. Words come only from live (published) questions.
+    fn suggest(&self, req: &SearchRequest) -> Result<Option<String>> {
+        let searcher = self.reader.searcher();
+        let f = self.f;
+        // The query's words with their byte ranges: runs of letters and digits, with the
+        // hyphens inside compounds.
+        let q = req.q.as_str();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        let chars: Vec<(usize, char)> = q.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let inner_hyphen = c == '-'
+                && start.is_some()
+                && chars.get(k + 1).is_some_and(|(_, n)| n.is_alphabetic());
+            if c.is_alphanumeric() || inner_hyphen {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                spans.push((s, i));
+            }
+        }
+        if let Some(s) = start {
+            spans.push((s, q.len()));
+        }
+        // The words to replace: long enough to allow an edit, not in the vocabulary.
+        let mut unknown: Vec<(usize, usize, Vec<char>, usize)> = Vec::new();
+        for &(s, e) in &spans {
+            let word = &q[s..e];
+            let Some(form) = self.vocabulary_form(word) else {
+                continue;
+            };
+            let edits = spelling::edits_allowed(form.chars().count()) as usize;
+            let held = searcher
+                .doc_freq(&Term::from_field_text(f.words, &form))
+                .unwrap_or(0)
+                > 0;
+            if edits > 0 && !held {
+                unknown.push((s, e, form.chars().collect(), edits));
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(None);
+        }
+        // Candidates for each unknown word: (edits, questions, word), from every segment's
+        // term dictionary (which may still hold the words of deleted questions: checked below).
+        let mut candidates: Vec<Vec<(usize, u32, String)>> = vec![Vec::new(); unknown.len()];
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(f.words)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let term_chars: Vec<char> = term.chars().collect();
+                for (u, (_, _, word, edits)) in unknown.iter().enumerate() {
+                    if let Some(d) = spelling::distance_within(word, &term_chars, *edits) {
+                        let n = stream.value().doc_freq;
+                        match candidates[u].iter_mut().find(|c| c.2 == term) {
+                            Some(c) => c.1 += n,
+                            None => candidates[u].push((d, n, term.to_string())),
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = String::with_capacity(q.len());
+        let mut at = 0;
+        let mut replaced = false;
+        for ((s, e, _, _), mut cands) in unknown.iter().zip(candidates) {
+            cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            // The first candidate held by a live question.
+            let mut best = None;
+            for (_, _, word) in cands {
+                let live = searcher.search(
+                    &TermQuery::new(
+                        Term::from_field_text(f.words, &word),
+                        IndexRecordOption::Basic,
+                    ),
+                    &Count,
+                )?;
+                if live > 0 {
+                    best = Some(word);
+                    break;
+                }
+            }
+            if let Some(word) = best {
+                out.push_str(&q[at..*s]);
+                // Capitalised as typed.
+                if q[*s..].chars().next().is_some_and(char::is_uppercase) {
+                    let mut cs = word.chars();
+                    out.extend(cs.next().into_iter().flat_map(char::to_uppercase));
+                    out.push_str(cs.as_str());
+                } else {
+                    out.push_str(&word);
+                }
+                at = *e;
+                replaced = true;
+            }
+        }
+        if !replaced {
+            return Ok(None);
+        }
+        out.push_str(&q[at..]);
+        let check = SearchRequest {
+            q: out.clone(),
+            limit: 1,
+            offset: 0,
+            ..req.clone()
+        };
+        Ok((self.search_words(&check)?.total > 0).then_some(out))
     }
 
     fn run(&self, req: &SearchRequest, all_words: bool) -> Result<SearchResults> {
@@ -443,6 +596,7 @@ impl SearchIndex {
             .filter(|w| w.chars().count() >= 3)
             .map(|w| w.to_lowercase().chars().take(5).collect())
             .collect();
+        // (The query's compounds are joined; so are the lines searched for them.)
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
             let s = |field: Field| {
@@ -492,6 +646,7 @@ impl SearchIndex {
             total,
             hits,
             facets,
+            suggestion: None,
         })
     }
 }
@@ -510,9 +665,9 @@ fn proper_names(texts: &[&str]) -> String {
     names.join(" ")
 }
 
-/// Whether `text` contains any of `words` (lowercase), ignoring case.
+/// Whether `text` contains any of `words` (lowercase), ignoring case and hyphens.
 fn contains_any(text: &str, words: &[String]) -> bool {
-    let lower = text.to_lowercase();
+    let lower = text.to_lowercase().replace('-', "");
     words.iter().any(|w| lower.contains(w.as_str()))
 }
 

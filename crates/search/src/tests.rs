@@ -233,3 +233,127 @@ fn every_word_must_match_unless_none_match_them_all() {
     let fallback = find(&idx, "Khrushchev Zanzibarish");
     assert!(fallback.total > 0, "falls back to any word");
 }
+
+fn slugs(r: &SearchResults) -> Vec<String> {
+    let mut v: Vec<String> = r.hits.iter().map(|h| h.slug.clone()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn hyphens_case_and_british_or_american_spellings_meet() {
+    let (idx, _) = index();
+    let base = find(&idx, "de-Stalinisation");
+    assert!(base.total > 0);
+    for q in [
+        "destalinisation",
+        "destalinization",
+        "De-Stalinization",
+        "DESTALINISATION",
+        "de‐stalinisation", // U+2010 hyphen
+    ] {
+        let r = find(&idx, q);
+        assert_eq!(slugs(&r), slugs(&base), "{q}");
+    }
+    // The other way round: a joined spelling in the text is found by its hyphenated form.
+    assert_eq!(
+        slugs(&find(&idx, "collectivization")),
+        slugs(&find(&idx, "collectivisation"))
+    );
+    assert!(find(&idx, "collectivization").total > 0);
+}
+
+#[test]
+fn hyphenated_phrases_match_written_either_way() {
+    let (idx, _) = index();
+    let hyphen = find(&idx, "\"anti-party group\"");
+    assert!(hyphen.total > 0);
+    assert_eq!(slugs(&find(&idx, "\"antiparty group\"")), slugs(&hyphen));
+    assert_eq!(slugs(&find(&idx, "\"anti party group\"")), slugs(&hyphen));
+    // A part of a compound still finds it.
+    assert!(find(&idx, "brained").total > 0);
+}
+
+#[test]
+fn two_edits_are_forgiven_in_long_names_only() {
+    let (idx, _) = index();
+    let exact = find(&idx, "Khrushchev");
+    let typo = find(&idx, "Kruschev");
+    assert!(typo.total > 0, "no results for Kruschev");
+    let exact_slugs = slugs(&exact);
+    assert!(typo.hits.iter().all(|h| exact_slugs.contains(&h.slug)));
+    assert_eq!(spelling::edits_allowed("Kruschev".len()), 2);
+    assert_eq!(spelling::edits_allowed("Lenn".len()), 0);
+    assert_eq!(spelling::edits_allowed("Stalni".len()), 1);
+    // Seven letters get one edit: "Gorbachev" less two letters is not found.
+    assert_eq!(find(&idx, "Grbchev").total, 0);
+}
+
+#[test]
+fn distances_count_swaps_as_one_edit() {
+    let c = |s: &str| s.chars().collect::<Vec<_>>();
+    assert_eq!(
+        spelling::distance_within(&c("kruschev"), &c("khrushchev"), 2),
+        Some(2)
+    );
+    assert_eq!(
+        spelling::distance_within(&c("stlain"), &c("stalin"), 1),
+        Some(1)
+    );
+    assert_eq!(
+        spelling::distance_within(&c("lenin"), &c("stalin"), 2),
+        None
+    );
+    assert_eq!(spelling::distance_within(&c(""), &c("ab"), 2), Some(2));
+}
+
+#[test]
+fn no_results_suggest_a_query_from_the_index_vocabulary() {
+    let (idx, _) = index();
+    let r = find(&idx, "collectivisaton purges");
+    // "purges" matches on its own, so the any-word fallback finds something: no suggestion.
+    assert!(r.total > 0 && r.suggestion.is_none());
+    let r = find(&idx, "collectivisaton");
+    assert_eq!(r.total, 0);
+    assert_eq!(r.suggestion.as_deref(), Some("collectivisation"));
+    // Two unknown words, one a compound (suggested joined, as the vocabulary holds it).
+    let r = find(&idx, "hare-braned collectivisaton");
+    assert_eq!(r.total, 0);
+    let s = r.suggestion.expect("a suggestion");
+    assert_eq!(s, "harebrained collectivisation");
+    assert!(find(&idx, &s).total > 0);
+    // Capitalised as typed; nothing to suggest for a word far from every other.
+    assert_eq!(
+        find(&idx, "Collectivisaton").suggestion.as_deref(),
+        Some("Collectivisation")
+    );
+    // A misspelt name is found, so needs no suggestion.
+    let name = find(&idx, "Gorbachof");
+    assert!(name.total > 0 && name.suggestion.is_none());
+    assert_eq!(find(&idx, "Zqxwvy").suggestion, None);
+    // Results, then no suggestion.
+    assert_eq!(find(&idx, "Gorbachev").suggestion, None);
+}
+
+#[test]
+fn drafts_give_no_results_and_no_suggestions() {
+    // The word is indexed with the rest of the library, in one segment.
+    let mut lib = studypack_demo::library();
+    lib.questions[0].title = "Quixotically".into();
+    let idx = SearchIndex::in_memory().unwrap();
+    idx.rebuild(&lib).unwrap();
+    let t = lib.topic(&lib.questions[0].topic).unwrap().clone();
+    assert_eq!(
+        find(&idx, "Quixoticaly").suggestion.as_deref(),
+        Some("Quixotically")
+    );
+    lib.questions[0].status = Status::Draft;
+    idx.upsert(&[(&lib.questions[0], &t)]).unwrap();
+    assert_eq!(find(&idx, "Quixotically").total, 0);
+    // The word is still in a segment's term dictionary (deletes are not merged away yet), but
+    // is held by no live question: it is not suggested.
+    assert_eq!(find(&idx, "Quixoticaly").suggestion, None);
+    // Nor beside a word that is corrected (whose results would let it through).
+    let s = find(&idx, "Quixoticaly collectivisaton").suggestion;
+    assert_eq!(s.as_deref(), Some("Quixoticaly collectivisation"));
+}

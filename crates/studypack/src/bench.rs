@@ -102,7 +102,8 @@ pub async fn generate(store: &dyn LibraryStore, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// Queries of the kinds students type: names, misspelt names, phrases, topics, filtered.
+/// Queries of the kinds students type: names, misspelt names, phrases, topics, filtered,
+/// other spellings, and one that finds nothing (and so gets a suggestion).
 const QUERIES: &[&str] = &[
     "Khrushchev",
     "Khruschev",
@@ -116,6 +117,10 @@ const QUERIES: &[&str] = &[
     "Provisional Government",
     "Bolsheviks civil war",
     "de-Stalinisation",
+    "Kruschev",
+    "destalinization",
+    // Nothing matches: the "did you mean" suggestion is computed.
+    "collectivisaton",
 ];
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

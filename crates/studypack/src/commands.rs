@@ -515,6 +515,9 @@ async fn search(store: &dyn LibraryStore, query: &str, format: Format, limit: us
                 println!("    {}", cut(&h.question, 100));
             }
             println!("{} result(s)", results.total);
+            if let Some(s) = &results.suggestion {
+                println!("Did you mean: {s}?");
+            }
         }
     }
     Ok(())

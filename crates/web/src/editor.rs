@@ -56,11 +56,51 @@ struct IndexPage {
     title: String,
     q: String,
     nav: Nav,
-    items: Vec<QuestionSummary>,
+    /// Every question, with its number of QA errors.
+    items: Vec<(QuestionSummary, usize)>,
+    /// The questions with QA errors, drafts and published alike.
+    qa: Vec<QaErrors>,
+}
+
+/// A question with open QA errors, as the editor list shows it.
+struct QaErrors {
+    slug: String,
+    question: String,
+    status: &'static str,
+    /// Each error: where it is ("model essay", "plan") and what it says.
+    errors: Vec<(&'static str, String)>,
+}
+
+/// The QA errors of every question, checked now against the current library (the checks are
+/// pure; they run off the async threads).
+async fn qa_errors(st: &AppState) -> Result<Vec<QaErrors>, WebError> {
+    let lib = st.store.library().await?;
+    let engine = st.engine();
+    tokio::task::spawn_blocking(move || {
+        lib.questions
+            .iter()
+            .filter_map(|q| {
+                let topic = lib.topic(&q.topic)?;
+                let errors: Vec<(&'static str, String)> = check(&engine, q, topic)
+                    .into_iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .map(|f| (target_label(f.target), f.message))
+                    .collect();
+                (!errors.is_empty()).then(|| QaErrors {
+                    slug: q.slug.to_string(),
+                    question: q.text.clone(),
+                    status: q.status.label(),
+                    errors,
+                })
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))
 }
 
 async fn index(Editor { visitor: v, .. }: Editor, State(st): State<AppState>) -> PageResult {
-    let items = st
+    let questions = st
         .store
         .questions(&QuestionFilter {
             include_drafts: true,
@@ -68,6 +108,17 @@ async fn index(Editor { visitor: v, .. }: Editor, State(st): State<AppState>) ->
         })
         .await?
         .items;
+    let qa = qa_errors(&st).await?;
+    let items = questions
+        .into_iter()
+        .map(|q| {
+            let n = qa
+                .iter()
+                .find(|e| e.slug == q.slug)
+                .map_or(0, |e| e.errors.len());
+            (q, n)
+        })
+        .collect();
     form_page(
         &v,
         IndexPage {
@@ -75,8 +126,16 @@ async fn index(Editor { visitor: v, .. }: Editor, State(st): State<AppState>) ->
             q: String::new(),
             nav: Nav::of(&v),
             items,
+            qa,
         },
     )
+}
+
+fn target_label(t: studypack_qa::Target) -> &'static str {
+    match t {
+        studypack_qa::Target::Plan => "plan",
+        studypack_qa::Target::ModelEssay => "model essay",
+    }
 }
 
 /// The form's fields: a question as an editor types it.
@@ -235,10 +294,7 @@ fn findings(st: &AppState, q: &Question, topic: &Topic) -> Vec<FindingLine> {
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             },
-            target: match f.target {
-                studypack_qa::Target::Plan => "plan",
-                studypack_qa::Target::ModelEssay => "model essay",
-            },
+            target: target_label(f.target),
             message: f.message,
             sentence: f.sentence.map(|s| s.text).unwrap_or_default(),
         })

@@ -184,6 +184,9 @@ pub(crate) struct SearchResults {
     pub total: usize,
     pub hits: Vec<SearchHit>,
     pub facets: Facets,
+    /// When nothing matched: a query built from words the library holds ("Did you mean …?")
+    /// that finds something with the same filters; otherwise null.
+    pub suggestion: Option<String>,
 }
 
 /// One matching question.
@@ -254,6 +257,7 @@ impl From<studypack_search::SearchResults> for SearchResults {
                 year: counts(r.facets.year),
                 command: counts(r.facets.command),
             },
+            suggestion: r.suggestion,
         }
     }
 }

@@ -496,6 +496,8 @@ struct SearchPage {
     prev_link: Option<String>,
     next_link: Option<String>,
     page: u32,
+    /// "Did you mean": (the query, the link to its search).
+    suggestion: Option<(String, String)>,
 }
 
 pub(crate) async fn search(
@@ -590,6 +592,10 @@ pub(crate) async fn search(
         ),
     ];
     let pages = results.total.div_ceil(PER_PAGE).max(1) as u32;
+    let suggestion = results
+        .suggestion
+        .as_deref()
+        .map(|s| (s.to_string(), base(&[("q", s)], None)));
     html(SearchPage {
         title: if req.q.is_empty() {
             "Search".into()
@@ -610,5 +616,6 @@ pub(crate) async fn search(
         topic: v(&p.topic),
         command: v(&p.command),
         page,
+        suggestion,
     })
 }

@@ -32,6 +32,7 @@ mod classes;
 mod editor;
 mod practice;
 mod reliability;
+mod search;
 
 struct TestAppBuilder {
     extra: Vec<Question>,
