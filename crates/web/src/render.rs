@@ -54,6 +54,28 @@ struct ErrorPage {
 /// Errors shown as a page: the error page, or the sign-in page when signing in would help.
 pub struct Page;
 
+/// What an error page said, kept on its response so that the session layer can show it again
+/// with the signed-in visitor's header (an error is rendered without knowing the visitor).
+#[derive(Clone)]
+pub(crate) struct ErrorShown {
+    title: String,
+    message: String,
+}
+
+impl ErrorShown {
+    /// The error page again, with `nav`.
+    pub(crate) fn with_nav(&self, nav: Nav) -> Option<String> {
+        ErrorPage {
+            title: self.title.clone(),
+            message: self.message.clone(),
+            q: String::new(),
+            nav,
+        }
+        .render()
+        .ok()
+    }
+}
+
 /// An error of a page handler, shown as a page.
 pub type PageError = ErrorAs<Page>;
 
@@ -64,7 +86,7 @@ impl Render for Page {
             // Pages ask for sign-in by sending the visitor there.
             return axum::response::Redirect::to("/signin").into_response();
         }
-        let page = ErrorPage {
+        let shown = ErrorShown {
             title: if status == StatusCode::NOT_FOUND {
                 "Page not found".into()
             } else if status.is_client_error() {
@@ -73,13 +95,13 @@ impl Render for Page {
                 "Something went wrong".into()
             },
             message: error.public_message(),
-            q: String::new(),
-            nav: Nav::default(),
         };
-        let body = page.render().unwrap_or_else(|_| {
+        let body = shown.with_nav(Nav::default()).unwrap_or_else(|| {
             "<!doctype html><title>Error</title><p>Something went wrong.</p>".into()
         });
-        (status, Html(body)).into_response()
+        let mut res = (status, Html(body)).into_response();
+        res.extensions_mut().insert(shown);
+        res
     }
 }
 

@@ -912,3 +912,24 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    /// Error pages keep the signed-in visitor's header (not "Sign in").
+    async fn error_pages_show_the_signed_in_header(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let b = Browser::new(&app.base);
+        b.sign_up("stu@example.com", PASSWORD).await;
+        let page = b.get("/questions/no-such-question").await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.body.contains("Page not found"));
+        assert!(page.body.contains("<a href=\"/account\""), "{}", page.body);
+        assert!(!page.body.contains("<a href=\"/signin\">Sign in</a>"));
+        let refused = b.get("/editor").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(refused.body.contains("<a href=\"/account\""));
+        // A visitor's error page offers sign-in, as before.
+        let anon = Browser::new(&app.base).get("/questions/no-such-question").await;
+        assert!(anon.body.contains("<a href=\"/signin\">Sign in</a>"));
+        app.stop().await;
+    }
+}
