@@ -50,3 +50,25 @@ CREATE INDEX assignments_class ON assignments (class_id);
 ALTER TABLE attempts ADD COLUMN started_at BIGINT;
 ALTER TABLE attempts ADD COLUMN assignment_id BIGINT REFERENCES assignments (id);
 CREATE INDEX attempts_assignment ON attempts (assignment_id);
+-- A teacher's mark for a submission: nothing reaches the student until it is released.
+CREATE TABLE teacher_marks (
+    attempt_id  BIGINT  PRIMARY KEY REFERENCES attempts (id),
+    level       BIGINT,
+    mark        BIGINT,
+    comment     TEXT    NOT NULL,
+    released_at BIGINT,
+    updated_by  BIGINT  REFERENCES users (id),
+    updated_at  BIGINT  NOT NULL
+);
+-- Every change of a mark: who, when, from what to what.
+CREATE TABLE mark_changes (
+    id         BIGSERIAL PRIMARY KEY,
+    attempt_id BIGINT  NOT NULL REFERENCES attempts (id),
+    actor_id   BIGINT  REFERENCES users (id),
+    at         BIGINT  NOT NULL,
+    from_level BIGINT,
+    to_level   BIGINT,
+    from_mark  BIGINT,
+    to_mark    BIGINT
+);
+CREATE INDEX mark_changes_attempt ON mark_changes (attempt_id, id);

@@ -50,3 +50,25 @@ CREATE INDEX assignments_class ON assignments (class_id);
 ALTER TABLE attempts ADD COLUMN started_at INTEGER;
 ALTER TABLE attempts ADD COLUMN assignment_id INTEGER REFERENCES assignments (id);
 CREATE INDEX attempts_assignment ON attempts (assignment_id);
+-- A teacher's mark for a submission: nothing reaches the student until it is released.
+CREATE TABLE teacher_marks (
+    attempt_id  INTEGER  PRIMARY KEY REFERENCES attempts (id),
+    level       INTEGER,
+    mark        INTEGER,
+    comment     TEXT    NOT NULL,
+    released_at INTEGER,
+    updated_by  INTEGER  REFERENCES users (id),
+    updated_at  INTEGER  NOT NULL
+);
+-- Every change of a mark: who, when, from what to what.
+CREATE TABLE mark_changes (
+    id         INTEGER PRIMARY KEY,
+    attempt_id INTEGER  NOT NULL REFERENCES attempts (id),
+    actor_id   INTEGER  REFERENCES users (id),
+    at         INTEGER  NOT NULL,
+    from_level INTEGER,
+    to_level   INTEGER,
+    from_mark  INTEGER,
+    to_mark    INTEGER
+);
+CREATE INDEX mark_changes_attempt ON mark_changes (attempt_id, id);

@@ -77,6 +77,38 @@ pub struct NewAssignment {
     pub attempts_allowed: i64,
 }
 
+/// A teacher's mark for a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeacherMark {
+    pub attempt_id: i64,
+    pub level: Option<i64>,
+    pub mark: Option<i64>,
+    pub comment: String,
+    /// When the student was shown it (`None`: not yet).
+    pub released_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+/// One change of a mark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MarkChange {
+    /// The email of who changed it.
+    pub by: Option<String>,
+    pub at: i64,
+    pub from_level: Option<i64>,
+    pub to_level: Option<i64>,
+    pub from_mark: Option<i64>,
+    pub to_mark: Option<i64>,
+}
+
+/// A submission in a marking queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Submission {
+    pub attempt: crate::Attempt,
+    pub email: String,
+    pub mark: Option<TeacherMark>,
+}
+
 /// Classes, their teachers and their members. Each change is audited in the same transaction.
 #[async_trait]
 pub trait ClassStore: Send + Sync {
@@ -124,6 +156,33 @@ pub trait ClassStore: Send + Sync {
     -> StoreResult<Option<Assignment>>;
     /// How many students of the assignment's class have submitted it.
     async fn assignment_submitters(&self, id: i64) -> StoreResult<i64>;
+    /// An assignment, if `teacher_id` teaches its class.
+    async fn assignment_taught(&self, id: i64, teacher_id: i64) -> StoreResult<Option<Assignment>>;
+    /// Every submission of an assignment by a student still in the class, oldest first,
+    /// with the teacher's mark if there is one.
+    async fn assignment_submissions(&self, id: i64) -> StoreResult<Vec<Submission>>;
+    /// Sets the teacher's mark for a submission (keeping its release), recording the change
+    /// of level and mark with who made it and when; audited.
+    async fn set_mark(
+        &self,
+        attempt_id: i64,
+        level: Option<i64>,
+        mark: Option<i64>,
+        comment: &str,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<TeacherMark>;
+    /// Shows marks to their students; returns how many were released. Audited.
+    async fn release_marks(
+        &self,
+        attempt_ids: &[i64],
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<usize>;
+    /// The teacher's mark of a submission, released or not.
+    async fn teacher_mark(&self, attempt_id: i64) -> StoreResult<Option<TeacherMark>>;
+    /// Every change of a submission's mark, oldest first.
+    async fn mark_history(&self, attempt_id: i64) -> StoreResult<Vec<MarkChange>>;
     /// The class with this (normalised) join code.
     async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>>;
     /// Grants a pack to a class (by `actor_id`, at `now`); audited.

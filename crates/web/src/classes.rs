@@ -80,6 +80,8 @@ pub(crate) enum AssignmentStatus {
     Draft,
     Submitted,
     Late,
+    /// The teacher released a mark.
+    Returned,
 }
 
 impl AssignmentStatus {
@@ -90,6 +92,7 @@ impl AssignmentStatus {
             AssignmentStatus::Draft => "draft",
             AssignmentStatus::Submitted => "submitted",
             AssignmentStatus::Late => "submitted late",
+            AssignmentStatus::Returned => "returned",
         }
     }
 
@@ -129,7 +132,17 @@ impl StudentAssignment {
             .filter(|t| t.assignment_id == Some(a.id))
             .collect();
         let draft = st.store.draft(user.id, &a.question_slug).await?.is_some();
-        let status = AssignmentStatus::of(&a, at, draft, mine.first().map(|t| t.created_at));
+        let mut status = AssignmentStatus::of(&a, at, draft, mine.first().map(|t| t.created_at));
+        for t in &mine {
+            if st
+                .store
+                .teacher_mark(t.id)
+                .await?
+                .is_some_and(|m| m.released_at.is_some())
+            {
+                status = AssignmentStatus::Returned;
+            }
+        }
         Ok(StudentAssignment {
             id: a.id,
             title: if a.question_title.is_empty() {
@@ -315,6 +328,7 @@ async fn taught(st: &AppState, teacher: &User, id: &str) -> Result<SchoolClass, 
 }
 
 struct WorkLine {
+    id: i64,
     title: String,
     slug: String,
     opens: String,
@@ -346,6 +360,7 @@ async fn class_view_with(
     for a in st.store.class_assignments(class.id).await? {
         work.push(WorkLine {
             submitted: st.store.assignment_submitters(a.id).await?,
+            id: a.id,
             title: a.question_title,
             slug: a.question_slug,
             opens: date_time(a.opens_at),

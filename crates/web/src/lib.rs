@@ -28,6 +28,7 @@ mod catalogue;
 mod classes;
 mod editor;
 mod health;
+mod moderation;
 mod openapi;
 mod practice;
 
@@ -58,6 +59,7 @@ fn table() -> routes::Table {
         .merge(editor::routes())
         .merge(admin::routes())
         .merge(classes::routes())
+        .merge(moderation::routes())
         .merge(openapi::routes())
 }
 
@@ -71,6 +73,7 @@ pub fn router(state: AppState) -> Router {
     table()
         .into_router()
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(render::error_pages_with_nav))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::load_visitor,

@@ -76,6 +76,31 @@ impl ErrorShown {
     }
 }
 
+/// Middleware inside [`crate::session::load_visitor`]: an error page is made without the
+/// visitor, so a signed-in visitor's is made again here with their header.
+pub async fn error_pages_with_nav(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let nav = req
+        .extensions()
+        .get::<Visitor>()
+        .filter(|v| v.user().is_some())
+        .map(Nav::of);
+    let res = next.run(req).await;
+    match (nav, res.extensions().get::<ErrorShown>()) {
+        (Some(nav), Some(shown)) => match shown.with_nav(nav) {
+            Some(body) => {
+                let (mut parts, _) = res.into_parts();
+                parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+                Response::from_parts(parts, axum::body::Body::from(body))
+            }
+            None => res,
+        },
+        _ => res,
+    }
+}
+
 /// An error of a page handler, shown as a page.
 pub type PageError = ErrorAs<Page>;
 

@@ -252,17 +252,8 @@ pub async fn load_visitor(State(st): State<AppState>, mut req: Request, next: Ne
         notice,
     };
     let signed_in = visitor.session.is_some();
-    let nav = signed_in.then(|| crate::render::Nav::of(&visitor));
     req.extensions_mut().insert(visitor);
     let mut res = next.run(req).await;
-    // An error page is made without the visitor: a signed-in one gets it with their header.
-    if let (Some(nav), Some(shown)) = (nav, res.extensions().get::<crate::render::ErrorShown>()) {
-        if let Some(body) = shown.with_nav(nav) {
-            let (mut parts, _) = res.into_parts();
-            parts.headers.remove(header::CONTENT_LENGTH);
-            res = Response::from_parts(parts, axum::body::Body::from(body));
-        }
-    }
     // A notice is shown once: the page that read it clears it (a redirect passes it on).
     if notice.is_some() && !res.status().is_redirection() {
         if let Some(c) = cookie(Notice::COOKIE, "", Some(0), secure, "Lax") {

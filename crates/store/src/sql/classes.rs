@@ -5,8 +5,8 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
 
 use super::{SqlStore, SqlValue, db_err};
 use crate::{
-    Assignment, ClassMember, ClassPack, ClassStore, NewAssignment, SchoolClass, StoreError,
-    StoreResult,
+    Assignment, Attempt, ClassMember, ClassPack, ClassStore, MarkChange, NewAssignment,
+    SchoolClass, StoreError, StoreResult, Submission, TeacherMark,
 };
 
 /// A class's columns and its member count, for `FROM classes c`.
@@ -47,6 +47,17 @@ where
             timed: row.try_get("timed").map_err(db_err)?,
             attempts_allowed: row.try_get("attempts_allowed").map_err(db_err)?,
             created_at: row.try_get("created_at").map_err(db_err)?,
+        })
+    }
+
+    fn mark_from_row(row: &DB::Row) -> StoreResult<TeacherMark> {
+        Ok(TeacherMark {
+            attempt_id: row.try_get("attempt_id").map_err(db_err)?,
+            level: row.try_get("level").map_err(db_err)?,
+            mark: row.try_get("mark").map_err(db_err)?,
+            comment: row.try_get("comment").map_err(db_err)?,
+            released_at: row.try_get("released_at").map_err(db_err)?,
+            updated_at: row.try_get("updated_at").map_err(db_err)?,
         })
     }
 
@@ -304,6 +315,205 @@ where
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)
+    }
+
+    async fn assignment_taught(&self, id: i64, teacher_id: i64) -> StoreResult<Option<Assignment>> {
+        let sql = format!(
+            "SELECT {ASSIGNMENT_COLUMNS} {ASSIGNMENT_FROM} JOIN class_teachers t ON t.class_id = a.class_id \
+             WHERE a.id = $1 AND t.user_id = $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(teacher_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(Self::assignment_from_row).transpose()
+    }
+
+    async fn assignment_submissions(&self, id: i64) -> StoreResult<Vec<Submission>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.user_id, t.question_slug, t.body, t.level, t.covered, t.total, t.words, t.created_at, \
+             t.started_at, t.assignment_id, u.email, k.attempt_id AS marked, k.level AS k_level, k.mark AS k_mark, \
+             k.comment AS k_comment, k.released_at AS k_released, k.updated_at AS k_updated \
+             FROM attempts t JOIN assignments a ON a.id = t.assignment_id \
+             JOIN class_members m ON m.class_id = a.class_id AND m.user_id = t.user_id \
+             JOIN users u ON u.id = t.user_id LEFT JOIN teacher_marks k ON k.attempt_id = t.id \
+             WHERE a.id = $1 ORDER BY t.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let marked: Option<i64> = r.try_get("marked").map_err(db_err)?;
+                Ok(Submission {
+                    attempt: Attempt {
+                        id: r.try_get("id").map_err(db_err)?,
+                        user_id: r.try_get("user_id").map_err(db_err)?,
+                        question_slug: r.try_get("question_slug").map_err(db_err)?,
+                        body: r.try_get("body").map_err(db_err)?,
+                        level: r.try_get("level").map_err(db_err)?,
+                        covered: r.try_get("covered").map_err(db_err)?,
+                        total: r.try_get("total").map_err(db_err)?,
+                        words: r.try_get("words").map_err(db_err)?,
+                        created_at: r.try_get("created_at").map_err(db_err)?,
+                        started_at: r.try_get("started_at").map_err(db_err)?,
+                        assignment_id: r.try_get("assignment_id").map_err(db_err)?,
+                    },
+                    email: r.try_get("email").map_err(db_err)?,
+                    mark: match marked {
+                        Some(attempt_id) => Some(TeacherMark {
+                            attempt_id,
+                            level: r.try_get("k_level").map_err(db_err)?,
+                            mark: r.try_get("k_mark").map_err(db_err)?,
+                            comment: r.try_get("k_comment").map_err(db_err)?,
+                            released_at: r.try_get("k_released").map_err(db_err)?,
+                            updated_at: r.try_get("k_updated").map_err(db_err)?,
+                        }),
+                        None => None,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn set_mark(
+        &self,
+        attempt_id: i64,
+        level: Option<i64>,
+        mark: Option<i64>,
+        comment: &str,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<TeacherMark> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let before = sqlx::query("SELECT level, mark FROM teacher_marks WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let (from_level, from_mark): (Option<i64>, Option<i64>) = match &before {
+            Some(r) => (
+                r.try_get("level").map_err(db_err)?,
+                r.try_get("mark").map_err(db_err)?,
+            ),
+            None => (None, None),
+        };
+        let row = sqlx::query(
+            "INSERT INTO teacher_marks (attempt_id, level, mark, comment, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (attempt_id) DO UPDATE SET level = excluded.level, mark = excluded.mark, comment = excluded.comment, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at \
+             RETURNING attempt_id, level, mark, comment, released_at, updated_at",
+        )
+        .bind(attempt_id)
+        .bind(level)
+        .bind(mark)
+        .bind(comment)
+        .bind(actor_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let saved = Self::mark_from_row(&row)?;
+        if before.is_none() || from_level != level || from_mark != mark {
+            sqlx::query(
+                "INSERT INTO mark_changes (attempt_id, actor_id, at, from_level, to_level, from_mark, to_mark) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(attempt_id)
+            .bind(actor_id)
+            .bind(now)
+            .bind(from_level)
+            .bind(level)
+            .bind(from_mark)
+            .bind(mark)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            Self::insert_audit(
+                &mut tx,
+                now,
+                Some(actor_id),
+                "mark.change",
+                None,
+                &format!(
+                    "attempt {attempt_id}: level {from_level:?} → {level:?}, mark {from_mark:?} → {mark:?}"
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(saved)
+    }
+
+    async fn release_marks(
+        &self,
+        attempt_ids: &[i64],
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<usize> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut n = 0;
+        for id in attempt_ids {
+            let done: Option<i64> = sqlx::query_scalar(
+                "UPDATE teacher_marks SET released_at = $1 WHERE attempt_id = $2 AND released_at IS NULL RETURNING attempt_id",
+            )
+            .bind(now)
+            .bind(*id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if done.is_some() {
+                n += 1;
+                Self::insert_audit(
+                    &mut tx,
+                    now,
+                    Some(actor_id),
+                    "mark.release",
+                    None,
+                    &format!("attempt {id}"),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(n)
+    }
+
+    async fn teacher_mark(&self, attempt_id: i64) -> StoreResult<Option<TeacherMark>> {
+        let row = sqlx::query(
+            "SELECT attempt_id, level, mark, comment, released_at, updated_at FROM teacher_marks WHERE attempt_id = $1",
+        )
+        .bind(attempt_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(Self::mark_from_row).transpose()
+    }
+
+    async fn mark_history(&self, attempt_id: i64) -> StoreResult<Vec<MarkChange>> {
+        let rows = sqlx::query(
+            "SELECT u.email, c.at, c.from_level, c.to_level, c.from_mark, c.to_mark FROM mark_changes c \
+             LEFT JOIN users u ON u.id = c.actor_id WHERE c.attempt_id = $1 ORDER BY c.id",
+        )
+        .bind(attempt_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(MarkChange {
+                    by: r.try_get("email").map_err(db_err)?,
+                    at: r.try_get("at").map_err(db_err)?,
+                    from_level: r.try_get("from_level").map_err(db_err)?,
+                    to_level: r.try_get("to_level").map_err(db_err)?,
+                    from_mark: r.try_get("from_mark").map_err(db_err)?,
+                    to_mark: r.try_get("to_mark").map_err(db_err)?,
+                })
+            })
+            .collect()
     }
 
     async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>> {

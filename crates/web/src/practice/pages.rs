@@ -319,6 +319,8 @@ struct ReportPage {
     unlock: String,
     /// Clears the browser's copy of the draft once the report is shown.
     clear_draft: bool,
+    /// The teacher's mark and comment, once released.
+    teacher: Option<TeacherView>,
     user_key: String,
 }
 
@@ -437,7 +439,7 @@ pub(crate) async fn submit(
             .await?;
         return Ok(Redirect::to(&format!("/attempts/{id}")).into_response());
     }
-    report_page(&st, &v, &q, &topic, &report, &f.text, false).await
+    report_page(&st, &v, &q, &topic, &report, &f.text, false, None).await
 }
 
 /// Whether an essay may be marked now: not too long, not empty, within the rate limit.
@@ -457,6 +459,14 @@ async fn admit(st: &AppState, v: &Visitor, text: &str) -> Result<(), WebError> {
     Ok(())
 }
 
+/// A teacher's released mark, as the student's report shows it.
+struct TeacherView {
+    mark: String,
+    comment: String,
+    released: String,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn report_page(
     st: &AppState,
     v: &Visitor,
@@ -465,6 +475,7 @@ async fn report_page(
     report: &Report,
     essay: &str,
     saved: bool,
+    teacher: Option<TeacherView>,
 ) -> PageResult {
     // The model essay is linked for readers whose Study Pack opens it; anyone else is shown
     // the way to the pack, never the essay.
@@ -473,6 +484,7 @@ async fn report_page(
     form_page(
         v,
         ReportPage {
+            teacher,
             title: format!("Feedback: {}", q.title),
             q: String::new(),
             nav: Nav::of(v),
@@ -509,7 +521,23 @@ pub(crate) async fn attempt_page(
     let (q, topic) = published(&st, &a.question_slug).await?;
     // The engine is deterministic: the report is made again from the stored essay.
     let report = assess(&st, &v, &q, &topic, a.body.clone()).await?;
-    report_page(&st, &v, &q, &topic, &report, &a.body, true).await
+    // The teacher's mark, once they have released it (never before).
+    let teacher = st
+        .store
+        .teacher_mark(a.id)
+        .await?
+        .filter(|m| m.released_at.is_some())
+        .map(|m| TeacherView {
+            mark: match (m.level, m.mark) {
+                (Some(l), Some(k)) => format!("Level {l}, {k} marks"),
+                (Some(l), None) => format!("Level {l}"),
+                (None, Some(k)) => format!("{k} marks"),
+                (None, None) => String::new(),
+            },
+            comment: m.comment,
+            released: date_time(m.released_at.unwrap_or(m.updated_at)),
+        });
+    report_page(&st, &v, &q, &topic, &report, &a.body, true, teacher).await
 }
 
 #[cfg(test)]

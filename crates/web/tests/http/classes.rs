@@ -319,3 +319,77 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    /// The marking queue: the teacher sees each submission with the machine's level, sets
+    /// their own level, mark and comment, and releases it; the student sees nothing before
+    /// the release and the teacher's mark after; every change is kept.
+    async fn a_teacher_moderates_and_releases_marks(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let teacher = Browser::new(&app.base);
+        teacher.sign_up("teach@example.com", PASSWORD).await;
+        app.state.accounts.set_teacher("teach@example.com", true, None).await.unwrap();
+        let res = teacher.submit("/classes", "/classes", &[("name", "13B")]).await;
+        let class_path = res.location().split('?').next().unwrap().to_string();
+        let code = class_code(&teacher.get(&class_path).await.body);
+        let stu = Browser::new(&app.base);
+        stu.sign_up("stu@example.com", PASSWORD).await;
+        stu.submit("/classes", "/classes/join", &[("code", &code)]).await;
+        let now = studypack_accounts::now();
+        let at = |secs: i64| studypack_web::datetime_value(secs);
+        teacher
+            .submit(&class_path, &format!("{class_path}/assignments"), &[("question", SEED_SLUG), ("opens", &at(now - 60)), ("due", &at(now + 86_400)), ("attempts", "1")])
+            .await;
+        let id = assignment_link(&stu.get("/classes").await.body);
+        let practice = stu.get(&format!("/questions/{SEED_SLUG}/practice?assignment={id}")).await;
+        let essay = "Stalin and Khrushchev both kept the one-party state, but Khrushchev ended mass terror.";
+        let sent = stu
+            .post(&format!("/questions/{SEED_SLUG}/practice"), &[("csrf", &practice.csrf()), ("text", essay), ("assignment", &id)])
+            .await;
+        let attempt_path = sent.location().to_string();
+        let attempt = attempt_path.trim_start_matches("/attempts/").to_string();
+        // The queue lists it, unmarked, with the machine's level.
+        let queue = teacher.get(&format!("/work/{id}")).await;
+        assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+        assert!(queue.body.contains(">stu@example.com</a>") && queue.body.contains("<td>not marked</td>"), "{}", queue.body);
+        let other = Browser::new(&app.base);
+        other.sign_up("other@example.com", PASSWORD).await;
+        app.state.accounts.set_teacher("other@example.com", true, None).await.unwrap();
+        assert_eq!(other.get(&format!("/work/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other.get(&format!("/work/{id}/submissions/{attempt}")).await.status, StatusCode::NOT_FOUND);
+        // The submission page: the essay, escaped, and a mark form.
+        let sub_path = format!("/work/{id}/submissions/{attempt}");
+        let page = teacher.get(&sub_path).await;
+        assert!(page.body.contains("Khrushchev ended mass terror."));
+        let bad = teacher.submit(&sub_path, &sub_path, &[("level", "9"), ("mark", ""), ("comment", "x"), ("action", "save")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("Level: from 0 to"), "{}", bad.body);
+        let saved = teacher
+            .submit(&sub_path, &sub_path, &[("level", "3"), ("mark", "14"), ("comment", "Good <b>range</b>; now weigh the differences."), ("action", "save")])
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        // Not released: the student sees nothing of it.
+        let report = stu.get(&attempt_path).await;
+        assert!(!report.body.contains("Your teacher's mark") && !report.body.contains("weigh the differences"));
+        assert!(stu.get("/classes").await.body.contains("<strong>submitted</strong>"));
+        // Released from the queue: the student reads the mark and the comment, escaped.
+        let queue = teacher.get(&format!("/work/{id}")).await;
+        assert!(queue.body.contains("Release 1 marked essay"));
+        let released = teacher.submit(&format!("/work/{id}"), &format!("/work/{id}/release"), &[]).await;
+        assert!(released.location().ends_with("released=1"), "{}", released.location());
+        let report = stu.get(&attempt_path).await;
+        assert!(report.body.contains("Your teacher's mark: Level 3, 14 marks"), "{}", report.body);
+        assert!(report.body.contains("Good &#60;b&#62;range&#60;/b&#62;; now weigh the differences."));
+        assert!(stu.get("/classes").await.body.contains("<strong>returned</strong>"));
+        // A change is kept: who, when, from what to what.
+        teacher.submit(&sub_path, &sub_path, &[("level", "4"), ("mark", "17"), ("comment", "Better on reflection."), ("action", "save")]).await;
+        let page = teacher.get(&sub_path).await;
+        assert!(page.body.contains("teach@example.com: not marked → level 3, 14 marks"), "{}", page.body);
+        assert!(page.body.contains("teach@example.com: level 3, 14 marks → level 4, 17 marks"));
+        assert!(stu.get(&attempt_path).await.body.contains("Level 4, 17 marks"), "a released mark stays released");
+        let actions: Vec<String> = app.store.audit_log(30).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions.iter().filter(|a| *a == "mark.change").count(), 2, "{actions:?}");
+        assert_eq!(actions.iter().filter(|a| *a == "mark.release").count(), 1);
+        app.stop().await;
+    }
+}

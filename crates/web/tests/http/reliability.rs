@@ -543,7 +543,24 @@ backend_test! {
             )
             .await
             .unwrap();
-        let (class, work) = (class.id.to_string(), work.id.to_string());
+        let submitted = app
+            .store
+            .submit_attempt(&studypack_store::Attempt {
+                id: 0,
+                user_id: owner_user.id,
+                question_slug: SEED_SLUG.into(),
+                body: "Stalin used terror.".into(),
+                level: Some(1),
+                covered: 0,
+                total: 1,
+                words: 3,
+                created_at: 2,
+                started_at: Some(2),
+                assignment_id: Some(work.id),
+            })
+            .await
+            .unwrap();
+        let (class, work, submitted) = (class.id.to_string(), work.id.to_string(), submitted.to_string());
         assert!(!attempt.is_empty(), "an attempt was made: {}", done.status);
 
         let mut checked = 0;
@@ -553,7 +570,8 @@ backend_test! {
                 .replace("{slug}", SEED_SLUG)
                 .replace("{id}", &attempt)
                 .replace("{class}", &class)
-                .replace("{assignment}", &work);
+                .replace("{assignment}", &work)
+                .replace("{submission}", &submitted);
             let api = rule.path.starts_with("/api/");
             let method: Method = rule.method.parse().unwrap();
             for a in &actors {
@@ -602,7 +620,10 @@ backend_test! {
                         let expected = if a.name == "teacher" { StatusCode::OK } else { StatusCode::NOT_FOUND };
                         assert_eq!(p.status, expected, "{what}: only the class's teacher sees it");
                     }
-                    if rule.path.contains("{assignment}") {
+                    if rule.path.starts_with("/work/") {
+                        let expected = if a.name == "teacher" { StatusCode::OK } else { StatusCode::NOT_FOUND };
+                        assert_eq!(p.status, expected, "{what}: only the class's teacher marks it");
+                    } else if rule.path.contains("{assignment}") {
                         let expected = if a.name == "owner" { StatusCode::SEE_OTHER } else { StatusCode::NOT_FOUND };
                         assert_eq!(p.status, expected, "{what}: only the class reaches it");
                     }

@@ -1,0 +1,384 @@
+//! The marking queue: per assignment, a teacher sees the submissions with the engine's
+//! indicative level, confirms or changes the level and mark, writes an overall comment and
+//! releases marks to students (one at a time or all marked ones at once). Every change of a
+//! mark is kept with who made it and when. A student sees nothing until it is released.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use studypack_accounts::now;
+use studypack_store::{Assignment, Submission, User};
+
+use crate::error::WebError;
+use crate::guard::{Access, CsrfForm, Teacher};
+use crate::render::{Nav, PageResult, date_time, form_page};
+use crate::routes::Table;
+use crate::state::AppState;
+
+pub(crate) fn routes() -> Table {
+    Table::new()
+        .get("/work/{assignment}", Access::Teacher, queue)
+        .post("/work/{assignment}/release", Access::Teacher, release_all)
+        .get(
+            "/work/{assignment}/submissions/{submission}",
+            Access::Teacher,
+            submission_page,
+        )
+        .post(
+            "/work/{assignment}/submissions/{submission}",
+            Access::Teacher,
+            save_mark,
+        )
+}
+
+/// The longest overall comment, in bytes.
+const MAX_COMMENT: usize = 10 * 1024;
+
+/// The assignment, if this teacher teaches its class; otherwise "not found".
+async fn taught(st: &AppState, teacher: &User, id: &str) -> Result<Assignment, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    st.store
+        .assignment_taught(id, teacher.id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+struct QueueLine {
+    id: i64,
+    email: String,
+    submitted: String,
+    late: bool,
+    engine: String,
+    covered: String,
+    teacher: String,
+    released: bool,
+}
+
+impl QueueLine {
+    fn of(a: &Assignment, s: &Submission) -> QueueLine {
+        QueueLine {
+            id: s.attempt.id,
+            email: s.email.clone(),
+            submitted: date_time(s.attempt.created_at),
+            late: s.attempt.created_at > a.due_at,
+            engine: level_text(s.attempt.level),
+            covered: format!("{} of {}", s.attempt.covered, s.attempt.total),
+            teacher: match &s.mark {
+                Some(m) => mark_text(m.level, m.mark),
+                None => "not marked".into(),
+            },
+            released: s.mark.as_ref().is_some_and(|m| m.released_at.is_some()),
+        }
+    }
+}
+
+fn level_text(level: Option<i64>) -> String {
+    level
+        .map(|l| format!("level {l}"))
+        .unwrap_or_else(|| "no level".into())
+}
+
+fn mark_text(level: Option<i64>, mark: Option<i64>) -> String {
+    match (level, mark) {
+        (Some(l), Some(m)) => format!("level {l}, {m} marks"),
+        (Some(l), None) => format!("level {l}"),
+        (None, Some(m)) => format!("{m} marks"),
+        (None, None) => "comment only".into(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work.html")]
+struct QueuePage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    a: Assignment,
+    due: String,
+    lines: Vec<QueueLine>,
+    unreleased: usize,
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct Done {
+    #[serde(default)]
+    released: Option<usize>,
+}
+
+async fn queue(
+    Teacher { visitor: v, user }: Teacher,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    axum::extract::Query(d): axum::extract::Query<Done>,
+) -> PageResult {
+    let a = taught(&st, &user, &id).await?;
+    let subs = st.store.assignment_submissions(a.id).await?;
+    let lines: Vec<QueueLine> = subs.iter().map(|s| QueueLine::of(&a, s)).collect();
+    form_page(
+        &v,
+        QueuePage {
+            title: format!("Marking: {}", a.question_title),
+            q: String::new(),
+            nav: Nav::of(&v),
+            csrf: v.csrf().to_string(),
+            due: date_time(a.due_at),
+            unreleased: subs
+                .iter()
+                .filter(|s| s.mark.as_ref().is_some_and(|m| m.released_at.is_none()))
+                .count(),
+            lines,
+            message: d.released.map(|n| {
+                format!(
+                    "Released {n} {}: the students can read them now.",
+                    if n == 1 { "mark" } else { "marks" }
+                )
+            }),
+            a,
+        },
+    )
+}
+
+async fn release_all(
+    Teacher { user, .. }: Teacher,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> PageResult {
+    let a = taught(&st, &user, &id).await?;
+    let marked: Vec<i64> = st
+        .store
+        .assignment_submissions(a.id)
+        .await?
+        .into_iter()
+        .filter(|s| s.mark.is_some())
+        .map(|s| s.attempt.id)
+        .collect();
+    let n = st.store.release_marks(&marked, user.id, now()).await?;
+    Ok(Redirect::to(&format!("/work/{}?released={n}", a.id)).into_response())
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub(crate) struct NoFields {}
+
+struct ChangeLine {
+    by: String,
+    at: String,
+    change: String,
+}
+
+#[derive(Template)]
+#[template(path = "submission.html")]
+struct SubmissionPage {
+    title: String,
+    q: String,
+    nav: Nav,
+    csrf: String,
+    a: Assignment,
+    line: QueueLine,
+    paragraphs: Vec<String>,
+    /// The level choices: 0 to the rubric's top level.
+    levels: Vec<i64>,
+    level: Option<i64>,
+    mark: String,
+    comment: String,
+    history: Vec<ChangeLine>,
+    error: Option<String>,
+    saved: bool,
+}
+
+/// The assignment and one of its submissions, or "not found".
+async fn submission(
+    st: &AppState,
+    teacher: &User,
+    assignment: &str,
+    id: &str,
+) -> Result<(Assignment, Submission), WebError> {
+    let a = taught(st, teacher, assignment).await?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let s = st
+        .store
+        .assignment_submissions(a.id)
+        .await?
+        .into_iter()
+        .find(|s| s.attempt.id == id)
+        .ok_or(WebError::NotFound)?;
+    Ok((a, s))
+}
+
+async fn submission_view(
+    st: &AppState,
+    v: &crate::session::Visitor,
+    a: Assignment,
+    s: Submission,
+    form: Option<(MarkForm, String)>,
+    saved: bool,
+) -> PageResult {
+    let top = match crate::catalogue::published(st, &a.question_slug).await {
+        Ok((_, topic)) => topic
+            .rubric
+            .as_ref()
+            .map(|r| r.levels.len() as i64)
+            .unwrap_or(5),
+        Err(_) => 5,
+    };
+    let history = st
+        .store
+        .mark_history(s.attempt.id)
+        .await?
+        .into_iter()
+        .map(|c| ChangeLine {
+            by: c.by.unwrap_or_else(|| "an account since removed".into()),
+            at: date_time(c.at),
+            change: format!(
+                "{} → {}",
+                if c.from_level.is_none() && c.from_mark.is_none() {
+                    "not marked".to_string()
+                } else {
+                    mark_text(c.from_level, c.from_mark)
+                },
+                mark_text(c.to_level, c.to_mark)
+            ),
+        })
+        .collect();
+    let (level, mark, comment, error) = match form {
+        Some((f, e)) => (f.level.trim().parse().ok(), f.mark, f.comment, Some(e)),
+        None => match &s.mark {
+            Some(m) => (
+                m.level,
+                m.mark.map(|m| m.to_string()).unwrap_or_default(),
+                m.comment.clone(),
+                None,
+            ),
+            // Unmarked: the engine's indicative level is the starting point.
+            None => (s.attempt.level, String::new(), String::new(), None),
+        },
+    };
+    let status = if error.is_some() {
+        axum::http::StatusCode::BAD_REQUEST
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut res = form_page(
+        v,
+        SubmissionPage {
+            title: format!("Marking: {}", s.email),
+            q: String::new(),
+            nav: Nav::of(v),
+            csrf: v.csrf().to_string(),
+            paragraphs: s
+                .attempt
+                .body
+                .split("\n\n")
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            line: QueueLine::of(&a, &s),
+            levels: (0..=top).collect(),
+            level,
+            mark,
+            comment,
+            history,
+            error,
+            saved,
+            a,
+        },
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct SavedParam {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn submission_page(
+    Teacher { visitor: v, user }: Teacher,
+    State(st): State<AppState>,
+    Path((assignment, id)): Path<(String, String)>,
+    axum::extract::Query(p): axum::extract::Query<SavedParam>,
+) -> PageResult {
+    let (a, s) = submission(&st, &user, &assignment, &id).await?;
+    submission_view(&st, &v, a, s, None, p.saved.is_some()).await
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub(crate) struct MarkForm {
+    /// A level number, or empty for none.
+    #[serde(default)]
+    level: String,
+    /// Marks, or empty for none.
+    #[serde(default)]
+    mark: String,
+    #[serde(default)]
+    comment: String,
+    /// `save` or `release` (save, then show it to the student).
+    #[serde(default)]
+    action: String,
+}
+
+async fn save_mark(
+    Teacher { visitor: v, user }: Teacher,
+    State(st): State<AppState>,
+    Path((assignment, id)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<MarkForm>,
+) -> PageResult {
+    let (a, s) = submission(&st, &user, &assignment, &id).await?;
+    let top = match crate::catalogue::published(&st, &a.question_slug).await {
+        Ok((q, topic)) => (
+            topic
+                .rubric
+                .as_ref()
+                .map(|r| r.levels.len() as i64)
+                .unwrap_or(5),
+            i64::from(q.marks),
+        ),
+        Err(_) => (5, 100),
+    };
+    let parsed: Result<(Option<i64>, Option<i64>), String> = (|| {
+        let level = match f.level.trim() {
+            "" => None,
+            l => Some(
+                l.parse::<i64>()
+                    .ok()
+                    .filter(|l| (0..=top.0).contains(l))
+                    .ok_or(format!("Level: from 0 to {}", top.0))?,
+            ),
+        };
+        let mark = match f.mark.trim() {
+            "" => None,
+            m => Some(
+                m.parse::<i64>()
+                    .ok()
+                    .filter(|m| (0..=top.1).contains(m))
+                    .ok_or(format!("Mark: a whole number from 0 to {}", top.1))?,
+            ),
+        };
+        if f.comment.len() > MAX_COMMENT {
+            return Err(format!("Comment: at most {} kB", MAX_COMMENT / 1024));
+        }
+        Ok((level, mark))
+    })();
+    let (level, mark) = match parsed {
+        Ok(x) => x,
+        Err(e) => return submission_view(&st, &v, a, s, Some((f, e)), false).await,
+    };
+    st.store
+        .set_mark(s.attempt.id, level, mark, f.comment.trim(), user.id, now())
+        .await?;
+    if f.action == "release" {
+        st.store
+            .release_marks(&[s.attempt.id], user.id, now())
+            .await?;
+    }
+    Ok(Redirect::to(&format!(
+        "/work/{}/submissions/{}?saved=1",
+        a.id, s.attempt.id
+    ))
+    .into_response())
+}
