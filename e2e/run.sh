@@ -8,6 +8,8 @@
 #   2. pages.mjs: every main page at phone (390×844) and desktop (1280×800) size, as a visitor,
 #      a student, an editor and an admin, with axe-core on each: fails on a serious or critical
 #      violation, a console error or a failed request; prints minor/moderate ones per rule.
+#   3. teachers.mjs: an admin makes a teacher; class → join → set work → write → submit →
+#      mark → release → the student reads the mark, with axe-core on every page of the walk.
 # Screenshots (the report at both sizes, the practice page) go to OUT_DIR.
 # Needs: chromium (Debian's), node, and e2e/node_modules (`npm ci` in e2e/, run here if missing).
 # Usage: bash e2e/run.sh [OUT_DIR]   (STUDYPACK_BIN=path to use a built binary; else a debug build)
@@ -25,7 +27,7 @@ fi
 tmp=$(mktemp -d)
 db="sqlite://$tmp/e2e.db"
 password="a long enough password"
-for who in e2e:student editor:editor admin:admin; do
+for who in e2e:student editor:editor admin:admin teacher:student; do
   echo "$password" | "$bin" --database "$db" users add "${who%%:*}@example.com" --role "${who##*:}" --password-stdin 2>/dev/null
 done
 # A free port on the loopback interface.
@@ -38,5 +40,6 @@ curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$tmp/server.log" 
 base="http://127.0.0.1:$port"
 slug=aqa-2023-stalin-leadership-war-victory
 node e2e/practice.mjs "$base" e2e@example.com "$password" "$slug" "$out"
+node e2e/teachers.mjs "$base" "$password" admin@example.com teacher@example.com "$slug" "$out"
 node e2e/pages.mjs "$base" "$password" e2e@example.com editor@example.com admin@example.com \
   "$slug" aqa-7042-1h-russia-1855-1964 "$out"
