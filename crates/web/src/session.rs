@@ -255,10 +255,11 @@ pub async fn load_visitor(State(st): State<AppState>, mut req: Request, next: Ne
     req.extensions_mut().insert(visitor);
     let mut res = next.run(req).await;
     // A notice is shown once: the page that read it clears it (a redirect passes it on).
-    if notice.is_some() && !res.status().is_redirection() {
-        if let Some(c) = cookie(Notice::COOKIE, "", Some(0), secure, "Lax") {
-            res.headers_mut().append(header::SET_COOKIE, c);
-        }
+    if notice.is_some()
+        && !res.status().is_redirection()
+        && let Some(c) = cookie(Notice::COOKIE, "", Some(0), secure, "Lax")
+    {
+        res.headers_mut().append(header::SET_COOKIE, c);
     }
     if signed_in {
         res.headers_mut().insert(
