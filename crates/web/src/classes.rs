@@ -251,17 +251,15 @@ async fn create(
 ) -> PageResult {
     match st.accounts.create_class(&user, &f.name).await {
         Ok(c) => Ok(Redirect::to(&format!("/classes/{}?done=created", c.id)).into_response()),
-        Err(e) => match WebError::from(e) {
-            WebError::BadRequest(m) => {
-                let said = Said {
-                    error: Some(m),
-                    name: f.name,
-                    ..Said::default()
-                };
-                classes_view(&st, &v, &user, said).await
-            }
-            e => Err(e.into()),
-        },
+        Err(e) => {
+            let m = refusal(e)?;
+            let said = Said {
+                error: Some(m),
+                name: f.name,
+                ..Said::default()
+            };
+            classes_view(&st, &v, &user, said).await
+        }
     }
 }
 
@@ -278,17 +276,15 @@ async fn join(
 ) -> PageResult {
     match st.accounts.join_class(&user, &f.code).await {
         Ok(_) => Ok(Redirect::to("/classes?done=joined").into_response()),
-        Err(e) => match WebError::from(e) {
-            WebError::BadRequest(m) => {
-                let said = Said {
-                    error: Some(m),
-                    code: f.code,
-                    ..Said::default()
-                };
-                classes_view(&st, &v, &user, said).await
-            }
-            e => Err(e.into()),
-        },
+        Err(e) => {
+            let m = refusal(e)?;
+            let said = Said {
+                error: Some(m),
+                code: f.code,
+                ..Said::default()
+            };
+            classes_view(&st, &v, &user, said).await
+        }
     }
 }
 
@@ -316,6 +312,15 @@ struct ClassPage {
     message: Option<String>,
     error: Option<String>,
     email: String,
+}
+
+/// The message of a form's refusal (a bad request) to show on its page; any other error is
+/// the request's error.
+fn refusal(e: studypack_accounts::AccountError) -> Result<String, crate::render::PageError> {
+    match WebError::from(e) {
+        WebError::BadRequest(m) => Ok(m),
+        e => Err(e.into()),
+    }
 }
 
 /// The class, if this teacher teaches it; otherwise "not found" (nobody learns it exists).
@@ -476,18 +481,16 @@ async fn add_member(
     let class = taught(&st, &user, &id).await?;
     match st.accounts.add_to_class(&user, &class, &f.email).await {
         Ok(_) => Ok(Redirect::to(&format!("/classes/{}?done=added", class.id)).into_response()),
-        Err(e) => match WebError::from(e) {
-            WebError::BadRequest(m) => {
-                let said = Said {
-                    error: Some(format!(
-                        "{m}. A student signs up first, or joins with the class code."
-                    )),
-                    ..Said::default()
-                };
-                class_view(&st, &v, &class, said, f.email).await
-            }
-            e => Err(e.into()),
-        },
+        Err(e) => {
+            let m = refusal(e)?;
+            let said = Said {
+                error: Some(format!(
+                    "{m}. A student signs up first, or joins with the class code."
+                )),
+                ..Said::default()
+            };
+            class_view(&st, &v, &class, said, f.email).await
+        }
     }
 }
 
@@ -541,16 +544,14 @@ async fn add_teacher(
     let class = taught(&st, &user, &id).await?;
     match st.accounts.add_class_teacher(&user, &class, &f.email).await {
         Ok(_) => Ok(Redirect::to(&format!("/classes/{}?done=teacher", class.id)).into_response()),
-        Err(e) => match WebError::from(e) {
-            WebError::BadRequest(m) => {
-                let said = Said {
-                    error: Some(format!("{m}.")),
-                    ..Said::default()
-                };
-                class_view(&st, &v, &class, said, String::new()).await
-            }
-            e => Err(e.into()),
-        },
+        Err(e) => {
+            let m = refusal(e)?;
+            let said = Said {
+                error: Some(format!("{m}.")),
+                ..Said::default()
+            };
+            class_view(&st, &v, &class, said, String::new()).await
+        }
     }
 }
 

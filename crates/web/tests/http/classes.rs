@@ -16,6 +16,30 @@ fn class_code(page: &str) -> String {
     page[at..at + page[at..].find('<').unwrap()].to_string()
 }
 
+/// A teacher (teach@example.com) with a class of this name, and a student (stu@example.com)
+/// who joined it with its code: the two browsers and the class's page.
+async fn class_with_a_student(app: &TestApp, name: &str) -> (Browser, String, Browser) {
+    let teacher = Browser::new(&app.base);
+    teacher.sign_up("teach@example.com", PASSWORD).await;
+    app.state
+        .accounts
+        .set_teacher("teach@example.com", true, None)
+        .await
+        .unwrap();
+    let res = teacher
+        .submit("/classes", "/classes", &[("name", name)])
+        .await;
+    let class_path = res.location().split('?').next().unwrap().to_string();
+    let code = class_code(&teacher.get(&class_path).await.body);
+    let stu = Browser::new(&app.base);
+    stu.sign_up("stu@example.com", PASSWORD).await;
+    let joined = stu
+        .submit("/classes", "/classes/join", &[("code", &code)])
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    (teacher, class_path, stu)
+}
+
 backend_test! {
     async fn a_teacher_makes_a_class_that_students_join_and_leave(db) {
         let app = TestApp::builder().start_on(db).await;
@@ -139,17 +163,10 @@ backend_test! {
         app.state.accounts.add_user("head@example.com", PASSWORD, Role::Admin).await.unwrap();
         let admin = Browser::new(&app.base);
         admin.sign_in("head@example.com", PASSWORD).await;
-        let teacher = Browser::new(&app.base);
-        teacher.sign_up("teach@example.com", PASSWORD).await;
-        app.state.accounts.set_teacher("teach@example.com", true, None).await.unwrap();
-        let res = teacher.submit("/classes", "/classes", &[("name", "13A")]).await;
-        let class_path = res.location().split('?').next().unwrap().to_string();
+        let (teacher, class_path, stu) = class_with_a_student(&app, "13A").await;
         let code = class_code(&teacher.get(&class_path).await.body);
-        let stu = Browser::new(&app.base);
-        stu.sign_up("stu@example.com", PASSWORD).await;
         let outsider = Browser::new(&app.base);
         outsider.sign_up("out@example.com", PASSWORD).await;
-        stu.submit("/classes", "/classes/join", &[("code", &code)]).await;
         let seed = format!("/api/v1/questions/{}", SEED_SLUG);
         assert_eq!(stu.get(&seed).await.json()["unlocked"], false);
         let bad = admin
@@ -226,15 +243,7 @@ backend_test! {
     /// it (untimed here) and submit no more than it allows; nobody else reaches it.
     async fn a_teacher_sets_work_and_students_submit_it(db) {
         let app = TestApp::builder().start_on(db).await;
-        let teacher = Browser::new(&app.base);
-        teacher.sign_up("teach@example.com", PASSWORD).await;
-        app.state.accounts.set_teacher("teach@example.com", true, None).await.unwrap();
-        let res = teacher.submit("/classes", "/classes", &[("name", "12C")]).await;
-        let class_path = res.location().split('?').next().unwrap().to_string();
-        let code = class_code(&teacher.get(&class_path).await.body);
-        let stu = Browser::new(&app.base);
-        stu.sign_up("stu@example.com", PASSWORD).await;
-        stu.submit("/classes", "/classes/join", &[("code", &code)]).await;
+        let (teacher, class_path, stu) = class_with_a_student(&app, "12C").await;
         let set = format!("{class_path}/assignments");
         let now = studypack_accounts::now();
         let at = |secs: i64| studypack_web::datetime_value(secs);
@@ -326,15 +335,7 @@ backend_test! {
     /// the release and the teacher's mark after; every change is kept.
     async fn a_teacher_moderates_and_releases_marks(db) {
         let app = TestApp::builder().start_on(db).await;
-        let teacher = Browser::new(&app.base);
-        teacher.sign_up("teach@example.com", PASSWORD).await;
-        app.state.accounts.set_teacher("teach@example.com", true, None).await.unwrap();
-        let res = teacher.submit("/classes", "/classes", &[("name", "13B")]).await;
-        let class_path = res.location().split('?').next().unwrap().to_string();
-        let code = class_code(&teacher.get(&class_path).await.body);
-        let stu = Browser::new(&app.base);
-        stu.sign_up("stu@example.com", PASSWORD).await;
-        stu.submit("/classes", "/classes/join", &[("code", &code)]).await;
+        let (teacher, class_path, stu) = class_with_a_student(&app, "13B").await;
         let now = studypack_accounts::now();
         let at = |secs: i64| studypack_web::datetime_value(secs);
         teacher
