@@ -112,7 +112,20 @@ static PRIMACY_BY_FIRST: LazyLock<RankingCues> = LazyLock::new(|| {
 /// The primacy cue at token `i`: (words, sign).
 fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
     let w = toks[i].word;
+    // "The most important decision was to…", "the decisive moment was…": the cue ranks the
+    // noun it qualifies among its own kind (decisions, moments), not among the causes, unless
+    // the noun is one of the ranked nouns ("the most important reason was…").
+    let ranks_own_kind = |len: usize| {
+        toks.get(i + len)
+            .is_some_and(|t| !t.stop && !t.numeric && !RANKED_NOUNS.contains(&t.word))
+            && toks
+                .get(i + len + 1)
+                .is_some_and(|t| matches!(t.word, "was" | "were" | "is" | "are"))
+    };
     if PRIMACY_ADJECTIVES.contains(&w) {
+        if ranks_own_kind(1) {
+            return None;
+        }
         let next = &toks[i + 1..(i + 3).min(toks.len())];
         let ranks = next.is_empty()
             || next
@@ -137,7 +150,7 @@ fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
         || toks[i.saturating_sub(3)..i]
             .iter()
             .any(|t| t.word == "both");
-    (!grades && !equal).then_some(found)
+    (!grades && !equal && !ranks_own_kind(found.0)).then_some(found)
 }
 
 /// The factor a view names as the main one, and the rest of its content stems.
