@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 n=${1:-200}
 cargo build --release -q -p studypack-feedback --example report_loop
 count() {
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/report_loop "$1" 2>&1 |
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "${CARGO_TARGET_DIR:-target}/release/examples/report_loop" "$1" 2>&1 |
     awk '/Collected/ { gsub(",", "", $4); print $4 }'
 }
 setup=$(count 0)

@@ -112,7 +112,20 @@ static PRIMACY_BY_FIRST: LazyLock<RankingCues> = LazyLock::new(|| {
 /// The primacy cue at token `i`: (words, sign).
 fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
     let w = toks[i].word;
+    // "The most important decision was to…", "the decisive moment was…": the cue ranks the
+    // noun it qualifies among its own kind (decisions, moments), not among the causes, unless
+    // the noun is one of the ranked nouns ("the most important reason was…").
+    let ranks_own_kind = |len: usize| {
+        toks.get(i + len)
+            .is_some_and(|t| !t.stop && !t.numeric && !RANKED_NOUNS.contains(&t.word))
+            && toks
+                .get(i + len + 1)
+                .is_some_and(|t| matches!(t.word, "was" | "were" | "is" | "are"))
+    };
     if PRIMACY_ADJECTIVES.contains(&w) {
+        if ranks_own_kind(1) {
+            return None;
+        }
         let next = &toks[i + 1..(i + 3).min(toks.len())];
         let ranks = next.is_empty()
             || next
@@ -137,7 +150,7 @@ fn primacy_at(toks: &[LexedToken], i: usize) -> Option<(usize, f32)> {
         || toks[i.saturating_sub(3)..i]
             .iter()
             .any(|t| t.word == "both");
-    (!grades && !equal).then_some(found)
+    (!grades && !equal && !ranks_own_kind(found.0)).then_some(found)
 }
 
 /// The factor a view names as the main one, and the rest of its content stems.
@@ -344,6 +357,16 @@ fn cues_at<'a>(toks: &'a [LexedToken], i: usize) -> impl Iterator<Item = &'stati
         .into_iter()
         .flatten()
         .filter(move |c| words_match(toks, i, &c.words))
+        .filter(move |c| !narrates_an_act(toks, i, c))
+}
+
+/// An agreement verb whose object is a name ("Convocation accepted Henry as Supreme Head",
+/// "Gorbachev accepted Solidarity's landslide") narrates what someone did; the writer agrees
+/// with a claim, not with a person or body ("I accept that…", "one must accept the view").
+fn narrates_an_act(toks: &[LexedToken], i: usize, c: &Cue) -> bool {
+    c.kind == CueKind::Agree
+        && matches!(c.words[..], ["accept" | "accepted" | "agreed" | "agrees"])
+        && toks.get(i + 1).is_some_and(|t| t.capital)
 }
 
 /// Clause spans of a sentence: split at `;` and `:` and before a clause break word.
@@ -1071,5 +1094,42 @@ mod tests {
                 "{text}"
             );
         }
+    }
+}
+#[cfg(test)]
+mod narrated_acts {
+    use super::*;
+    use crate::vocabulary::stems::{Lexicon, Stems};
+    use crate::vocabulary::tokens::scan;
+
+    /// Issue 13: "Convocation accepted Henry as Supreme Head" narrates an act, so the
+    /// Cromwell essay's praemunire sentence argues no side (it read as agreeing with the
+    /// view, took the supporting side and lost its challenging points); "I accept that…"
+    /// still agrees.
+    #[test]
+    fn accepting_a_name_is_not_agreeing_with_the_view() {
+        let stems = Stems::default();
+        let stance = |view: &str, s: &str| {
+            let mut lx = Lexicon::new(&stems);
+            let view = ViewModel::new(&scan(view, &mut lx).resolve(&lx));
+            let mut lx = Lexicon::new(&stems);
+            let an = scan(s, &mut lx).resolve(&lx);
+            sentence_stance(s, an.sentence_tokens(0), &view)
+        };
+        let view = "Thomas Cromwell was responsible for the break with Rome.";
+        assert_ne!(
+            stance(
+                view,
+                "In 1530–1531 the whole clergy were charged with praemunire, and in February 1531 Convocation accepted Henry as Supreme Head 'as far as the law of Christ allows'."
+            ),
+            Stance::Agrees
+        );
+        assert_eq!(
+            stance(
+                view,
+                "I accept that Cromwell was responsible for the break."
+            ),
+            Stance::Agrees
+        );
     }
 }

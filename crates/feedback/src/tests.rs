@@ -536,8 +536,20 @@ fn ranking_cues_count_by_the_factor_they_name() {
             "Overall, the scheme was responsible to some extent.",
             Stance::Balanced,
         ),
+        // Issue 13: a superlative on a noun that is not a cause ranks decisions, not
+        // factors ("The most important decision was to abandon the Brezhnev Doctrine").
+        (
+            "Overall, the most important reason was the anger of the Presidium.",
+            Stance::Disagrees,
+        ),
     ] {
         assert_eq!(conclusion(last), stance, "{last}");
+    }
+    for last in [
+        "Overall, the most important decision was to remove him in October 1964.",
+        "Overall, the decisive moment was the meeting of the Presidium.",
+    ] {
+        assert_ne!(conclusion(last), Stance::Disagrees, "{last}");
     }
 }
 
