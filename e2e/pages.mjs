@@ -69,6 +69,12 @@ for (const [size, device] of Object.entries(SIZES)) {
     }
     await at("search with results", "/search?q=Khrushchev");
     check((await page.locator("main li a[href^='/questions/']").count()) > 0, `search (${size}): no results for Khrushchev`);
+    if (size === "phone") {
+      // On a phone the first result is above the filters, which follow the results.
+      const first = await page.locator("ol.results > li").first().boundingBox();
+      const filters = await page.locator("[aria-label='Refine results']").first().boundingBox();
+      check(first !== null && filters !== null && first.y + first.height <= filters.y, `search (phone): the first result (${JSON.stringify(first)}) is not above the filters (${JSON.stringify(filters)})`);
+    }
     await at("search without results", "/search?q=zzqxjv");
     check((await page.locator("main li a[href^='/questions/']").count()) === 0, `search (${size}): results for nonsense`);
     await at("sign-in", "/signin");

@@ -11,8 +11,8 @@
 //! written: no spelling fold, no stemming, and no words with digits in them.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 
 /// The analyzer of the searched fields.
@@ -32,11 +32,11 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
-/// The searched fields' analyzer: words, spelling folded, stop words out, stemmed.
+/// The searched fields' analyzer: words, spelling folded, stop words out, stemmed. (The word
+/// tokenizer lowercases as it reads, so no separate lowercasing pass runs.)
 pub(crate) fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::new(true))
         .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
         .filter(StopWordFilter::remove(
             STOP_WORDS.iter().map(|w| w.to_string()),
         ))
@@ -145,8 +145,17 @@ impl WordStream<'_> {
     fn set(&mut self, from: usize, to: usize, position: usize) {
         let raw = &self.text[from..to];
         self.token.text.clear();
-        for c in raw.chars().filter(|c| !is_hyphen(*c)) {
-            self.token.text.extend(c.to_lowercase());
+        if raw.is_ascii() {
+            // Most words: lowercased byte by byte, without Unicode case tables.
+            self.token.text.extend(
+                raw.bytes()
+                    .filter(|&b| b != b'-')
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+        } else {
+            for c in raw.chars().filter(|c| !is_hyphen(*c)) {
+                self.token.text.extend(c.to_lowercase());
+            }
         }
         if self.fold {
             fold_spelling(&mut self.token.text);
