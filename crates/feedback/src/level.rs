@@ -90,20 +90,25 @@ pub(crate) fn level(
             ),
         },
         format!(
-            "Organisation: {} introduction, {} body paragraph(s) ({} analytical), {} conclusion.",
+            "Organisation: {} introduction, {} body {} ({} analytical), {} conclusion.",
             if st.introduction.part.present {
                 "an"
             } else {
                 "no"
             },
             st.body.len(),
+            if st.body.len() == 1 {
+                "paragraph"
+            } else {
+                "paragraphs"
+            },
             analytical,
             if st.conclusion.present { "a" } else { "no" }
         ),
         format!(
-            "Judgement: the introduction {} and the conclusion {} the view{}{}.",
-            stance_words(j.introduction),
-            stance_words(j.conclusion),
+            "Judgement: {}, and {}{}{}.",
+            stance_clause("the introduction", j.introduction),
+            stance_clause("the conclusion", j.conclusion),
             if j.consistent {
                 "; they are consistent"
             } else {
@@ -216,13 +221,15 @@ pub(crate) fn level(
     )
 }
 
-fn stance_words(s: Stance) -> &'static str {
+/// What one part of the essay does with the view, as a whole clause: "the introduction
+/// agrees with the view", "the conclusion is missing".
+fn stance_clause(part: &str, s: Stance) -> String {
     match s {
-        Stance::Agrees => "agrees with",
-        Stance::Disagrees => "disagrees with",
-        Stance::Balanced => "takes a balanced position on",
-        Stance::Unclear => "takes no clear position on",
-        Stance::Absent => "is missing, so cannot judge",
+        Stance::Agrees => format!("{part} agrees with the view"),
+        Stance::Disagrees => format!("{part} disagrees with the view"),
+        Stance::Balanced => format!("{part} takes a balanced position on the view"),
+        Stance::Unclear => format!("{part} takes no clear position on the view"),
+        Stance::Absent => format!("{part} is missing"),
     }
 }
 

@@ -153,6 +153,35 @@ fn disagreeing_conclusion_is_read() {
 }
 
 #[test]
+fn level_reasons_read_as_sentences() {
+    let r = assess(GOOD);
+    let judgement = r
+        .level
+        .reasons
+        .iter()
+        .find(|x| x.starts_with("Judgement:"))
+        .unwrap();
+    assert!(
+        judgement.starts_with("Judgement: the introduction agrees with the view, and the conclusion agrees with the view"),
+        "{judgement}"
+    );
+    let unclear = assess("Stalin ruled.\n\nKhrushchev ruled.\n\nThey were both leaders.");
+    for reason in &unclear.level.reasons {
+        assert!(
+            !reason.contains(" on and ") && !reason.contains("(s)"),
+            "{reason}"
+        );
+    }
+    let organisation = r
+        .level
+        .reasons
+        .iter()
+        .find(|x| x.starts_with("Organisation:"))
+        .unwrap();
+    assert!(organisation.contains("5 body paragraphs"), "{organisation}");
+}
+
+#[test]
 fn misspelt_names_still_match() {
     let r = assess("Khruschev released prisoners from the gulags, which was a significant change.");
     let p = r
