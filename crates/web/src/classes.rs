@@ -12,7 +12,7 @@ use studypack_domain::PackScope;
 use studypack_store::{Assignment, NewAssignment, SchoolClass, User};
 
 use crate::error::WebError;
-use crate::guard::{Access, CsrfForm, SignedIn, Teacher};
+use crate::guard::{Access, CsrfForm, NoFields, SignedIn, Teacher};
 use crate::render::{Nav, PageResult, date, date_time, datetime_value, form_page, parse_datetime};
 use crate::routes::Table;
 use crate::session::Visitor;
@@ -517,10 +517,6 @@ async fn remove_member(
     }
     Ok(Redirect::to(&format!("/classes/{}?done=removed", class.id)).into_response())
 }
-
-/// A form with nothing but its CSRF token.
-#[derive(Deserialize)]
-pub(crate) struct NoFields {}
 
 async fn leave(
     SignedIn { user, .. }: SignedIn,

@@ -273,6 +273,10 @@ impl Declares for Teacher {
     const ACCESS: Access = Access::Teacher;
 }
 
+/// The body of a form with nothing but its CSRF token (a button that changes state).
+#[derive(serde::Deserialize)]
+pub(crate) struct NoFields {}
+
 /// A form posted from one of our pages: its `csrf` field must carry the visitor's token,
 /// checked before the rest of the form is read. `T` is the form without that field.
 pub struct CsrfForm<T>(pub T);

@@ -11,7 +11,7 @@ use studypack_accounts::now;
 use studypack_store::{Assignment, Submission, User};
 
 use crate::error::WebError;
-use crate::guard::{Access, CsrfForm, Teacher};
+use crate::guard::{Access, CsrfForm, NoFields, Teacher};
 use crate::render::{Nav, PageResult, date_time, form_page};
 use crate::routes::Table;
 use crate::state::AppState;
@@ -34,6 +34,24 @@ pub(crate) fn routes() -> Table {
 
 /// The longest overall comment, in bytes.
 const MAX_COMMENT: usize = 10 * 1024;
+
+/// The top level and the marks a teacher may give for the question: its rubric's levels and
+/// its marks, or 5 levels and 100 marks if the question has left the library since it was
+/// set (its submissions stay markable).
+async fn scale(st: &AppState, slug: &str) -> Result<(i64, i64), WebError> {
+    match crate::catalogue::published(st, slug).await {
+        Ok((q, topic)) => Ok((
+            topic
+                .rubric
+                .as_ref()
+                .map(|r| r.levels.len() as i64)
+                .unwrap_or(5),
+            i64::from(q.marks),
+        )),
+        Err(WebError::NotFound) => Ok((5, 100)),
+        Err(e) => Err(e),
+    }
+}
 
 /// The assignment, if this teacher teaches its class; otherwise "not found".
 async fn taught(st: &AppState, teacher: &User, id: &str) -> Result<Assignment, WebError> {
@@ -160,10 +178,6 @@ async fn release_all(
     Ok(Redirect::to(&format!("/work/{}?released={n}", a.id)).into_response())
 }
 
-/// A form with nothing but its CSRF token.
-#[derive(Deserialize)]
-pub(crate) struct NoFields {}
-
 struct ChangeLine {
     by: String,
     at: String,
@@ -217,14 +231,7 @@ async fn submission_view(
     form: Option<(MarkForm, String)>,
     saved: bool,
 ) -> PageResult {
-    let top = match crate::catalogue::published(st, &a.question_slug).await {
-        Ok((_, topic)) => topic
-            .rubric
-            .as_ref()
-            .map(|r| r.levels.len() as i64)
-            .unwrap_or(5),
-        Err(_) => 5,
-    };
+    let (top, _) = scale(st, &a.question_slug).await?;
     let history = st
         .store
         .mark_history(s.attempt.id)
@@ -329,17 +336,7 @@ async fn save_mark(
     CsrfForm(f): CsrfForm<MarkForm>,
 ) -> PageResult {
     let (a, s) = submission(&st, &user, &assignment, &id).await?;
-    let top = match crate::catalogue::published(&st, &a.question_slug).await {
-        Ok((q, topic)) => (
-            topic
-                .rubric
-                .as_ref()
-                .map(|r| r.levels.len() as i64)
-                .unwrap_or(5),
-            i64::from(q.marks),
-        ),
-        Err(_) => (5, 100),
-    };
+    let top = scale(&st, &a.question_slug).await?;
     let parsed: Result<(Option<i64>, Option<i64>), String> = (|| {
         let level = match f.level.trim() {
             "" => None,

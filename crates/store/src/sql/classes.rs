@@ -5,8 +5,8 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
 
 use super::{SqlStore, SqlValue, db_err};
 use crate::{
-    Assignment, Attempt, ClassMember, ClassPack, ClassStore, MarkChange, NewAssignment,
-    SchoolClass, StoreError, StoreResult, Submission, TeacherMark,
+    Assignment, ClassMember, ClassPack, ClassStore, MarkChange, NewAssignment, SchoolClass,
+    StoreError, StoreResult, Submission, TeacherMark,
 };
 
 /// A class's columns and its member count, for `FROM classes c`.
@@ -349,19 +349,7 @@ where
             .map(|r| {
                 let marked: Option<i64> = r.try_get("marked").map_err(db_err)?;
                 Ok(Submission {
-                    attempt: Attempt {
-                        id: r.try_get("id").map_err(db_err)?,
-                        user_id: r.try_get("user_id").map_err(db_err)?,
-                        question_slug: r.try_get("question_slug").map_err(db_err)?,
-                        body: r.try_get("body").map_err(db_err)?,
-                        level: r.try_get("level").map_err(db_err)?,
-                        covered: r.try_get("covered").map_err(db_err)?,
-                        total: r.try_get("total").map_err(db_err)?,
-                        words: r.try_get("words").map_err(db_err)?,
-                        created_at: r.try_get("created_at").map_err(db_err)?,
-                        started_at: r.try_get("started_at").map_err(db_err)?,
-                        assignment_id: r.try_get("assignment_id").map_err(db_err)?,
-                    },
+                    attempt: Self::attempt_from_row(r)?,
                     email: r.try_get("email").map_err(db_err)?,
                     mark: match marked {
                         Some(attempt_id) => Some(TeacherMark {

@@ -24,7 +24,7 @@ where
     Option<i32>: SqlValue<DB>,
     Option<String>: SqlValue<DB>,
 {
-    fn attempt_from_row(row: &DB::Row) -> StoreResult<Attempt> {
+    pub(super) fn attempt_from_row(row: &DB::Row) -> StoreResult<Attempt> {
         Ok(Attempt {
             id: row.try_get("id").map_err(db_err)?,
             user_id: row.try_get("user_id").map_err(db_err)?,
