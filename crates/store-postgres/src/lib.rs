@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "classes",
         sql: include_str!("../migrations/0005_classes.sql"),
     },
+    Migration {
+        version: 7,
+        name: "marking_detail",
+        sql: include_str!("../migrations/0007_marking_detail.sql"),
+    },
 ];
 
 /// Connects to `url` (`postgres://…`) and applies pending migrations.

@@ -101,6 +101,40 @@ pub struct MarkChange {
     pub to_mark: Option<i64>,
 }
 
+/// A teacher's decision on one mark-scheme point of a submission, beside the engine's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PointTick {
+    /// The point's place in the scheme (the order of the engine's report).
+    pub point: i64,
+    /// The point's text when it was decided (the scheme may change later).
+    pub text: String,
+    /// The teacher credits the essay with the point.
+    pub made: bool,
+    /// What the engine said: `covered`, `partial` or `missing`.
+    pub engine: String,
+}
+
+/// A teacher's comment on one sentence of a submission: bytes `[start, end)` of its essay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentenceComment {
+    pub id: i64,
+    pub start: i64,
+    pub end: i64,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// A script a teacher has moderated: what calibration learns from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModeratedScript {
+    pub attempt_id: i64,
+    pub body: String,
+    pub level: Option<i64>,
+    pub mark: Option<i64>,
+    /// The teacher's decisions on points (empty if they gave only a level or mark).
+    pub points: Vec<PointTick>,
+}
+
 /// A submission in a marking queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Submission {
@@ -183,6 +217,40 @@ pub trait ClassStore: Send + Sync {
     async fn teacher_mark(&self, attempt_id: i64) -> StoreResult<Option<TeacherMark>>;
     /// Every change of a submission's mark, oldest first.
     async fn mark_history(&self, attempt_id: i64) -> StoreResult<Vec<MarkChange>>;
+    /// Replaces the teacher's decisions on the points of a submission; audited with how
+    /// many differ from the engine. Returns that number.
+    async fn set_points(
+        &self,
+        attempt_id: i64,
+        points: &[PointTick],
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<usize>;
+    /// The teacher's decisions on the points of a submission, in scheme order.
+    async fn points(&self, attempt_id: i64) -> StoreResult<Vec<PointTick>>;
+    /// Adds a comment on bytes `[start, end)` of a submission's essay; its id.
+    async fn add_comment(
+        &self,
+        attempt_id: i64,
+        start: i64,
+        end: i64,
+        body: &str,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<i64>;
+    /// The comments on a submission's sentences, in the essay's order.
+    async fn comments(&self, attempt_id: i64) -> StoreResult<Vec<SentenceComment>>;
+    /// Deletes a comment of this submission; false if there is none with that id.
+    async fn delete_comment(
+        &self,
+        attempt_id: i64,
+        comment_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// Every moderated script (one with a teacher's level or mark) for a question, oldest
+    /// first: the marked answers calibration learns from.
+    async fn moderated_scripts(&self, question_slug: &str) -> StoreResult<Vec<ModeratedScript>>;
     /// The class with this (normalised) join code.
     async fn class_by_code(&self, join_code: &str) -> StoreResult<Option<SchoolClass>>;
     /// Grants a pack to a class (by `actor_id`, at `now`); audited.

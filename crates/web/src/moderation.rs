@@ -8,10 +8,14 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use studypack_accounts::now;
-use studypack_store::{Assignment, Submission, User};
+use studypack_domain::Side;
+use studypack_feedback::{PointStatus, Report};
+use studypack_store::{Assignment, PointTick, Submission, User};
 
 use crate::error::WebError;
 use crate::guard::{Access, CsrfForm, NoFields, Teacher};
+use crate::practice::marking::assess_for_marking;
+use crate::practice::report::point_labels;
 use crate::render::{Nav, PageResult, date_time, form_page};
 use crate::routes::Table;
 use crate::state::AppState;
@@ -30,7 +34,20 @@ pub(crate) fn routes() -> Table {
             Access::Teacher,
             save_mark,
         )
+        .post(
+            "/work/{assignment}/submissions/{submission}/comments",
+            Access::Teacher,
+            add_comment,
+        )
+        .post(
+            "/work/{assignment}/submissions/{submission}/comments/{comment}/delete",
+            Access::Teacher,
+            delete_comment,
+        )
 }
+
+/// The longest comment on a sentence, in bytes.
+const MAX_SENTENCE_COMMENT: usize = 2 * 1024;
 
 /// The longest overall comment, in bytes.
 const MAX_COMMENT: usize = 10 * 1024;
@@ -193,7 +210,13 @@ struct SubmissionPage {
     csrf: String,
     a: Assignment,
     line: QueueLine,
-    paragraphs: Vec<String>,
+    /// The essay by paragraph, sentence by sentence, with the comments on each sentence.
+    paragraphs: Vec<Vec<SentenceLine>>,
+    /// The scheme's points, the engine's status and the teacher's tick (empty if the
+    /// question has left the library).
+    points: Vec<PointLine>,
+    /// The teacher has saved decisions on the points (otherwise the ticks are the engine's).
+    points_decided: bool,
     /// The level choices: 0 to the rubric's top level.
     levels: Vec<i64>,
     level: Option<i64>,
@@ -202,6 +225,68 @@ struct SubmissionPage {
     history: Vec<ChangeLine>,
     error: Option<String>,
     saved: bool,
+}
+
+/// One sentence of the essay on the marking page.
+struct SentenceLine {
+    /// Its number in the essay, from 1 (the comment form names sentences by it).
+    n: usize,
+    text: String,
+    comments: Vec<CommentLine>,
+}
+
+struct CommentLine {
+    id: i64,
+    body: String,
+}
+
+/// One mark-scheme point on the marking page.
+struct PointLine {
+    index: usize,
+    label: String,
+    text: String,
+    side: &'static str,
+    /// The engine's verdict in words: "made", "partly made", "missing".
+    engine: &'static str,
+    /// Ticked: the teacher's decision if saved, else the engine's (made = covered).
+    ticked: bool,
+}
+
+fn status_name(s: PointStatus) -> &'static str {
+    match s {
+        PointStatus::Covered => "covered",
+        PointStatus::Partial => "partial",
+        PointStatus::Missing => "missing",
+    }
+}
+
+fn status_words(s: PointStatus) -> &'static str {
+    match s {
+        PointStatus::Covered => "made",
+        PointStatus::Partial => "partly made",
+        PointStatus::Missing => "missing",
+    }
+}
+
+/// The engine's report on a submission and the essay's sentences, or `None` if the question
+/// has left the library (its submissions stay markable, without points).
+async fn engine_reading(
+    st: &AppState,
+    a: &Assignment,
+    s: &Submission,
+) -> Result<Option<(Report, Vec<Vec<(usize, usize)>>)>, WebError> {
+    match crate::catalogue::published(st, &a.question_slug).await {
+        Ok((q, topic)) => Ok(Some(
+            assess_for_marking(st, &q, &topic, s.attempt.body.clone()).await?,
+        )),
+        Err(WebError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The sentence numbered `n` (from 1) of the essay as the engine reads it.
+fn nth_sentence(sentences: &[Vec<(usize, usize)>], n: usize) -> Option<(usize, usize)> {
+    sentences.iter().flatten().nth(n.checked_sub(1)?).copied()
 }
 
 /// The assignment and one of its submissions, or "not found".
@@ -232,6 +317,77 @@ async fn submission_view(
     saved: bool,
 ) -> PageResult {
     let (top, _) = scale(st, &a.question_slug).await?;
+    let reading = engine_reading(st, &a, &s).await?;
+    let decided = st.store.points(s.attempt.id).await?;
+    let comments = st.store.comments(s.attempt.id).await?;
+    let body = &s.attempt.body;
+    let mut n = 0;
+    let paragraphs: Vec<Vec<SentenceLine>> = match &reading {
+        Some((_, sentences)) => sentences
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .map(|&(start, end)| {
+                        n += 1;
+                        SentenceLine {
+                            n,
+                            text: body[start..end].to_string(),
+                            comments: comments
+                                .iter()
+                                .filter(|c| c.start as usize == start)
+                                .map(|c| CommentLine {
+                                    id: c.id,
+                                    body: c.body.clone(),
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
+        None => body
+            .split("\n\n")
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                vec![SentenceLine {
+                    n: 0,
+                    text: p.to_string(),
+                    comments: Vec::new(),
+                }]
+            })
+            .collect(),
+    };
+    let ticks_from_form = form.as_ref().map(|(f, _)| f.ticked());
+    let points: Vec<PointLine> = match &reading {
+        Some((report, _)) => {
+            let labels = point_labels(report);
+            report
+                .points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PointLine {
+                    index: i,
+                    label: labels[i].clone(),
+                    text: p.text.to_string(),
+                    side: match p.side {
+                        Side::Supporting => "supports the view",
+                        Side::Challenging => "challenges the view",
+                        Side::Neutral => "other point",
+                    },
+                    engine: status_words(p.status),
+                    ticked: match &ticks_from_form {
+                        Some(t) => t.contains(&i),
+                        None => match decided.iter().find(|d| d.point == i as i64) {
+                            Some(d) => d.made,
+                            None => p.status == PointStatus::Covered,
+                        },
+                    },
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let history = st
         .store
         .mark_history(s.attempt.id)
@@ -276,13 +432,9 @@ async fn submission_view(
             q: String::new(),
             nav: Nav::of(v),
             csrf: v.csrf().to_string(),
-            paragraphs: s
-                .attempt
-                .body
-                .split("\n\n")
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect(),
+            paragraphs,
+            points,
+            points_decided: !decided.is_empty(),
             line: QueueLine::of(&a, &s),
             levels: (0..=top).collect(),
             level,
@@ -327,6 +479,94 @@ pub(crate) struct MarkForm {
     /// `save` or `release` (save, then show it to the student).
     #[serde(default)]
     action: String,
+    /// `1`: the form showed the points, so an unticked box means "not made".
+    #[serde(default)]
+    points_shown: String,
+    /// The point boxes: `point-N=made` for each ticked point N.
+    #[serde(flatten)]
+    boxes: std::collections::HashMap<String, String>,
+}
+
+impl MarkForm {
+    /// The points the teacher ticked.
+    fn ticked(&self) -> Vec<usize> {
+        let mut t: Vec<usize> = self
+            .boxes
+            .keys()
+            .filter_map(|k| k.strip_prefix("point-")?.parse().ok())
+            .collect();
+        t.sort_unstable();
+        t
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct CommentForm {
+    /// The sentence's number in the essay, from 1.
+    #[serde(default)]
+    sentence: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn add_comment(
+    Teacher { user, .. }: Teacher,
+    State(st): State<AppState>,
+    Path((assignment, id)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<CommentForm>,
+) -> PageResult {
+    let (a, s) = submission(&st, &user, &assignment, &id).await?;
+    let body = f.body.trim();
+    if body.is_empty() {
+        return Err(WebError::BadRequest("Write the comment before adding it.".into()).into());
+    }
+    if body.len() > MAX_SENTENCE_COMMENT {
+        return Err(WebError::BadRequest(format!(
+            "A comment on a sentence is at most {} kB; use the overall comment for more.",
+            MAX_SENTENCE_COMMENT / 1024
+        ))
+        .into());
+    }
+    let (_, sentences) = engine_reading(&st, &a, &s).await?.ok_or_else(|| {
+        WebError::BadRequest("This question has left the library: use the overall comment.".into())
+    })?;
+    let n: usize = f.sentence.trim().parse().unwrap_or(0);
+    let (start, end) = nth_sentence(&sentences, n).ok_or_else(|| {
+        WebError::BadRequest(format!(
+            "Choose a sentence from 1 to {}.",
+            sentences.iter().flatten().count()
+        ))
+    })?;
+    st.store
+        .add_comment(s.attempt.id, start as i64, end as i64, body, user.id, now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/work/{}/submissions/{}?saved=1#s{n}",
+        a.id, s.attempt.id
+    ))
+    .into_response())
+}
+
+async fn delete_comment(
+    Teacher { user, .. }: Teacher,
+    State(st): State<AppState>,
+    Path((assignment, id, comment)): Path<(String, String, String)>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> PageResult {
+    let (a, s) = submission(&st, &user, &assignment, &id).await?;
+    let comment: i64 = comment.parse().map_err(|_| WebError::NotFound)?;
+    if !st
+        .store
+        .delete_comment(s.attempt.id, comment, user.id, now())
+        .await?
+    {
+        return Err(WebError::NotFound.into());
+    }
+    Ok(Redirect::to(&format!(
+        "/work/{}/submissions/{}?saved=1",
+        a.id, s.attempt.id
+    ))
+    .into_response())
 }
 
 async fn save_mark(
@@ -368,6 +608,25 @@ async fn save_mark(
     st.store
         .set_mark(s.attempt.id, level, mark, f.comment.trim(), user.id, now())
         .await?;
+    if f.points_shown == "1"
+        && let Some((report, _)) = engine_reading(&st, &a, &s).await?
+    {
+        let ticked = f.ticked();
+        let ticks: Vec<PointTick> = report
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PointTick {
+                point: i as i64,
+                text: p.text.to_string(),
+                made: ticked.contains(&i),
+                engine: status_name(p.status).to_string(),
+            })
+            .collect();
+        st.store
+            .set_points(s.attempt.id, &ticks, user.id, now())
+            .await?;
+    }
     if f.action == "release" {
         st.store
             .release_marks(&[s.attempt.id], user.id, now())

@@ -5,8 +5,8 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
 
 use super::{SqlStore, SqlValue, db_err};
 use crate::{
-    Assignment, ClassMember, ClassPack, ClassStore, MarkChange, NewAssignment, SchoolClass,
-    StoreError, StoreResult, Submission, TeacherMark,
+    Assignment, ClassMember, ClassPack, ClassStore, MarkChange, ModeratedScript, NewAssignment,
+    PointTick, SchoolClass, SentenceComment, StoreError, StoreResult, Submission, TeacherMark,
 };
 
 /// A class's columns and its member count, for `FROM classes c`.
@@ -481,6 +481,169 @@ where
         row.as_ref().map(Self::mark_from_row).transpose()
     }
 
+    async fn set_points(
+        &self,
+        attempt_id: i64,
+        points: &[PointTick],
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<usize> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query("DELETE FROM teacher_points WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        for p in points {
+            sqlx::query(
+                "INSERT INTO teacher_points (attempt_id, point, point_text, made, engine) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(attempt_id)
+            .bind(p.point)
+            .bind(p.text.as_str())
+            .bind(i64::from(p.made))
+            .bind(p.engine.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        let differ = points
+            .iter()
+            .filter(|p| p.made != (p.engine == "covered"))
+            .count();
+        Self::insert_audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "mark.points",
+            None,
+            &format!(
+                "attempt {attempt_id}: {} of {} points made, {differ} differ from the engine",
+                points.iter().filter(|p| p.made).count(),
+                points.len()
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(differ)
+    }
+
+    async fn points(&self, attempt_id: i64) -> StoreResult<Vec<PointTick>> {
+        Self::points_of(&self.pool, attempt_id).await
+    }
+
+    async fn add_comment(
+        &self,
+        attempt_id: i64,
+        start: i64,
+        end: i64,
+        body: &str,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO teacher_comments (attempt_id, start_byte, end_byte, body, author_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(attempt_id)
+        .bind(start)
+        .bind(end)
+        .bind(body)
+        .bind(actor_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        Self::insert_audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "mark.comment",
+            None,
+            &format!("attempt {attempt_id}: comment {id} on bytes {start}..{end}"),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(id)
+    }
+
+    async fn comments(&self, attempt_id: i64) -> StoreResult<Vec<SentenceComment>> {
+        let rows = sqlx::query(
+            "SELECT id, start_byte, end_byte, body, created_at FROM teacher_comments \
+             WHERE attempt_id = $1 ORDER BY start_byte, id",
+        )
+        .bind(attempt_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SentenceComment {
+                    id: r.try_get("id").map_err(db_err)?,
+                    start: r.try_get("start_byte").map_err(db_err)?,
+                    end: r.try_get("end_byte").map_err(db_err)?,
+                    body: r.try_get("body").map_err(db_err)?,
+                    created_at: r.try_get("created_at").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn delete_comment(
+        &self,
+        attempt_id: i64,
+        comment_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let gone: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM teacher_comments WHERE id = $1 AND attempt_id = $2 RETURNING id",
+        )
+        .bind(comment_id)
+        .bind(attempt_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if gone.is_some() {
+            Self::insert_audit(
+                &mut tx,
+                now,
+                Some(actor_id),
+                "mark.comment.delete",
+                None,
+                &format!("attempt {attempt_id}: comment {comment_id}"),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(gone.is_some())
+    }
+
+    async fn moderated_scripts(&self, question_slug: &str) -> StoreResult<Vec<ModeratedScript>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.body, k.level, k.mark FROM attempts t JOIN teacher_marks k ON k.attempt_id = t.id \
+             WHERE t.question_slug = $1 AND (k.level IS NOT NULL OR k.mark IS NOT NULL) ORDER BY t.id",
+        )
+        .bind(question_slug)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let attempt_id: i64 = r.try_get("id").map_err(db_err)?;
+            out.push(ModeratedScript {
+                attempt_id,
+                body: r.try_get("body").map_err(db_err)?,
+                level: r.try_get("level").map_err(db_err)?,
+                mark: r.try_get("mark").map_err(db_err)?,
+                points: Self::points_of(&self.pool, attempt_id).await?,
+            });
+        }
+        Ok(out)
+    }
+
     async fn mark_history(&self, attempt_id: i64) -> StoreResult<Vec<MarkChange>> {
         let rows = sqlx::query(
             "SELECT u.email, c.at, c.from_level, c.to_level, c.from_mark, c.to_mark FROM mark_changes c \
@@ -771,6 +934,28 @@ where
     Option<i32>: SqlValue<DB>,
     Option<String>: SqlValue<DB>,
 {
+    /// The teacher's decisions on a submission's points, in scheme order.
+    async fn points_of(pool: &sqlx::Pool<DB>, attempt_id: i64) -> StoreResult<Vec<PointTick>> {
+        let rows = sqlx::query(
+            "SELECT point, point_text, made, engine FROM teacher_points WHERE attempt_id = $1 ORDER BY point",
+        )
+        .bind(attempt_id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let made: i64 = r.try_get("made").map_err(db_err)?;
+                Ok(PointTick {
+                    point: r.try_get("point").map_err(db_err)?,
+                    text: r.try_get("point_text").map_err(db_err)?,
+                    made: made != 0,
+                    engine: r.try_get("engine").map_err(db_err)?,
+                })
+            })
+            .collect()
+    }
+
     /// Puts a student in a class once (a second time changes nothing and is not audited).
     async fn insert_member(
         tx: &mut sqlx::Transaction<'_, DB>,

@@ -58,6 +58,43 @@ pub(crate) async fn assess(
     .await
 }
 
+/// The report a teacher reads on a student's essay, with the essay's sentences (byte ranges,
+/// by paragraph) as the engine reads them: comments are anchored to them. No check against
+/// the model essay: its answer would tell a reader without the Study Pack what the essay says.
+pub(crate) async fn assess_for_marking(
+    st: &AppState,
+    q: &Question,
+    topic: &Arc<Topic>,
+    text: String,
+) -> Result<(Report, Vec<Vec<(usize, usize)>>), WebError> {
+    let engine = st.engine();
+    let (q, topic) = (q.clone(), topic.clone());
+    run_blocking(move || {
+        let mut input = question_input(&q, &topic);
+        input.model_essay = None;
+        let report = engine.assess(&input, &text);
+        let an = engine.analyse(&text);
+        let paragraphs = an
+            .paragraphs
+            .iter()
+            .map(|p| {
+                an.sentences[p.sentences.clone()]
+                    .iter()
+                    .map(|s| {
+                        let raw = &text[s.start..s.end];
+                        let lead = raw.len() - raw.trim_start().len();
+                        (s.start + lead, s.start + lead + raw.trim().len())
+                    })
+                    .filter(|(a, b)| a < b)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        (report, paragraphs)
+    })
+    .await
+}
+
 /// About how many words fit in [`MAX_ESSAY`] (six bytes a word, rounded down), for people.
 pub(crate) const MAX_ESSAY_WORDS: usize = 15_000;
 

@@ -3,9 +3,9 @@
 //! drafts API.
 
 pub(crate) mod api;
-mod marking;
+pub(crate) mod marking;
 mod pages;
-mod report;
+pub(crate) mod report;
 
 use crate::guard::Access::{Public, SignedIn};
 use crate::routes::Table;

@@ -12,7 +12,7 @@ use studypack_feedback::Report;
 use studypack_store::{Assignment, Attempt};
 
 use super::marking::{MAX_ESSAY, assess, check_essay, exam_minutes, limit_text};
-use super::report::{ReportView, report_view};
+use super::report::{ReportView, point_labels, report_view};
 use crate::catalogue::published;
 use crate::error::WebError;
 use crate::guard::{CsrfForm, SignedIn};
@@ -439,7 +439,7 @@ pub(crate) async fn submit(
             .await?;
         return Ok(Redirect::to(&format!("/attempts/{id}")).into_response());
     }
-    report_page(&st, &v, &q, &topic, &report, &f.text, false, None).await
+    report_page(&st, &v, &q, &topic, &report, &f.text, false, None, &[]).await
 }
 
 /// Whether an essay may be marked now: not too long, not empty, within the rate limit.
@@ -464,6 +464,12 @@ struct TeacherView {
     mark: String,
     comment: String,
     released: String,
+    /// Where the teacher's decision on a point differs from the machine's.
+    points: Vec<String>,
+    /// "Your teacher counts 6 of 10 points as made." (empty if they did not decide points).
+    points_summary: String,
+    /// The comments on sentences, placed in the essay; their number.
+    comments: usize,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -476,6 +482,7 @@ async fn report_page(
     essay: &str,
     saved: bool,
     teacher: Option<TeacherView>,
+    notes: &[(usize, String)],
 ) -> PageResult {
     // The model essay is linked for readers whose Study Pack opens it; anyone else is shown
     // the way to the pack, never the essay.
@@ -490,7 +497,11 @@ async fn report_page(
             nav: Nav::of(v),
             slug: q.slug.to_string(),
             question: q.text.clone(),
-            r: report_view(report, essay, topic.rubric.as_ref()),
+            r: {
+                let mut r = report_view(report, essay, topic.rubric.as_ref());
+                r.place_notes(essay, notes);
+                r
+            },
             saved,
             model_essay,
             model_open,
@@ -521,23 +532,68 @@ pub(crate) async fn attempt_page(
     let (q, topic) = published(&st, &a.question_slug).await?;
     // The engine is deterministic: the report is made again from the stored essay.
     let report = assess(&st, &v, &q, &topic, a.body.clone()).await?;
-    // The teacher's mark, once they have released it (never before).
-    let teacher = st
+    // The teacher's mark, points and comments, once they have released it (never before).
+    let released = st
         .store
         .teacher_mark(a.id)
         .await?
-        .filter(|m| m.released_at.is_some())
-        .map(|m| TeacherView {
-            mark: match (m.level, m.mark) {
-                (Some(l), Some(k)) => format!("Level {l}, {k} marks"),
-                (Some(l), None) => format!("Level {l}"),
-                (None, Some(k)) => format!("{k} marks"),
-                (None, None) => String::new(),
-            },
-            comment: m.comment,
-            released: date_time(m.released_at.unwrap_or(m.updated_at)),
-        });
-    report_page(&st, &v, &q, &topic, &report, &a.body, true, teacher).await
+        .filter(|m| m.released_at.is_some());
+    let (teacher, notes) = match released {
+        Some(m) => {
+            let notes: Vec<(usize, String)> = st
+                .store
+                .comments(a.id)
+                .await?
+                .into_iter()
+                .map(|c| (c.end.max(0) as usize, c.body))
+                .collect();
+            let ticks = st.store.points(a.id).await?;
+            let labels = point_labels(&report);
+            let label = |i: i64| labels.get(i as usize).cloned().unwrap_or_default();
+            let view = TeacherView {
+                mark: match (m.level, m.mark) {
+                    (Some(l), Some(k)) => format!("Level {l}, {k} marks"),
+                    (Some(l), None) => format!("Level {l}"),
+                    (None, Some(k)) => format!("{k} marks"),
+                    (None, None) => String::new(),
+                },
+                comment: m.comment,
+                released: date_time(m.released_at.unwrap_or(m.updated_at)),
+                points_summary: if ticks.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "Your teacher counts {} of {} points as made.",
+                        ticks.iter().filter(|t| t.made).count(),
+                        ticks.len()
+                    )
+                },
+                points: ticks
+                    .iter()
+                    .filter(|t| t.made != (t.engine == "covered"))
+                    .map(|t| {
+                        if t.made {
+                            format!(
+                                "{} counts as made (the machine did not find it): {}",
+                                label(t.point),
+                                t.text
+                            )
+                        } else {
+                            format!(
+                                "{} does not count (the machine thought it made): {}",
+                                label(t.point),
+                                t.text
+                            )
+                        }
+                    })
+                    .collect(),
+                comments: notes.len(),
+            };
+            (Some(view), notes)
+        }
+        None => (None, Vec::new()),
+    };
+    report_page(&st, &v, &q, &topic, &report, &a.body, true, teacher, &notes).await
 }
 
 #[cfg(test)]

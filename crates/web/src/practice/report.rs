@@ -27,6 +27,58 @@ pub(crate) struct Segment {
     pub(crate) tags: Vec<Tag>,
     /// CSS class: `supporting`, `challenging`, `neutral`, `mixed` or empty.
     pub(crate) class: &'static str,
+    /// A teacher's comments on the sentence that ends this segment.
+    pub(crate) notes: Vec<String>,
+}
+
+impl ReportView {
+    /// Places comments anchored to bytes `[start, end)` of `essay` after the text they are
+    /// on: a segment is cut where a comment's sentence ends, so the comment follows it. A
+    /// comment whose anchor lies outside the essay goes after the last segment.
+    pub(crate) fn place_notes(&mut self, essay: &str, notes: &[(usize, String)]) {
+        for (end, note) in notes {
+            let mut at = 0;
+            let mut placed = false;
+            for i in 0..self.segments.len() {
+                let len = self.segments[i].text.len();
+                let seg_end = at + len;
+                if *end > at && *end <= seg_end {
+                    let cut = end - at;
+                    if cut < len && self.segments[i].tags.is_empty() {
+                        let text = &self.segments[i].text;
+                        if text.is_char_boundary(cut) {
+                            let rest = text[cut..].to_string();
+                            self.segments[i].text.truncate(cut);
+                            self.segments.insert(
+                                i + 1,
+                                Segment {
+                                    text: rest,
+                                    tags: vec![],
+                                    class: "",
+                                    notes: vec![],
+                                },
+                            );
+                        }
+                    }
+                    self.segments[i].notes.push(note.clone());
+                    placed = true;
+                    break;
+                }
+                at = seg_end;
+            }
+            if !placed {
+                match self.segments.last_mut() {
+                    Some(last) => last.notes.push(note.clone()),
+                    None => self.segments.push(Segment {
+                        text: essay.to_string(),
+                        tags: vec![],
+                        class: "",
+                        notes: vec![note.clone()],
+                    }),
+                }
+            }
+        }
+    }
 }
 
 pub(crate) struct PointItem {
@@ -127,7 +179,7 @@ fn point_label(side: Side, n: usize) -> String {
 }
 
 /// Each point's label ("S1", "C2"), numbered per side as the page lists them.
-fn point_labels(report: &Report) -> Vec<String> {
+pub(crate) fn point_labels(report: &Report) -> Vec<String> {
     let mut counters = [0usize; 3];
     report
         .points
@@ -410,6 +462,7 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
                 text: essay[at..start].to_string(),
                 tags: vec![],
                 class: "",
+                notes: vec![],
             });
         }
         let sides: std::collections::BTreeSet<&str> = points
@@ -435,6 +488,7 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
             } else {
                 "mixed"
             },
+            notes: vec![],
         });
         at = end;
     }
@@ -443,6 +497,7 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
             text: essay[at..].to_string(),
             tags: vec![],
             class: "",
+            notes: vec![],
         });
     }
 
@@ -544,6 +599,58 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
+
+    /// A teacher's comment goes straight after the text it is anchored to, at any offset (in
+    /// marked or unmarked text, inside a multi-byte letter or past the end), and the essay's
+    /// text is never changed or lost by placing it.
+    #[test]
+    fn notes_follow_their_anchor_and_keep_the_text_whole() {
+        let lib = studypack_demo::library();
+        let engine = studypack_feedback::engine_for_library(&lib);
+        let q = lib
+            .questions
+            .iter()
+            .find(|q| !q.model_essay.is_empty())
+            .unwrap();
+        let topic = lib.topic(&q.topic).unwrap();
+        let essay = format!("{} Ending with “Śtalin’s” state.", q.model_essay);
+        let report = engine.assess(&studypack_feedback::question_input(q, topic), &essay);
+        for end in (0..essay.len() + 3).step_by(7) {
+            let mut view = report_view(&report, &essay, topic.rubric.as_ref());
+            view.place_notes(&essay, &[(end, "note".into())]);
+            let whole: String = view.segments.iter().map(|s| s.text.as_str()).collect();
+            assert_eq!(whole, essay);
+            let mut at = 0;
+            let mut placed = None;
+            for s in &view.segments {
+                at += s.text.len();
+                if !s.notes.is_empty() {
+                    placed = Some(at);
+                }
+            }
+            let placed = placed.expect("the note is shown");
+            // Straight after its anchor: where the text can be cut there (a boundary in
+            // unmarked text), or at the end of the marked sentence or letter holding it.
+            assert!(placed >= end.min(essay.len()), "{end}: placed at {placed}");
+            if end <= essay.len() && essay.is_char_boundary(end) && end > 0 {
+                let seg_of_end = view
+                    .segments
+                    .iter()
+                    .scan(0, |a, s| {
+                        *a += s.text.len();
+                        Some((*a, !s.tags.is_empty()))
+                    })
+                    .find(|(a, _)| *a >= end)
+                    .unwrap();
+                if !seg_of_end.1 {
+                    assert_eq!(
+                        placed, end,
+                        "in unmarked text the note goes exactly at its anchor"
+                    );
+                }
+            }
+        }
+    }
 
     /// Every sentence of a full demo essay, marked on the page, carries exactly the labels of
     /// the points whose evidence is that sentence (covered points; partial ones are listed

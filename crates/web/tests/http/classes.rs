@@ -394,3 +394,113 @@ backend_test! {
         app.stop().await;
     }
 }
+
+/// The point boxes of a marking page: (index, ticked), in scheme order.
+fn point_boxes(page: &str) -> Vec<(usize, bool)> {
+    page.split("<input type=\"checkbox\" id=\"point-")
+        .skip(1)
+        .map(|rest| {
+            let n: usize = rest[..rest.find('"').unwrap()].parse().unwrap();
+            let tag = &rest[..rest.find('>').unwrap()];
+            (n, tag.contains("checked"))
+        })
+        .collect()
+}
+
+backend_test! {
+    /// Moderation in detail: the teacher ticks and unticks the scheme's points against the
+    /// machine's, comments on sentences of the essay, and releases; the student then reads
+    /// the comments after the sentences they are on and where the teacher differs from the
+    /// machine. The decisions are stored beside the engine's for calibration, and audited.
+    async fn a_teacher_ticks_points_and_comments_on_sentences(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let (teacher, class_path, stu) = class_with_a_student(&app, "13C").await;
+        let now = studypack_accounts::now();
+        let at = |secs: i64| studypack_web::datetime_value(secs);
+        teacher
+            .submit(&class_path, &format!("{class_path}/assignments"), &[("question", SEED_SLUG), ("opens", &at(now - 60)), ("due", &at(now + 86_400)), ("attempts", "1")])
+            .await;
+        let id = assignment_link(&stu.get("/classes").await.body);
+        let practice = stu.get(&format!("/questions/{SEED_SLUG}/practice?assignment={id}")).await;
+        let essay = "Stalin and Khrushchev both kept the one-party state. Khrushchev ended mass terror and released prisoners from the Gulag. Both men believed in communism.";
+        let sent = stu
+            .post(&format!("/questions/{SEED_SLUG}/practice"), &[("csrf", &practice.csrf()), ("text", essay), ("assignment", &id)])
+            .await;
+        let attempt_path = sent.location().to_string();
+        let attempt: i64 = attempt_path.trim_start_matches("/attempts/").parse().unwrap();
+        let sub_path = format!("/work/{id}/submissions/{attempt}");
+        let page = teacher.get(&sub_path).await;
+        assert!(page.body.contains("<sup class=\"sentence-n\">3</sup> Both men believed in communism."), "{}", page.body);
+        let boxes = point_boxes(&page.body);
+        assert!(boxes.len() >= 10, "every scheme point has a box: {boxes:?}");
+        assert!(page.body.contains("ticked where the machine found them made"));
+        // The teacher credits one point the machine did not, and takes back every one it did.
+        let credited = boxes.iter().find(|(_, t)| !t).unwrap().0;
+        let machine: Vec<usize> = boxes.iter().filter(|(_, t)| *t).map(|(i, _)| *i).collect();
+        let name = format!("point-{credited}");
+        let saved = teacher
+            .submit(&sub_path, &sub_path, &[("level", "2"), ("mark", "8"), ("comment", "See my notes."), ("points_shown", "1"), (&name, "made"), ("action", "save")])
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = teacher.get(&sub_path).await;
+        assert!(page.body.contains("your decisions"));
+        let after = point_boxes(&page.body);
+        assert_eq!(after.iter().filter(|(_, t)| *t).map(|(i, _)| *i).collect::<Vec<_>>(), vec![credited]);
+        let ticks = app.store.points(attempt).await.unwrap();
+        assert_eq!(ticks.len(), boxes.len());
+        assert!(ticks.iter().all(|t| t.made == (t.point as usize == credited)));
+        assert_eq!(ticks.iter().filter(|t| t.engine == "covered").count(), machine.len());
+        // Comments on sentences: a bad number says why; a good one is placed, escaped.
+        let comments = format!("{sub_path}/comments");
+        let bad = teacher.submit(&sub_path, &comments, &[("sentence", "9"), ("body", "Where?")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("Choose a sentence from 1 to 3."), "{}", bad.body);
+        let added = teacher.submit(&sub_path, &comments, &[("sentence", "2"), ("body", "Date the <i>release</i>: 1956?")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        assert!(added.location().ends_with("#s2"));
+        teacher.submit(&sub_path, &comments, &[("sentence", "3"), ("body", "Too vague.")]).await;
+        let other = Browser::new(&app.base);
+        other.sign_up("other@example.com", PASSWORD).await;
+        app.state.accounts.set_teacher("other@example.com", true, None).await.unwrap();
+        let csrf = other.get("/classes").await.csrf();
+        let sneak = other.post(&comments, &[("csrf", &csrf), ("sentence", "1"), ("body", "Mine.")]).await;
+        assert_eq!(sneak.status, StatusCode::NOT_FOUND);
+        let page = teacher.get(&sub_path).await;
+        let s2 = page.body.find("released prisoners from the Gulag.").unwrap();
+        let note = page.body.find("Date the &#60;i&#62;release&#60;/i&#62;: 1956?").expect("escaped comment");
+        let s3 = page.body.find("Both men believed in communism.").unwrap();
+        assert!(s2 < note && note < s3, "the comment follows its sentence");
+        // One is deleted again; only its own submission's comments can be.
+        let stored = app.store.comments(attempt).await.unwrap();
+        assert_eq!(stored.len(), 2);
+        let vague = stored.iter().find(|c| c.body == "Too vague.").unwrap().id;
+        let gone = teacher.submit(&sub_path, &format!("{comments}/{vague}/delete"), &[]).await;
+        assert_eq!(gone.status, StatusCode::SEE_OTHER);
+        assert_eq!(teacher.submit(&sub_path, &format!("{comments}/{vague}/delete"), &[]).await.status, StatusCode::NOT_FOUND);
+        assert!(!teacher.get(&sub_path).await.body.contains("Too vague."));
+        // Before release the student sees none of it; after, all of it, in place.
+        let report = stu.get(&attempt_path).await;
+        assert!(!report.body.contains("1956?") && !report.body.contains("Your teacher counts"));
+        teacher.submit(&format!("/work/{id}"), &format!("/work/{id}/release"), &[]).await;
+        let report = stu.get(&attempt_path).await;
+        assert!(report.body.contains("Your teacher counts 1 of"), "{}", report.body);
+        assert!(report.body.contains("counts as made (the machine did not find it)"));
+        assert_eq!(report.body.matches("does not count (the machine thought it made)").count(), machine.len());
+        let marked = &report.body[report.body.find("class=\"marked\"").unwrap()..];
+        let s2 = marked.find("released prisoners from the Gulag.").unwrap();
+        let note = marked.find("<strong>Your teacher:</strong> Date the &#60;i&#62;release&#60;/i&#62;: 1956?").expect("placed comment");
+        let s3 = marked.find("Both men believed in communism.").unwrap();
+        assert!(s2 < note && note < s3, "the comment follows its sentence in the student's essay");
+        // Stored for calibration: the moderated script with the teacher's mark and points.
+        let scripts = app.store.moderated_scripts(SEED_SLUG).await.unwrap();
+        assert_eq!(scripts.len(), 1);
+        assert_eq!((scripts[0].level, scripts[0].mark), (Some(2), Some(8)));
+        assert_eq!(scripts[0].body, essay);
+        assert_eq!(scripts[0].points.iter().filter(|p| p.made).count(), 1);
+        let actions: Vec<String> = app.store.audit_log(40).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions.iter().filter(|a| *a == "mark.points").count(), 1, "{actions:?}");
+        assert_eq!(actions.iter().filter(|a| *a == "mark.comment").count(), 2);
+        assert_eq!(actions.iter().filter(|a| *a == "mark.comment.delete").count(), 1);
+        app.stop().await;
+    }
+}

@@ -571,7 +571,8 @@ backend_test! {
                 .replace("{id}", &attempt)
                 .replace("{class}", &class)
                 .replace("{assignment}", &work)
-                .replace("{submission}", &submitted);
+                .replace("{submission}", &submitted)
+                .replace("{comment}", "1");
             let api = rule.path.starts_with("/api/");
             let method: Method = rule.method.parse().unwrap();
             for a in &actors {
