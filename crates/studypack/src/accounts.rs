@@ -1,13 +1,13 @@
 //! `studypack codes`, `studypack users` and `studypack audit`.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 
 use anyhow::{Context, Result, anyhow, bail};
 use studypack_accounts::{Accounts, now};
 use studypack_domain::{PackScope, Role};
 
 use crate::config::open_store;
-use crate::{CodesCommand, Format, UsersCommand};
+use crate::{CodesCommand, Format, ScoreScale, UsersCommand};
 
 fn scope(pack: &str) -> Result<PackScope> {
     pack.parse()
@@ -144,6 +144,44 @@ pub async fn audit(db: Option<&str>, limit: u32, format: Format) -> Result<()> {
                 println!("{} {} by {actor}{whom}: {}", e.at, e.action, e.detail);
             }
         }
+    }
+    Ok(())
+}
+
+/// `studypack moderated`: a question's moderated scripts as JSON lines.
+pub async fn moderated(db: Option<&str>, question: &str, scale: ScoreScale) -> Result<()> {
+    let store = open_store(db).await?;
+    let scripts = store.moderated_scripts(question).await?;
+    let mut out = std::io::stdout().lock();
+    let mut left_out = 0;
+    for s in &scripts {
+        let score = match scale {
+            ScoreScale::Level => s.level,
+            ScoreScale::Mark => s.mark,
+        };
+        let Some(score) = score else {
+            left_out += 1;
+            continue;
+        };
+        let line = serde_json::json!({
+            "id": format!("attempt-{}", s.attempt_id),
+            "text": s.body,
+            "score": score,
+            "level": s.level,
+            "mark": s.mark,
+            "points": s.points.iter().filter(|p| p.made).map(|p| p.point).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{line}")?;
+    }
+    if left_out > 0 {
+        eprintln!(
+            "{left_out} of {} moderated scripts have no {} and are left out",
+            scripts.len(),
+            match scale {
+                ScoreScale::Level => "level",
+                ScoreScale::Mark => "mark",
+            }
+        );
     }
     Ok(())
 }

@@ -83,6 +83,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Codes(c) => crate::accounts::codes(db, c).await,
         Command::Users(c) => crate::accounts::users(db, c).await,
         Command::Audit { limit, format } => crate::accounts::audit(db, limit, format).await,
+        Command::Moderated { question, score } => {
+            crate::accounts::moderated(db, &question, score).await
+        }
         Command::Search {
             query,
             format,

@@ -36,6 +36,13 @@ pub enum Format {
     Json,
 }
 
+/// Which of a teacher's figures is the score of a moderated script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScoreScale {
+    Level,
+    Mark,
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Import topic files, question files and revision-site pages (files or folders).
@@ -116,6 +123,16 @@ pub enum Command {
         limit: u32,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// The scripts teachers have moderated for a question, one JSON line each
+    /// (`{"id", "text", "score", "level", "mark", "points"}`): the marked answers calibration
+    /// learns from. `score` is the teacher's level (or, with `--score mark`, their mark);
+    /// scripts without one are left out, and how many is said on standard error.
+    Moderated {
+        #[arg(long)]
+        question: String,
+        #[arg(long, value_enum, default_value_t = ScoreScale::Level)]
+        score: ScoreScale,
     },
     /// Search the library.
     Search {

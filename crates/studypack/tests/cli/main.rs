@@ -779,3 +779,85 @@ fn serve_logs_requests_only_when_asked() {
         );
     }
 }
+
+/// `studypack moderated` prints the scripts a teacher has marked for a question as the JSON
+/// lines calibration reads: the essay, the teacher's level (or mark) as the score and the
+/// points they ticked; scripts without that figure are left out and counted.
+#[test]
+fn moderated_scripts_are_printed_for_calibration() {
+    use studypack_store::{AccountStore, Attempt, ClassStore, PointTick, PracticeStore};
+    let env = Env::new();
+    env.ok(&["migrate"]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = studypack_store_sqlite::open(&env.db(), 1).await.unwrap();
+        let teacher = store
+            .create_user("t@example.com", "x", studypack_domain::Role::Student, 1)
+            .await
+            .unwrap();
+        for (i, (level, mark)) in [(Some(3), Some(14)), (None, Some(9)), (Some(1), None)]
+            .into_iter()
+            .enumerate()
+        {
+            let id = store
+                .submit_attempt(&Attempt {
+                    id: 0,
+                    user_id: teacher.id,
+                    question_slug: SEED_SLUG.into(),
+                    body: format!("Essay {i} on \"Stalin\"."),
+                    level: Some(2),
+                    covered: 1,
+                    total: 10,
+                    words: 4,
+                    created_at: 10 + i as i64,
+                    started_at: None,
+                    assignment_id: None,
+                })
+                .await
+                .unwrap();
+            store
+                .set_mark(id, level, mark, "", teacher.id, 20)
+                .await
+                .unwrap();
+            let tick = |point: i64, made: bool| PointTick {
+                point,
+                text: format!("point {point}"),
+                made,
+                engine: "missing".into(),
+            };
+            store
+                .set_points(
+                    id,
+                    &[tick(0, true), tick(1, false), tick(2, true)],
+                    teacher.id,
+                    20,
+                )
+                .await
+                .unwrap();
+        }
+    });
+    let out = env.run(&["moderated", "--question", SEED_SLUG]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "the script with only a mark is left out");
+    assert_eq!(lines[0]["score"], 3);
+    assert_eq!(lines[0]["text"], "Essay 0 on \"Stalin\".");
+    assert_eq!(lines[0]["points"], serde_json::json!([0, 2]));
+    assert_eq!(lines[1]["score"], 1);
+    assert!(stderr(&out).contains("1 of 3 moderated scripts have no level"));
+    let marks = env.ok(&["moderated", "--question", SEED_SLUG, "--score", "mark"]);
+    let scores: Vec<i64> = marks
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["score"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(scores, vec![14, 9]);
+    assert_eq!(env.ok(&["moderated", "--question", "no-such-question"]), "");
+}
