@@ -83,6 +83,17 @@ await click(t, "main table a[href^='/work/']");
 await checked(t, "marking queue");
 await click(t, "main table a[href*='/submissions/']");
 await checked(t, "submission");
+// A comment on the second sentence, then the points: untick the first the machine ticked.
+await t.fill("#sentence", "2");
+await t.fill("#sentence-comment", "Good detail: say why staying in Moscow mattered.");
+await click(t, "form[action$='/comments'] button[type=submit]");
+const note = await t.textContent("#s2 + .teacher-note");
+if (!note || !note.includes("staying in Moscow")) fail("the comment is not after sentence 2: " + note);
+await checked(t, "submission with a comment");
+await t.screenshot({ path: `${out}/teacher-marking.png`, fullPage: true });
+const ticked = await t.$$(".points-ticks input[type=checkbox]:checked");
+if (ticked.length === 0) fail("no point is ticked from the machine's reading");
+await ticked[0].uncheck();
 await t.selectOption("#level", "4");
 await t.fill("#mark", "17");
 await t.fill("#comment", "A clear judgement. Now weigh the differences in method more closely.");
@@ -93,6 +104,9 @@ if (!(await t.textContent("main")).includes("The student can read it")) fail("no
 await s.goto(attemptUrl);
 const mark = await s.textContent("#teacher-h");
 if (!mark.includes("Level 4, 17 marks")) fail("student sees " + mark);
+const placed = await s.textContent(".marked .teacher-note");
+if (!placed || !placed.includes("staying in Moscow")) fail("the student does not see the comment in the essay: " + placed);
+if (!(await s.textContent(".teacher-mark")).includes(`counts ${ticked.length - 1} of`)) fail("the teacher's points are not shown: " + (await s.textContent(".teacher-mark")));
 await checked(s, "report with the teacher's mark");
 await s.screenshot({ path: `${out}/teacher-mark-phone.png` });
 await s.goto(`${base}/classes`);

@@ -212,9 +212,9 @@ struct SubmissionPage {
     line: QueueLine,
     /// The essay by paragraph, sentence by sentence, with the comments on each sentence.
     paragraphs: Vec<Vec<SentenceLine>>,
-    /// The scheme's points, the engine's status and the teacher's tick (empty if the
-    /// question has left the library).
-    points: Vec<PointLine>,
+    /// The scheme's points by side, with the engine's status and the teacher's tick (empty
+    /// if the question has left the library).
+    points: Vec<PointSide>,
     /// The teacher has saved decisions on the points (otherwise the ticks are the engine's).
     points_decided: bool,
     /// The level choices: 0 to the rubric's top level.
@@ -240,12 +240,50 @@ struct CommentLine {
     body: String,
 }
 
+/// The points of one side: those the machine or the teacher found made first, the rest
+/// behind a disclosure (their boxes are submitted with the form either way).
+struct PointSide {
+    heading: &'static str,
+    /// "7 of 24 ticked".
+    summary: String,
+    found: Vec<PointLine>,
+    rest: Vec<PointLine>,
+}
+
+/// Groups points by side (supporting, challenging, other), as the scheme lists them.
+fn by_side(points: Vec<(Side, PointLine)>) -> Vec<PointSide> {
+    [
+        (Side::Supporting, "Points that support the view"),
+        (Side::Challenging, "Points that challenge the view"),
+        (Side::Neutral, "Other points"),
+    ]
+    .into_iter()
+    .filter_map(|(side, heading)| {
+        let (found, rest): (Vec<PointLine>, Vec<PointLine>) = points
+            .iter()
+            .filter(|(s, _)| *s == side)
+            .map(|(_, p)| p.clone())
+            .partition(|p| p.ticked || p.engine != "missing");
+        let n = found.len() + rest.len();
+        (n > 0).then(|| PointSide {
+            heading,
+            summary: format!(
+                "{} of {n} ticked",
+                found.iter().filter(|p| p.ticked).count()
+            ),
+            found,
+            rest,
+        })
+    })
+    .collect()
+}
+
 /// One mark-scheme point on the marking page.
+#[derive(Clone)]
 struct PointLine {
     index: usize,
     label: String,
     text: String,
-    side: &'static str,
     /// The engine's verdict in words: "made", "partly made", "missing".
     engine: &'static str,
     /// Ticked: the teacher's decision if saved, else the engine's (made = covered).
@@ -359,30 +397,30 @@ async fn submission_view(
             .collect(),
     };
     let ticks_from_form = form.as_ref().map(|(f, _)| f.ticked());
-    let points: Vec<PointLine> = match &reading {
+    let points: Vec<(Side, PointLine)> = match &reading {
         Some((report, _)) => {
             let labels = point_labels(report);
             report
                 .points
                 .iter()
                 .enumerate()
-                .map(|(i, p)| PointLine {
-                    index: i,
-                    label: labels[i].clone(),
-                    text: p.text.to_string(),
-                    side: match p.side {
-                        Side::Supporting => "supports the view",
-                        Side::Challenging => "challenges the view",
-                        Side::Neutral => "other point",
-                    },
-                    engine: status_words(p.status),
-                    ticked: match &ticks_from_form {
-                        Some(t) => t.contains(&i),
-                        None => match decided.iter().find(|d| d.point == i as i64) {
-                            Some(d) => d.made,
-                            None => p.status == PointStatus::Covered,
+                .map(|(i, p)| {
+                    (
+                        p.side,
+                        PointLine {
+                            index: i,
+                            label: labels[i].clone(),
+                            text: p.text.to_string(),
+                            engine: status_words(p.status),
+                            ticked: match &ticks_from_form {
+                                Some(t) => t.contains(&i),
+                                None => match decided.iter().find(|d| d.point == i as i64) {
+                                    Some(d) => d.made,
+                                    None => p.status == PointStatus::Covered,
+                                },
+                            },
                         },
-                    },
+                    )
                 })
                 .collect()
         }
@@ -433,7 +471,7 @@ async fn submission_view(
             nav: Nav::of(v),
             csrf: v.csrf().to_string(),
             paragraphs,
-            points,
+            points: by_side(points),
             points_decided: !decided.is_empty(),
             line: QueueLine::of(&a, &s),
             levels: (0..=top).collect(),

@@ -397,7 +397,7 @@ backend_test! {
 
 /// The point boxes of a marking page: (index, ticked), in scheme order.
 fn point_boxes(page: &str) -> Vec<(usize, bool)> {
-    page.split("<input type=\"checkbox\" id=\"point-")
+    page.split("<input type=\"checkbox\" form=\"mark-form\" id=\"point-")
         .skip(1)
         .map(|rest| {
             let n: usize = rest[..rest.find('"').unwrap()].parse().unwrap();
@@ -433,7 +433,7 @@ backend_test! {
         assert!(page.body.contains("<sup class=\"sentence-n\">3</sup> Both men believed in communism."), "{}", page.body);
         let boxes = point_boxes(&page.body);
         assert!(boxes.len() >= 10, "every scheme point has a box: {boxes:?}");
-        assert!(page.body.contains("ticked where the machine found them made"));
+        assert!(page.body.contains("Ticked where the machine found a point made"));
         // The teacher credits one point the machine did not, and takes back every one it did.
         let credited = boxes.iter().find(|(_, t)| !t).unwrap().0;
         let machine: Vec<usize> = boxes.iter().filter(|(_, t)| *t).map(|(i, _)| *i).collect();
@@ -443,7 +443,7 @@ backend_test! {
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         let page = teacher.get(&sub_path).await;
-        assert!(page.body.contains("your decisions"));
+        assert!(page.body.contains("Your decisions."));
         let after = point_boxes(&page.body);
         assert_eq!(after.iter().filter(|(_, t)| *t).map(|(i, _)| *i).collect::<Vec<_>>(), vec![credited]);
         let ticks = app.store.points(attempt).await.unwrap();
