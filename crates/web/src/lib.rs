@@ -14,6 +14,7 @@ mod error;
 mod extract;
 mod guard;
 mod markdown;
+mod prepared;
 mod render;
 mod routes;
 mod server;

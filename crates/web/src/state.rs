@@ -71,6 +71,8 @@ pub struct AppState {
     pub(crate) pages: Arc<PageCache>,
     /// Topics, read once per library version (they carry long timelines).
     topics: Arc<std::sync::RwLock<TopicCache>>,
+    /// Questions prepared by the current engine, kept between requests.
+    prepared: Arc<crate::prepared::PreparedCache>,
 }
 
 impl AppState {
@@ -86,6 +88,7 @@ impl AppState {
             indexed_version: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             topics: Arc::default(),
             pages: Arc::default(),
+            prepared: Arc::default(),
         };
         state.refresh_search().await?;
         Ok(state)
@@ -104,6 +107,19 @@ impl AppState {
     /// The feedback engine for the current library.
     pub(crate) fn engine(&self) -> Arc<Engine> {
         self.engine.read().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// The engine, and question `q` prepared by it for `input` (from the cache when the
+    /// engine already prepared it).
+    pub(crate) fn prepared(
+        &self,
+        q: &studypack_domain::Question,
+        topic: &studypack_domain::Topic,
+        input: &studypack_feedback::QuestionInput<'_>,
+    ) -> (Arc<Engine>, Arc<studypack_feedback::Prepared>) {
+        let engine = self.engine();
+        let p = self.prepared.get(&engine, q, topic, input);
+        (engine, p)
     }
 
     /// Rebuilds the search index if the library changed since it was built. Returns whether it did.

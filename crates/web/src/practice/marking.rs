@@ -46,14 +46,14 @@ pub(crate) async fn assess(
     text: String,
 ) -> Result<Report, WebError> {
     let compare = v.access(st).await?.can_read(topic);
-    let engine = st.engine();
-    let (q, topic) = (q.clone(), topic.clone());
+    let (st, q, topic) = (st.clone(), q.clone(), topic.clone());
     run_blocking(move || {
         let mut input = question_input(&q, &topic);
         if !compare {
             input.model_essay = None;
         }
-        engine.assess(&input, &text)
+        let (engine, prepared) = st.prepared(&q, &topic, &input);
+        engine.report(&prepared, &text)
     })
     .await
 }
@@ -67,12 +67,12 @@ pub(crate) async fn assess_for_marking(
     topic: &Arc<Topic>,
     text: String,
 ) -> Result<(Report, Vec<Vec<(usize, usize)>>), WebError> {
-    let engine = st.engine();
-    let (q, topic) = (q.clone(), topic.clone());
+    let (st, q, topic) = (st.clone(), q.clone(), topic.clone());
     run_blocking(move || {
         let mut input = question_input(&q, &topic);
         input.model_essay = None;
-        let report = engine.assess(&input, &text);
+        let (engine, prepared) = st.prepared(&q, &topic, &input);
+        let report = engine.report(&prepared, &text);
         let an = engine.analyse(&text);
         let paragraphs = an
             .paragraphs
