@@ -19,9 +19,12 @@ use studypack_feedback::{Engine, Prepared, QuestionInput};
 /// and model essay); when full, the cache starts again.
 const MAX_PREPARED: usize = 512;
 
+/// The engine the entries were prepared by, and the entries.
+type Entries = (Arc<Engine>, HashMap<Key, Arc<Prepared>>);
+
 #[derive(Default)]
 pub(crate) struct PreparedCache {
-    inner: Mutex<Option<(Arc<Engine>, HashMap<Key, Arc<Prepared>>)>>,
+    inner: Mutex<Option<Entries>>,
 }
 
 #[derive(Hash, PartialEq, Eq, Clone)]
