@@ -100,6 +100,15 @@ await t.fill("#comment", "A clear judgement. Now weigh the differences in method
 await click(t, "button[value=release]");
 if (!(await t.textContent("main")).includes("The student can read it")) fail("not released: " + (await t.textContent("main")));
 
+// Class insight: the points by student, the levels, the most missed; then levels over time.
+await t.goto(t.url().replace(/\/submissions\/.*$/, "/insight"));
+if (!(await t.textContent("main")).includes("Points by student")) fail("no insight table: " + (await t.textContent("main")));
+await checked(t, "class insight");
+await t.screenshot({ path: `${out}/class-insight.png`, fullPage: true });
+await t.goto(classUrl + "/insight");
+if (!(await t.textContent("main")).includes("Levels over time")) fail("no levels over time");
+await checked(t, "levels over time");
+
 // The student reads the teacher's mark above the machine's report.
 await s.goto(attemptUrl);
 const mark = await s.textContent("#teacher-h");

@@ -324,7 +324,11 @@ fn refusal(e: studypack_accounts::AccountError) -> Result<String, crate::render:
 }
 
 /// The class, if this teacher teaches it; otherwise "not found" (nobody learns it exists).
-async fn taught(st: &AppState, teacher: &User, id: &str) -> Result<SchoolClass, WebError> {
+pub(crate) async fn taught(
+    st: &AppState,
+    teacher: &User,
+    id: &str,
+) -> Result<SchoolClass, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     st.store
         .class_taught(id, teacher.id)

@@ -29,6 +29,7 @@ mod catalogue;
 mod classes;
 mod editor;
 mod health;
+mod insight;
 mod moderation;
 mod openapi;
 mod practice;
@@ -61,6 +62,7 @@ fn table() -> routes::Table {
         .merge(admin::routes())
         .merge(classes::routes())
         .merge(moderation::routes())
+        .merge(insight::routes())
         .merge(openapi::routes())
 }
 

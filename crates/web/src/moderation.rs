@@ -71,7 +71,11 @@ async fn scale(st: &AppState, slug: &str) -> Result<(i64, i64), WebError> {
 }
 
 /// The assignment, if this teacher teaches its class; otherwise "not found".
-async fn taught(st: &AppState, teacher: &User, id: &str) -> Result<Assignment, WebError> {
+pub(crate) async fn taught(
+    st: &AppState,
+    teacher: &User,
+    id: &str,
+) -> Result<Assignment, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     st.store
         .assignment_taught(id, teacher.id)

@@ -504,3 +504,99 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    /// Class insight: each student's latest essay read point by point (the machine's reading
+    /// where the teacher has not decided, the teacher's ticks where they have), the level
+    /// distribution, the most-missed points with the essays that made them, levels over
+    /// time, and the same as CSV; only for the class's teachers.
+    async fn a_teacher_sees_what_the_class_made_of_the_work(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let (teacher, class_path, stu) = class_with_a_student(&app, "12D").await;
+        let code = class_code(&teacher.get(&class_path).await.body);
+        let stu2 = Browser::new(&app.base);
+        stu2.sign_up("=cmd@example.com", PASSWORD).await;
+        stu2.submit("/classes", "/classes/join", &[("code", &code)]).await;
+        let now = studypack_accounts::now();
+        let at = |secs: i64| studypack_web::datetime_value(secs);
+        teacher
+            .submit(&class_path, &format!("{class_path}/assignments"), &[("question", SEED_SLUG), ("opens", &at(now - 60)), ("due", &at(now + 86_400)), ("attempts", "1")])
+            .await;
+        let id = assignment_link(&stu.get("/classes").await.body);
+        let essays = [
+            (&stu, "Neither leader would brook any opposition: both played off major figures against one another, as Stalin did with Zhdanov and Malenkov. Under Khrushchev the coercive machinery was dismantled, the secret police reduced in size and the gulags dismantled, with political amnesties."),
+            (&stu2, "Both were driven by Marxist belief and maintained a one-party structure with a command economy and economic controls. Both maintained cultural control: dissidents were attacked and there was little respect for human rights."),
+        ];
+        let mut expected: Vec<Vec<String>> = Vec::new();
+        for (b, essay) in essays {
+            let practice = b.get(&format!("/questions/{SEED_SLUG}/practice?assignment={id}")).await;
+            let sent = b
+                .post(&format!("/questions/{SEED_SLUG}/practice"), &[("csrf", &practice.csrf()), ("text", essay), ("assignment", &id)])
+                .await;
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+            // What the engine says of this essay, through the public API.
+            let r = b
+                .api(reqwest::Method::POST, "/api/v1/feedback", Some(serde_json::json!({"question": SEED_SLUG, "text": essay})), None, Some(&practice.csrf()))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            expected.push(
+                r.json()["points"].as_array().unwrap().iter().map(|p| match p["status"].as_str().unwrap() {
+                    "covered" => "made", "partial" => "partly", _ => "missing",
+                }.to_string()).collect(),
+            );
+        }
+        // Columns are students by email: "=cmd@…" sorts before "stu@…".
+        expected.swap(0, 1);
+        let path = format!("/work/{id}/insight");
+        let page = teacher.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let rows: Vec<Vec<String>> = page.body.split("<tr class=\"").skip(1).map(|row| {
+            row.split("<td class=\"cell ").skip(1).map(|c| c[..c.find('"').unwrap()].to_string()).collect()
+        }).collect();
+        assert_eq!(rows.len(), expected[0].len(), "one row per point");
+        for (p, row) in rows.iter().enumerate() {
+            assert_eq!(row, &vec![expected[0][p].clone(), expected[1][p].clone()], "point {p}");
+        }
+        assert!(expected.iter().flatten().any(|s| s != "missing"), "the essays make some points");
+        assert!(page.body.contains("½ partly") && page.body.contains("– missing"), "each cell says it in text");
+        assert!(page.body.contains("Most missed points"));
+        // The teacher's ticks replace the machine's reading for that essay.
+        let queue = teacher.get(&format!("/work/{id}")).await;
+        let at = queue.body.find("/submissions/").unwrap() + 13;
+        let first = &queue.body[at..at + queue.body[at..].find('"').unwrap()];
+        let sub_path = format!("/work/{id}/submissions/{first}");
+        teacher.submit(&sub_path, &sub_path, &[("level", "2"), ("mark", ""), ("comment", ""), ("points_shown", "1"), ("point-0", "made"), ("action", "save")]).await;
+        let page = teacher.get(&path).await;
+        assert!(page.body.contains("1 of 2 marked point by point"), "{}", page.body);
+        assert!(page.body.contains("✓ made"));
+        assert!(page.body.contains("<th scope=\"row\">Level 2</th><td><span class=\"bar\" aria-hidden=\"true\">■</span> 1 of 2 (50%)</td>"), "{}", page.body);
+        // CSV: a header with every point, one row per student, a formula-like email made inert.
+        let csv = teacher.get(&format!("/work/{id}/export.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
+        assert!(csv.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(lines.len(), 3, "{}", csv.body);
+        assert!(lines[0].starts_with("student,submitted (UTC),late,machine level,teacher level,teacher mark,released,points decided by,"));
+        assert!(lines[1].starts_with("'=cmd@example.com,") || lines[2].starts_with("'=cmd@example.com,"), "{}", csv.body);
+        let decided = lines.iter().find(|l| l.contains(",teacher,")).expect("the teacher's row");
+        assert!(decided.contains(",teacher,made,missing,"), "{decided}");
+        // Levels over time, and its CSV.
+        let over = teacher.get(&format!("{class_path}/insight")).await;
+        assert_eq!(over.status, StatusCode::OK);
+        assert!(over.body.contains("<th scope=\"row\">stu@example.com</th><td>2</td>"), "{}", over.body);
+        assert!(over.body.contains("<th scope=\"row\">=cmd@example.com</th><td>"), "the machine's level, or none: {}", over.body);
+        let class_csv = teacher.get(&format!("{class_path}/export.csv")).await;
+        assert!(class_csv.body.lines().count() == 3 && class_csv.body.contains(",2,teacher"), "{}", class_csv.body);
+        // Nobody else sees it.
+        let other = Browser::new(&app.base);
+        other.sign_up("other@example.com", PASSWORD).await;
+        assert_eq!(other.get(&path).await.status, StatusCode::FORBIDDEN);
+        app.state.accounts.set_teacher("other@example.com", true, None).await.unwrap();
+        for p in [path.clone(), format!("/work/{id}/export.csv"), format!("{class_path}/insight"), format!("{class_path}/export.csv")] {
+            assert_eq!(other.get(&p).await.status, StatusCode::NOT_FOUND, "{p}");
+        }
+        assert_eq!(stu.get(&path).await.status, StatusCode::FORBIDDEN);
+        app.stop().await;
+    }
+}
