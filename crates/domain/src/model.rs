@@ -31,6 +31,21 @@ impl Slug {
         Ok(Slug(s.to_string()))
     }
 
+    /// The key of a teacher's own question `id`: `own--42`. A library slug never holds a
+    /// double hyphen, so the two can never meet.
+    pub fn own_question(id: i64) -> Slug {
+        Slug(format!("own--{id}"))
+    }
+
+    /// The id of the teacher's own question this key names, if it names one.
+    pub fn own_question_id(key: &str) -> Option<i64> {
+        let id = key.strip_prefix("own--")?;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) || id.starts_with('0') {
+            return None;
+        }
+        id.parse().ok()
+    }
+
     /// Derives a slug from free text: the first words, lowercased, joined by hyphens.
     pub fn from_words(prefix: &str, text: &str, max_words: usize) -> Slug {
         let mut words: Vec<String> = Vec::new();
@@ -526,6 +541,27 @@ mod tests {
             assert!(Slug::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert!(Slug::parse(&"a".repeat(121)).is_err());
+    }
+
+    #[test]
+    fn own_question_keys_never_meet_library_slugs() {
+        let k = Slug::own_question(42);
+        assert_eq!(k.as_str(), "own--42");
+        assert!(
+            Slug::parse(k.as_str()).is_err(),
+            "no library slug has a double hyphen"
+        );
+        assert_eq!(Slug::own_question_id("own--42"), Some(42));
+        for bad in [
+            "own-42",
+            "own--",
+            "own--042",
+            "own--4x",
+            "own--99999999999999999999",
+            "x-own--4",
+        ] {
+            assert_eq!(Slug::own_question_id(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_classes.sql"),
     },
     Migration {
+        version: 6,
+        name: "own_questions",
+        sql: include_str!("../migrations/0006_own_questions.sql"),
+    },
+    Migration {
         version: 7,
         name: "marking_detail",
         sql: include_str!("../migrations/0007_marking_detail.sql"),

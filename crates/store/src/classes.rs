@@ -135,6 +135,24 @@ pub struct ModeratedScript {
     pub points: Vec<PointTick>,
 }
 
+/// A teacher's own question, as they wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnQuestion {
+    pub id: i64,
+    pub owner_id: i64,
+    /// The library topic whose rubric, board, glossary and period it uses.
+    pub topic_slug: String,
+    pub title: String,
+    pub text: String,
+    pub marks: i64,
+    /// The mark scheme as pasted (the plain-text scheme format).
+    pub scheme: String,
+    pub plan: String,
+    pub model_essay: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
 /// A submission in a marking queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Submission {
@@ -248,6 +266,14 @@ pub trait ClassStore: Send + Sync {
         actor_id: i64,
         now: i64,
     ) -> StoreResult<bool>;
+    /// Saves a teacher's own question: a new one when `q.id` is 0 (its id is returned),
+    /// otherwise the one with that id if `q.owner_id` owns it (`Invalid` if not). Audited.
+    async fn save_own_question(&self, q: &OwnQuestion, now: i64) -> StoreResult<i64>;
+    async fn own_question(&self, id: i64) -> StoreResult<Option<OwnQuestion>>;
+    /// A teacher's own questions, newest first.
+    async fn own_questions(&self, owner_id: i64) -> StoreResult<Vec<OwnQuestion>>;
+    /// The student is in a class that has work set on this question.
+    async fn set_for_member(&self, question_slug: &str, user_id: i64) -> StoreResult<bool>;
     /// Every moderated script (one with a teacher's level or mark) for a question, oldest
     /// first: the marked answers calibration learns from.
     async fn moderated_scripts(&self, question_slug: &str) -> StoreResult<Vec<ModeratedScript>>;

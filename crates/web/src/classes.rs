@@ -576,18 +576,31 @@ pub(crate) struct SetWorkForm {
 const MAX_ATTEMPTS_ALLOWED: i64 = 10;
 
 impl SetWorkForm {
-    async fn validate(&self, st: &AppState, class: &SchoolClass) -> Result<NewAssignment, String> {
+    async fn validate(
+        &self,
+        st: &AppState,
+        class: &SchoolClass,
+        teacher_id: i64,
+    ) -> Result<NewAssignment, String> {
         let q = self.question.trim();
         let slug = q.rsplit("/questions/").next().unwrap_or(q);
         let slug = slug.split(['/', '?', '#']).next().unwrap_or("").trim();
-        let published = match crate::catalogue::published(st, slug).await {
-            Ok(_) => true,
-            Err(crate::error::WebError::NotFound) => false,
-            Err(e) => return Err(e.public_message()),
+        // A library question, or one of this teacher's own questions (by its key).
+        let known = match studypack_domain::Slug::own_question_id(slug) {
+            Some(id) => match st.store.own_question(id).await {
+                Ok(o) => o.is_some_and(|o| o.owner_id == teacher_id),
+                Err(e) => return Err(crate::error::WebError::from(e).public_message()),
+            },
+            None => match crate::catalogue::published(st, slug).await {
+                Ok(_) => true,
+                Err(crate::error::WebError::NotFound) => false,
+                Err(e) => return Err(e.public_message()),
+            },
         };
-        if slug.is_empty() || !published {
+        if slug.is_empty() || !known {
             return Err(
-                "Question: paste the address of a question in the library (or its slug).".into(),
+                "Question: paste the address of a question in the library (or its slug), or the key of one of your own questions (such as own--12)."
+                    .into(),
             );
         }
         let opens = parse_datetime(&self.opens).ok_or("Opens: a date and time")?;
@@ -620,7 +633,7 @@ async fn set_work(
     CsrfForm(f): CsrfForm<SetWorkForm>,
 ) -> PageResult {
     let class = taught(&st, &user, &id).await?;
-    match f.validate(&st, &class).await {
+    match f.validate(&st, &class, user.id).await {
         Ok(new) => {
             st.store.create_assignment(&new, user.id, now()).await?;
             Ok(Redirect::to(&format!("/classes/{}?done=set", class.id)).into_response())

@@ -88,7 +88,7 @@ async fn scripts(st: &AppState, a: &Assignment) -> Result<(Vec<PointHead>, Vec<S
         }
     }
     latest.sort_by(|x, y| x.email.cmp(&y.email));
-    let (q, topic) = match crate::catalogue::published(st, &a.question_slug).await {
+    let (q, topic) = match crate::catalogue::markable(st, &a.question_slug).await {
         Ok(x) => x,
         Err(WebError::NotFound) => {
             let scripts = latest

@@ -32,6 +32,7 @@ mod health;
 mod insight;
 mod moderation;
 mod openapi;
+mod own_questions;
 mod practice;
 
 use std::time::Duration;
@@ -63,6 +64,7 @@ fn table() -> routes::Table {
         .merge(classes::routes())
         .merge(moderation::routes())
         .merge(insight::routes())
+        .merge(own_questions::routes())
         .merge(openapi::routes())
 }
 

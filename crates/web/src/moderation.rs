@@ -56,7 +56,7 @@ const MAX_COMMENT: usize = 10 * 1024;
 /// its marks, or 5 levels and 100 marks if the question has left the library since it was
 /// set (its submissions stay markable).
 async fn scale(st: &AppState, slug: &str) -> Result<(i64, i64), WebError> {
-    match crate::catalogue::published(st, slug).await {
+    match crate::catalogue::markable(st, slug).await {
         Ok((q, topic)) => Ok((
             topic
                 .rubric
@@ -317,7 +317,7 @@ async fn engine_reading(
     a: &Assignment,
     s: &Submission,
 ) -> Result<Option<(Report, Vec<Vec<(usize, usize)>>)>, WebError> {
-    match crate::catalogue::published(st, &a.question_slug).await {
+    match crate::catalogue::markable(st, &a.question_slug).await {
         Ok((q, topic)) => Ok(Some(
             assess_for_marking(st, &q, &topic, s.attempt.body.clone()).await?,
         )),

@@ -6,7 +6,8 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Row, Type};
 use super::{SqlStore, SqlValue, db_err};
 use crate::{
     Assignment, ClassMember, ClassPack, ClassStore, MarkChange, ModeratedScript, NewAssignment,
-    PointTick, SchoolClass, SentenceComment, StoreError, StoreResult, Submission, TeacherMark,
+    OwnQuestion, PointTick, SchoolClass, SentenceComment, StoreError, StoreResult, Submission,
+    TeacherMark,
 };
 
 /// A class's columns and its member count, for `FROM classes c`.
@@ -14,11 +15,15 @@ const CLASS_COLUMNS: &str = "c.id, c.name, c.join_code, c.created_at, \
      (SELECT count(*) FROM class_members m WHERE m.class_id = c.id) AS members";
 
 /// An assignment's columns, for `FROM assignments a JOIN classes c ON c.id = a.class_id
-/// LEFT JOIN questions q ON q.slug = a.question_slug`.
+/// LEFT JOIN questions q …, LEFT JOIN own_questions o …` (the title from either).
 const ASSIGNMENT_COLUMNS: &str = "a.id, a.class_id, c.name AS class_name, a.question_slug, \
-     COALESCE(q.title, '') AS question_title, a.opens_at, a.due_at, a.timed, a.attempts_allowed, a.created_at";
+     COALESCE(q.title, o.title, '') AS question_title, a.opens_at, a.due_at, a.timed, a.attempts_allowed, a.created_at";
 const ASSIGNMENT_FROM: &str = "FROM assignments a JOIN classes c ON c.id = a.class_id \
-     LEFT JOIN questions q ON q.slug = a.question_slug";
+     LEFT JOIN questions q ON q.slug = a.question_slug \
+     LEFT JOIN own_questions o ON a.question_slug = 'own--' || o.id";
+
+/// An own question's columns.
+const OWN_COLUMNS: &str = "id, owner_id, topic_slug, title, text, marks, scheme, plan, model_essay, created_at, updated_at";
 
 /// A class pack's columns, for `FROM class_packs p JOIN classes c ON c.id = p.class_id`.
 const PACK_COLUMNS: &str =
@@ -57,6 +62,22 @@ where
             mark: row.try_get("mark").map_err(db_err)?,
             comment: row.try_get("comment").map_err(db_err)?,
             released_at: row.try_get("released_at").map_err(db_err)?,
+            updated_at: row.try_get("updated_at").map_err(db_err)?,
+        })
+    }
+
+    fn own_from_row(row: &DB::Row) -> StoreResult<OwnQuestion> {
+        Ok(OwnQuestion {
+            id: row.try_get("id").map_err(db_err)?,
+            owner_id: row.try_get("owner_id").map_err(db_err)?,
+            topic_slug: row.try_get("topic_slug").map_err(db_err)?,
+            title: row.try_get("title").map_err(db_err)?,
+            text: row.try_get("text").map_err(db_err)?,
+            marks: row.try_get("marks").map_err(db_err)?,
+            scheme: row.try_get("scheme").map_err(db_err)?,
+            plan: row.try_get("plan").map_err(db_err)?,
+            model_essay: row.try_get("model_essay").map_err(db_err)?,
+            created_at: row.try_get("created_at").map_err(db_err)?,
             updated_at: row.try_get("updated_at").map_err(db_err)?,
         })
     }
@@ -619,6 +640,97 @@ where
         }
         tx.commit().await.map_err(db_err)?;
         Ok(gone.is_some())
+    }
+
+    async fn save_own_question(&self, q: &OwnQuestion, now: i64) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let id: i64 = if q.id == 0 {
+            sqlx::query_scalar(
+                "INSERT INTO own_questions (owner_id, topic_slug, title, text, marks, scheme, plan, model_essay, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            )
+            .bind(q.owner_id)
+            .bind(q.topic_slug.as_str())
+            .bind(q.title.as_str())
+            .bind(q.text.as_str())
+            .bind(q.marks)
+            .bind(q.scheme.as_str())
+            .bind(q.plan.as_str())
+            .bind(q.model_essay.as_str())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?
+        } else {
+            sqlx::query_scalar::<_, i64>(
+                "UPDATE own_questions SET topic_slug = $1, title = $2, text = $3, marks = $4, scheme = $5, plan = $6, \
+                 model_essay = $7, updated_at = $8 WHERE id = $9 AND owner_id = $10 RETURNING id",
+            )
+            .bind(q.topic_slug.as_str())
+            .bind(q.title.as_str())
+            .bind(q.text.as_str())
+            .bind(q.marks)
+            .bind(q.scheme.as_str())
+            .bind(q.plan.as_str())
+            .bind(q.model_essay.as_str())
+            .bind(now)
+            .bind(q.id)
+            .bind(q.owner_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| StoreError::Invalid(format!("no question {} of yours", q.id)))?
+        };
+        Self::insert_audit(
+            &mut tx,
+            now,
+            Some(q.owner_id),
+            if q.id == 0 {
+                "own_question.create"
+            } else {
+                "own_question.update"
+            },
+            None,
+            &format!("own question {id}: {}", q.title),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(id)
+    }
+
+    async fn own_question(&self, id: i64) -> StoreResult<Option<OwnQuestion>> {
+        let row = sqlx::query(&format!(
+            "SELECT {OWN_COLUMNS} FROM own_questions WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(Self::own_from_row).transpose()
+    }
+
+    async fn own_questions(&self, owner_id: i64) -> StoreResult<Vec<OwnQuestion>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {OWN_COLUMNS} FROM own_questions WHERE owner_id = $1 ORDER BY id DESC"
+        ))
+        .bind(owner_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(Self::own_from_row).collect()
+    }
+
+    async fn set_for_member(&self, question_slug: &str, user_id: i64) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM assignments a JOIN class_members m ON m.class_id = a.class_id \
+             WHERE a.question_slug = $1 AND m.user_id = $2",
+        )
+        .bind(question_slug)
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(n > 0)
     }
 
     async fn moderated_scripts(&self, question_slug: &str) -> StoreResult<Vec<ModeratedScript>> {

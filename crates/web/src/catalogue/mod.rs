@@ -8,7 +8,7 @@ mod params;
 mod premium;
 mod question;
 
-pub(crate) use question::published;
+pub(crate) use question::{markable, own_question, practisable, published};
 
 use crate::guard::Access::Public;
 use crate::routes::Table;

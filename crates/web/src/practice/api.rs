@@ -13,7 +13,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::marking::{MAX_SCHEME, assess, check_essay, run_blocking};
-use crate::catalogue::published;
+use crate::catalogue::practisable;
 use crate::error::WebError;
 use crate::extract::{ApiError, ApiJson, ErrorBody};
 use crate::guard::{CsrfHeader, SignedIn};
@@ -99,7 +99,7 @@ pub(crate) async fn feedback(
         .await?;
     let report = match (req.question, req.scheme) {
         (Some(slug), None) => {
-            let (q, topic) = published(&st, &slug).await?;
+            let (q, topic) = practisable(&st, &v, &slug).await?;
             assess(&st, &v, &q, &topic, req.text).await?
         }
         (None, Some(scheme)) => {
@@ -170,14 +170,14 @@ impl From<studypack_store::Draft> for Draft {
     )
 )]
 pub(crate) async fn save_draft(
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, visitor: v }: SignedIn,
     State(st): State<AppState>,
     _: CsrfHeader,
     Path(slug): Path<String>,
     ApiJson(req): ApiJson<DraftRequest>,
 ) -> Result<Json<Draft>, ApiError> {
     check_essay(&req.text)?;
-    published(&st, &slug).await?;
+    practisable(&st, &v, &slug).await?;
     let at = now();
     let started_at = match req.started_at {
         Some(s) => s,

@@ -13,7 +13,7 @@ use studypack_store::{Assignment, Attempt};
 
 use super::marking::{MAX_ESSAY, assess, check_essay, exam_minutes, limit_text};
 use super::report::{ReportView, point_labels, report_view};
-use crate::catalogue::published;
+use crate::catalogue::{markable, practisable};
 use crate::error::WebError;
 use crate::guard::{CsrfForm, SignedIn};
 use crate::render::{Nav, PageResult, date, date_time, form_page};
@@ -91,6 +91,8 @@ struct PracticePage {
     nav: Nav,
     csrf: String,
     slug: String,
+    /// Where "Back to the question" goes: the library's page, or a teacher's own question's.
+    question_url: String,
     question: String,
     marks: u32,
     minutes: u32,
@@ -206,7 +208,7 @@ async fn practice_view(
     from_last: bool,
     work: Option<SetWork>,
 ) -> PageResult {
-    let (q, topic) = published(st, &slug).await?;
+    let (q, topic) = practisable(st, v, &slug).await?;
     let (draft, attempts) = match v.user() {
         Some(u) => (
             st.store.draft(u.id, &slug).await?,
@@ -248,6 +250,7 @@ async fn practice_view(
     let mut res = form_page(
         v,
         PracticePage {
+            question_url: question_url(v, &q),
             title: format!("Practise: {}", q.title),
             q: String::new(),
             nav: Nav::of(v),
@@ -309,6 +312,9 @@ struct ReportPage {
     q: String,
     nav: Nav,
     slug: String,
+    question_url: String,
+    /// A library question: its page has the free plan and the model essay.
+    library: bool,
     question: String,
     r: ReportView,
     saved: bool,
@@ -364,7 +370,7 @@ pub(crate) async fn submit(
         };
         return practice_view(&v, &st, slug, Some(refused), false, shown()).await;
     }
-    let (q, topic) = published(&st, &slug).await?;
+    let (q, topic) = practisable(&st, &v, &slug).await?;
     // A submitted attempt is final: the same sitting sent again (a double click, a retry
     // after a dropped connection) shows the attempt it made; different words from a sitting
     // already submitted come back as a new attempt, kept in the box.
@@ -459,6 +465,16 @@ async fn admit(st: &AppState, v: &Visitor, text: &str) -> Result<(), WebError> {
     Ok(())
 }
 
+/// The page of the question: the library's, or for a teacher's own question its page for
+/// the teacher and the class's work list for a student.
+fn question_url(v: &Visitor, q: &Question) -> String {
+    match studypack_domain::Slug::own_question_id(q.slug.as_str()) {
+        Some(id) if v.user().is_some_and(|u| u.teacher) => format!("/own-questions/{id}"),
+        Some(_) => "/classes".into(),
+        None => format!("/questions/{}", q.slug),
+    }
+}
+
 /// A teacher's released mark, as the student's report shows it.
 struct TeacherView {
     mark: String,
@@ -492,6 +508,8 @@ async fn report_page(
         v,
         ReportPage {
             teacher,
+            question_url: question_url(v, q),
+            library: studypack_domain::Slug::own_question_id(q.slug.as_str()).is_none(),
             title: format!("Feedback: {}", q.title),
             q: String::new(),
             nav: Nav::of(v),
@@ -529,7 +547,7 @@ pub(crate) async fn attempt_page(
         .attempt(user.id, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let (q, topic) = published(&st, &a.question_slug).await?;
+    let (q, topic) = markable(&st, &a.question_slug).await?;
     // The engine is deterministic: the report is made again from the stored essay.
     let report = assess(&st, &v, &q, &topic, a.body.clone()).await?;
     // The teacher's mark, points and comments, once they have released it (never before).

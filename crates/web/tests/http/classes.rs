@@ -600,3 +600,95 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    /// A teacher's own question: written with a pasted scheme, previewed and practised by
+    /// its teacher, set for a class by its key, practised by that class's students with
+    /// the same report as a library question; never seen by anyone else, never in the
+    /// library's pages, search or API, and its model answer never shown to a student.
+    async fn a_teacher_writes_a_question_of_their_own(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let (teacher, class_path, stu) = class_with_a_student(&app, "12E").await;
+        let page = teacher.get("/own-questions").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let at = page.body.find("<option value=\"").unwrap() + 15;
+        let at = at + page.body[at..].find("<option value=\"").unwrap() + 15;
+        let topic = page.body[at..at + page.body[at..].find('"').unwrap()].to_string();
+        let text = "‘Stalin’s leadership was the main reason for Soviet victory in the war.’ Assess the validity of this view.";
+        let scheme = "Arguments supporting the view\n- Stalin chaired the State Defence Committee (also: GKO)\n- he stayed in Moscow in October 1941\nArguments challenging the view\n- Zhukov planned the encirclement at Stalingrad\n- Soviet industry outproduced Germany in tanks";
+        let model = "MODEL-SECRET: Stalin chaired the State Defence Committee.";
+        let fields = |title: &'static str, scheme: &'static str| vec![("title", title), ("text", text), ("marks", "25"), ("topic", topic.as_str()), ("scheme", scheme), ("plan", "Intro, three factors, judgement."), ("model_essay", model)];
+        // A scheme with no point is refused, and what was typed is kept.
+        let bad = teacher.submit("/own-questions", "/own-questions", &fields("Victory 1945", "")).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("Mark scheme:") && bad.body.contains("value=\"Victory 1945\""), "{}", bad.body);
+        let made = teacher.submit("/own-questions", "/own-questions", &fields("Victory 1945", scheme)).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let id: i64 = made.location().trim_start_matches("/own-questions/").split('?').next().unwrap().parse().unwrap();
+        let key = format!("own--{id}");
+        let preview = teacher.get(made.location()).await;
+        assert!(preview.body.contains(&format!("<code>{key}</code>")));
+        assert!(preview.body.contains("<li>Zhukov planned the encirclement at Stalingrad</li>"), "{}", preview.body);
+        assert!(preview.body.contains("MODEL-SECRET"), "the teacher sees their model answer");
+        // The teacher practises it and gets a report like a library question's.
+        let practice_path = format!("/questions/{key}/practice");
+        let practice = teacher.get(&practice_path).await;
+        assert_eq!(practice.status, StatusCode::OK);
+        assert!(practice.body.contains(&format!("href=\"/own-questions/{id}\"")), "back to its page");
+        let essay = "Stalin chaired the GKO from 1941. However, Zhukov planned the encirclement at Stalingrad and Soviet industry outproduced Germany in tanks.";
+        let sent = teacher.post(&practice_path, &[("csrf", &practice.csrf()), ("text", essay)]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let report = teacher.get(sent.location()).await;
+        assert!(report.body.contains("Your essay, marked") && report.body.contains("class=\"tag supporting\""), "{}", report.body);
+        assert!(!report.body.contains("Compare with the free essay plan"), "no library page to send them to");
+        // Nobody else reaches it before it is set; it is in no library surface.
+        assert_eq!(stu.get(&practice_path).await.status, StatusCode::NOT_FOUND);
+        let other = Browser::new(&app.base);
+        other.sign_up("other@example.com", PASSWORD).await;
+        app.state.accounts.set_teacher("other@example.com", true, None).await.unwrap();
+        assert_eq!(other.get(&format!("/own-questions/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other.get(&practice_path).await.status, StatusCode::NOT_FOUND);
+        let sneak = other.submit("/own-questions", &format!("/own-questions/{id}"), &fields("Mine now", scheme)).await;
+        assert_eq!(sneak.status, StatusCode::NOT_FOUND);
+        for p in ["/browse", "/search?q=encirclement+Stalingrad+Zhukov", "/api/v1/questions", "/api/v1/search?q=encirclement"] {
+            let b = teacher.get(p).await.body;
+            assert!(!b.contains("Victory 1945") && !b.contains(&key), "{p} shows the own question");
+        }
+        // Another teacher cannot set it; its teacher can, by its key.
+        let now = studypack_accounts::now();
+        let at = |secs: i64| studypack_web::datetime_value(secs);
+        let csrf = other.get("/classes").await.csrf();
+        let theirs = other.post("/classes", &[("csrf", &csrf), ("name", "Other class")]).await;
+        let their_class = theirs.location().split('?').next().unwrap().to_string();
+        let refused = other
+            .submit(&their_class, &format!("{their_class}/assignments"), &[("question", &key), ("opens", &at(now - 60)), ("due", &at(now + 86_400)), ("attempts", "1")])
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        let set = teacher
+            .submit(&class_path, &format!("{class_path}/assignments"), &[("question", &key), ("opens", &at(now - 60)), ("due", &at(now + 86_400)), ("attempts", "1")])
+            .await;
+        assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+        let listed = stu.get("/classes").await;
+        assert!(listed.body.contains("Victory 1945"), "the work shows the question's title: {}", listed.body);
+        let work = assignment_link(&listed.body);
+        // The class's student practises it; the model answer is never shown or compared.
+        let page = stu.get(&format!("{practice_path}?assignment={work}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(!page.body.contains("MODEL-SECRET"));
+        let sent = stu.post(&practice_path, &[("csrf", &page.csrf()), ("text", model), ("assignment", &work)]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let report = stu.get(sent.location()).await;
+        assert!(report.body.contains("Your essay, marked"));
+        assert!(!report.body.contains("Much of the essay repeats the model essay"), "no comparison with the teacher's model answer");
+        // The teacher marks it in the queue like any other.
+        let queue = teacher.get(&format!("/work/{work}")).await;
+        assert!(queue.body.contains("Marking: Victory 1945") && queue.body.contains("stu@example.com"), "{}", queue.body);
+        // Changes are saved and audited.
+        let changed = teacher.submit(&format!("/own-questions/{id}"), &format!("/own-questions/{id}"), &fields("Victory in 1945", scheme)).await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER);
+        assert!(teacher.get("/own-questions").await.body.contains("Victory in 1945"));
+        let actions: Vec<String> = app.store.audit_log(50).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert!(actions.contains(&"own_question.create".to_string()) && actions.contains(&"own_question.update".to_string()), "{actions:?}");
+        app.stop().await;
+    }
+}

@@ -572,7 +572,8 @@ backend_test! {
                 .replace("{class}", &class)
                 .replace("{assignment}", &work)
                 .replace("{submission}", &submitted)
-                .replace("{comment}", "1");
+                .replace("{comment}", "1")
+                .replace("{own}", "1");
             let api = rule.path.starts_with("/api/");
             let method: Method = rule.method.parse().unwrap();
             for a in &actors {
