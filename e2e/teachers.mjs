@@ -108,6 +108,8 @@ await t.screenshot({ path: `${out}/class-insight.png`, fullPage: true });
 await t.goto(classUrl + "/insight");
 if (!(await t.textContent("main")).includes("Levels over time")) fail("no levels over time");
 await checked(t, "levels over time");
+await t.goto(`${base}/own-questions`);
+await checked(t, "own questions");
 
 // The student reads the teacher's mark above the machine's report.
 await s.goto(attemptUrl);

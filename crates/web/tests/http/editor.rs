@@ -273,6 +273,15 @@ backend_test! {
             StatusCode::NOT_FOUND
         );
         assert_eq!(app.json("/api/v1/search?q=zemstvos").await.1["total"], 0);
+        // The editor practises the draft (the public still cannot) and gets its report.
+        let practice = b.get("/questions/zemstvo-draft/practice").await;
+        assert_eq!(practice.status, StatusCode::OK, "{}", practice.body);
+        assert_eq!(app.get("/questions/zemstvo-draft/practice").await.0, StatusCode::NOT_FOUND);
+        let tried = b
+            .post("/questions/zemstvo-draft/practice", &[("csrf", &practice.csrf()), ("text", "The zemstvos ran schools and roads, though nobles dominated the zemstvos.")])
+            .await;
+        assert_eq!(tried.status, StatusCode::SEE_OTHER, "{}", tried.body);
+        assert!(b.get(tried.location()).await.body.contains("Your essay, marked"));
         // Published: on the site and in search as soon as the save returns.
         let page = b.get("/editor/questions/zemstvo-draft").await;
         let mut f = fields(&page.body);
