@@ -104,7 +104,7 @@ if (!(await t.textContent("main")).includes("The student can read it")) fail("no
 await t.goto(t.url().replace(/\/submissions\/.*$/, "/insight"));
 if (!(await t.textContent("main")).includes("Points by student")) fail("no insight table: " + (await t.textContent("main")));
 await checked(t, "class insight");
-await t.screenshot({ path: `${out}/class-insight.png`, fullPage: true });
+await t.screenshot({ path: `${out}/class-insight.png`, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1400 } });
 await t.goto(classUrl + "/insight");
 if (!(await t.textContent("main")).includes("Levels over time")) fail("no levels over time");
 await checked(t, "levels over time");
