@@ -9,7 +9,9 @@
 #      a student, an editor and an admin, with axe-core on each: fails on a serious or critical
 #      violation, a console error or a failed request; prints minor/moderate ones per rule.
 #   3. teachers.mjs: an admin makes a teacher; class → join → set work → write → submit →
-#      mark → release → the student reads the mark, with axe-core on every page of the walk.
+#      mark → release → the student reads the mark, with axe-core on every page of the walk;
+#      run again on a fresh PostgreSQL database when STUDYPACK_E2E_POSTGRES names a server
+#      (`postgres://user@host:port`; .ci/run gives the test server).
 # Screenshots (the report at both sizes, the practice page) go to OUT_DIR.
 # Needs: chromium (Debian's), node, and e2e/node_modules (`npm ci` in e2e/, run here if missing).
 # Usage: bash e2e/run.sh [OUT_DIR]   (STUDYPACK_BIN=path to use a built binary; else a debug build)
@@ -25,21 +27,41 @@ if [ -z "$bin" ]; then
   bin=${CARGO_TARGET_DIR:-target}/debug/studypack
 fi
 tmp=$(mktemp -d)
-db="sqlite://$tmp/e2e.db"
 password="a long enough password"
-for who in e2e:student editor:editor admin:admin teacher:student; do
-  echo "$password" | "$bin" --database "$db" users add "${who%%:*}@example.com" --role "${who##*:}" --password-stdin 2>/dev/null
-done
-# A free port on the loopback interface.
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-"$bin" --database "$db" serve --addr "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$tmp/server.log" >&2; echo "the server did not start" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+pids=()
+pgdb=""
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "$pgdb" ] && psql "$STUDYPACK_E2E_POSTGRES/postgres" -q -c "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+# serve DB_URL LOG: the accounts the walks use, then the server on a free loopback port;
+# sets $base.
+serve() {
+  for who in e2e:student editor:editor admin:admin teacher:student; do
+    echo "$password" | "$bin" --database "$1" users add "${who%%:*}@example.com" --role "${who##*:}" --password-stdin 2>/dev/null
+  done
+  local port
+  port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  "$bin" --database "$1" serve --addr "127.0.0.1:$port" >"$2" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$2" >&2; echo "the server did not start" >&2; exit 1; }
+  base="http://127.0.0.1:$port"
+}
+serve "sqlite://$tmp/e2e.db" "$tmp/server.log"
 slug=aqa-2023-stalin-leadership-war-victory
 node e2e/practice.mjs "$base" e2e@example.com "$password" "$slug" "$out"
 node e2e/teachers.mjs "$base" "$password" admin@example.com teacher@example.com "$slug" "$out"
 node e2e/pages.mjs "$base" "$password" e2e@example.com editor@example.com admin@example.com \
   "$slug" aqa-7042-1h-russia-1855-1964 "$out"
+if [ -n "${STUDYPACK_E2E_POSTGRES:-}" ]; then
+  pgdb="studypack_e2e_$$"
+  psql "$STUDYPACK_E2E_POSTGRES/postgres" -q -c "CREATE DATABASE $pgdb TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+  serve "$STUDYPACK_E2E_POSTGRES/$pgdb" "$tmp/server-pg.log"
+  mkdir -p "$out/postgres"
+  echo "the teachers' walk on PostgreSQL:"
+  node e2e/teachers.mjs "$base" "$password" admin@example.com teacher@example.com "$slug" "$out/postgres"
+fi
