@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use studypack_domain::{Board, Question, Topic};
-use studypack_feedback::{Report, question_input};
+use studypack_feedback::{Report, evidence_of, question_input};
 
 use crate::error::WebError;
 use crate::session::Visitor;
@@ -78,13 +78,11 @@ pub(crate) async fn assess_for_marking(
             .paragraphs
             .iter()
             .map(|p| {
-                an.sentences[p.sentences.clone()]
-                    .iter()
-                    .map(|s| {
-                        let raw = &text[s.start..s.end];
-                        let lead = raw.len() - raw.trim_start().len();
-                        (s.start + lead, s.start + lead + raw.trim().len())
-                    })
+                // A sentence's trimmed byte range, as the report's evidence gives it.
+                p.sentences
+                    .clone()
+                    .map(|s| evidence_of(&an, s))
+                    .map(|e| (e.start, e.end))
                     .filter(|(a, b)| a < b)
                     .collect::<Vec<_>>()
             })
