@@ -7,10 +7,12 @@ Prints a Markdown table per question and a summary line; exits 1 if a variant mi
 The variants (the model essay is assessed as for a student without the Study Pack):
   as written        the model essay                     a level, no flag that caps it
   plain headings    '## X' lines as plain 'X' lines      the same level and conclusion
-  one side removed  body paragraphs whose covered points are all on the minority side cut
+  one side removed  body paragraphs that make any covered point of the minority side cut
                                                          balance 'one-sided' or 'leans-*' (the flag 'one-sided'
-                                                         with the first), level not above as written
+                                                         with the first), a level below as written
   no conclusion     everything from the conclusion on cut 'no-conclusion', conclusion absent
+  unmarked ending   the conclusion's heading and opener ('In conclusion,' …) removed
+                                                         the conclusion read as written
   opposite ending   conclusion replaced by the opposite judgement
                                                          read as the opposite; 'inconsistent-judgement'
                                                          when the introduction took the original side
@@ -89,30 +91,34 @@ for slug in slugs:
           lambda r: r["level"]["level"] is not None and r["judgement"]["conclusion"] in ("agrees", "disagrees", "balanced"))
     check("plain headings", re.sub(r"^#+\s*", "", essay, flags=re.M), f"level {level}, conclusion {concl}",
           lambda r: r["level"]["level"] == level and r["judgement"]["conclusion"] == concl)
-    # One side removed: cut the body paragraphs whose covered evidence is all on the side
-    # the essay argues less.
-    sides = {}
-    for p in base["points"]:
-        if p["status"] == "covered":
-            for e in p["evidence"]:
-                sides.setdefault(e["start"], set()).add(p["side"])
+    # One side removed: cut the body paragraphs that make any covered point of the side the
+    # essay argues less (the introduction and conclusion are kept as written).
+    minority_starts = set()
     minority = "challenging" if base["coverage"]["supporting"]["covered"] >= base["coverage"]["challenging"]["covered"] else "supporting"
+    for p in base["points"]:
+        if p["status"] == "covered" and p["side"] == minority:
+            minority_starts.update(e["start"] for e in p["evidence"])
     start = conclusion_start(essay)
     kept = []
     offset = 0
     for para in paragraphs(essay):
         at = essay.find(para, offset)
         offset = at + len(para)
-        found = {s for pos, ss in sides.items() if at <= pos < offset for s in ss}
-        if at < start and at > 0 and found and found <= {minority}:
+        if 0 < at < start and any(at <= pos < offset for pos in minority_starts):
             continue
         kept.append(para)
     one_sided = "\n\n".join(kept)
-    check("one side removed", one_sided, "one-sided or leaning, level not higher",
+    check("one side removed", one_sided, f"one-sided or leaning, level below {level}",
           lambda r: r["balance"]["verdict"] in ("one-sided", "leans-supporting", "leans-challenging")
-          and (r["level"]["level"] or 0) <= (level or 0))
+          and (r["level"]["level"] or 0) < (level or 0))
     check("no conclusion", essay[:start].rstrip(), "no-conclusion, conclusion absent",
           lambda r: "no-conclusion" in r["flags"] and r["judgement"]["conclusion"] == "absent")
+    unmarked = re.sub(r"^#+\s*Conclusion.*\n+", "", essay, flags=re.M | re.I)
+    unmarked = re.sub(r"^#+\s*", "", unmarked, flags=re.M)
+    unmarked = re.sub(r"(^|\n\n)(In conclusion|Overall|To conclude|In summary|Ultimately),\s*(\w)",
+                      lambda m: m.group(1) + m.group(3).upper(), unmarked)
+    check("unmarked ending", unmarked, f"conclusion {concl}",
+          lambda r: r["judgement"]["conclusion"] == concl)
     flip = opposite(concl)
     intro = base["judgement"]["introduction"]
     check("opposite ending", essay[:start].rstrip() + "\n\n" + ENDINGS[flip],

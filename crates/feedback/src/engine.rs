@@ -11,7 +11,7 @@ use crate::matching::{Settings, match_points};
 use crate::precision::precision;
 use crate::question::{Prepared, QuestionInput};
 use crate::reading::Analysed;
-use crate::report::Report;
+use crate::report::{PointStatus, Report};
 use crate::sides::sentence_sides;
 use crate::vocabulary::analyse;
 use crate::vocabulary::stems::{Idf, Lexicon, Stems};
@@ -71,9 +71,26 @@ impl Engine {
         let mut lexicon = Lexicon::for_question(&self.stems, &p.vocabulary, &p.words);
         let an = scan(essay, &mut lexicon).resolve(&lexicon);
         let sent_terms = p.scheme.sentence_terms(&an);
-        let sections = judgement::sections(&an, &p.view);
-        let argues = sentence_sides(&an, &p.view, &sections);
-        let points = match_points(&self.settings, &p.scheme, &an, &sent_terms, &argues);
+        let mut sections = judgement::sections(&an, &p.view);
+        let mut argues = sentence_sides(&an, &p.view, &sections);
+        let matched = |argues: &[_], ignored| {
+            match_points(&self.settings, &p.scheme, &an, &sent_terms, argues, ignored)
+        };
+        let mut points = matched(&argues, 0..0);
+        // A last paragraph read as the conclusion only because it takes a position, but which
+        // is the only place a point of the scheme is made, is a body paragraph ending on a
+        // judgement of its point: a conclusion weighs the argument made, it does not make one.
+        if let Some(last) = sections.position_conclusion(&an) {
+            let without = matched(&argues, last);
+            let makes_a_point = points.iter().zip(&without).any(|(with, without)| {
+                with.status == PointStatus::Covered && without.status != PointStatus::Covered
+            });
+            if makes_a_point {
+                sections.demote_conclusion();
+                argues = sentence_sides(&an, &p.view, &sections);
+                points = matched(&argues, 0..0);
+            }
+        }
         let coverage = coverage(&points, &p.scheme);
         let balance = balance(&coverage);
         let structure = judgement::structure(&an, &sections, &points, &p.question_stems);

@@ -865,6 +865,26 @@ pub(crate) struct Sections {
     pub introduction: Vec<usize>,
     pub body: Vec<usize>,
     pub conclusion: Vec<usize>,
+    /// Whether the conclusion is the last paragraph read as one only because it takes a
+    /// position (no "Conclusion" heading, no concluding opener): the engine checks that it
+    /// weighs the argument rather than makes a point of its own ([`Sections::demote_conclusion`]).
+    pub conclusion_by_position: bool,
+}
+
+impl Sections {
+    /// The sentences of a conclusion found only by its position, if there is one.
+    pub(crate) fn position_conclusion(&self, an: &Parsed) -> Option<std::ops::Range<usize>> {
+        match (self.conclusion_by_position, self.conclusion.as_slice()) {
+            (true, &[last]) => Some(an.paragraphs[last].sentences.clone()),
+            _ => None,
+        }
+    }
+
+    /// Reads the conclusion as the last body paragraph: the essay has no conclusion.
+    pub(crate) fn demote_conclusion(&mut self) {
+        self.body.append(&mut self.conclusion);
+        self.conclusion_by_position = false;
+    }
 }
 
 /// Finds the introduction, body and conclusion of a text. Without a "Conclusion" heading,
@@ -878,6 +898,7 @@ pub(crate) fn sections(an: &Parsed, view: &ViewModel) -> Sections {
             introduction: vec![],
             body: prose,
             conclusion: vec![],
+            conclusion_by_position: false,
         };
     }
     // A "Conclusion" heading: everything after it concludes.
@@ -897,6 +918,7 @@ pub(crate) fn sections(an: &Parsed, view: &ViewModel) -> Sections {
         Some(h) => prose.iter().copied().filter(|&i| i > h).collect(),
         None => vec![],
     };
+    let mut conclusion_by_position = false;
     if conclusion.is_empty() {
         let last = *prose.last().unwrap();
         let first_sentence = an.paragraphs[last].sentences.start;
@@ -905,8 +927,15 @@ pub(crate) fn sections(an: &Parsed, view: &ViewModel) -> Sections {
                 .map(classify)
                 .is_some_and(Stance::is_clear)
         };
-        if opens_conclusion(an, first_sentence) || takes_position() {
+        // A paragraph that opens on its judgement of the view concludes; one that judges only
+        // further on may be a body paragraph ending on the verdict of its point.
+        let opens_on_position =
+            || sentence_stance(an.text, an.sentence_tokens(first_sentence), view).is_clear();
+        if opens_conclusion(an, first_sentence) || opens_on_position() {
             conclusion.push(last);
+        } else if takes_position() {
+            conclusion.push(last);
+            conclusion_by_position = true;
         }
     }
     let body = prose
@@ -918,6 +947,7 @@ pub(crate) fn sections(an: &Parsed, view: &ViewModel) -> Sections {
         introduction: intro,
         body,
         conclusion,
+        conclusion_by_position,
     }
 }
 

@@ -13,6 +13,9 @@ const W_STRUCTURE: f32 = 0.15;
 const W_JUDGEMENT: f32 = 0.20;
 const W_PRECISION: f32 = 0.10;
 
+/// What `capped_by` holds when a leaning balance keeps an essay from the top level.
+const LEANS: &str = "leans";
+
 /// Covering this share of the points earns full credit for knowledge: a mark scheme is
 /// indicative content, and no essay is expected to make every point.
 const FULL_KNOWLEDGE_SHARE: f32 = 0.5;
@@ -159,6 +162,13 @@ pub(crate) fn level(
                     capped_by.push(flag);
                 }
             }
+            // Every top level asks for competing arguments weighed against each other: an
+            // essay that leans to one side (less than half as much of the other earned) stops
+            // one level below it.
+            if b.verdict.starts_with("leans") && n > 1 && lv == n {
+                lv = n - 1;
+                capped_by.push(LEANS);
+            }
             // A level is never given to an essay that earns no point.
             if words == 0 || (c.covered == 0 && c.partial == 0) {
                 (
@@ -236,6 +246,9 @@ fn stance_clause(part: &str, s: Stance) -> String {
 pub(crate) fn flag_words(flag: &str) -> &'static str {
     match flag {
         "one-sided" => "the essay argues only one side",
+        LEANS => {
+            "the essay weighs one side much more than the other, and the top level asks for both weighed throughout"
+        }
         "no-introduction" => "there is no introduction",
         "no-conclusion" => "there is no conclusion",
         "no-judgement" => "the conclusion reaches no clear judgement",

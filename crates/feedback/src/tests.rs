@@ -856,3 +856,127 @@ fn words_run_together_split_into_known_words() {
     );
     assert_ne!(r[0], PointStatus::Covered);
 }
+
+/// A last paragraph with no heading and no concluding opener, which makes a point of the scheme
+/// that nothing before it makes and only judges that point at its end, is a body paragraph: the
+/// essay has no conclusion. The same paragraph's judgement, made without a point of its own, is
+/// a conclusion; so is a last paragraph that opens on its judgement.
+#[test]
+fn a_last_paragraph_making_its_own_point_is_not_a_conclusion() {
+    let without_conclusion = GOOD
+        .replace(
+            "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan.\n\n",
+            "",
+        )
+        .replace(
+            "In conclusion, the similarities outweigh the differences, so the view is largely valid.",
+            "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan. Yet this departure was limited, which suggests the view is largely valid.",
+        );
+    let r = assess(&without_conclusion);
+    assert_eq!(r.judgement.conclusion, Stance::Absent, "{:?}", r.structure);
+    assert!(r.flags.contains(&"no-conclusion"), "{:?}", r.flags);
+    assert_eq!(
+        status_of(&r, "Khrushchev was more interested in agriculture"),
+        PointStatus::Covered,
+        "the paragraph's point is still earned as a body paragraph's"
+    );
+
+    let weighing = GOOD.replace(
+        "In conclusion, the similarities outweigh the differences, so the view is largely valid.",
+        "These changes should be kept in perspective, which suggests the view is largely valid.",
+    );
+    assert_eq!(assess(&weighing).judgement.conclusion, Stance::Agrees);
+    let opening_on_judgement = without_conclusion.replace(
+        "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan. Yet this departure was limited, which suggests the view is largely valid.",
+        "The view is largely valid. Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan, but this departure was limited.",
+    );
+    assert_ne!(opening_on_judgement, without_conclusion);
+    assert_eq!(
+        assess(&opening_on_judgement).judgement.conclusion,
+        Stance::Agrees
+    );
+}
+
+/// The top level of every rubric asks for competing arguments weighed against each other: an
+/// essay whose balance leans to one side stops a level below it, and the report says why.
+#[test]
+fn a_leaning_essay_stops_below_the_top_level() {
+    let r = assess(GOOD);
+    let top = rubric().levels[0].level;
+    let sch = scheme();
+    let rub = rubric();
+    let glo = glossary();
+    let q = QuestionInput {
+        text: "‘There were more similarities than differences between Stalin and Khrushchev.’ Assess the validity of this view.",
+        view: Some("There were more similarities than differences between Stalin and Khrushchev."),
+        scheme: &sch,
+        period: Some(Period::new(1941, 1964).unwrap()),
+        rubric: Some(&rub),
+        glossary: &glo,
+        model_essay: None,
+        marks: Some(25),
+    };
+    let mut p = Engine::default().prepare(&q);
+    // Judged on its balance alone: the short test essay is not held down by its length.
+    p.expected_words = 0;
+    let flags: Vec<&'static str> = r
+        .flags
+        .iter()
+        .copied()
+        .filter(|&f| f != "too-short")
+        .collect();
+    let relevel = |b: &report::Balance| {
+        level::level(
+            &p,
+            &r.points,
+            &r.coverage,
+            b,
+            &r.structure,
+            &r.judgement,
+            &r.precision,
+            &flags,
+            r.words,
+        )
+        .0
+    };
+    let mut full = r.balance.clone();
+    full.verdict = "balanced";
+    full.ratio = 1.0;
+    full.supporting = 1.0;
+    full.challenging = 1.0;
+    let mut near_top = relevel(&full);
+    assert_eq!(near_top.level, Some(top), "{near_top:?}");
+    let mut leaning = full.clone();
+    leaning.verdict = "leans-supporting";
+    near_top = relevel(&leaning);
+    assert_eq!(near_top.level, Some(top - 1), "{near_top:?}");
+    assert!(near_top.capped_by.contains(&"leans"));
+    assert!(
+        near_top
+            .reasons
+            .iter()
+            .any(|s| s.contains("weighs one side much more")),
+        "{:?}",
+        near_top.reasons
+    );
+}
+
+/// General English verbs meet each other: a point saying "travels" is met by "moves",
+/// "bonded" by "joined", "exits" by "leaves"; a word outside the groups is not.
+#[test]
+fn general_synonyms_meet_a_points_verb() {
+    let question = "Describe what happens to the messenger molecule after transcription.";
+    let scheme = "- the messenger travels to the ribosome\n- neighbouring amino acids are bonded\n- the messenger exits the nucleus\n";
+    let answer = "The messenger moves to a ribosome. There neighbouring amino acids are joined. First the messenger leaves the nucleus.";
+    assert_eq!(
+        statuses(question, scheme, answer),
+        vec![PointStatus::Covered; 3],
+        "{answer}"
+    );
+    let unrelated = "The messenger waits by a ribosome. First the messenger stays in the nucleus.";
+    let st = statuses(question, scheme, unrelated);
+    assert!(
+        st[0] != PointStatus::Covered && st[2] != PointStatus::Covered,
+        "{unrelated}: {st:?}"
+    );
+}

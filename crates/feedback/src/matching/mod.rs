@@ -40,13 +40,14 @@ pub(crate) const MIN_SPECIFIC_TERMS: usize = 1;
 
 /// Each point of the scheme as covered, partial or missing, with its evidence. `argues` is
 /// the side each sentence argues (`None`: neither): a point earns nothing from a sentence
-/// arguing the other side.
+/// arguing the other side, nor from the sentences in `ignored` (an empty range for none).
 pub(crate) fn match_points(
     settings: &Settings,
     scheme: &PreparedScheme,
     an: &Parsed,
     terms: &SentenceTerms,
     argues: &[Option<Side>],
+    ignored: std::ops::Range<usize>,
 ) -> Vec<PointResult> {
     let term_sentences = terms.transpose();
     let mut alt_terms = AlternativeTerms::default();
@@ -63,8 +64,10 @@ pub(crate) fn match_points(
                 Side::Challenging => Some(Side::Supporting),
                 Side::Neutral => None,
             };
-            let excluded =
-                |k: usize| other_side.is_some() && argues.get(k).copied().flatten() == other_side;
+            let excluded = |k: usize| {
+                ignored.contains(&k)
+                    || (other_side.is_some() && argues.get(k).copied().flatten() == other_side)
+            };
             let w = best_window(pt, an, &term_sentences, &mut alt_terms, &excluded);
             let (score, s, e) = (w.score, w.first, w.last);
             windows.push((s, e));

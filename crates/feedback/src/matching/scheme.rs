@@ -10,6 +10,7 @@ use studypack_domain::{GlossaryEntry, MarkScheme, Side};
 use crate::bits::{self, BitMatrix};
 use crate::vocabulary::stems::{Idf, Lexicon, StemId};
 use crate::vocabulary::tokens::{LexedToken, Parsed, scan};
+use crate::vocabulary::wordlists::GENERAL_SYNONYMS;
 
 /// Weight factor for terms the question itself uses: echoing the question is not evidence.
 pub(super) const QUESTION_TERM_FACTOR: f32 = 0.3;
@@ -199,7 +200,18 @@ impl PreparedScheme {
         let mut groups: Vec<(u32, GlossaryGroup)> = Vec::new();
         // The stems of each glossary group's phrases, for its weight.
         let mut glossary_keys: FxHashMap<u32, Vec<String>> = FxHashMap::default();
-        for g in glossary {
+        // General English synonyms are groups too, after the question's own glossary; they
+        // weigh as their commonest word (a group's document frequency is at least its
+        // commonest word's), where a glossary group of names weighs as its rarest.
+        let general: Vec<GlossaryEntry> = GENERAL_SYNONYMS
+            .iter()
+            .map(|(term, aliases)| GlossaryEntry {
+                term: (*term).into(),
+                aliases: aliases.iter().map(|a| (*a).into()).collect(),
+            })
+            .collect();
+        let mut general_groups: Vec<u32> = Vec::new();
+        for (gi, g) in glossary.iter().chain(&general).enumerate() {
             let mut phrases = Vec::new();
             let mut keys = Vec::new();
             for p in std::iter::once(&g.term).chain(g.aliases.iter()) {
@@ -217,6 +229,9 @@ impl PreparedScheme {
             term_names.push(g.term.as_str().into());
             let id = (term_names.len() - 1) as u32;
             glossary_keys.insert(id, keys);
+            if gi >= glossary.len() {
+                general_groups.push(id);
+            }
             groups.push((id, GlossaryGroup { phrases }));
         }
         let mut group_first: FxHashMap<StemId, Vec<usize>> = FxHashMap::default();
@@ -330,6 +345,10 @@ impl PreparedScheme {
             let name = &term_names[id as usize];
             // A glossary group weighs as its rarest word.
             let base = match glossary_keys.get(&id) {
+                Some(stems) if general_groups.contains(&id) => stems
+                    .iter()
+                    .map(|s| idf.weight(s))
+                    .fold(f32::INFINITY, f32::min),
                 Some(stems) => stems.iter().map(|s| idf.weight(s)).fold(0.0f32, f32::max),
                 None => idf.weight(name),
             };
