@@ -13,6 +13,11 @@ The variants (the model essay is assessed as for a student without the Study Pac
   no conclusion     everything from the conclusion on cut 'no-conclusion', conclusion absent
   unmarked ending   the conclusion's heading and opener ('In conclusion,' …) removed
                                                          the conclusion read as written
+  partly valid      conclusion replaced by "…the view is partly valid…"
+                                                         conclusion balanced, no 'no-judgement', a level
+  only partly valid conclusion replaced by "…the view is only partly valid…"
+                                                         conclusion disagrees (a limiter, docs/feedback.md),
+                                                         no 'no-judgement', a level
   opposite ending   conclusion replaced by the opposite judgement
                                                          read as the opposite; 'inconsistent-judgement'
                                                          when the introduction took the original side
@@ -67,6 +72,9 @@ ENDINGS = {
     "disagrees": "In conclusion, I disagree with the view: the evidence against it is stronger than the evidence for it, so the view is not valid.",
 }
 
+PARTLY = "In conclusion, the view is partly valid: the evidence for it is strong in places, but the evidence against it carries as much weight."
+ONLY_PARTLY = "In conclusion, the view is only partly valid: there is evidence for it, but the evidence against it is stronger."
+
 slugs = [l.split()[0] for l in run("list").splitlines() if l.strip() and l.split()[0].count("-") > 2]
 questions = {s: json.loads(run("show", s, "--format", "json")) for s in slugs}
 tudor = lambda s: "tudor" in questions[s]["topic_slug"]
@@ -119,6 +127,12 @@ for slug in slugs:
                       lambda m: m.group(1) + m.group(3).upper(), unmarked)
     check("unmarked ending", unmarked, f"conclusion {concl}",
           lambda r: r["judgement"]["conclusion"] == concl)
+    for name, ending, stance in (("partly valid", PARTLY, "balanced"),
+                                 ("only partly valid", ONLY_PARTLY, "disagrees")):
+        check(name, essay[:start].rstrip() + "\n\n" + ending,
+              f"conclusion {stance}, no no-judgement, a level",
+              lambda r, stance=stance: r["judgement"]["conclusion"] == stance
+              and "no-judgement" not in r["flags"] and r["level"]["level"] is not None)
     flip = opposite(concl)
     intro = base["judgement"]["introduction"]
     check("opposite ending", essay[:start].rstrip() + "\n\n" + ENDINGS[flip],

@@ -275,6 +275,21 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Removes questions (by slug) from the index.
+    pub fn remove(&self, slugs: &[String]) -> Result<()> {
+        if slugs.is_empty() {
+            return Ok(());
+        }
+        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for slug in slugs {
+            w.delete_term(Term::from_field_text(self.f.slug, slug));
+        }
+        w.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
     }

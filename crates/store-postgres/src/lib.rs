@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "marking_detail",
         sql: include_str!("../migrations/0007_marking_detail.sql"),
     },
+    Migration {
+        version: 8,
+        name: "library_changes",
+        sql: include_str!("../migrations/0008_library_changes.sql"),
+    },
 ];
 
 /// Connects to `url` (`postgres://…`) and applies pending migrations.

@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "marking_detail",
         sql: include_str!("../migrations/0007_marking_detail.sql"),
     },
+    Migration {
+        version: 8,
+        name: "library_changes",
+        sql: include_str!("../migrations/0008_library_changes.sql"),
+    },
 ];
 
 /// Opens (creating if needed) the database at `url` (`sqlite://path`, `sqlite:path` or

@@ -44,6 +44,24 @@ pub struct ImportReport {
     pub revisions_added: usize,
 }
 
+/// What one change to the library touched, as recorded beside the version it produced: a
+/// question (once under each topic it was in before and after the change), a topic, or
+/// everything (a full rebuild, `studypack reindex`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LibraryChange {
+    Question { slug: String, topic: String },
+    Topic { slug: String },
+    All,
+}
+
+/// The changes since a version, and the version they lead to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LibraryChanges {
+    pub version: i64,
+    /// Sorted, without repeats.
+    pub changes: Vec<LibraryChange>,
+}
+
 /// Filters for listing questions. `None` means any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuestionFilter {
@@ -162,6 +180,10 @@ pub trait LibraryStore: Send + Sync {
     async fn question_count(&self) -> StoreResult<u64>;
     /// A number that grows whenever an import changes the library.
     async fn library_version(&self) -> StoreResult<i64>;
+    /// What changed after version `since`, up to the current version (read together).
+    async fn library_changes(&self, since: i64) -> StoreResult<LibraryChanges>;
+    /// Records a change of everything: every instance rebuilds its index and caches.
+    async fn request_reindex(&self) -> StoreResult<i64>;
     /// Whether the database answers.
     async fn ping(&self) -> StoreResult<()>;
 }

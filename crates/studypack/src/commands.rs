@@ -55,6 +55,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("the database is up to date");
             Ok(())
         }
+        Command::Reindex => {
+            let store = crate::config::open_store(db).await?;
+            let version = store.request_reindex().await?;
+            println!(
+                "library version {version}: every instance rebuilds its index at its next refresh"
+            );
+            Ok(())
+        }
         Command::Serve {
             addr,
             secure_cookies,

@@ -78,6 +78,9 @@ pub enum Command {
     Export { dir: std::path::PathBuf },
     /// Apply the database migrations (serve and every other command also apply them).
     Migrate,
+    /// Make every running instance rebuild its search index and caches from the whole
+    /// library (they otherwise apply only the changes since the version they loaded).
+    Reindex,
     /// Run the website and JSON API (loads the demo library into an empty database).
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080", env = "STUDYPACK_ADDR")]

@@ -132,16 +132,17 @@ impl Render for Page {
 
 pub type PageResult = Result<Response, PageError>;
 
-/// A page that is the same for every anonymous visitor, served from the page cache while the
-/// library version is unchanged. Signed-in visitors get it made afresh, with their header and
-/// whatever their Study Pack opens: nothing personal ever enters the cache.
+/// A page that is the same for every anonymous visitor, served from the page cache until the
+/// library changes what it shows. Signed-in visitors get it made afresh, with their header and
+/// whatever their Study Pack opens: nothing personal ever enters the cache. `make` gives the
+/// page and the topic whose content it shows (`None`: the whole library's).
 pub(crate) async fn cached<F, Fut>(st: &AppState, v: &Visitor, key: String, make: F) -> PageResult
 where
     F: FnOnce(Nav) -> Fut,
-    Fut: std::future::Future<Output = Result<String, PageError>>,
+    Fut: std::future::Future<Output = Result<(String, Option<String>), PageError>>,
 {
     if v.user().is_some() {
-        return Ok(Html(make(Nav::of(v)).await?).into_response());
+        return Ok(Html(make(Nav::of(v)).await?.0).into_response());
     }
     // The version is read before the page is made: a page made from data read during an
     // import is filed under the older version and never served after the refresh.
@@ -149,8 +150,9 @@ where
     let body = match st.pages.get(&key, version) {
         Some(b) => b,
         None => {
-            let b = axum::body::Bytes::from(make(Nav::default()).await?);
-            st.pages.put(key, version, b.clone());
+            let (html, topic) = make(Nav::default()).await?;
+            let b = axum::body::Bytes::from(html);
+            st.pages.put(key, version, topic, b.clone());
             b
         }
     };

@@ -12,11 +12,18 @@ use studypack_store::Store;
 use crate::config::WebConfig;
 use crate::error::WebError;
 
-/// Rendered pages by path. Cleared whenever the library changes; bounded in size.
+/// Rendered pages by path, each with the library version it was rendered for and the topic
+/// whose content it shows (`None`: it shows the whole library, as the home page does). A change
+/// to the library drops only the pages that show what changed; bounded in size.
 #[derive(Default)]
 pub(crate) struct PageCache {
-    /// Path → (library version it was rendered for, body).
-    map: std::sync::RwLock<std::collections::HashMap<String, (i64, axum::body::Bytes)>>,
+    map: std::sync::RwLock<std::collections::HashMap<String, CachedPage>>,
+}
+
+struct CachedPage {
+    version: i64,
+    topic: Option<String>,
+    body: axum::body::Bytes,
 }
 
 impl PageCache {
@@ -29,16 +36,44 @@ impl PageCache {
             .read()
             .ok()?
             .get(key)
-            .filter(|(v, _)| *v == version)
-            .map(|(_, b)| b.clone())
+            .filter(|p| p.version == version)
+            .map(|p| p.body.clone())
     }
 
-    pub(crate) fn put(&self, key: String, version: i64, body: axum::body::Bytes) {
+    pub(crate) fn put(
+        &self,
+        key: String,
+        version: i64,
+        topic: Option<String>,
+        body: axum::body::Bytes,
+    ) {
         if let Ok(mut m) = self.map.write() {
             if m.len() >= Self::MAX_PAGES {
                 m.clear();
             }
-            m.insert(key, (version, body));
+            m.insert(
+                key,
+                CachedPage {
+                    version,
+                    topic,
+                    body,
+                },
+            );
+        }
+    }
+
+    /// Moves the pages of version `from` to version `to`, except those showing one of
+    /// `topics` or the whole library, which are dropped. Pages of other versions are dropped.
+    fn advance(&self, from: i64, to: i64, topics: &std::collections::BTreeSet<&str>) {
+        if let Ok(mut m) = self.map.write() {
+            m.retain(|_, p| {
+                let unaffected =
+                    p.version == from && p.topic.as_deref().is_some_and(|t| !topics.contains(t));
+                if unaffected {
+                    p.version = to;
+                }
+                unaffected
+            });
         }
     }
 
@@ -73,6 +108,8 @@ pub struct AppState {
     topics: Arc<std::sync::RwLock<TopicCache>>,
     /// Questions prepared by the current engine, kept between requests.
     prepared: Arc<crate::prepared::PreparedCache>,
+    /// Held while the index and caches catch up with the library, one refresh at a time.
+    refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -89,6 +126,7 @@ impl AppState {
             topics: Arc::default(),
             pages: Arc::default(),
             prepared: Arc::default(),
+            refreshing: Arc::default(),
         };
         state.refresh_search().await?;
         Ok(state)
@@ -122,17 +160,141 @@ impl AppState {
         (engine, p)
     }
 
-    /// Rebuilds the search index if the library changed since it was built. Returns whether it did.
+    /// Brings the search index, the topic and page caches and the feedback engine up to the
+    /// library's current version. Returns whether the library had changed.
+    ///
+    /// A fresh instance, or a change of everything (`studypack reindex`), rebuilds from the
+    /// whole library. Otherwise only the recorded changes since the loaded version are applied:
+    /// the changed questions' search documents (and those of the questions of a changed topic),
+    /// and the cached pages that show them; other pages stay cached. The engine's statistics
+    /// are still learned again from the whole library (issue 18 item 1, not yet incremental).
     pub async fn refresh_search(&self) -> Result<bool, WebError> {
         use std::sync::atomic::Ordering;
-        let version = self.store.library_version().await?;
-        if version == self.indexed_version.load(Ordering::SeqCst) {
-            return Ok(false);
+        let _one_at_a_time = self.refreshing.lock().await;
+        let loaded = self.indexed_version.load(Ordering::SeqCst);
+        let changes = if loaded < 0 {
+            None
+        } else {
+            let c = self.store.library_changes(loaded).await?;
+            if c.version == loaded {
+                return Ok(false);
+            }
+            Some(c)
+        };
+        let incremental = changes.filter(|c| {
+            !c.changes.is_empty() && !c.changes.contains(&studypack_store::LibraryChange::All)
+        });
+        match incremental {
+            Some(c) => self.apply_changes(loaded, &c).await?,
+            None => self.rebuild_all().await?,
         }
+        Ok(true)
+    }
+
+    /// Applies the changes `c` to an instance at version `loaded`.
+    async fn apply_changes(
+        &self,
+        loaded: i64,
+        c: &studypack_store::LibraryChanges,
+    ) -> Result<(), WebError> {
+        use std::collections::BTreeSet;
+        use studypack_store::LibraryChange;
+        let mut slugs: BTreeSet<String> = BTreeSet::new();
+        let mut touched: BTreeSet<&str> = BTreeSet::new();
+        let mut changed_topics: Vec<&str> = Vec::new();
+        for change in &c.changes {
+            match change {
+                LibraryChange::Question { slug, topic } => {
+                    slugs.insert(slug.clone());
+                    touched.insert(topic);
+                }
+                LibraryChange::Topic { slug } => {
+                    touched.insert(slug);
+                    changed_topics.push(slug);
+                }
+                LibraryChange::All => {}
+            }
+        }
+        if !changed_topics.is_empty() {
+            self.load_topics(self.store.topics().await?)?;
+            // A topic's title and details are in its questions' search documents.
+            for t in &changed_topics {
+                let listing = self
+                    .store
+                    .questions(&studypack_store::QuestionFilter {
+                        topic: Some((*t).to_string()),
+                        include_drafts: true,
+                        ..Default::default()
+                    })
+                    .await?;
+                slugs.extend(
+                    listing
+                        .items
+                        .into_iter()
+                        .filter(|q| q.topic_slug == *t)
+                        .map(|q| q.slug),
+                );
+            }
+        }
+        let mut items = Vec::with_capacity(slugs.len());
+        let mut gone = Vec::new();
+        for slug in &slugs {
+            match self.store.question(slug).await? {
+                Some(q) => match self.topic(q.topic.as_str()).await? {
+                    Some(t) => items.push((q, t)),
+                    None => gone.push(slug.clone()),
+                },
+                None => gone.push(slug.clone()),
+            }
+        }
+        let search = self.search.clone();
+        tokio::task::spawn_blocking(move || {
+            let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
+                items.iter().map(|(q, t)| (q, &**t)).collect();
+            search.upsert(&pairs)?;
+            search.remove(&gone)
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+        self.rebuild_engine().await?;
+        self.pages.advance(loaded, c.version, &touched);
+        self.indexed_version
+            .store(c.version, std::sync::atomic::Ordering::SeqCst);
+        tracing::info!(
+            version = c.version,
+            questions = slugs.len(),
+            topics = changed_topics.len(),
+            "library changes applied"
+        );
+        Ok(())
+    }
+
+    /// Rebuilds the search index, the caches and the engine from the whole library.
+    async fn rebuild_all(&self) -> Result<(), WebError> {
+        // The version is read first: changes made while the library is read are applied again
+        // by the next refresh, which is harmless.
+        let version = self.store.library_version().await?;
         let lib = self.store.library().await?;
-        let list: Vec<Arc<studypack_domain::Topic>> =
-            lib.topics.iter().cloned().map(Arc::new).collect();
-        let topics = TopicCache {
+        self.load_topics(lib.topics.clone())?;
+        let search = self.search.clone();
+        let engine = tokio::task::spawn_blocking(move || {
+            search
+                .rebuild(&lib)
+                .map(|()| studypack_feedback::engine_for_library(&lib))
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+        self.set_engine(engine)?;
+        self.indexed_version
+            .store(version, std::sync::atomic::Ordering::SeqCst);
+        self.pages.clear();
+        tracing::info!(version, docs = self.search.len(), "search index rebuilt");
+        Ok(())
+    }
+
+    fn load_topics(&self, topics: Vec<studypack_domain::Topic>) -> Result<(), WebError> {
+        let list: Vec<Arc<studypack_domain::Topic>> = topics.into_iter().map(Arc::new).collect();
+        let cache = TopicCache {
             by_slug: list
                 .iter()
                 .map(|t| (t.slug.to_string(), t.clone()))
@@ -142,23 +304,32 @@ impl AppState {
         *self
             .topics
             .write()
-            .map_err(|_| WebError::Internal("topic cache poisoned".into()))? = topics;
-        let search = self.search.clone();
-        let engine = tokio::task::spawn_blocking(move || {
-            search
-                .rebuild(&lib)
-                .map(|()| studypack_feedback::engine_for_library(&lib))
-        })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+            .map_err(|_| WebError::Internal("topic cache poisoned".into()))? = cache;
+        Ok(())
+    }
+
+    /// The engine's vocabulary and IDF weights learned again from the library's public text.
+    async fn rebuild_engine(&self) -> Result<(), WebError> {
+        let lib = self.store.library().await?;
+        let engine =
+            tokio::task::spawn_blocking(move || studypack_feedback::engine_for_library(&lib))
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))?;
+        self.set_engine(engine)
+    }
+
+    fn set_engine(&self, engine: Engine) -> Result<(), WebError> {
         *self
             .engine
             .write()
             .map_err(|_| WebError::Internal("engine lock poisoned".into()))? = Arc::new(engine);
-        self.indexed_version.store(version, Ordering::SeqCst);
-        self.pages.clear();
-        tracing::info!(version, docs = self.search.len(), "search index rebuilt");
-        Ok(true)
+        Ok(())
+    }
+
+    /// Whether the page at `path` is in the page cache for the loaded library version (what
+    /// an anonymous visitor would be served without rendering it again).
+    pub fn is_page_cached(&self, path: &str) -> bool {
+        self.pages.get(path, self.version()).is_some()
     }
 
     /// The library version this instance has loaded.

@@ -7,8 +7,8 @@ use studypack_domain::{Library, MarkScheme, Period, Question, SchemeBullet, Slug
 
 use super::{SqlStore, SqlValue, corrupt, db_err};
 use crate::{
-    ImportReport, LibraryStore, Listing, QuestionFilter, QuestionSummary, Revision, RevisionField,
-    StoreError, StoreResult,
+    ImportReport, LibraryChange, LibraryChanges, LibraryStore, Listing, QuestionFilter,
+    QuestionSummary, Revision, RevisionField, StoreError, StoreResult,
 };
 
 const QUESTION_COLUMNS: &str = "q.id, q.slug, t.slug AS topic_slug, q.title, q.text, q.year, q.marks, q.command, q.view, q.period_start, q.period_end, q.status, q.plan, q.plan_generated, q.model_essay";
@@ -33,6 +33,7 @@ where
         tx: &mut Transaction<'_, DB>,
         t: &Topic,
         report: &mut ImportReport,
+        changes: &mut Vec<LibraryChange>,
         now: i64,
     ) -> StoreResult<()> {
         let source = render_topic(t);
@@ -47,6 +48,9 @@ where
             Some(_) => report.topics_updated += 1,
             None => report.topics_created += 1,
         }
+        changes.push(LibraryChange::Topic {
+            slug: t.slug.to_string(),
+        });
         // One upsert serves both a new topic and a changed one.
         sqlx::query(
             "INSERT INTO topics (slug, title, board, level, component_code, period_start, period_end, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -72,6 +76,7 @@ where
         tx: &mut Transaction<'_, DB>,
         q: &Question,
         report: &mut ImportReport,
+        changes: &mut Vec<LibraryChange>,
         author_id: Option<i64>,
         now: i64,
     ) -> StoreResult<()> {
@@ -94,6 +99,12 @@ where
             }
             Some(_) => report.questions_updated += 1,
             None => report.questions_created += 1,
+        }
+        for topic in existing.iter().map(|(_, old)| &old.topic).chain([&q.topic]) {
+            changes.push(LibraryChange::Question {
+                slug: q.slug.to_string(),
+                topic: topic.to_string(),
+            });
         }
         // One upsert serves both a new question and a changed one (created_at is kept).
         let id: i64 = sqlx::query_scalar(
@@ -173,6 +184,43 @@ where
             }
         }
         Ok(())
+    }
+
+    /// Bumps the library version and records what the new version changed, in `tx`.
+    async fn record_changes(
+        tx: &mut Transaction<'_, DB>,
+        mut changes: Vec<LibraryChange>,
+    ) -> StoreResult<i64> {
+        changes.sort();
+        changes.dedup();
+        sqlx::query("UPDATE library_version SET version = version + 1 WHERE id = 1")
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        let version: i64 = sqlx::query_scalar("SELECT version FROM library_version WHERE id = 1")
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        for c in &changes {
+            let (kind, slug, topic) = match c {
+                LibraryChange::Question { slug, topic } => {
+                    ("question", slug.as_str(), topic.as_str())
+                }
+                LibraryChange::Topic { slug } => ("topic", slug.as_str(), ""),
+                LibraryChange::All => ("all", "", ""),
+            };
+            sqlx::query(
+                "INSERT INTO library_changes (version, kind, slug, topic) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(version)
+            .bind(kind)
+            .bind(slug)
+            .bind(topic)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        }
+        Ok(version)
     }
 
     async fn add_revision(
@@ -364,22 +412,15 @@ where
     ) -> StoreResult<ImportReport> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let mut report = ImportReport::default();
+        let mut changes = Vec::new();
         for t in &batch.topics {
-            Self::import_topic(&mut tx, t, &mut report, now).await?;
+            Self::import_topic(&mut tx, t, &mut report, &mut changes, now).await?;
         }
         for q in &batch.questions {
-            Self::import_question(&mut tx, q, &mut report, author_id, now).await?;
+            Self::import_question(&mut tx, q, &mut report, &mut changes, author_id, now).await?;
         }
-        if report
-            != (ImportReport {
-                questions_unchanged: report.questions_unchanged,
-                ..Default::default()
-            })
-        {
-            sqlx::query("UPDATE library_version SET version = version + 1 WHERE id = 1")
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+        if !changes.is_empty() {
+            Self::record_changes(&mut tx, changes).await?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(report)
@@ -496,6 +537,45 @@ where
             .await
             .map_err(db_err)?;
         Ok(n as u64)
+    }
+
+    async fn library_changes(&self, since: i64) -> StoreResult<LibraryChanges> {
+        // One transaction, so that the version and its changes are read together.
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let version: i64 = sqlx::query_scalar("SELECT version FROM library_version WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT kind, slug, topic FROM library_changes WHERE version > $1 AND version <= $2",
+        )
+        .bind(since)
+        .bind(version)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        let mut changes: Vec<LibraryChange> = rows
+            .into_iter()
+            .map(|(kind, slug, topic)| match kind.as_str() {
+                "question" => Ok(LibraryChange::Question { slug, topic }),
+                "topic" => Ok(LibraryChange::Topic { slug }),
+                "all" => Ok(LibraryChange::All),
+                other => Err(StoreError::Corrupt(format!(
+                    "unknown library change kind {other:?}"
+                ))),
+            })
+            .collect::<StoreResult<_>>()?;
+        changes.sort();
+        changes.dedup();
+        Ok(LibraryChanges { version, changes })
+    }
+
+    async fn request_reindex(&self) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let version = Self::record_changes(&mut tx, vec![LibraryChange::All]).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(version)
     }
 
     async fn library_version(&self) -> StoreResult<i64> {

@@ -861,3 +861,17 @@ fn moderated_scripts_are_printed_for_calibration() {
     assert_eq!(scores, vec![14, 9]);
     assert_eq!(env.ok(&["moderated", "--question", "no-such-question"]), "");
 }
+
+#[test]
+fn reindex_records_a_change_of_everything() {
+    let env = Env::new();
+    let version = |out: &str| -> i64 {
+        out.strip_prefix("library version ")
+            .and_then(|r| r.split(':').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected output: {out}"))
+    };
+    let first = version(&env.ok(&["reindex"]));
+    let second = version(&env.ok(&["reindex"]));
+    assert_eq!(second, first + 1, "each reindex is a new library version");
+}

@@ -677,3 +677,59 @@ backend_test! {
         db.cleanup().await;
     }
 }
+
+backend_test! {
+    async fn each_library_version_records_what_it_changed(db) {
+        each_library_version_records_what_it_changed_on(&*db.store).await;
+        db.cleanup().await;
+    }
+}
+
+async fn each_library_version_records_what_it_changed_on(s: &dyn LibraryStore) {
+    let q = |slug: &str, topic: &str| LibraryChange::Question {
+        slug: slug.into(),
+        topic: topic.into(),
+    };
+    let v0 = s.library_version().await.unwrap();
+    let mut lib = Library {
+        topics: vec![topic("top-ic"), topic("other-topic")],
+        questions: vec![question("q-one", "top-ic"), question("q-two", "top-ic")],
+    };
+    s.import(&lib, NOW).await.unwrap();
+    let first = s.library_changes(v0).await.unwrap();
+    assert_eq!(first.version, v0 + 1, "one import, one version");
+    assert_eq!(
+        first.changes,
+        vec![
+            q("q-one", "top-ic"),
+            q("q-two", "top-ic"),
+            LibraryChange::Topic {
+                slug: "other-topic".into()
+            },
+            LibraryChange::Topic {
+                slug: "top-ic".into()
+            },
+        ]
+    );
+    // Nothing changed: no version, no change.
+    s.import(&lib, NOW).await.unwrap();
+    assert_eq!(
+        s.library_changes(first.version).await.unwrap().changes,
+        vec![]
+    );
+    // A question moved to another topic is a change under both; the other question is not.
+    lib.questions[0].topic = Slug::parse("other-topic").unwrap();
+    s.import(&lib, NOW).await.unwrap();
+    let moved = s.library_changes(first.version).await.unwrap();
+    assert_eq!(moved.version, first.version + 1);
+    assert_eq!(
+        moved.changes,
+        vec![q("q-one", "other-topic"), q("q-one", "top-ic")]
+    );
+    // Changes since an older version are the union of the versions after it.
+    assert_eq!(s.library_changes(v0).await.unwrap().changes.len(), 5);
+    // A reindex is a version that changes everything.
+    let v = s.request_reindex().await.unwrap();
+    let all = s.library_changes(moved.version).await.unwrap();
+    assert_eq!((all.version, all.changes), (v, vec![LibraryChange::All]));
+}

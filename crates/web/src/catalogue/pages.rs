@@ -56,7 +56,11 @@ struct HomePage {
 }
 
 pub(crate) async fn home(State(st): State<AppState>, v: Visitor) -> PageResult {
-    cached(&st, &v, "/".into(), |nav| render_home(&st, nav)).await
+    // The home page counts every topic's questions: any change drops it.
+    cached(&st, &v, "/".into(), |nav| async {
+        Ok((render_home(&st, nav).await?, None))
+    })
+    .await
 }
 
 async fn render_home(st: &AppState, nav: Nav) -> Result<String, PageError> {
@@ -299,7 +303,10 @@ pub(crate) async fn topic(
     Path(slug): Path<String>,
 ) -> PageResult {
     let key = format!("/topics/{slug}");
-    cached(&st, &v, key, |nav| render_topic(&st, &slug, nav)).await
+    cached(&st, &v, key, |nav| async {
+        Ok((render_topic(&st, &slug, nav).await?, Some(slug.clone())))
+    })
+    .await
 }
 
 async fn render_topic(st: &AppState, slug: &str, nav: Nav) -> Result<String, PageError> {
@@ -409,7 +416,13 @@ pub(crate) async fn question(
 ) -> PageResult {
     let key = format!("/questions/{slug}");
     let access = v.access(&st).await?;
-    cached(&st, &v, key, |nav| render_question(&st, &slug, nav, access)).await
+    // A question page lists others of its topic: it shows that topic.
+    cached(&st, &v, key, |nav| async {
+        render_question(&st, &slug, nav, access)
+            .await
+            .map(|(html, topic)| (html, Some(topic)))
+    })
+    .await
 }
 
 async fn render_question(
@@ -417,7 +430,7 @@ async fn render_question(
     slug: &str,
     nav: Nav,
     access: studypack_accounts::Access,
-) -> Result<String, PageError> {
+) -> Result<(String, String), PageError> {
     let signed_in = nav.email.is_some();
     let (body, q, topic) = question_body(st, slug, &access).await?;
     let related = st
@@ -434,7 +447,7 @@ async fn render_question(
         .take(5)
         .collect();
     let d = body.detail;
-    Ok(QuestionPage {
+    let html = QuestionPage {
         title: q.title.clone(),
         q: String::new(),
         nav,
@@ -461,7 +474,8 @@ async fn render_question(
         neutral: q.mark_scheme.side_texts(Side::Neutral),
         related,
     }
-    .render()?)
+    .render()?;
+    Ok((html, topic.slug.to_string()))
 }
 
 // --------------------------------------------------------------------------------------- search

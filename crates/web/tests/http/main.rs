@@ -549,7 +549,8 @@ backend_test! {
             )
             .await
             .unwrap();
-        assert!(app.state.refresh_search().await.unwrap());
+        // The server's own refresher (every second) may have applied it already.
+        app.state.refresh_search().await.unwrap();
         let (_, after) = app.json("/api/v1/search?q=Zanzibar").await;
         assert_eq!(after["total"], 1);
         // A cached page shows the new text once the library changed.
@@ -567,9 +568,99 @@ backend_test! {
             )
             .await
             .unwrap();
-        assert!(app.state.refresh_search().await.unwrap());
+        // The server's own refresher (every second) may have applied it already.
+        app.state.refresh_search().await.unwrap();
         let (_, _, after_page) = app.get(&format!("/questions/{SEED_SLUG}")).await;
         assert!(after_page.contains("Revised wording of the plan."));
+        app.stop().await;
+    }
+}
+
+backend_test! {
+    /// Issue 18 item 1: a change is applied to the index and caches as a change, not by a
+    /// rebuild: only the pages showing the changed question's topic (and the home page) are
+    /// dropped, the index matches one built afresh, and `reindex` still rebuilds everything.
+    async fn library_changes_drop_only_the_pages_that_show_them(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let cromwell = "aqa-2021-cromwell-break-with-rome";
+        let tudor_pages = [
+            "/".to_string(),
+            "/topics/aqa-7042-1c-tudors-1485-1603".to_string(),
+            format!("/questions/{cromwell}"),
+            "/questions/aqa-2023-elizabeth-catholic-threat".to_string(),
+        ];
+        let russia_pages = [
+            format!("/questions/{SEED_SLUG}"),
+            "/topics/aqa-7042-1h-russia-1855-1964".to_string(),
+        ];
+        for p in tudor_pages.iter().chain(&russia_pages) {
+            let (status, _, _) = app.get(p).await;
+            assert_eq!(status, 200, "{p}");
+            assert!(app.state.is_page_cached(p), "{p} is cached once seen");
+        }
+        let import = |q: studypack_domain::Question| {
+            let store = app.store.clone();
+            async move {
+                store
+                    .import(
+                        &Library {
+                            topics: vec![],
+                            questions: vec![q],
+                        },
+                        studypack_accounts::now(),
+                    )
+                    .await
+                    .unwrap();
+            }
+        };
+        let mut q = app.store.question(cromwell).await.unwrap().unwrap();
+        q.plan = format!("A quarrelsome opening line.\n\n{}", q.plan);
+        import(q.clone()).await;
+        // The server's own refresher (every second) may have applied it already.
+        app.state.refresh_search().await.unwrap();
+        for p in &tudor_pages {
+            assert!(!app.state.is_page_cached(p), "{p} shows the changed topic: dropped");
+        }
+        for p in &russia_pages {
+            assert!(app.state.is_page_cached(p), "{p} shows another topic: kept");
+        }
+        let (_, _, page) = app.get(&format!("/questions/{cromwell}")).await;
+        assert!(page.contains("A quarrelsome opening line."));
+        let (_, found) = app.json("/api/v1/search?q=quarrelsome").await;
+        assert_eq!(found["total"], 1);
+        // Back to a draft: out of the index.
+        q.status = studypack_domain::Status::Draft;
+        import(q).await;
+        // The server's own refresher (every second) may have applied it already.
+        app.state.refresh_search().await.unwrap();
+        let (_, gone) = app.json("/api/v1/search?q=quarrelsome").await;
+        assert_eq!(gone["total"], 0);
+        // The index changed by changes answers as one built afresh from the library.
+        let fresh = AppState::new(app.db.reopen().await).await.unwrap();
+        assert_eq!(fresh.search.len(), app.state.search.len());
+        for words in ["Cromwell", "Stalin", "Cold War", "Elizabeth Catholic", "revolution"] {
+            let req = studypack_search::SearchRequest {
+                q: words.into(),
+                ..Default::default()
+            };
+            let slugs = |st: &AppState| -> Vec<String> {
+                st.search
+                    .search(&req)
+                    .unwrap()
+                    .hits
+                    .into_iter()
+                    .map(|h| h.slug)
+                    .collect()
+            };
+            assert_eq!(slugs(&app.state), slugs(&fresh), "{words}");
+        }
+        // A reindex rebuilds everything, and drops every page.
+        assert!(app.state.is_page_cached(&russia_pages[0]));
+        app.store.request_reindex().await.unwrap();
+        // The server's own refresher (every second) may have applied it already.
+        app.state.refresh_search().await.unwrap();
+        assert!(!app.state.is_page_cached(&russia_pages[0]));
+        assert!(!app.state.refresh_search().await.unwrap(), "nothing left to apply");
         app.stop().await;
     }
 }
