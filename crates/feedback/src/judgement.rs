@@ -12,8 +12,9 @@ use crate::vocabulary::stems::StemId;
 use crate::vocabulary::tokens::{LexedToken, Parsed};
 use crate::vocabulary::wordlists::{
     AGREE_CUES, ASSERTION_FRAMES, BALANCED_CUES, CLAUSE_BREAKS, CONCESSION_FRAMES,
-    CONCLUSION_OPENERS, DISAGREE_CUES, EVALUATIONS, GENERAL_EQUIVALENTS, JUDGEMENT_WORDS, NEGATORS,
-    PRIMACY_ADJECTIVES, PRIMACY_CUES, QUESTION_FRAME_WORDS, RANKED_NOUNS, Signal,
+    CONCLUSION_OPENERS, CONTINUING_CONNECTIVES, DISAGREE_CUES, EVALUATIONS, GENERAL_EQUIVALENTS,
+    JUDGEMENT_WORDS, NEGATORS, PRIMACY_ADJECTIVES, PRIMACY_CUES, QUESTION_FRAME_WORDS,
+    RANKED_NOUNS, Signal,
 };
 
 /// Weight of a primacy cue whose clause names the view's factor (+) or another one (−), and
@@ -250,6 +251,13 @@ fn words_match(toks: &[LexedToken], i: usize, phrase: &[&str]) -> bool {
         .iter()
         .enumerate()
         .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.word == *w))
+}
+
+/// "Most decisive of all, …", "Most important of all, …": a sentence that opens by adding the
+/// last and greatest item to an argument.
+fn climax_opener(toks: &[LexedToken]) -> bool {
+    toks.first().is_some_and(|t| t.word == "most")
+        && (2..5.min(toks.len())).any(|k| toks[k].word == "all" && toks[k - 1].word == "of")
 }
 
 fn negated(toks: &[LexedToken], i: usize) -> bool {
@@ -927,10 +935,17 @@ pub(crate) fn sections(an: &Parsed, view: &ViewModel) -> Sections {
                 .map(classify)
                 .is_some_and(Stance::is_clear)
         };
-        // A paragraph that opens on its judgement of the view concludes; one that judges only
+        // A paragraph that opens on its judgement of the view concludes, unless it opens by
+        // adding to or turning from the paragraph before ("However, …"); one that judges only
         // further on may be a body paragraph ending on the verdict of its point.
-        let opens_on_position =
-            || sentence_stance(an.text, an.sentence_tokens(first_sentence), view).is_clear();
+        let opens_on_position = || {
+            let toks = an.sentence_tokens(first_sentence);
+            let continues = CONTINUING_CONNECTIVES.iter().any(|c| {
+                let words: Vec<&str> = c.split(' ').collect();
+                words_match(toks, 0, &words)
+            }) || climax_opener(toks);
+            !continues && sentence_stance(an.text, toks, view).is_clear()
+        };
         if opens_conclusion(an, first_sentence) || opens_on_position() {
             conclusion.push(last);
         } else if takes_position() {

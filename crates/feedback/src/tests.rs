@@ -891,6 +891,19 @@ fn a_last_paragraph_making_its_own_point_is_not_a_conclusion() {
         "The view is largely valid. Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan, but this departure was limited.",
     );
     assert_ne!(opening_on_judgement, without_conclusion);
+    // Opening on a judgement by turning from the paragraph before continues the argument.
+    let turning = without_conclusion.replace(
+        "Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan. Yet this departure was limited, which suggests the view is largely valid.",
+        "However, the view is largely valid. Khrushchev was also more interested in agriculture, and the Virgin Lands scheme ploughed new land in Kazakhstan.",
+    );
+    assert_ne!(turning, without_conclusion);
+    assert_eq!(assess(&turning).judgement.conclusion, Stance::Absent);
+    let climax = turning.replace(
+        "However, the view is largely valid.",
+        "Most decisive of all, the view is largely valid.",
+    );
+    assert_ne!(climax, turning);
+    assert_eq!(assess(&climax).judgement.conclusion, Stance::Absent);
     assert_eq!(
         assess(&opening_on_judgement).judgement.conclusion,
         Stance::Agrees

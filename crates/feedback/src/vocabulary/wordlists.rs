@@ -870,6 +870,34 @@ pub(crate) const CONCLUSION_OPENERS: &[&str] = &[
     "this essay has argued",
 ];
 
+/// Connectives that open a paragraph by adding to or turning from the one before ("However,
+/// these strengths…", "Moreover, the agreements…"): such a paragraph continues the argument, so
+/// its opening judgement does not by itself make it the conclusion. By meaning; the climactic
+/// ones ("most importantly", and "most … of all" in `judgement.rs`) were added while looking at
+/// the February Revolution essay's last body paragraph ("Most decisive of all, the war…").
+pub(crate) const CONTINUING_CONNECTIVES: &[&str] = &[
+    "however",
+    "moreover",
+    "furthermore",
+    "nevertheless",
+    "nonetheless",
+    "also",
+    "additionally",
+    "in addition",
+    "besides",
+    "similarly",
+    "likewise",
+    "yet",
+    "but",
+    "finally",
+    "secondly",
+    "thirdly",
+    "another",
+    "most importantly",
+    "most significantly",
+    "most of all",
+];
+
 /// Words by which a sentence asserts that two things are the same ("both men…", "neither
 /// leader…", "Khrushchev also…", "continued", "a shared aim"). For a view that there were
 /// more similarities than differences (or the reverse), such a sentence argues the side of
