@@ -121,6 +121,10 @@ struct Fields {
 
 /// The search index, held in memory and rebuilt from the store at start.
 pub struct SearchIndex {
+    /// The one status of the questions this index holds: the public index holds published
+    /// questions, the editors' index drafts. Kept apart so that no draft moves a public
+    /// result, count, score or suggestion.
+    holds: studypack_domain::Status,
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
@@ -135,7 +139,17 @@ fn seg(s: &str) -> String {
 }
 
 impl SearchIndex {
+    /// An index of the published questions, in memory.
     pub fn in_memory() -> Result<SearchIndex> {
+        Self::in_memory_of(studypack_domain::Status::Published)
+    }
+
+    /// An index of the draft questions (what editors may search), in memory.
+    pub fn in_memory_drafts() -> Result<SearchIndex> {
+        Self::in_memory_of(studypack_domain::Status::Draft)
+    }
+
+    fn in_memory_of(holds: studypack_domain::Status) -> Result<SearchIndex> {
         let mut sb = Schema::builder();
         let text = TextOptions::default()
             .set_indexing_options(
@@ -190,6 +204,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(SearchIndex {
+            holds,
             index,
             reader,
             writer: Mutex::new(writer),
@@ -241,15 +256,11 @@ impl SearchIndex {
         d
     }
 
-    /// Replaces the whole index with the published questions of `lib`.
+    /// Replaces the whole index with the questions of `lib` it holds (published, or drafts).
     pub fn rebuild(&self, lib: &Library) -> Result<()> {
         let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         w.delete_all_documents()?;
-        for q in lib
-            .questions
-            .iter()
-            .filter(|q| q.status == studypack_domain::Status::Published)
-        {
+        for q in lib.questions.iter().filter(|q| q.status == self.holds) {
             if let Some(t) = lib.topic(&q.topic) {
                 w.add_document(self.document(q, t))?;
             }
@@ -260,12 +271,13 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Adds or replaces questions (by slug); drafts are removed from the index.
+    /// Adds or replaces questions (by slug); a question of another status (a draft, in the
+    /// public index) is removed from the index.
     pub fn upsert(&self, items: &[(&Question, &Topic)]) -> Result<()> {
         let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         for (q, t) in items {
             w.delete_term(Term::from_field_text(self.f.slug, q.slug.as_str()));
-            if q.status == studypack_domain::Status::Published {
+            if q.status == self.holds {
                 w.add_document(self.document(q, t))?;
             }
         }

@@ -96,6 +96,9 @@ struct TopicCache {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub search: Arc<SearchIndex>,
+    /// The draft questions, searchable by editors and admins only (a separate index, so that
+    /// no draft changes what anyone else's search finds, counts or suggests).
+    pub drafts: Arc<SearchIndex>,
     pub accounts: Accounts,
     pub config: WebConfig,
     /// The feedback engine, with IDF weights from the current library.
@@ -116,7 +119,9 @@ impl AppState {
     /// Builds the search index from the store.
     pub async fn new(store: Arc<dyn Store>) -> Result<AppState, WebError> {
         let search = Arc::new(SearchIndex::in_memory()?);
+        let drafts = Arc::new(SearchIndex::in_memory_drafts()?);
         let state = AppState {
+            drafts,
             accounts: Accounts::new(store.clone()),
             config: WebConfig::default(),
             engine: Arc::default(),
@@ -247,12 +252,15 @@ impl AppState {
                 None => gone.push(slug.clone()),
             }
         }
-        let search = self.search.clone();
+        let indexes = [self.search.clone(), self.drafts.clone()];
         tokio::task::spawn_blocking(move || {
             let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
                 items.iter().map(|(q, t)| (q, &**t)).collect();
-            search.upsert(&pairs)?;
-            search.remove(&gone)
+            for index in &indexes {
+                index.upsert(&pairs)?;
+                index.remove(&gone)?;
+            }
+            Ok::<(), studypack_search::SearchError>(())
         })
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
@@ -276,10 +284,11 @@ impl AppState {
         let version = self.store.library_version().await?;
         let lib = self.store.library().await?;
         self.load_topics(lib.topics.clone())?;
-        let search = self.search.clone();
+        let (search, drafts) = (self.search.clone(), self.drafts.clone());
         let engine = tokio::task::spawn_blocking(move || {
             search
                 .rebuild(&lib)
+                .and_then(|()| drafts.rebuild(&lib))
                 .map(|()| studypack_feedback::engine_for_library(&lib))
         })
         .await

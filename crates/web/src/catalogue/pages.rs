@@ -512,6 +512,8 @@ struct SearchPage {
     page: u32,
     /// "Did you mean": (the query, the link to its search).
     suggestion: Option<(String, String)>,
+    /// Drafts matching the query, for editors and admins only (their own index).
+    drafts: Vec<Hit>,
 }
 
 pub(crate) async fn search(
@@ -522,6 +524,28 @@ pub(crate) async fn search(
     const PER_PAGE: usize = 20;
     let req = p.request(PER_PAGE)?;
     let results = run_search(&st, req.clone()).await?;
+    let editor = visitor.user().is_some_and(|u| {
+        matches!(
+            u.role,
+            studypack_domain::Role::Editor | studypack_domain::Role::Admin
+        )
+    });
+    // Drafts are listed for editors only, from the drafts' own index, and only matches of the
+    // words: an empty query does not list every draft on the public search page.
+    let drafts = if editor && !req.q.trim().is_empty() {
+        let drafts = st.drafts.clone();
+        let draft_req = SearchRequest {
+            offset: 0,
+            ..req.clone()
+        };
+        tokio::task::spawn_blocking(move || drafts.search(&draft_req))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(WebError::from)?
+            .hits
+    } else {
+        Vec::new()
+    };
     let page = (req.offset / PER_PAGE) as u32 + 1;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let base = |over: &[(&str, &str)], page: Option<u32>| {
@@ -631,5 +655,6 @@ pub(crate) async fn search(
         command: v(&p.command),
         page,
         suggestion,
+        drafts,
     })
 }

@@ -406,3 +406,70 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    /// Issue 18 item 4: drafts are searchable by editors only, from their own index, so that no
+    /// draft moves what anyone else's search finds, counts or suggests.
+    async fn drafts_are_searchable_by_editors_only(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let (_, everything_before) = app.json("/api/v1/search?q=").await;
+        let mut q = studypack_demo::library().questions[3].clone();
+        q.slug = studypack_domain::Slug::parse("xylophonic-draft").unwrap();
+        q.text = format!("Xylophonic wording. {}", q.text);
+        q.status = studypack_domain::Status::Draft;
+        let import = |q: studypack_domain::Question| {
+            let store = app.store.clone();
+            async move {
+                store
+                    .import(
+                        &studypack_domain::Library {
+                            topics: vec![],
+                            questions: vec![q],
+                        },
+                        studypack_accounts::now(),
+                    )
+                    .await
+                    .unwrap();
+            }
+        };
+        import(q.clone()).await;
+        app.state.refresh_search().await.unwrap();
+        // Anyone else: nothing found, counted or suggested.
+        let (_, found) = app.json("/api/v1/search?q=xylophonic").await;
+        assert_eq!(found["total"], 0);
+        let (_, near) = app.json("/api/v1/search?q=xylophonik").await;
+        assert!(near["suggestion"].is_null(), "{near}");
+        let (_, everything_after) = app.json("/api/v1/search?q=").await;
+        assert_eq!(everything_before, everything_after, "counts and facets unchanged");
+        let (_, _, anon) = app.get("/search?q=xylophonic").await;
+        assert!(!anon.contains("xylophonic-draft") && !anon.contains("Drafts"));
+        for (email, role) in [
+            ("student@example.com", Role::Student),
+            ("ed@example.com", Role::Editor),
+        ] {
+            app.state
+                .accounts
+                .add_user(email, PASSWORD, role)
+                .await
+                .unwrap();
+            let b = Browser::new(&app.base);
+            b.sign_in(email, PASSWORD).await;
+            let page = b.get("/search?q=xylophonic").await;
+            assert_eq!(page.status, StatusCode::OK);
+            let listed = page.body.contains("href=\"/editor/questions/xylophonic-draft\"");
+            assert_eq!(listed, role == Role::Editor, "{email}: {}", page.body);
+            assert_eq!(page.body.contains("only editors see these"), role == Role::Editor);
+        }
+        // Published: out of the drafts' index, into everyone's.
+        q.status = studypack_domain::Status::Published;
+        import(q).await;
+        app.state.refresh_search().await.unwrap();
+        let (_, live) = app.json("/api/v1/search?q=xylophonic").await;
+        assert_eq!(live["total"], 1);
+        let b = Browser::new(&app.base);
+        b.sign_in("ed@example.com", PASSWORD).await;
+        let page = b.get("/search?q=xylophonic").await;
+        assert!(!page.body.contains("only editors see these"), "no longer a draft");
+        app.stop().await;
+    }
+}
