@@ -241,6 +241,7 @@ impl AppState {
                 );
             }
         }
+        let started = std::time::Instant::now();
         let mut items = Vec::with_capacity(slugs.len());
         let mut gone = Vec::new();
         for slug in &slugs {
@@ -264,6 +265,7 @@ impl AppState {
         })
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
+        let indexed = started.elapsed();
         self.rebuild_engine().await?;
         self.pages.advance(loaded, c.version, &touched);
         self.indexed_version
@@ -272,6 +274,8 @@ impl AppState {
             version = c.version,
             questions = slugs.len(),
             topics = changed_topics.len(),
+            indexed_ms = indexed.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
             "library changes applied"
         );
         Ok(())
