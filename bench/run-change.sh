@@ -54,4 +54,4 @@ waits.sort()
 p99 = waits[min(len(waits) - 1, int(round(0.99 * (len(waits) - 1))))]
 print(f"import → searchable, {rounds} changes: median {statistics.median(waits):.2f} s, p99 {p99:.2f} s, max {waits[-1]:.2f} s")
 PY
-grep -o 'library changes applied.*' "$WORK/server.log" | head -3 || true
+grep -oE '(library changes applied|engine statistics learned again).*' "$WORK/server.log" | head -6 || true

@@ -113,6 +113,9 @@ pub struct AppState {
     prepared: Arc<crate::prepared::PreparedCache>,
     /// Held while the index and caches catch up with the library, one refresh at a time.
     refreshing: Arc<tokio::sync::Mutex<()>>,
+    /// The library version the engine's statistics were learned at; held while they are
+    /// learned again, which runs apart from the index's refresh (it takes far longer).
+    engine_version: Arc<tokio::sync::Mutex<i64>>,
 }
 
 impl AppState {
@@ -132,6 +135,7 @@ impl AppState {
             pages: Arc::default(),
             prepared: Arc::default(),
             refreshing: Arc::default(),
+            engine_version: Arc::new(tokio::sync::Mutex::new(-1)),
         };
         state.refresh_search().await?;
         Ok(state)
@@ -172,8 +176,16 @@ impl AppState {
     /// whole library. Otherwise only the recorded changes since the loaded version are applied:
     /// the changed questions' search documents (and those of the questions of a changed topic),
     /// and the cached pages that show them; other pages stay cached. The engine's statistics
-    /// are still learned again from the whole library (issue 18 item 1, not yet incremental).
+    /// are then learned again from the whole library (issue 18 item 1, not yet incremental);
+    /// the server's refresher leaves that to run on its own, this waits for it.
     pub async fn refresh_search(&self) -> Result<bool, WebError> {
+        let changed = self.refresh_index().await?;
+        self.catch_up_engine().await?;
+        Ok(changed)
+    }
+
+    /// The index and caches part of [`AppState::refresh_search`]: what makes a change visible.
+    async fn refresh_index(&self) -> Result<bool, WebError> {
         use std::sync::atomic::Ordering;
         let _one_at_a_time = self.refreshing.lock().await;
         let loaded = self.indexed_version.load(Ordering::SeqCst);
@@ -266,7 +278,6 @@ impl AppState {
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
         let indexed = started.elapsed();
-        self.rebuild_engine().await?;
         self.pages.advance(loaded, c.version, &touched);
         self.indexed_version
             .store(c.version, std::sync::atomic::Ordering::SeqCst);
@@ -275,7 +286,6 @@ impl AppState {
             questions = slugs.len(),
             topics = changed_topics.len(),
             indexed_ms = indexed.as_millis() as u64,
-            total_ms = started.elapsed().as_millis() as u64,
             "library changes applied"
         );
         Ok(())
@@ -298,6 +308,10 @@ impl AppState {
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
         self.set_engine(engine)?;
+        {
+            let mut learned_at = self.engine_version.lock().await;
+            *learned_at = (*learned_at).max(version);
+        }
         self.indexed_version
             .store(version, std::sync::atomic::Ordering::SeqCst);
         self.pages.clear();
@@ -321,14 +335,30 @@ impl AppState {
         Ok(())
     }
 
-    /// The engine's vocabulary and IDF weights learned again from the library's public text.
-    async fn rebuild_engine(&self) -> Result<(), WebError> {
+    /// Learns the engine's vocabulary and IDF weights again from the library's public text,
+    /// if the index has moved past the version they were learned at. One at a time; a call
+    /// that waited for another finds the engine current and returns.
+    async fn catch_up_engine(&self) -> Result<(), WebError> {
+        let mut learned_at = self.engine_version.lock().await;
+        if *learned_at >= self.version() {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        // The version is read first: the library read after it is at least as new.
+        let version = self.store.library_version().await?;
         let lib = self.store.library().await?;
         let engine =
             tokio::task::spawn_blocking(move || studypack_feedback::engine_for_library(&lib))
                 .await
                 .map_err(|e| WebError::Internal(e.to_string()))?;
-        self.set_engine(engine)
+        self.set_engine(engine)?;
+        *learned_at = version;
+        tracing::info!(
+            version,
+            engine_ms = started.elapsed().as_millis() as u64,
+            "engine statistics learned again"
+        );
+        Ok(())
     }
 
     fn set_engine(&self, engine: Engine) -> Result<(), WebError> {
@@ -383,8 +413,19 @@ impl AppState {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = state.refresh_search().await {
-                    tracing::warn!(error = %e, "search refresh failed");
+                match state.refresh_index().await {
+                    // The engine catches up on its own, so that the next change reaches the
+                    // index without waiting for it.
+                    Ok(true) => {
+                        let state = state.clone();
+                        tokio::spawn(async move {
+                            if let Err(e) = state.catch_up_engine().await {
+                                tracing::warn!(error = %e, "engine refresh failed");
+                            }
+                        });
+                    }
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "search refresh failed"),
                 }
             }
         })
