@@ -393,13 +393,7 @@ backend_test! {
         // (No plan, so none to contradict the essay; the Presidium dated right.)
         q.plan = String::new();
         q.model_essay = q.model_essay.replace(WRONG, FIXED);
-        app.store
-            .import(
-                &studypack_domain::Library { topics: vec![], questions: vec![q] },
-                studypack_accounts::now(),
-            )
-            .await
-            .unwrap();
+        app.import_question(q).await;
         app.state.refresh_search().await.unwrap();
         let after = unescape(&b.get("/editor").await.body);
         assert!(after.contains("No question has QA errors."), "{after}");
@@ -417,22 +411,7 @@ backend_test! {
         q.slug = studypack_domain::Slug::parse("xylophonic-draft").unwrap();
         q.text = format!("Xylophonic wording. {}", q.text);
         q.status = studypack_domain::Status::Draft;
-        let import = |q: studypack_domain::Question| {
-            let store = app.store.clone();
-            async move {
-                store
-                    .import(
-                        &studypack_domain::Library {
-                            topics: vec![],
-                            questions: vec![q],
-                        },
-                        studypack_accounts::now(),
-                    )
-                    .await
-                    .unwrap();
-            }
-        };
-        import(q.clone()).await;
+        app.import_question(q.clone()).await;
         app.state.refresh_search().await.unwrap();
         // Anyone else: nothing found, counted or suggested.
         let (_, found) = app.json("/api/v1/search?q=xylophonic").await;
@@ -462,7 +441,7 @@ backend_test! {
         }
         // Published: out of the drafts' index, into everyone's.
         q.status = studypack_domain::Status::Published;
-        import(q).await;
+        app.import_question(q).await;
         app.state.refresh_search().await.unwrap();
         let (_, live) = app.json("/api/v1/search?q=xylophonic").await;
         assert_eq!(live["total"], 1);

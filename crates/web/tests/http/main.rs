@@ -101,6 +101,21 @@ impl TestAppBuilder {
 }
 
 impl TestApp {
+    /// Imports one question (new or changed) straight into the store, as `studypack import`
+    /// from a shell would.
+    async fn import_question(&self, q: studypack_domain::Question) {
+        self.store
+            .import(
+                &Library {
+                    topics: vec![],
+                    questions: vec![q],
+                },
+                studypack_accounts::now(),
+            )
+            .await
+            .unwrap();
+    }
+
     fn builder() -> TestAppBuilder {
         TestAppBuilder {
             extra: vec![],
@@ -539,16 +554,7 @@ backend_test! {
         let mut q = studypack_demo::library().questions[1].clone();
         q.slug = studypack_domain::Slug::parse("zanzibar-question").unwrap();
         q.title = "Zanzibar and the Cold War".into();
-        app.store
-            .import(
-                &Library {
-                    topics: vec![],
-                    questions: vec![q],
-                },
-                studypack_accounts::now(),
-            )
-            .await
-            .unwrap();
+        app.import_question(q).await;
         // The server's own refresher (every second) may have applied it already.
         app.state.refresh_search().await.unwrap();
         let (_, after) = app.json("/api/v1/search?q=Zanzibar").await;
@@ -558,16 +564,7 @@ backend_test! {
         assert!(!before_page.contains("Revised wording"));
         let mut seed = app.store.question(SEED_SLUG).await.unwrap().unwrap();
         seed.plan = format!("Revised wording of the plan.\n\n{}", seed.plan);
-        app.store
-            .import(
-                &Library {
-                    topics: vec![],
-                    questions: vec![seed],
-                },
-                studypack_accounts::now(),
-            )
-            .await
-            .unwrap();
+        app.import_question(seed).await;
         // The server's own refresher (every second) may have applied it already.
         app.state.refresh_search().await.unwrap();
         let (_, _, after_page) = app.get(&format!("/questions/{SEED_SLUG}")).await;
@@ -598,24 +595,9 @@ backend_test! {
             assert_eq!(status, 200, "{p}");
             assert!(app.state.is_page_cached(p), "{p} is cached once seen");
         }
-        let import = |q: studypack_domain::Question| {
-            let store = app.store.clone();
-            async move {
-                store
-                    .import(
-                        &Library {
-                            topics: vec![],
-                            questions: vec![q],
-                        },
-                        studypack_accounts::now(),
-                    )
-                    .await
-                    .unwrap();
-            }
-        };
         let mut q = app.store.question(cromwell).await.unwrap().unwrap();
         q.plan = format!("A quarrelsome opening line.\n\n{}", q.plan);
-        import(q.clone()).await;
+        app.import_question(q.clone()).await;
         // The server's own refresher (every second) may have applied it already.
         app.state.refresh_search().await.unwrap();
         for p in &tudor_pages {
@@ -630,7 +612,7 @@ backend_test! {
         assert_eq!(found["total"], 1);
         // Back to a draft: out of the index.
         q.status = studypack_domain::Status::Draft;
-        import(q).await;
+        app.import_question(q).await;
         // The server's own refresher (every second) may have applied it already.
         app.state.refresh_search().await.unwrap();
         let (_, gone) = app.json("/api/v1/search?q=quarrelsome").await;
@@ -692,16 +674,7 @@ backend_test! {
         q.slug = studypack_domain::Slug::parse("instance-question").unwrap();
         q.title = "Quixotic instance question".into();
         // Imported through instance A's database connection...
-        a.store
-            .import(
-                &Library {
-                    topics: vec![],
-                    questions: vec![q],
-                },
-                studypack_accounts::now(),
-            )
-            .await
-            .unwrap();
+        a.import_question(q).await;
         // ...and found through instance B's search within two seconds.
         let started = Instant::now();
         let found = loop {
