@@ -60,6 +60,9 @@ pub struct LibraryChanges {
     pub version: i64,
     /// Sorted, without repeats.
     pub changes: Vec<LibraryChange>,
+    /// Whether some version in the range has no record (made by a binary from before the
+    /// change log, during a rolling upgrade): only a full rebuild is then safe.
+    pub unrecorded: bool,
 }
 
 /// Filters for listing questions. `None` means any.

@@ -199,7 +199,9 @@ impl AppState {
             Some(c)
         };
         let incremental = changes.filter(|c| {
-            !c.changes.is_empty() && !c.changes.contains(&studypack_store::LibraryChange::All)
+            !c.unrecorded
+                && !c.changes.is_empty()
+                && !c.changes.contains(&studypack_store::LibraryChange::All)
         });
         match incremental {
             Some(c) => self.apply_changes(loaded, &c).await?,

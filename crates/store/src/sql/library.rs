@@ -546,8 +546,8 @@ where
             .fetch_one(&mut *tx)
             .await
             .map_err(db_err)?;
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT kind, slug, topic FROM library_changes WHERE version > $1 AND version <= $2",
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT version, kind, slug, topic FROM library_changes WHERE version > $1 AND version <= $2",
         )
         .bind(since)
         .bind(version)
@@ -555,9 +555,13 @@ where
         .await
         .map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
+        let mut versions: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let unrecorded = (versions.len() as i64) < version - since.max(0);
         let mut changes: Vec<LibraryChange> = rows
             .into_iter()
-            .map(|(kind, slug, topic)| match kind.as_str() {
+            .map(|(_, kind, slug, topic)| match kind.as_str() {
                 "question" => Ok(LibraryChange::Question { slug, topic }),
                 "topic" => Ok(LibraryChange::Topic { slug }),
                 "all" => Ok(LibraryChange::All),
@@ -568,7 +572,11 @@ where
             .collect::<StoreResult<_>>()?;
         changes.sort();
         changes.dedup();
-        Ok(LibraryChanges { version, changes })
+        Ok(LibraryChanges {
+            version,
+            changes,
+            unrecorded,
+        })
     }
 
     async fn request_reindex(&self) -> StoreResult<i64> {

@@ -681,6 +681,20 @@ backend_test! {
 backend_test! {
     async fn each_library_version_records_what_it_changed(db) {
         each_library_version_records_what_it_changed_on(&*db.store).await;
+        // A version bumped without a record, as a binary from before the change log does
+        // during a rolling upgrade, is reported: only a full rebuild is safe across it.
+        let before = db.store.library_version().await.unwrap();
+        db.execute_raw("UPDATE library_version SET version = version + 1 WHERE id = 1").await;
+        db.store.import(
+            &Library { topics: vec![topic("late-topic")], questions: vec![] },
+            NOW,
+        )
+        .await
+        .unwrap();
+        let mixed = db.store.library_changes(before).await.unwrap();
+        assert_eq!(mixed.version, before + 2);
+        assert!(mixed.unrecorded, "{mixed:?}");
+        assert!(!db.store.library_changes(before + 1).await.unwrap().unrecorded);
         db.cleanup().await;
     }
 }
@@ -698,6 +712,7 @@ async fn each_library_version_records_what_it_changed_on(s: &dyn LibraryStore) {
     s.import(&lib, NOW).await.unwrap();
     let first = s.library_changes(v0).await.unwrap();
     assert_eq!(first.version, v0 + 1, "one import, one version");
+    assert!(!first.unrecorded);
     assert_eq!(
         first.changes,
         vec![
@@ -728,6 +743,9 @@ async fn each_library_version_records_what_it_changed_on(s: &dyn LibraryStore) {
     );
     // Changes since an older version are the union of the versions after it.
     assert_eq!(s.library_changes(v0).await.unwrap().changes.len(), 5);
+    // A version bumped without a record (by a binary from before the change log) is
+    // reported as such; here, the versions up to v0, made before this test.
+    assert_eq!(s.library_changes(-1).await.unwrap().unrecorded, v0 > 0);
     // A reindex is a version that changes everything.
     let v = s.request_reindex().await.unwrap();
     let all = s.library_changes(moved.version).await.unwrap();
