@@ -184,6 +184,21 @@ impl AppState {
         Ok(changed)
     }
 
+    /// Brings the index and caches up to the library's version now, and starts the engine's
+    /// statistics catching up on a task of their own: what an editor's save and the server's
+    /// refresher use, so that neither waits for the engine.
+    pub(crate) async fn refresh_index_now(&self) -> Result<(), WebError> {
+        if self.refresh_index().await? {
+            let state = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = state.catch_up_engine().await {
+                    tracing::warn!(error = %e, "engine refresh failed");
+                }
+            });
+        }
+        Ok(())
+    }
+
     /// The index and caches part of [`AppState::refresh_search`]: what makes a change visible.
     async fn refresh_index(&self) -> Result<bool, WebError> {
         use std::sync::atomic::Ordering;
@@ -415,19 +430,10 @@ impl AppState {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                match state.refresh_index().await {
-                    // The engine catches up on its own, so that the next change reaches the
-                    // index without waiting for it.
-                    Ok(true) => {
-                        let state = state.clone();
-                        tokio::spawn(async move {
-                            if let Err(e) = state.catch_up_engine().await {
-                                tracing::warn!(error = %e, "engine refresh failed");
-                            }
-                        });
-                    }
-                    Ok(false) => {}
-                    Err(e) => tracing::warn!(error = %e, "search refresh failed"),
+                // The engine catches up on its own, so that the next change reaches the index
+                // without waiting for it.
+                if let Err(e) = state.refresh_index_now().await {
+                    tracing::warn!(error = %e, "search refresh failed");
                 }
             }
         })
