@@ -941,8 +941,9 @@ pub(crate) fn sections(an: &Parsed, view: &ViewModel) -> Sections {
         let opens_on_position = || {
             let toks = an.sentence_tokens(first_sentence);
             let continues = CONTINUING_CONNECTIVES.iter().any(|c| {
-                let words: Vec<&str> = c.split(' ').collect();
-                words_match(toks, 0, &words)
+                c.split(' ')
+                    .enumerate()
+                    .all(|(k, w)| toks.get(k).is_some_and(|t| t.word == w))
             }) || climax_opener(toks);
             !continues && sentence_stance(an.text, toks, view).is_clear()
         };

@@ -98,12 +98,20 @@ pub(crate) async fn search(
     Ok(Json(run_search(&st, req).await?.into()))
 }
 
+/// Searches the published questions.
 pub(crate) async fn run_search(
     st: &AppState,
     req: SearchRequest,
 ) -> Result<studypack_search::SearchResults, WebError> {
-    let search = st.search.clone();
-    tokio::task::spawn_blocking(move || search.search(&req))
+    search_index(st.search.clone(), req).await
+}
+
+/// Searches `index` off the async threads.
+pub(crate) async fn search_index(
+    index: std::sync::Arc<studypack_search::SearchIndex>,
+    req: SearchRequest,
+) -> Result<studypack_search::SearchResults, WebError> {
+    tokio::task::spawn_blocking(move || index.search(&req))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(Into::into)

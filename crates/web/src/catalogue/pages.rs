@@ -8,7 +8,7 @@ use studypack_domain::Side;
 use studypack_search::{FacetCount, Hit, SearchRequest};
 use studypack_store::{QuestionFilter, QuestionSummary};
 
-use super::api::run_search;
+use super::api::{run_search, search_index};
 use super::params::{ListParams, SearchParams};
 use super::question::question_body;
 use crate::error::WebError;
@@ -524,25 +524,15 @@ pub(crate) async fn search(
     const PER_PAGE: usize = 20;
     let req = p.request(PER_PAGE)?;
     let results = run_search(&st, req.clone()).await?;
-    let editor = visitor.user().is_some_and(|u| {
-        matches!(
-            u.role,
-            studypack_domain::Role::Editor | studypack_domain::Role::Admin
-        )
-    });
+    let editor = visitor.user().is_some_and(|u| u.role.edits());
     // Drafts are listed for editors only, from the drafts' own index, and only matches of the
     // words: an empty query does not list every draft on the public search page.
     let drafts = if editor && !req.q.trim().is_empty() {
-        let drafts = st.drafts.clone();
         let draft_req = SearchRequest {
             offset: 0,
             ..req.clone()
         };
-        tokio::task::spawn_blocking(move || drafts.search(&draft_req))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?
-            .map_err(WebError::from)?
-            .hits
+        search_index(st.drafts.clone(), draft_req).await?.hits
     } else {
         Vec::new()
     };

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use studypack_domain::views::QuestionDetail;
-use studypack_domain::{Question, Role, Slug, Status, Topic};
+use studypack_domain::{Question, Slug, Status, Topic};
 use studypack_store::OwnQuestion;
 
 use super::premium::teaser;
@@ -103,9 +103,7 @@ pub(crate) async fn practisable(
         }
         None => {
             let q = st.store.question(slug).await?.ok_or(WebError::NotFound)?;
-            let editor = v
-                .user()
-                .is_some_and(|u| matches!(u.role, Role::Editor | Role::Admin));
+            let editor = v.user().is_some_and(|u| u.role.edits());
             if q.status != Status::Published && !editor {
                 return Err(WebError::NotFound);
             }
