@@ -3,6 +3,9 @@
 
 use studypack_domain::Library;
 
+use std::sync::Arc;
+
+use crate::calibration::{Calibration, CalibrationError, Observation};
 use crate::coverage::{balance, coverage};
 use crate::flags::flags;
 use crate::judgement;
@@ -15,7 +18,7 @@ use crate::report::{PointStatus, Report};
 use crate::sides::sentence_sides;
 use crate::vocabulary::analyse;
 use crate::vocabulary::stems::{Idf, Lexicon, Stems};
-use crate::vocabulary::tokens::scan;
+use crate::vocabulary::tokens::{Parsed, scan};
 
 /// Version of the engine's rules, reported with every result.
 pub const ENGINE_VERSION: &str = "studypack-feedback/1";
@@ -68,6 +71,37 @@ impl Engine {
 
     /// Assesses an essay against a prepared question.
     pub fn report(&self, p: &Prepared, essay: &str) -> Report {
+        self.run(p, essay, |_, _| ())
+    }
+
+    /// Assesses an essay, and reads the report as calibration does.
+    pub fn observe(&self, p: &Prepared, essay: &str) -> (Report, Observation) {
+        let mut seen = None;
+        let report = self.run(p, essay, |report, an| {
+            seen = Some(Observation::new(report, answer_terms(an)));
+        });
+        (
+            report,
+            seen.unwrap_or_else(|| unreachable!("run calls back once")),
+        )
+    }
+
+    /// Assesses an essay, with the mark a teacher's calibration gives it. A calibration learned
+    /// for another scheme is an error.
+    pub fn report_calibrated(
+        &self,
+        p: &Prepared,
+        calibration: &Calibration,
+        essay: &str,
+    ) -> Result<Report, CalibrationError> {
+        let (mut report, seen) = self.observe(p, essay);
+        calibration.check_scheme(&report)?;
+        report.calibration = Some(calibration.scored(&seen));
+        Ok(report)
+    }
+
+    /// The stages in order; `seen` is given the report and the analysed essay at the end.
+    fn run(&self, p: &Prepared, essay: &str, seen: impl FnOnce(&Report, &Parsed)) -> Report {
         let mut lexicon = Lexicon::for_question(&self.stems, &p.vocabulary, &p.words);
         let an = scan(essay, &mut lexicon).resolve(&lexicon);
         let sent_terms = p.scheme.sentence_terms(&an);
@@ -109,7 +143,7 @@ impl Engine {
         let (level, next_steps) = level::level(
             p, &points, &coverage, &balance, &structure, &judgement, &precision, &flags, words,
         );
-        Report {
+        let report = Report {
             engine: ENGINE_VERSION,
             words,
             points,
@@ -121,8 +155,25 @@ impl Engine {
             level,
             next_steps,
             flags,
-        }
+            calibration: None,
+        };
+        seen(&report, &an);
+        report
     }
+}
+
+/// An answer's content stems for calibration: not stop words or numbers, three letters or
+/// more; sorted, each once.
+fn answer_terms(an: &Parsed) -> Vec<Arc<str>> {
+    let mut stems: Vec<&str> = an
+        .tokens
+        .iter()
+        .filter(|t| !t.stop && !t.numeric && t.stem.len() >= 3)
+        .map(|t| t.stem)
+        .collect();
+    stems.sort_unstable();
+    stems.dedup();
+    stems.into_iter().map(Arc::from).collect()
 }
 
 /// Builds an engine whose vocabulary and IDF weights come from the part of a library that

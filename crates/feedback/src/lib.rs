@@ -27,11 +27,13 @@
 //! | `question` | the question as given (`QuestionInput`) and as prepared (`Prepared`) | vocabulary, matching, judgement, copying |
 //! | `flags` | flags on the essay as a whole | reading, vocabulary, report, matching, copying, question |
 //! | `level` | the indicative level and next steps | report, question |
+//! | `calibration` | a teacher's standard learned from marked answers: an observation of a report, the model, learning, cross-validated agreement (public: its types are the API) | report |
 //! | `engine` | `Engine`, running the stages in order; `engine_for_library` | all of the above |
 
 #![warn(unreachable_pub)]
 
 mod bits;
+pub mod calibration;
 mod copying;
 mod coverage;
 mod engine;
@@ -57,7 +59,7 @@ pub use precision::MAX_OUT_OF_PERIOD;
 pub use question::{Prepared, QuestionInput, question_input};
 pub use reading::{Analysed, Paragraph, ParagraphKind, Sentence, Token, Word};
 pub use report::{
-    Balance, BodyParagraph, Coverage, Evidence, Introduction, Judgement, LevelResult, NextSteps,
-    OutOfPeriod, Part, PointResult, PointStatus, Precision, Report, SideCoverage, Stance,
-    Structure, evidence_of,
+    Balance, BodyParagraph, CalibratedScore, Coverage, Evidence, Introduction, Judgement,
+    LevelResult, NextSteps, OutOfPeriod, Part, PointResult, PointStatus, Precision, Report,
+    SideCoverage, Stance, Structure, evidence_of,
 };

@@ -206,6 +206,22 @@ pub struct Report {
     pub level: LevelResult,
     pub next_steps: NextSteps,
     pub flags: Vec<&'static str>,
+    /// The mark on a teacher's scale, when the report was made with a calibration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<CalibratedScore>,
+}
+
+/// A calibrated report's mark: which calibration (its id and version), and the mark it
+/// predicts on the scale of the teacher's marks (the figure its agreement is measured on).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalibratedScore {
+    pub id: String,
+    pub version: u32,
+    pub score: u32,
+    /// The top of the teacher's scale.
+    pub out_of: u32,
+    /// The score is a level of the rubric, not a mark.
+    pub levels: bool,
 }
 
 pub(crate) fn round2(x: f32) -> f32 {

@@ -70,6 +70,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "library_changes",
         sql: include_str!("../migrations/0008_library_changes.sql"),
     },
+    Migration {
+        version: 9,
+        name: "calibrations",
+        sql: include_str!("../migrations/0009_calibrations.sql"),
+    },
 ];
 
 /// Connects to `url` (`postgres://…`) and applies pending migrations.

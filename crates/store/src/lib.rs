@@ -154,6 +154,23 @@ impl RevisionField {
     }
 }
 
+/// A question's active calibration, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCalibration {
+    pub version: u32,
+    /// The calibration's JSON.
+    pub body: String,
+}
+
+/// One revision of a question's calibration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalibrationRevision {
+    pub version: u32,
+    pub created_at: i64,
+    /// This revision withdrew the calibration.
+    pub withdrawn: bool,
+}
+
 /// The essay library: topics, questions, their mark schemes and revisions.
 #[async_trait]
 pub trait LibraryStore: Send + Sync {
@@ -187,6 +204,15 @@ pub trait LibraryStore: Send + Sync {
     async fn library_changes(&self, since: i64) -> StoreResult<LibraryChanges>;
     /// Records a change of everything: every instance rebuilds its index and caches.
     async fn request_reindex(&self) -> StoreResult<i64>;
+    /// Stores a new revision of a question's calibration (its JSON), or, with `None`, withdraws
+    /// it; returns the revision's version (1 for the first). `Invalid` if there is no such
+    /// question.
+    async fn store_calibration(&self, slug: &str, body: Option<&str>, now: i64)
+    -> StoreResult<u32>;
+    /// The question's active calibration: the newest revision, unless it withdrew it.
+    async fn calibration(&self, slug: &str) -> StoreResult<Option<StoredCalibration>>;
+    /// Every revision of a question's calibration, oldest first.
+    async fn calibration_revisions(&self, slug: &str) -> StoreResult<Vec<CalibrationRevision>>;
     /// Whether the database answers.
     async fn ping(&self) -> StoreResult<()>;
 }

@@ -127,6 +127,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             check(&*open_library(db).await?, &slugs, all, format).await
         }
         Command::Feedback(args) => crate::feedback::run(&*open_library(db).await?, args).await,
+        Command::Calibrate(args) => crate::calibrate::run(&*open_library(db).await?, args).await,
+        Command::Calibration(c) => crate::calibrate::manage(&*open_library(db).await?, c).await,
     }
 }
 

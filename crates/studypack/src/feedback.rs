@@ -4,15 +4,16 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 use anyhow::{Context, Result, anyhow, bail};
 use studypack_domain::scheme_text::parse_scheme_text;
-use studypack_domain::{MarkScheme, Side};
+use studypack_domain::{Library, MarkScheme, Side};
+use studypack_feedback::calibration::Calibration;
 use studypack_feedback::{
-    Engine, MAX_ESSAY_BYTES, PointStatus, QuestionInput, Report, Stance, engine_for_library,
-    question_input,
+    Engine, MAX_ESSAY_BYTES, PointStatus, Prepared, QuestionInput, Report, Stance,
+    engine_for_library, question_input,
 };
 use studypack_store::LibraryStore;
 
 use crate::output::wrap;
-use crate::{FeedbackArgs, Format};
+use crate::{Against, FeedbackArgs, Format};
 
 /// Decodes an essay's bytes: a clear error for binary data or invalid UTF-8.
 pub fn decode_essay(name: &str, bytes: &[u8]) -> Result<String> {
@@ -46,38 +47,37 @@ fn read_limited(name: &str, mut r: impl Read) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
-    let lib = store.library().await?;
-    let engine = engine_for_library(&lib);
+/// Calls `f` with the question the essays are marked against: a library question, or a
+/// plain-text scheme (with the topic and wording given).
+pub fn with_question<R>(
+    lib: &Library,
+    against: &Against,
+    f: impl FnOnce(&QuestionInput) -> Result<R>,
+) -> Result<R> {
     let owned_scheme: MarkScheme;
-    let quoted_view = args
+    let quoted_view = against
         .question_text
         .as_deref()
         .and_then(studypack_domain::page::quoted_view);
-    let (question, topic);
-    let input: QuestionInput = match (&args.question, &args.scheme) {
+    let input: QuestionInput = match (&against.question, &against.scheme) {
         (Some(slug), _) => {
-            question = lib
+            let question = lib
                 .question(slug)
                 .ok_or_else(|| anyhow!("no question with slug '{slug}' (see `studypack list`)"))?;
-            topic = lib
+            let topic = lib
                 .topic(&question.topic)
                 .ok_or_else(|| anyhow!("the topic of '{slug}' is missing"))?;
             let mut input = question_input(question, topic);
-            if args.without_model_essay {
+            if against.without_model_essay {
                 input.model_essay = None;
             }
             input
         }
         (None, Some(path)) => {
             let name = path.display().to_string();
-            let bytes = read_limited(
-                &name,
-                std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?,
-            )?;
-            let text = decode_essay(&name, &bytes)?;
+            let text = read_text_file(path)?;
             owned_scheme = parse_scheme_text(&name, &text).map_err(|e| anyhow!("{e}"))?;
-            let topic = match &args.topic {
+            let topic = match &against.topic {
                 Some(slug) => Some(
                     lib.topics
                         .iter()
@@ -91,17 +91,91 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
                 period: topic.map(|t| t.period),
                 rubric: topic.and_then(|t| t.rubric.as_ref()),
                 glossary: topic.map(|t| t.glossary.as_slice()).unwrap_or(&[]),
-                ..QuestionInput::bare(args.question_text.as_deref().unwrap_or(""), &owned_scheme)
+                ..QuestionInput::bare(
+                    against.question_text.as_deref().unwrap_or(""),
+                    &owned_scheme,
+                )
             }
         }
         (None, None) => bail!("give --question SLUG or --scheme FILE"),
     };
-    let prepared = engine.prepare(&input);
+    f(&input)
+}
+
+/// A text file, read within the essay size limit and decoded.
+pub fn read_text_file(path: &std::path::Path) -> Result<String> {
+    let name = path.display().to_string();
+    let bytes = read_limited(
+        &name,
+        std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?,
+    )?;
+    decode_essay(&name, &bytes)
+}
+
+/// A calibration file, checked, for the question `prepared` is.
+pub fn load_calibration(
+    engine: &Engine,
+    prepared: &Prepared,
+    path: &std::path::Path,
+) -> Result<Calibration> {
+    let name = path.display().to_string();
+    let text = read_text_file(path)?;
+    let calibration: Calibration =
+        serde_json::from_str(&text).with_context(|| format!("{name}: not a calibration file"))?;
+    let calibration = calibration
+        .validated()
+        .map_err(|e| anyhow!("{name}: {e}"))?;
+    calibration
+        .check_scheme(&engine.report(prepared, ""))
+        .map_err(|e| anyhow!("{name}: {e}"))?;
+    Ok(calibration)
+}
+
+/// The engine, the prepared question and the calibration, if any: what marks one essay.
+#[derive(Clone, Copy)]
+struct Marker<'a> {
+    engine: &'a Engine,
+    prepared: &'a Prepared,
+    calibration: Option<&'a Calibration>,
+}
+
+impl Marker<'_> {
+    fn report(&self, essay: &str) -> Report {
+        match self.calibration {
+            // The scheme was checked when the calibration was loaded.
+            Some(c) => self
+                .engine
+                .report_calibrated(self.prepared, c, essay)
+                .unwrap_or_else(|_| self.engine.report(self.prepared, essay)),
+            None => self.engine.report(self.prepared, essay),
+        }
+    }
+}
+
+pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
+    let lib = store.library().await?;
+    let engine = engine_for_library(&lib);
+    with_question(&lib, &args.against, |input| {
+        let prepared = engine.prepare(input);
+        let calibration = match &args.calibration {
+            Some(path) => Some(load_calibration(&engine, &prepared, path)?),
+            None => None,
+        };
+        let marker = Marker {
+            engine: &engine,
+            prepared: &prepared,
+            calibration: calibration.as_ref(),
+        };
+        write_reports(marker, &args)
+    })
+}
+
+fn write_reports(marker: Marker, args: &FeedbackArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
 
     if let Some(path) = &args.jsonl {
-        return run_batch(&engine, &prepared, path, &mut out);
+        return run_batch(marker, path, &mut out);
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut reports = Vec::new();
@@ -115,7 +189,7 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
             )?
         };
         let text = decode_essay(if name == "-" { "standard input" } else { name }, &bytes)?;
-        let report = engine.report(&prepared, &text);
+        let report = marker.report(&text);
         match args.format {
             Format::Text => {
                 if args.essays.len() > 1 {
@@ -160,12 +234,7 @@ struct BatchLine {
     error: Option<String>,
 }
 
-fn run_batch(
-    engine: &Engine,
-    prepared: &studypack_feedback::Prepared,
-    path: &std::path::Path,
-    out: &mut impl Write,
-) -> Result<()> {
+fn run_batch(marker: Marker, path: &std::path::Path, out: &mut impl Write) -> Result<()> {
     let name = path.display().to_string();
     let mut reader: Box<dyn BufRead> = if name == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
@@ -207,7 +276,7 @@ fn run_batch(
             batch.push((i, Some(line)));
         }
         if n == 0 || batch.len() >= BATCH_LINES {
-            for done in assess_batch(engine, prepared, &name, &batch, threads) {
+            for done in assess_batch(marker, &name, &batch, threads) {
                 if let Some(e) = done.error {
                     failures += 1;
                     eprintln!("error: {e}");
@@ -231,8 +300,7 @@ fn run_batch(
 /// Assesses a batch of lines on `threads` threads, each taking every `threads`-th line;
 /// the results come back in the order of the lines.
 fn assess_batch(
-    engine: &Engine,
-    prepared: &studypack_feedback::Prepared,
+    marker: Marker,
     name: &str,
     batch: &[(usize, Option<Vec<u8>>)],
     threads: usize,
@@ -246,7 +314,7 @@ fn assess_batch(
                         .iter()
                         .skip(t)
                         .step_by(threads)
-                        .map(|(n, line)| assess_line(engine, prepared, name, *n, line.as_deref()))
+                        .map(|(n, line)| assess_line(marker, name, *n, line.as_deref()))
                         .collect::<Vec<_>>()
                 })
             })
@@ -268,13 +336,7 @@ fn assess_batch(
 
 /// One line of a batch: `{"id": …, <the report's keys>}`, or `{"id": …, "error": "…"}`. The
 /// report is written straight after the id, not built as a JSON value first.
-fn assess_line(
-    engine: &Engine,
-    prepared: &studypack_feedback::Prepared,
-    name: &str,
-    n: usize,
-    line: Option<&[u8]>,
-) -> BatchLine {
+fn assess_line(marker: Marker, name: &str, n: usize, line: Option<&[u8]>) -> BatchLine {
     let failed = |id: &serde_json::Value, e: String| BatchLine {
         json: serde_json::to_vec(&serde_json::json!({ "id": id, "error": e })).unwrap_or_default(),
         error: Some(e),
@@ -291,7 +353,7 @@ fn assess_line(
     };
     match parse_batch_line(name, n, line) {
         Ok((id, text)) => {
-            let report = engine.report(prepared, &text);
+            let report = marker.report(&text);
             let mut json = b"{\"id\":".to_vec();
             let written =
                 serde_json::to_writer(&mut json, &id).and_then(|()| serde_json::to_vec(&report));
@@ -363,6 +425,15 @@ pub fn render_text(r: &Report, colour: bool) -> String {
             "{} (no rubric: coverage only)\n",
             p.c("1", "Feedback")
         )),
+    }
+    if let Some(c) = &r.calibration {
+        s.push_str(&format!(
+            "{} {}  (calibration {}, version {})\n",
+            p.c("1", "Calibrated mark"),
+            p.c("1;36", &c.score.to_string()),
+            c.id,
+            c.version
+        ));
     }
     s.push_str(&format!(
         "{} words · {} of {} points covered, {} partly · {} of {} bullets\n",

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod bench;
+mod calibrate;
 mod commands;
 mod config;
 mod feedback;
@@ -169,6 +170,13 @@ pub enum Command {
     },
     /// Feedback on essays against a question's mark scheme, or a mark scheme of your own.
     Feedback(FeedbackArgs),
+    /// Learn a teacher's standard from marked answers: prints the cross-validated agreement
+    /// of the calibrated and uncalibrated engine and a learning curve, and writes the
+    /// calibration (`--out`) or stores it for the question (`--store`).
+    Calibrate(CalibrateArgs),
+    /// A library question's stored calibration: show it, store an edited one, or withdraw it.
+    #[command(subcommand)]
+    Calibration(CalibrationCommand),
 }
 
 #[derive(Subcommand)]
@@ -217,10 +225,10 @@ pub enum UsersCommand {
     Show { email: String },
 }
 
+/// What essays are marked against: a library question, or a plain-text scheme.
 #[derive(clap::Args)]
 #[command(group = clap::ArgGroup::new("against").required(true).args(["question", "scheme"]))]
-#[command(group = clap::ArgGroup::new("input").required(true).args(["essays", "jsonl"]))]
-pub struct FeedbackArgs {
+pub struct Against {
     /// The question (slug) whose mark scheme, rubric and glossary to use.
     #[arg(long)]
     pub question: Option<String>,
@@ -237,6 +245,17 @@ pub struct FeedbackArgs {
     /// Study Pack (the website compares only for readers whose pack opens the essay).
     #[arg(long, requires = "question")]
     pub without_model_essay: bool,
+}
+
+#[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["essays", "jsonl"]))]
+pub struct FeedbackArgs {
+    #[command(flatten)]
+    pub against: Against,
+    /// A calibration (from `studypack calibrate --out`): each report also carries the mark it
+    /// predicts on the teacher's scale.
+    #[arg(long, value_name = "FILE")]
+    pub calibration: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// A batch: one JSON object {"id", "text"} per line; prints one report per line.
@@ -245,6 +264,59 @@ pub struct FeedbackArgs {
     /// Essay files; '-' reads standard input.
     #[arg(value_name = "ESSAY")]
     pub essays: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum CalibrationCommand {
+    /// Print the active calibration (JSON), what it learned and its revisions.
+    Show { question: String },
+    /// Store a calibration file (one edited by hand, say) as the question's active one.
+    Put {
+        question: String,
+        file: std::path::PathBuf,
+    },
+    /// Withdraw the active calibration: the question is marked uncalibrated again.
+    Withdraw { question: String },
+}
+
+#[derive(clap::Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub against: Against,
+    /// The marked answers: one JSON object {"id", "text", "score"} per line (optionally
+    /// "points"), as `studypack moderated` prints them.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub marked: std::path::PathBuf,
+    /// Folds of the cross-validation the agreement is measured by.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Write the calibration (JSON) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// With --question: store the calibration as the question's active one (a new revision).
+    #[arg(long, requires = "question")]
+    pub store: bool,
+    /// What the scores are: the question rubric's marks or its levels.
+    #[arg(long, value_enum, default_value_t = ScoreScale::Mark)]
+    pub score: ScoreScale,
+    /// The highest score, for a scheme without a rubric (otherwise the highest score given).
+    #[arg(long)]
+    pub max_score: Option<u32>,
+    /// For a scheme without a rubric, its rule from points covered to marks: the points needed
+    /// for each mark above 0, rising ("1,3,4": 1–2 points earn 1, 3 earn 2, 4 or more 3).
+    /// Without it, the uncalibrated engine gives a mark a point.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "max_score"
+    )]
+    pub points_for: Vec<u32>,
+    /// Write every held-out answer's marks (teacher, calibrated, uncalibrated) as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    pub held_out: Option<std::path::PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// mimalloc rather than the system allocator: the engine and the server allocate many small,

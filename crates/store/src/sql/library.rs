@@ -586,6 +586,92 @@ where
         Ok(version)
     }
 
+    async fn store_calibration(
+        &self,
+        slug: &str,
+        body: Option<&str>,
+        now: i64,
+    ) -> StoreResult<u32> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let question: Option<i64> = sqlx::query_scalar("SELECT id FROM questions WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let Some(question) = question else {
+            return Err(StoreError::Invalid(format!(
+                "no question with slug '{slug}'"
+            )));
+        };
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM calibrations WHERE question_id = $1")
+                .bind(question)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let version = latest.unwrap_or(0) + 1;
+        sqlx::query(
+            "INSERT INTO calibrations (question_id, version, body, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(question)
+        .bind(version)
+        .bind(body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!(
+                "the calibration of '{slug}' was changed at the same time; try again"
+            )),
+            _ => db_err(e),
+        })?;
+        tx.commit().await.map_err(db_err)?;
+        u32::try_from(version).map_err(|_| corrupt("calibration version", version.to_string()))
+    }
+
+    async fn calibration(&self, slug: &str) -> StoreResult<Option<crate::StoredCalibration>> {
+        let row: Option<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT c.version, c.body FROM calibrations c JOIN questions q ON q.id = c.question_id \
+             WHERE q.slug = $1 ORDER BY c.version DESC LIMIT 1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        match row {
+            Some((version, Some(body))) => Ok(Some(crate::StoredCalibration {
+                version: u32::try_from(version)
+                    .map_err(|_| corrupt("calibration version", version.to_string()))?,
+                body,
+            })),
+            _ => Ok(None),
+        }
+    }
+
+    async fn calibration_revisions(
+        &self,
+        slug: &str,
+    ) -> StoreResult<Vec<crate::CalibrationRevision>> {
+        let rows: Vec<(i64, i64, bool)> = sqlx::query_as(
+            "SELECT c.version, c.created_at, c.body IS NULL FROM calibrations c \
+             JOIN questions q ON q.id = c.question_id WHERE q.slug = $1 ORDER BY c.version",
+        )
+        .bind(slug)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(version, created_at, withdrawn)| {
+                Ok(crate::CalibrationRevision {
+                    version: u32::try_from(version)
+                        .map_err(|_| corrupt("calibration version", version.to_string()))?,
+                    created_at,
+                    withdrawn,
+                })
+            })
+            .collect()
+    }
+
     async fn library_version(&self) -> StoreResult<i64> {
         sqlx::query_scalar("SELECT version FROM library_version WHERE id = 1")
             .fetch_one(&self.pool)

@@ -875,3 +875,354 @@ fn reindex_records_a_change_of_everything() {
     let second = version(&env.ok(&["reindex"]));
     assert_eq!(second, first + 1, "each reindex is a new library version");
 }
+
+/// Six unrelated points, and answers stating the first `i % 7` of them, marked a mark for
+/// every two points (stricter than the engine's own a mark a point).
+const CAL_POINTS: [&str; 6] = [
+    "reparations imposed by the treaty crippled the economy",
+    "hyperinflation destroyed middle class savings",
+    "the depression brought mass unemployment",
+    "propaganda spread through newspapers and radio",
+    "paramilitary violence intimidated opponents",
+    "backstairs intrigue among conservative elites",
+];
+
+fn cal_answer(k: usize) -> String {
+    let mut text = String::from("The republic fell for several reasons. ");
+    for p in CAL_POINTS.iter().take(k) {
+        text.push_str(&format!("Above all, {p}. "));
+    }
+    text
+}
+
+fn write_calibration_inputs(env: &Env, n: usize) -> (PathBuf, PathBuf) {
+    let scheme = env.path("scheme.txt");
+    let body: String = CAL_POINTS.iter().map(|p| format!("- {p}\n")).collect();
+    std::fs::write(&scheme, body).unwrap();
+    let marked = env.path("marked.jsonl");
+    let lines: String = (0..n)
+        .map(|i| {
+            serde_json::json!({"id": format!("a{i}"), "text": cal_answer(i % 7), "score": (i % 7) / 2})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(&marked, lines).unwrap();
+    (scheme, marked)
+}
+
+#[test]
+fn calibrate_learns_a_standard_and_feedback_uses_it_in_every_mode() {
+    let env = Env::new();
+    let (scheme, marked) = write_calibration_inputs(&env, 70);
+    let (scheme, marked) = (scheme.to_str().unwrap(), marked.to_str().unwrap());
+    let out_file = env.path("cal.json");
+    let out = env.json(&[
+        "calibrate",
+        "--scheme",
+        scheme,
+        "--marked",
+        marked,
+        "--max-score",
+        "3",
+        "--out",
+        out_file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let cv = &out["cross_validation"];
+    let (cal_qwk, uncal_qwk) = (
+        cv["calibrated"]["qwk"].as_f64().unwrap(),
+        cv["uncalibrated"]["qwk"].as_f64().unwrap(),
+    );
+    assert!(cal_qwk > 0.95 && uncal_qwk < cal_qwk, "{cv}");
+    assert_eq!(cv["calibrated"]["confusion"].as_array().unwrap().len(), 4);
+    assert!(cv["calibrated"]["mae"].as_f64().is_some());
+    let sizes: Vec<u64> = out["learning_curve"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["size"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        sizes,
+        vec![25, 50],
+        "sizes that leave answers to measure on"
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    let id = written["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("cal-"));
+    assert_eq!(out["calibration"]["id"], id.as_str());
+    assert!(!out["learned"].as_array().unwrap().is_empty());
+
+    // The text table says what it measured, and how.
+    let text = env.ok(&[
+        "calibrate",
+        "--scheme",
+        scheme,
+        "--marked",
+        marked,
+        "--max-score",
+        "3",
+    ]);
+    for needle in [
+        "What was learned:",
+        "held out (5-fold cross-validation",
+        "calibrated    QWK",
+        "uncalibrated  QWK",
+        "Learning curve",
+        "not written",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in {text}");
+    }
+
+    // Batches: every line carries the calibration and its mark.
+    let batch = env.path("batch.jsonl");
+    std::fs::write(
+        &batch,
+        [0, 2, 4, 6]
+            .iter()
+            .map(|&k| serde_json::json!({"id": k, "text": cal_answer(k)}).to_string() + "\n")
+            .collect::<String>(),
+    )
+    .unwrap();
+    let cal = out_file.to_str().unwrap();
+    let lines = env.ok(&[
+        "feedback",
+        "--scheme",
+        scheme,
+        "--calibration",
+        cal,
+        "--jsonl",
+        batch.to_str().unwrap(),
+    ]);
+    let scores: Vec<u64> = lines
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["calibration"]["id"], id.as_str());
+            assert_eq!(v["calibration"]["version"], 1);
+            v["calibration"]["score"].as_u64().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        scores,
+        vec![0, 1, 2, 3],
+        "a mark for every two points, as the teacher marks"
+    );
+    // One essay, as JSON and as text.
+    let essay = env.path("essay.txt");
+    std::fs::write(&essay, cal_answer(4)).unwrap();
+    let one = env.json(&[
+        "feedback",
+        "--scheme",
+        scheme,
+        "--calibration",
+        cal,
+        "--format",
+        "json",
+        essay.to_str().unwrap(),
+    ]);
+    assert_eq!(one["calibration"]["score"], 2);
+    let plain = env.ok(&[
+        "feedback",
+        "--scheme",
+        scheme,
+        "--calibration",
+        cal,
+        essay.to_str().unwrap(),
+    ]);
+    assert!(plain.contains("Calibrated mark 2"), "{plain}");
+    // Without a calibration, no calibration key.
+    let bare = env.json(&[
+        "feedback",
+        "--scheme",
+        scheme,
+        "--format",
+        "json",
+        essay.to_str().unwrap(),
+    ]);
+    assert!(bare.get("calibration").is_none());
+
+    // Another scheme, or a damaged file, is refused with a reason.
+    let other = env.path("other.txt");
+    std::fs::write(&other, "- something else entirely\n").unwrap();
+    let o = env.run(&[
+        "feedback",
+        "--scheme",
+        other.to_str().unwrap(),
+        "--calibration",
+        cal,
+        essay.to_str().unwrap(),
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("different mark scheme"),
+        "{}",
+        stderr(&o)
+    );
+    let mut damaged = written.clone();
+    damaged["model"]["cuts"] = serde_json::json!([2.0, 1.0, 3.0]);
+    damaged["model"]["kind"] = serde_json::json!("points");
+    std::fs::write(&out_file, damaged.to_string()).unwrap();
+    let o = env.run(&[
+        "feedback",
+        "--scheme",
+        scheme,
+        "--calibration",
+        cal,
+        essay.to_str().unwrap(),
+    ]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("the cuts must rise"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn calibrate_names_the_line_of_bad_input() {
+    let env = Env::new();
+    let (scheme, _) = write_calibration_inputs(&env, 1);
+    let scheme = scheme.to_str().unwrap().to_string();
+    let cases: [(&str, &str, &[&str]); 7] = [
+        (
+            "{\"id\": \"a\", \"text\": \"x\", \"score\": 1}\n{\"id\": \"a\", \"text\": \"y\", \"score\": 0}\n",
+            "marked.jsonl:2: the id \"a\" is used twice",
+            &[],
+        ),
+        (
+            "{\"id\": \"a\", \"text\": \"x\", \"score\": \"two\"}\n",
+            "marked.jsonl:1: the score \"two\" is not a number",
+            &[],
+        ),
+        (
+            "{\"id\": \"a\", \"text\": \"x\", \"score\": 1.5}\n",
+            "marked.jsonl:1: the score 1.5 is not a whole number",
+            &[],
+        ),
+        (
+            "\n{\"id\": 1, \"text\": \"x\", \"score\": 4}\n",
+            "marked.jsonl:2: the score 4 is outside the rubric",
+            &["--max-score", "3"],
+        ),
+        (
+            "{\"id\": 1, \"text\": \"x\", \"score\": 1}\n{\"id\": 2, \"text\": \"y\", \"score\": 0}\n",
+            "fewer than the 5 folds",
+            &[],
+        ),
+        (
+            "{\"id\": 1, \"score\": 1}\n",
+            "marked.jsonl:1: no \"text\" string",
+            &[],
+        ),
+        (
+            "{\"id\": 1, \"text\": \"x\", \"score\": 1, \"points\": [9]}\n",
+            "marked.jsonl:1: \"points\" must list point numbers",
+            &[],
+        ),
+    ];
+    for (body, expected, extra) in cases {
+        let marked = env.path("marked.jsonl");
+        std::fs::write(&marked, body).unwrap();
+        let mut args = vec![
+            "calibrate",
+            "--scheme",
+            &scheme,
+            "--marked",
+            marked.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = env.run(&args);
+        assert!(!o.status.success(), "{body}");
+        assert!(
+            stderr(&o).contains(expected),
+            "{expected:?} in {}",
+            stderr(&o)
+        );
+    }
+    // A question with a rubric bounds the scores by its top mark.
+    env.ok(&["import", "--publish-with-errors", SEED]);
+    std::fs::write(
+        env.path("marked.jsonl"),
+        "{\"id\": 1, \"text\": \"x\", \"score\": 26}\n",
+    )
+    .unwrap();
+    let o = env.run(&[
+        "calibrate",
+        "--question",
+        SEED_SLUG,
+        "--marked",
+        env.path("marked.jsonl").to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&o).contains(
+            "marked.jsonl:1: the score 26 is outside the rubric: above the rubric's top mark, 25"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_calibration_is_stored_for_a_question_with_revisions() {
+    let env = Env::new();
+    env.ok(&["import", "--publish-with-errors", SEED]);
+    let q = env.json(&["show", SEED_SLUG, "--format", "json"]);
+    let bullets: Vec<String> = ["supporting", "challenging"]
+        .iter()
+        .flat_map(|s| q["mark_scheme"][s].as_array().unwrap().clone())
+        .map(|b| b.as_str().unwrap().to_string())
+        .collect();
+    let marked = env.path("marked.jsonl");
+    let lines: String = (0..40)
+        .map(|i| {
+            let k = i % 6;
+            let text: String = bullets.iter().take(k).map(|b| format!("{b}. ")).collect();
+            serde_json::json!({"id": i, "text": format!("Stalin and Khrushchev. {text}"), "score": (k * 4) as u32}).to_string() + "\n"
+        })
+        .collect();
+    std::fs::write(&marked, lines).unwrap();
+    let m = marked.to_str().unwrap();
+    let out = env.ok(&[
+        "calibrate",
+        "--question",
+        SEED_SLUG,
+        "--marked",
+        m,
+        "--store",
+    ]);
+    assert!(out.contains("(version 1)"), "{out}");
+    let shown = env.run(&["calibration", "show", SEED_SLUG]);
+    let active: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(active["version"], 1);
+    assert_eq!(active["scale"], serde_json::json!([0, 25]));
+    assert!(stderr(&shown).contains("revision 1"), "{}", stderr(&shown));
+    // An edited file is stored as the next revision, with the id of what it now holds.
+    let mut edited = active.clone();
+    edited["model"]["intercept"] =
+        serde_json::json!(edited["model"]["intercept"].as_f64().unwrap() + 0.5);
+    let file = env.path("edited.json");
+    std::fs::write(&file, edited.to_string()).unwrap();
+    let put = env.ok(&["calibration", "put", SEED_SLUG, file.to_str().unwrap()]);
+    assert!(put.contains("as version 2"), "{put}");
+    let again: serde_json::Value =
+        serde_json::from_slice(&env.run(&["calibration", "show", SEED_SLUG]).stdout).unwrap();
+    assert_eq!(again["version"], 2);
+    assert_ne!(again["id"], active["id"]);
+    // Withdrawn: the question is marked uncalibrated, and the revisions say so.
+    assert!(
+        env.ok(&["calibration", "withdraw", SEED_SLUG])
+            .contains("version 3")
+    );
+    let gone = env.run(&["calibration", "show", SEED_SLUG]);
+    assert!(gone.stdout.is_empty());
+    let said = stderr(&gone);
+    assert!(
+        said.contains("no active calibration") && said.contains("revision 3 (withdrawn)"),
+        "{said}"
+    );
+    // No such question.
+    let o = env.run(&["calibration", "withdraw", "no-such-question"]);
+    assert!(!o.status.success() && stderr(&o).contains("no question with slug 'no-such-question'"));
+}

@@ -751,3 +751,33 @@ async fn each_library_version_records_what_it_changed_on(s: &dyn LibraryStore) {
     let all = s.library_changes(moved.version).await.unwrap();
     assert_eq!((all.version, all.changes), (v, vec![LibraryChange::All]));
 }
+
+backend_test! {
+    async fn a_questions_calibration_is_kept_with_its_revisions(db) {
+        let s: &dyn LibraryStore = &*db.store;
+        s.import(
+            &Library { topics: vec![topic("top-ic")], questions: vec![question("q-cal", "top-ic"), question("q-other", "top-ic")] },
+            NOW,
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.calibration("q-cal").await.unwrap(), None);
+        assert_eq!(s.store_calibration("q-cal", Some("{\"first\": 1}"), NOW).await.unwrap(), 1);
+        assert_eq!(s.store_calibration("q-cal", Some("{\"second\": 2}"), NOW + 5).await.unwrap(), 2);
+        let active = s.calibration("q-cal").await.unwrap().unwrap();
+        assert_eq!((active.version, active.body.as_str()), (2, "{\"second\": 2}"));
+        // Another question's calibration is its own.
+        assert_eq!(s.calibration("q-other").await.unwrap(), None);
+        assert_eq!(s.store_calibration("q-other", Some("{}"), NOW).await.unwrap(), 1);
+        // Withdrawn: no active calibration, and every revision kept.
+        assert_eq!(s.store_calibration("q-cal", None, NOW + 9).await.unwrap(), 3);
+        assert_eq!(s.calibration("q-cal").await.unwrap(), None);
+        let revisions = s.calibration_revisions("q-cal").await.unwrap();
+        assert_eq!(
+            revisions.iter().map(|r| (r.version, r.created_at, r.withdrawn)).collect::<Vec<_>>(),
+            vec![(1, NOW, false), (2, NOW + 5, false), (3, NOW + 9, true)]
+        );
+        assert!(matches!(s.store_calibration("no-such", Some("{}"), NOW).await, Err(StoreError::Invalid(_))));
+        db.cleanup().await;
+    }
+}

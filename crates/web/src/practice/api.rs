@@ -60,7 +60,21 @@ impl PartialSchema for FeedbackReport {
         schema_of(serde_json::json!({
             "type": "object",
             "description": "The report: see docs/feedback.md",
-            "required": ["points", "coverage", "judgement", "level", "flags"]
+            "required": ["points", "coverage", "judgement", "level", "flags"],
+            "properties": {
+                "calibration": {
+                    "type": "object",
+                    "description": "Present when the question has an active calibration (docs/calibration.md): its id and version, and the mark it predicts on the teacher's scale",
+                    "required": ["id", "version", "score", "out_of", "levels"],
+                    "properties": {
+                        "id": { "type": "string" },
+                        "version": { "type": "integer", "minimum": 1 },
+                        "score": { "type": "integer", "minimum": 0 },
+                        "out_of": { "type": "integer", "minimum": 0 },
+                        "levels": { "type": "boolean" }
+                    }
+                }
+            }
         }))
     }
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use studypack_domain::{Board, Question, Topic};
+use studypack_feedback::calibration::Calibration;
 use studypack_feedback::{Report, evidence_of, question_input};
 
 use crate::error::WebError;
@@ -46,6 +47,7 @@ pub(crate) async fn assess(
     text: String,
 ) -> Result<Report, WebError> {
     let compare = v.access(st).await?.can_read(topic);
+    let calibration = active_calibration(st, q.slug.as_str()).await?;
     let (st, q, topic) = (st.clone(), q.clone(), topic.clone());
     run_blocking(move || {
         let mut input = question_input(&q, &topic);
@@ -53,9 +55,42 @@ pub(crate) async fn assess(
             input.model_essay = None;
         }
         let (engine, prepared) = st.prepared(&q, &topic, &input);
-        engine.report(&prepared, &text)
+        match &calibration {
+            Some(c) => engine
+                .report_calibrated(&prepared, c, &text)
+                .unwrap_or_else(|e| {
+                    // The scheme was edited after the calibration was learned.
+                    tracing::warn!(question = %q.slug, "calibration not used: {e}");
+                    engine.report(&prepared, &text)
+                }),
+            None => engine.report(&prepared, &text),
+        }
     })
     .await
+}
+
+/// The question's active calibration, if it has one that can be read; one that cannot is
+/// logged and not used (the report is then uncalibrated, and says nothing of calibration).
+pub(crate) async fn active_calibration(
+    st: &AppState,
+    slug: &str,
+) -> Result<Option<Calibration>, WebError> {
+    let Some(stored) = st.store.calibration(slug).await? else {
+        return Ok(None);
+    };
+    let read = serde_json::from_str::<Calibration>(&stored.body)
+        .map_err(|e| e.to_string())
+        .and_then(|c| c.validated().map_err(|e| e.to_string()));
+    match read {
+        Ok(mut c) => {
+            c.version = stored.version;
+            Ok(Some(c))
+        }
+        Err(e) => {
+            tracing::warn!(question = %slug, "stored calibration not used: {e}");
+            Ok(None)
+        }
+    }
 }
 
 /// The report a teacher reads on a student's essay, with the essay's sentences (byte ranges,

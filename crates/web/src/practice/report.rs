@@ -114,6 +114,8 @@ pub(crate) struct ReportView {
     pub(crate) headline: String,
     /// "About 13 marks out of 25", if there is a mark.
     pub(crate) mark_line: String,
+    /// "Marked to your teachers' standard …", when the question is calibrated.
+    pub(crate) calibrated: String,
     /// "To reach level 4 (16–20 marks):" and the steps.
     pub(crate) steps_heading: String,
     pub(crate) steps: Vec<String>,
@@ -567,9 +569,21 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
     })
     .collect();
 
+    let calibrated = match &report.calibration {
+        Some(c) if c.levels => format!(
+            "Marked to your teachers' standard (calibration version {}): level {} of {}.",
+            c.version, c.score, c.out_of
+        ),
+        Some(c) => format!(
+            "Marked to your teachers' standard (calibration version {}): about {} marks out of {}.",
+            c.version, c.score, c.out_of
+        ),
+        None => String::new(),
+    };
     ReportView {
         headline,
         mark_line,
+        calibrated,
         steps_heading,
         steps: next_steps(report),
         words: report.words,

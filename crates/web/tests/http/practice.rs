@@ -484,3 +484,59 @@ backend_test! {
         app.stop().await;
     }
 }
+
+backend_test! {
+    async fn a_calibrated_question_reports_its_calibrated_mark_on_the_page_and_the_api(db) {
+        use studypack_feedback::calibration::{Marked, Scale, learn};
+        let app = TestApp::builder().start_on(db).await;
+        let lib = app.store.library().await.unwrap();
+        let engine = studypack_feedback::engine_for_library(&lib);
+        let q = lib.question(SEED_SLUG).unwrap();
+        let mut input = studypack_feedback::question_input(q, lib.topic(&q.topic).unwrap());
+        input.model_essay = None;
+        let prepared = engine.prepare(&input);
+        let scheme: Vec<String> = engine.report(&prepared, "").points.iter().map(|p| p.text.to_string()).collect();
+        let essay = |k: usize| -> String {
+            let made: String = scheme.iter().take(k).map(|p| format!("{p}. ")).collect();
+            format!("Stalin and Khrushchev compared. {made}")
+        };
+        let marked: Vec<Marked> = (0..40)
+            .map(|i| Marked {
+                id: i.to_string(),
+                score: (i % 6 * 4) as u32,
+                observation: engine.observe(&prepared, &essay(i % 6)).1,
+            })
+            .collect();
+        let cal = learn(&marked.iter().collect::<Vec<_>>(), &scheme, &Scale::marks(0, 25));
+        let now = studypack_accounts::now();
+        app.store.store_calibration(SEED_SLUG, Some(&serde_json::to_string(&cal).unwrap()), now).await.unwrap();
+        let expected = engine.report_calibrated(&prepared, &cal, &essay(3)).unwrap().calibration.unwrap().score;
+
+        let b = Browser::new(&app.base);
+        let r = b.api(Method::POST, "/api/v1/feedback", Some(serde_json::json!({"question": SEED_SLUG, "text": essay(3)})), None, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let c = &r.json()["calibration"];
+        assert_eq!(c["id"], cal.id.as_str());
+        assert_eq!(c["version"], 1);
+        assert_eq!(c["score"], expected, "{c}");
+        assert_eq!(c["out_of"], 25);
+
+        let page = report_on(&b, &essay(3)).await;
+        assert!(
+            page.body.contains(&format!("Marked to your teachers&#39; standard (calibration version 1): about {expected} marks out of 25.")),
+            "{}",
+            student_view(&page.body)
+        );
+
+        // A new revision is the one used; withdrawn, the reports are uncalibrated again.
+        app.store.store_calibration(SEED_SLUG, Some(&serde_json::to_string(&cal).unwrap()), now).await.unwrap();
+        let r = b.api(Method::POST, "/api/v1/feedback", Some(serde_json::json!({"question": SEED_SLUG, "text": essay(3)})), None, None).await;
+        assert_eq!(r.json()["calibration"]["version"], 2);
+        app.store.store_calibration(SEED_SLUG, None, now).await.unwrap();
+        let r = b.api(Method::POST, "/api/v1/feedback", Some(serde_json::json!({"question": SEED_SLUG, "text": essay(3)})), None, None).await;
+        assert!(r.json().get("calibration").is_none(), "{}", r.body);
+        let page = report_on(&b, &essay(3)).await;
+        assert!(!page.body.contains("Marked to your teachers"));
+        app.stop().await;
+    }
+}
