@@ -17,7 +17,7 @@ use crate::reading::Analysed;
 use crate::report::{PointStatus, Report};
 use crate::sides::sentence_sides;
 use crate::vocabulary::analyse;
-use crate::vocabulary::stems::{Idf, Lexicon, Stems};
+use crate::vocabulary::stems::{Idf, Lexicon, StemId, Stems};
 use crate::vocabulary::tokens::{Parsed, scan};
 
 /// Version of the engine's rules, reported with every result.
@@ -78,7 +78,8 @@ impl Engine {
     pub fn observe(&self, p: &Prepared, essay: &str) -> (Report, Observation) {
         let mut seen = None;
         let report = self.run(p, essay, |report, an| {
-            seen = Some(Observation::new(report, answer_terms(an)));
+            let terms = answer_stems(an).into_iter().map(Arc::from).collect();
+            seen = Some(Observation::new(report, terms));
         });
         (
             report,
@@ -94,14 +95,18 @@ impl Engine {
         calibration: &Calibration,
         essay: &str,
     ) -> Result<Report, CalibrationError> {
-        let (mut report, seen) = self.observe(p, essay);
+        let mut scored = None;
+        let mut report = self.run(p, essay, |report, an| {
+            let seen = Observation::new(report, Vec::new());
+            scored = Some(calibration.scored(&seen, answer_stems(an).into_iter()));
+        });
         calibration.check_scheme(&report)?;
-        report.calibration = Some(calibration.scored(&seen));
+        report.calibration = scored;
         Ok(report)
     }
 
     /// The stages in order; `seen` is given the report and the analysed essay at the end.
-    fn run(&self, p: &Prepared, essay: &str, seen: impl FnOnce(&Report, &Parsed)) -> Report {
+    fn run(&self, p: &Prepared, essay: &str, seen: impl FnOnce(&Report, &Parsed<'_>)) -> Report {
         let mut lexicon = Lexicon::for_question(&self.stems, &p.vocabulary, &p.words);
         let an = scan(essay, &mut lexicon).resolve(&lexicon);
         let sent_terms = p.scheme.sentence_terms(&an);
@@ -163,17 +168,17 @@ impl Engine {
 }
 
 /// An answer's content stems for calibration: not stop words or numbers, three letters or
-/// more; sorted, each once.
-fn answer_terms(an: &Parsed) -> Vec<Arc<str>> {
-    let mut stems: Vec<&str> = an
+/// more; each once (in the order of their ids, which is cheaper to sort than text).
+fn answer_stems<'a>(an: &Parsed<'a>) -> Vec<&'a str> {
+    let mut stems: Vec<(StemId, &str)> = an
         .tokens
         .iter()
         .filter(|t| !t.stop && !t.numeric && t.stem.len() >= 3)
-        .map(|t| t.stem)
+        .map(|t| (t.stem_id, t.stem))
         .collect();
-    stems.sort_unstable();
-    stems.dedup();
-    stems.into_iter().map(Arc::from).collect()
+    stems.sort_unstable_by_key(|s| s.0);
+    stems.dedup_by_key(|s| s.0);
+    stems.into_iter().map(|s| s.1).collect()
 }
 
 /// Builds an engine whose vocabulary and IDF weights come from the part of a library that

@@ -7,8 +7,8 @@ use std::io::{BufRead, Read, Write};
 
 use anyhow::{Context, Result, anyhow, bail};
 use studypack_feedback::calibration::{
-    Agreement, Calibration, CrossValidation, CurvePoint, LEARNING_CURVE_DRAWS, MAX_MARK, Marked,
-    Scale, cross_validate, learn, learning_curve,
+    Agreement, Calibration, CrossValidation, CurvePoint, LEARNING_CURVE_DRAWS, LearnSettings,
+    MAX_MARK, Marked, Scale, cross_validate, learn_with, learning_curve,
 };
 use studypack_feedback::{Engine, MAX_ESSAY_BYTES, Prepared, QuestionInput, engine_for_library};
 use studypack_store::LibraryStore;
@@ -53,10 +53,21 @@ pub async fn run(store: &dyn LibraryStore, args: CalibrateArgs) -> Result<()> {
             );
         }
         let marked = observe(&engine, &prepared, lines);
-        let cv = cross_validate(&marked, args.folds, &scheme, &scale);
-        let curve = learning_curve(&marked, &CURVE_SIZES, LEARNING_CURVE_DRAWS, &scheme, &scale);
+        let mut settings = LearnSettings::default();
+        for a in &args.setting {
+            settings.set(a).map_err(|e| anyhow!("--setting {e}"))?;
+        }
+        let cv = cross_validate(&marked, args.folds, &scheme, &scale, &settings);
+        let curve = learning_curve(
+            &marked,
+            &CURVE_SIZES,
+            LEARNING_CURVE_DRAWS,
+            &scheme,
+            &scale,
+            &settings,
+        );
         let all: Vec<&Marked> = marked.iter().collect();
-        Ok((learn(&all, &scheme, &scale), cv, curve))
+        Ok((learn_with(&all, &scheme, &scale, &settings), cv, curve))
     })?;
     let mut calibration = calibration;
     if args.store {

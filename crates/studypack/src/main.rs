@@ -312,6 +312,10 @@ pub struct CalibrateArgs {
         conflicts_with = "max_score"
     )]
     pub points_for: Vec<u32>,
+    /// A learning setting other than its default, NAME=VALUE (for measuring how much each
+    /// matters: see docs/calibration.md).
+    #[arg(long, value_name = "NAME=VALUE", hide = true)]
+    pub setting: Vec<String>,
     /// Write every held-out answer's marks (teacher, calibrated, uncalibrated) as JSON lines.
     #[arg(long, value_name = "FILE")]
     pub held_out: Option<std::path::PathBuf>,

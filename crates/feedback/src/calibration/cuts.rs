@@ -18,22 +18,15 @@ pub(crate) fn mark(z: f64, cuts: &[f32], lowest: u32) -> u32 {
 /// Cuts for the marks `scale`, starting from rounding (mark `m` from `m − ½`) and moved one at
 /// a time to the candidate place that most raises QWK on `(z, gold)`, each kept between its
 /// neighbours. Ties keep the cut where it is, so the result is deterministic.
-pub(crate) fn fit_cuts(z: &[f64], gold: &[u32], scale: [u32; 2]) -> Vec<f32> {
+pub(crate) fn fit_cuts(z: &[f64], gold: &[u32], scale: [u32; 2], most: usize) -> Vec<f32> {
     let steps = (scale[1] - scale[0]) as usize;
-    let start = (0..steps)
+    let mut cuts: Vec<f32> = (0..steps)
         .map(|k| (f64::from(scale[0]) + k as f64 + 0.5) as f32)
         .collect();
-    fit_cuts_from(z, gold, scale, start)
-}
-
-/// [`fit_cuts`] starting from the cuts `start` (one per mark above the lowest, rising).
-pub(crate) fn fit_cuts_from(z: &[f64], gold: &[u32], scale: [u32; 2], start: Vec<f32>) -> Vec<f32> {
-    let steps = (scale[1] - scale[0]) as usize;
-    let mut cuts = start;
     if z.is_empty() || steps == 0 {
         return cuts;
     }
-    let candidates = candidates(z);
+    let candidates = candidates(z, most);
     let levels = steps + 1;
     let agreement = |cuts: &[f32]| {
         let mut confusion = vec![vec![0usize; levels]; levels];
@@ -76,8 +69,8 @@ pub(crate) fn fit_cuts_from(z: &[f64], gold: &[u32], scale: [u32; 2], start: Vec
 }
 
 /// Places between consecutive distinct figures (and one past each end), thinned to at most
-/// [`CUT_CANDIDATES`] evenly spaced ones.
-fn candidates(z: &[f64]) -> Vec<f32> {
+/// `most` evenly spaced ones.
+fn candidates(z: &[f64], most: usize) -> Vec<f32> {
     let mut sorted: Vec<f64> = z.iter().copied().filter(|x| x.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     sorted.dedup();
@@ -87,11 +80,11 @@ fn candidates(z: &[f64]) -> Vec<f32> {
         places.extend(sorted.windows(2).map(|w| ((w[0] + w[1]) / 2.0) as f32));
         places.push((last + 0.5) as f32);
     }
-    if places.len() <= CUT_CANDIDATES {
+    if places.len() <= most {
         return places;
     }
-    let step = (places.len() - 1) as f64 / (CUT_CANDIDATES - 1) as f64;
-    let mut thinned: Vec<f32> = (0..CUT_CANDIDATES)
+    let step = (places.len() - 1) as f64 / (most.max(2) - 1) as f64;
+    let mut thinned: Vec<f32> = (0..most.max(2))
         .map(|i| places[((i as f64 * step).round() as usize).min(places.len() - 1)])
         .collect();
     thinned.dedup();
@@ -118,7 +111,7 @@ mod tests {
                 }
             })
             .collect();
-        let cuts = fit_cuts(&z, &gold, [0, 2]);
+        let cuts = fit_cuts(&z, &gold, [0, 2], CUT_CANDIDATES);
         let marks: Vec<u32> = z.iter().map(|&x| mark(x, &cuts, 0)).collect();
         assert_eq!(marks, gold, "{cuts:?}");
         assert!(cuts.windows(2).all(|w| w[0] <= w[1]));
@@ -128,6 +121,9 @@ mod tests {
     fn the_same_figures_give_the_same_cuts() {
         let z: Vec<f64> = (0..200).map(|i| ((i * 37) % 101) as f64 / 25.0).collect();
         let gold: Vec<u32> = z.iter().map(|&x| (x as u32).min(3)).collect();
-        assert_eq!(fit_cuts(&z, &gold, [0, 3]), fit_cuts(&z, &gold, [0, 3]));
+        assert_eq!(
+            fit_cuts(&z, &gold, [0, 3], CUT_CANDIDATES),
+            fit_cuts(&z, &gold, [0, 3], CUT_CANDIDATES)
+        );
     }
 }

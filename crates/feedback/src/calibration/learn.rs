@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::agreement::{Agreement, SplitMix, folds, qwk_of};
-use super::cuts::{fit_cuts, fit_cuts_from};
+use super::cuts::fit_cuts;
 use super::linear::ridge;
 use super::{Calibration, Kind, LearnedTerm, Model, Observation, Scale};
 
@@ -26,8 +26,12 @@ pub const PENALTIES: [f64; 4] = [0.5, 2.0, 8.0, 32.0];
 /// Folds of the inner cross-validation that chooses the model.
 pub const INNER_FOLDS: usize = 5;
 /// A richer model is kept only if its held-out QWK beats the simpler one's by this much, and
-/// by more than the standard error of the difference.
+/// by more than [`SELECT_ERRORS`] standard errors of the difference.
 pub const SELECT_MARGIN: f64 = 0.01;
+/// How many standard errors a richer model must win by.
+pub const SELECT_ERRORS: f64 = 2.0;
+/// Different splits of the inner cross-validation, averaged.
+pub const INNER_SPLITS: usize = 2;
 /// Bootstrap resamples for that standard error.
 pub const BOOTSTRAP_RESAMPLES: usize = 200;
 /// Fewer marked answers than this learn nothing.
@@ -36,6 +40,88 @@ pub const MIN_TO_LEARN: usize = 10;
 pub const LEARNING_CURVE_DRAWS: usize = 10;
 /// A learning-curve point needs at least this many answers left to measure on.
 pub const MIN_HELD_OUT: usize = 20;
+/// The settings of learning: the constants above, together, so that the evaluation can
+/// measure how much each matters (`studypack calibrate --setting NAME=VALUE`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnSettings {
+    pub min_term_answers: usize,
+    pub max_terms: usize,
+    pub penalties: Vec<f64>,
+    pub inner_folds: usize,
+    pub inner_splits: usize,
+    pub select_margin: f64,
+    pub select_errors: f64,
+    pub cut_candidates: usize,
+}
+
+impl Default for LearnSettings {
+    fn default() -> Self {
+        LearnSettings {
+            min_term_answers: MIN_TERM_ANSWERS,
+            max_terms: MAX_TERMS,
+            penalties: PENALTIES.to_vec(),
+            inner_folds: INNER_FOLDS,
+            inner_splits: INNER_SPLITS,
+            select_margin: SELECT_MARGIN,
+            select_errors: SELECT_ERRORS,
+            cut_candidates: super::cuts::CUT_CANDIDATES,
+        }
+    }
+}
+
+impl LearnSettings {
+    /// Sets one setting from `name=value` (`penalties` takes a list split by `/`; `penalty_scale`
+    /// multiplies every penalty).
+    pub fn set(&mut self, assignment: &str) -> Result<(), String> {
+        let (name, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("a setting is NAME=VALUE, not {assignment:?}"))?;
+        let bad = || format!("{name}: {value:?} is not a valid value");
+        let count = |v: &str| -> Result<usize, String> {
+            v.parse::<usize>().map_err(|_| bad()).and_then(|n| {
+                if n == 0 {
+                    Err(format!("{name} must be at least 1"))
+                } else {
+                    Ok(n)
+                }
+            })
+        };
+        let number = |v: &str| -> Result<f64, String> {
+            v.parse::<f64>().map_err(|_| bad()).and_then(|x| {
+                if x.is_finite() && x >= 0.0 {
+                    Ok(x)
+                } else {
+                    Err(format!("{name} must be a number of 0 or more"))
+                }
+            })
+        };
+        match name {
+            "min_term_answers" => self.min_term_answers = count(value)?,
+            "max_terms" => self.max_terms = count(value)?,
+            "inner_folds" => self.inner_folds = count(value)?.max(2),
+            "inner_splits" => self.inner_splits = count(value)?,
+            "cut_candidates" => self.cut_candidates = count(value)?.max(2),
+            "select_margin" => self.select_margin = number(value)?,
+            "select_errors" => self.select_errors = number(value)?,
+            "penalties" => {
+                self.penalties = value.split('/').map(number).collect::<Result<_, _>>()?;
+                if self.penalties.iter().any(|&p| p <= 0.0) || self.penalties.is_empty() {
+                    return Err("penalties must be above 0".into());
+                }
+            }
+            "penalty_scale" => {
+                let k = number(value)?;
+                if k <= 0.0 {
+                    return Err("penalty_scale must be above 0".into());
+                }
+                self.penalties = PENALTIES.iter().map(|p| p * k).collect();
+            }
+            _ => return Err(format!("no setting called {name:?}")),
+        }
+        Ok(())
+    }
+}
+
 /// The seed of every split: fixed, so that the same marked answers give the same figures.
 const SEED: u64 = 0x5354_5544_5950_4143;
 
@@ -50,16 +136,13 @@ pub struct Marked {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Candidate {
     Uncalibrated,
-    Counted,
-    /// Point weights with a ridge penalty; anchored: learned as a correction to the
-    /// uncalibrated mark, so that the penalty shrinks towards it.
+    /// Weights for the points (and the engine's own mark), with a ridge penalty.
     Points {
         penalty: f64,
-        anchored: bool,
     },
+    /// The same, and weights for terms.
     Terms {
         penalty: f64,
-        anchored: bool,
     },
 }
 
@@ -68,110 +151,89 @@ impl Candidate {
     fn richness(self) -> usize {
         match self {
             Candidate::Uncalibrated => 0,
-            Candidate::Counted => 1,
-            Candidate::Points { .. } => 2,
-            Candidate::Terms { .. } => 3,
+            Candidate::Points { .. } => 1,
+            Candidate::Terms { .. } => 2,
         }
     }
 }
 
-/// The mark of each test answer under a model fitted on the training answers.
-fn fit(c: Candidate, train: &[&Marked], points: usize, scale: &Scale) -> Model {
-    let gold: Vec<u32> = train.iter().map(|m| m.score).collect();
-    let empty = Model {
-        kind: Kind::Uncalibrated,
-        anchored: false,
-        intercept: 0.0,
-        covered: 0.0,
-        points: Vec::new(),
-        terms: Vec::new(),
-        cuts: Vec::new(),
+/// The model of a candidate, fitted on the training answers.
+fn fit(
+    c: Candidate,
+    train: &[&Marked],
+    points: usize,
+    scale: &Scale,
+    settings: &LearnSettings,
+) -> Model {
+    let (penalty, terms) = match c {
+        Candidate::Uncalibrated => {
+            return Model {
+                kind: Kind::Uncalibrated,
+                intercept: 0.0,
+                covered: 0.0,
+                uncalibrated: 1.0,
+                points: Vec::new(),
+                terms: Vec::new(),
+                cuts: Vec::new(),
+            };
+        }
+        Candidate::Points { penalty } => (penalty, false),
+        Candidate::Terms { penalty } => (penalty, true),
     };
-    match c {
-        Candidate::Uncalibrated => empty,
-        Candidate::Counted => {
-            let z: Vec<f64> = train.iter().map(|m| m.observation.covered).collect();
-            let start: Vec<f32> = (0..scale.marks[1] - scale.marks[0])
-                .map(|k| match scale.points_for.get(k as usize) {
-                    Some(&p) => p as f32 - 0.5,
-                    None => (k + 1) as f32 - 0.5,
-                })
-                .collect();
-            Model {
-                kind: Kind::Counted,
-                covered: 1.0,
-                cuts: fit_cuts_from(&z, &gold, scale.marks, start),
-                ..empty
-            }
-        }
-        Candidate::Points { penalty, anchored } | Candidate::Terms { penalty, anchored } => {
-            let terms = matches!(c, Candidate::Terms { .. });
-            let vocabulary = if terms { vocabulary(train) } else { Vec::new() };
-            let anchor: Vec<f64> = train
-                .iter()
-                .map(|m| {
-                    if anchored {
-                        f64::from(m.observation.uncalibrated(scale))
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            let dims = 1 + points + vocabulary.len();
-            let rows: Vec<Vec<f64>> = train
-                .iter()
-                .map(|m| features(&m.observation, points, &vocabulary))
-                .collect();
-            let y: Vec<f64> = gold
-                .iter()
-                .zip(&anchor)
-                .map(|(&g, a)| f64::from(g) - a)
-                .collect();
-            let f = ridge(&rows, &y, dims, penalty);
-            let z: Vec<f64> = rows
-                .iter()
-                .zip(&anchor)
-                .map(|(r, a)| {
-                    a + f.intercept + r.iter().zip(&f.weights).map(|(x, w)| x * w).sum::<f64>()
-                })
-                .collect();
-            let learned = vocabulary
-                .iter()
-                .zip(&f.weights[1 + points..])
-                .filter(|(_, w)| w.abs() >= 1e-4)
-                .map(|((term, answers), &w)| LearnedTerm {
-                    term: term.to_string(),
-                    weight: w as f32,
-                    answers: *answers,
-                })
-                .collect();
-            Model {
-                kind: if terms { Kind::Terms } else { Kind::Points },
-                anchored,
-                intercept: f.intercept as f32,
-                covered: f.weights[0] as f32,
-                points: f.weights[1..=points].iter().map(|&w| w as f32).collect(),
-                terms: learned,
-                // An anchored figure is already on the scale (a corrected uncalibrated mark):
-                // it is rounded. Otherwise the cuts are fitted.
-                cuts: if anchored {
-                    fit_cuts_from(&[], &gold, scale.marks, rounding(scale.marks))
-                } else {
-                    fit_cuts(&z, &gold, scale.marks)
-                },
-            }
-        }
+    let gold: Vec<u32> = train.iter().map(|m| m.score).collect();
+    let vocabulary = if terms {
+        vocabulary(train, settings)
+    } else {
+        Vec::new()
+    };
+    let dims = FIXED_FEATURES + points + vocabulary.len();
+    let rows: Vec<Vec<f64>> = train
+        .iter()
+        .map(|m| features(&m.observation, points, &vocabulary, scale))
+        .collect();
+    let y: Vec<f64> = gold.iter().map(|&g| f64::from(g)).collect();
+    let f = ridge(&rows, &y, dims, penalty);
+    let z: Vec<f64> = rows
+        .iter()
+        .map(|r| f.intercept + r.iter().zip(&f.weights).map(|(x, w)| x * w).sum::<f64>())
+        .collect();
+    let learned = vocabulary
+        .iter()
+        .zip(&f.weights[FIXED_FEATURES + points..])
+        .filter(|(_, w)| w.abs() >= 1e-4)
+        .map(|((term, answers), &w)| LearnedTerm {
+            term: term.to_string(),
+            weight: w as f32,
+            answers: *answers,
+        })
+        .collect();
+    Model {
+        kind: if terms { Kind::Terms } else { Kind::Points },
+        intercept: f.intercept as f32,
+        covered: f.weights[0] as f32,
+        uncalibrated: f.weights[1] as f32,
+        points: f.weights[FIXED_FEATURES..FIXED_FEATURES + points]
+            .iter()
+            .map(|&w| w as f32)
+            .collect(),
+        terms: learned,
+        cuts: fit_cuts(&z, &gold, scale.marks, settings.cut_candidates),
     }
 }
 
-fn rounding(marks: [u32; 2]) -> Vec<f32> {
-    (marks[0]..marks[1]).map(|m| m as f32 + 0.5).collect()
-}
+/// The features every row starts with: points covered, and the uncalibrated mark.
+const FIXED_FEATURES: usize = 2;
 
 /// Feature row: points covered, each point's match, then 1 for each vocabulary term used.
-fn features(o: &Observation, points: usize, vocabulary: &[(Arc<str>, usize)]) -> Vec<f64> {
-    let mut row = Vec::with_capacity(1 + points + vocabulary.len());
+fn features(
+    o: &Observation,
+    points: usize,
+    vocabulary: &[(Arc<str>, usize)],
+    scale: &Scale,
+) -> Vec<f64> {
+    let mut row = Vec::with_capacity(2 + points + vocabulary.len());
     row.push(o.covered);
+    row.push(f64::from(o.uncalibrated(scale)));
     row.extend((0..points).map(|i| o.points.get(i).copied().unwrap_or(0.0)));
     let start = row.len();
     row.resize(start + vocabulary.len(), 0.0);
@@ -185,7 +247,7 @@ fn features(o: &Observation, points: usize, vocabulary: &[(Arc<str>, usize)]) ->
 
 /// The terms worth learning from these answers: used by at least [`MIN_TERM_ANSWERS`] (and
 /// not by all), the [`MAX_TERMS`] most used, sorted by term; each with how many use it.
-fn vocabulary(train: &[&Marked]) -> Vec<(Arc<str>, usize)> {
+fn vocabulary(train: &[&Marked], settings: &LearnSettings) -> Vec<(Arc<str>, usize)> {
     let mut used: BTreeMap<Arc<str>, usize> = BTreeMap::new();
     for m in train {
         for t in &m.observation.terms {
@@ -194,129 +256,143 @@ fn vocabulary(train: &[&Marked]) -> Vec<(Arc<str>, usize)> {
     }
     let mut kept: Vec<(Arc<str>, usize)> = used
         .into_iter()
-        .filter(|&(_, n)| n >= MIN_TERM_ANSWERS && n < train.len())
+        .filter(|&(_, n)| n >= settings.min_term_answers && n < train.len())
         .collect();
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    kept.truncate(MAX_TERMS);
+    kept.truncate(settings.max_terms);
     kept.sort_by(|a, b| a.0.cmp(&b.0));
     kept
 }
 
 fn mark(model: &Model, o: &Observation, scale: &Scale) -> u32 {
-    // A model is scored as the calibration holding it would score.
-    let c = Calibration {
-        format: super::CALIBRATION_FORMAT,
-        id: String::new(),
-        version: 0,
-        scheme: Vec::new(),
-        scale: scale.marks,
-        levels: scale.levels,
-        points_for: scale.points_for.clone(),
-        answers: 0,
-        model: model.clone(),
-    };
-    c.score(o)
+    super::model_score(model, scale, o)
 }
 
 /// Learns a calibration for the scheme whose points are `scheme` from marked answers on
 /// `scale`. Deterministic: the same answers in the same order give the same calibration.
 pub fn learn(answers: &[&Marked], scheme: &[String], scale: &Scale) -> Calibration {
+    learn_with(answers, scheme, scale, &LearnSettings::default())
+}
+
+/// [`learn`] with settings other than the defaults.
+pub fn learn_with(
+    answers: &[&Marked],
+    scheme: &[String],
+    scale: &Scale,
+    settings: &LearnSettings,
+) -> Calibration {
     let points = scheme.len();
-    let chosen = choose(answers, points, scale);
-    let model = fit(chosen, answers, points, scale);
+    let chosen = choose(answers, points, scale, settings);
+    let model = fit(chosen, answers, points, scale, settings);
     Calibration::new(scheme.to_vec(), scale, answers.len(), model)
 }
 
-/// The model to learn, by inner cross-validation: within each kind the variant with the best
-/// held-out QWK; then, from the uncalibrated engine up, a richer kind replaces the one kept
-/// only if it beats it by more than the standard error of the difference (the one-standard-
-/// error rule, the error estimated by bootstrap over the held-out answers).
-fn choose(answers: &[&Marked], points: usize, scale: &Scale) -> Candidate {
+/// The model to learn, by inner cross-validation: every candidate is fitted without each
+/// fold in turn, on [`INNER_SPLITS`] different splits, and scored by QWK on the answers held
+/// out (the mean over the splits). Within each kind the best penalty is kept; then, from the
+/// uncalibrated engine up, a richer kind replaces the one kept only if it beats it by
+/// [`SELECT_MARGIN`] and by more than [`SELECT_ERRORS`] standard errors of the difference
+/// (estimated by bootstrap over the held-out answers).
+fn choose(
+    answers: &[&Marked],
+    points: usize,
+    scale: &Scale,
+    settings: &LearnSettings,
+) -> Candidate {
     let n = answers.len();
     if n < MIN_TO_LEARN {
         return Candidate::Uncalibrated;
     }
     let gold: Vec<u32> = answers.iter().map(|m| m.score).collect();
-    // Marks of every answer from models fitted without its fold.
-    let held_out = |c: Candidate, seed: u64| {
-        let fold = folds(n, INNER_FOLDS, seed);
-        let mut predicted = vec![0u32; n];
-        for f in 0..INNER_FOLDS {
-            let train: Vec<&Marked> = (0..n)
-                .filter(|&i| fold[i] != f)
-                .map(|i| answers[i])
-                .collect();
-            let model = fit(c, &train, points, scale);
-            for i in (0..n).filter(|&i| fold[i] == f) {
-                predicted[i] = mark(&model, &answers[i].observation, scale);
-            }
-        }
-        predicted
+    let k = settings.inner_folds;
+    let splits: Vec<Vec<usize>> = (0..settings.inner_splits as u64)
+        .map(|s| folds(n, k, SEED ^ (n as u64) ^ (s << 40)))
+        .collect();
+    // Each answer's marks, one list per split, from models fitted without its fold.
+    let held_out = |c: Candidate| -> Vec<Vec<u32>> {
+        splits
+            .iter()
+            .map(|fold| {
+                let mut predicted = vec![0u32; n];
+                for f in 0..k {
+                    let train: Vec<&Marked> = (0..n)
+                        .filter(|&i| fold[i] != f)
+                        .map(|i| answers[i])
+                        .collect();
+                    let model = fit(c, &train, points, scale, settings);
+                    for i in (0..n).filter(|&i| fold[i] == f) {
+                        predicted[i] = mark(&model, &answers[i].observation, scale);
+                    }
+                }
+                predicted
+            })
+            .collect()
     };
-    let mut candidates = vec![Candidate::Uncalibrated, Candidate::Counted];
-    for anchored in [false, true] {
-        candidates.extend(
-            PENALTIES
-                .iter()
-                .map(|&penalty| Candidate::Points { penalty, anchored }),
-        );
-    }
-    for anchored in [false, true] {
-        candidates.extend(
-            PENALTIES
-                .iter()
-                .map(|&penalty| Candidate::Terms { penalty, anchored }),
-        );
-    }
-    // The best variant of each kind on one split of the answers…
-    let mut kinds: Vec<(Candidate, f64)> = Vec::new();
+    let agreement = |p: &[Vec<u32>]| {
+        p.iter().map(|p| qwk_of(&gold, p, scale.marks)).sum::<f64>() / p.len() as f64
+    };
+    let mut candidates = vec![Candidate::Uncalibrated];
+    candidates.extend(
+        settings
+            .penalties
+            .iter()
+            .map(|&penalty| Candidate::Points { penalty }),
+    );
+    candidates.extend(
+        settings
+            .penalties
+            .iter()
+            .map(|&penalty| Candidate::Terms { penalty }),
+    );
+    // The best variant of each kind, with its held-out marks and agreement.
+    let mut kinds: Vec<(Candidate, Vec<Vec<u32>>, f64)> = Vec::new();
     for c in candidates {
-        let q = qwk_of(&gold, &held_out(c, SEED ^ n as u64), scale.marks);
+        let p = held_out(c);
+        let q = agreement(&p);
         match kinds.last_mut() {
             Some(best) if best.0.richness() == c.richness() => {
-                if q > best.1 {
-                    *best = (c, q);
+                if q > best.2 {
+                    *best = (c, p, q);
                 }
             }
-            _ => kinds.push((c, q)),
+            _ => kinds.push((c, p, q)),
         }
     }
-    // …and the kinds compared on another, so that the variant picked for doing well on the
-    // first split does not carry its luck into the comparison.
-    let second: Vec<(Candidate, Vec<u32>, f64)> = kinds
-        .iter()
-        .map(|&(c, _)| {
-            let p = held_out(c, SEED ^ (n as u64) << 32);
-            let q = qwk_of(&gold, &p, scale.marks);
-            (c, p, q)
-        })
-        .collect();
     let mut kept = 0;
-    for k in 1..second.len() {
-        let gain = second[k].2 - second[kept].2;
-        if gain > SELECT_MARGIN
-            && gain > standard_error(&gold, &second[k].1, &second[kept].1, scale)
+    for k in 1..kinds.len() {
+        let gain = kinds[k].2 - kinds[kept].2;
+        if gain > settings.select_margin
+            && gain
+                > settings.select_errors * standard_error(&gold, &kinds[k].1, &kinds[kept].1, scale)
         {
             kept = k;
         }
     }
-    second[kept].0
+    kinds[kept].0
 }
 
-/// Bootstrap standard error of QWK(a) − QWK(b) against `gold`, over resamples of the answers.
-fn standard_error(gold: &[u32], a: &[u32], b: &[u32], scale: &Scale) -> f64 {
+/// Bootstrap standard error of the mean over splits of QWK(a) − QWK(b) against `gold`,
+/// over resamples of the answers.
+fn standard_error(gold: &[u32], a: &[Vec<u32>], b: &[Vec<u32>], scale: &Scale) -> f64 {
     let n = gold.len();
     let mut rng = SplitMix::new(SEED ^ 0xb007);
     let mut diffs = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    let mut at = vec![0usize; n];
     let (mut g, mut pa, mut pb) = (vec![0; n], vec![0; n], vec![0; n]);
     for _ in 0..BOOTSTRAP_RESAMPLES {
-        for i in 0..n {
-            let j = (rng.next() % n as u64) as usize;
-            g[i] = gold[j];
-            pa[i] = a[j];
-            pb[i] = b[j];
+        for j in at.iter_mut() {
+            *j = (rng.next() % n as u64) as usize;
         }
-        diffs.push(qwk_of(&g, &pa, scale.marks) - qwk_of(&g, &pb, scale.marks));
+        let mut d = 0.0;
+        for (sa, sb) in a.iter().zip(b) {
+            for (i, &j) in at.iter().enumerate() {
+                g[i] = gold[j];
+                pa[i] = sa[j];
+                pb[i] = sb[j];
+            }
+            d += qwk_of(&g, &pa, scale.marks) - qwk_of(&g, &pb, scale.marks);
+        }
+        diffs.push(d / a.len().max(1) as f64);
     }
     Spread::of(&diffs).sd
 }
@@ -347,6 +423,7 @@ pub fn cross_validate(
     k: usize,
     scheme: &[String],
     scale: &Scale,
+    settings: &LearnSettings,
 ) -> CrossValidation {
     let n = answers.len();
     let fold = folds(n, k, SEED);
@@ -357,7 +434,7 @@ pub fn cross_validate(
             .filter(|&i| fold[i] != f)
             .map(|i| &answers[i])
             .collect();
-        let cal = learn(&train, scheme, scale);
+        let cal = learn_with(&train, scheme, scale, settings);
         chosen.push(cal.model.kind);
         for i in (0..n).filter(|&i| fold[i] == f) {
             let a = &answers[i];
@@ -421,6 +498,7 @@ pub fn learning_curve(
     draws: usize,
     scheme: &[String],
     scale: &Scale,
+    settings: &LearnSettings,
 ) -> Vec<CurvePoint> {
     let n = answers.len();
     let mut out = Vec::new();
@@ -434,7 +512,7 @@ pub fn learning_curve(
             let mut drawn = drawn.to_vec();
             drawn.sort_unstable();
             let train: Vec<&Marked> = drawn.iter().map(|&i| &answers[i]).collect();
-            let c = learn(&train, scheme, scale);
+            let c = learn_with(&train, scheme, scale, settings);
             let gold: Vec<u32> = rest.iter().map(|&i| answers[i].score).collect();
             let p: Vec<u32> = rest
                 .iter()

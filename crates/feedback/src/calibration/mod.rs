@@ -20,9 +20,10 @@ use serde::{Deserialize, Serialize};
 pub use agreement::Agreement;
 pub use cuts::{CUT_CANDIDATES, CUT_PASSES};
 pub use learn::{
-    BOOTSTRAP_RESAMPLES, CrossValidation, CurvePoint, HeldOut, INNER_FOLDS, LEARNING_CURVE_DRAWS,
-    MAX_TERMS, MIN_HELD_OUT, MIN_TERM_ANSWERS, MIN_TO_LEARN, Marked, PENALTIES, SELECT_MARGIN,
-    Spread, cross_validate, learn, learning_curve,
+    BOOTSTRAP_RESAMPLES, CrossValidation, CurvePoint, HeldOut, INNER_FOLDS, INNER_SPLITS,
+    LEARNING_CURVE_DRAWS, LearnSettings, MAX_TERMS, MIN_HELD_OUT, MIN_TERM_ANSWERS, MIN_TO_LEARN,
+    Marked, PENALTIES, SELECT_ERRORS, SELECT_MARGIN, Spread, cross_validate, learn, learn_with,
+    learning_curve,
 };
 
 use crate::report::{CalibratedScore, Report};
@@ -39,7 +40,7 @@ pub struct Observation {
     pub(crate) full: u32,
     /// Each point's match score, 0–1, in the scheme's order.
     pub(crate) points: Vec<f64>,
-    /// The answer's content stems, sorted, each once.
+    /// The answer's content stems, each once.
     pub(crate) terms: Vec<Arc<str>>,
     /// The engine's own indicative mark and level, when the question has a rubric.
     pub(crate) mark: Option<u32>,
@@ -112,9 +113,7 @@ impl Observation {
 pub enum Kind {
     /// Nothing learned: the uncalibrated engine's mark.
     Uncalibrated,
-    /// A mark for each number of points covered.
-    Counted,
-    /// Weights for the points, then cuts.
+    /// Weights for the points covered, each point and the engine's own mark, then cuts.
     Points,
     /// Weights for the points and for terms the answers use, then cuts.
     Terms,
@@ -135,11 +134,11 @@ pub struct LearnedTerm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     pub kind: Kind,
-    /// The figure starts from the uncalibrated engine's mark: what was learned corrects it.
-    #[serde(default)]
-    pub anchored: bool,
     pub intercept: f32,
     pub covered: f32,
+    /// The weight of the uncalibrated engine's own mark.
+    #[serde(default)]
+    pub uncalibrated: f32,
     /// A weight per point of the scheme (empty unless `points` or `terms`).
     #[serde(default)]
     pub points: Vec<f32>,
@@ -255,7 +254,9 @@ impl Calibration {
         }
         let finite = m.intercept.is_finite()
             && m.covered.is_finite()
-            && m.points.iter().chain(&m.cuts).all(|x| !x.is_nan())
+            && m.uncalibrated.is_finite()
+            && m.points.iter().all(|x| x.is_finite())
+            && m.cuts.iter().all(|x| !x.is_nan())
             && m.terms.iter().all(|t| t.weight.is_finite());
         if !finite {
             return bad("every weight must be a number");
@@ -297,43 +298,22 @@ impl Calibration {
         }
     }
 
-    /// The predicted figure for an observation, before the cuts.
-    pub(crate) fn figure(&self, o: &Observation) -> f64 {
-        let m = &self.model;
-        let mut z = f64::from(m.intercept) + f64::from(m.covered) * o.covered;
-        if m.anchored {
-            z += f64::from(o.uncalibrated(&self.scale()));
-        }
-        z += m
-            .points
-            .iter()
-            .zip(&o.points)
-            .map(|(w, s)| f64::from(*w) * s)
-            .sum::<f64>();
-        if !m.terms.is_empty() {
-            for t in &o.terms {
-                if let Ok(i) = m.terms.binary_search_by(|l| l.term.as_str().cmp(t)) {
-                    z += f64::from(m.terms[i].weight);
-                }
-            }
-        }
-        z
-    }
-
     /// The mark this calibration gives an observation.
     pub fn score(&self, o: &Observation) -> u32 {
-        match self.model.kind {
-            Kind::Uncalibrated => o.uncalibrated(&self.scale()),
-            _ => cuts::mark(self.figure(o), &self.model.cuts, self.scale[0]),
-        }
+        model_score(&self.model, &self.scale(), o)
     }
 
-    /// The calibrated mark for a report, as the report carries it.
-    pub fn scored(&self, o: &Observation) -> CalibratedScore {
+    /// The calibrated mark for a report, as the report carries it: `o` without its terms, and
+    /// the answer's terms (each once) borrowed.
+    pub(crate) fn scored<'t>(
+        &self,
+        o: &Observation,
+        terms: impl Iterator<Item = &'t str>,
+    ) -> CalibratedScore {
         CalibratedScore {
             id: self.id.clone(),
             version: self.version,
-            score: self.score(o),
+            score: model_score_with(&self.model, &self.scale(), o, terms),
             out_of: self.scale[1],
             levels: self.levels,
         }
@@ -344,38 +324,14 @@ impl Calibration {
         let m = &self.model;
         let n = self.answers;
         let mut out = Vec::new();
-        let mark_of = |figure: f64| cuts::mark(figure, &m.cuts, self.scale[0]);
         match m.kind {
             Kind::Uncalibrated => out.push(format!(
                 "Nothing learned: on answers held out from the {n} marked, nothing learned agreed with the marks better than the engine's own, so it marks as it does uncalibrated."
             )),
-            Kind::Counted => {
-                let most = self.scheme.len() as u32;
-                let mut spans: Vec<(u32, u32, u32)> = Vec::new();
-                for c in 0..=most {
-                    let mark = mark_of(f64::from(m.intercept) + f64::from(m.covered) * f64::from(c));
-                    match spans.last_mut() {
-                        Some(s) if s.2 == mark => s.1 = c,
-                        _ => spans.push((c, c, mark)),
-                    }
-                }
-                let spans: Vec<String> = spans
-                    .iter()
-                    .map(|&(a, b, mark)| match (a, b) {
-                        (a, b) if b == most && a != b => format!("{a} or more → {mark}"),
-                        (a, b) if a == b => format!("{a} → {mark}"),
-                        (a, b) => format!("{a}–{b} → {mark}"),
-                    })
-                    .collect();
-                out.push(format!(
-                    "Learned the mark for each number of points covered, from {n} answers: {}.",
-                    spans.join(", ")
-                ));
-            }
             Kind::Points | Kind::Terms => {
                 out.push(format!(
-                    "Learned from {n} answers: each point covered adds {:.2} to the predicted figure.",
-                    m.covered
+                    "Learned from {n} answers: the predicted figure is {:.2}, plus {:.2} for each point covered and {:.2} times the engine's own mark, then:",
+                    m.intercept, m.covered, m.uncalibrated
                 ));
                 let mut weighted: Vec<(usize, f32)> = m
                     .points
@@ -418,7 +374,7 @@ impl Calibration {
                 ));
             }
         }
-        if m.kind != Kind::Uncalibrated && m.kind != Kind::Counted {
+        if m.kind != Kind::Uncalibrated {
             let cuts: Vec<String> = m
                 .cuts
                 .iter()
@@ -446,7 +402,6 @@ impl Calibration {
         h.write_usize(self.answers);
         let m = &self.model;
         h.write_u8(m.kind as u8);
-        h.write_u8(u8::from(m.anchored));
         h.write_usize(m.points.len());
         for x in [m.intercept, m.covered]
             .iter()
@@ -462,6 +417,49 @@ impl Calibration {
             h.write_usize(t.answers);
         }
         format!("cal-{:016x}", h.finish())
+    }
+}
+
+/// The predicted figure for an observation under a model, before the cuts.
+fn figure<'t>(
+    m: &Model,
+    scale: &Scale,
+    o: &Observation,
+    terms: impl Iterator<Item = &'t str>,
+) -> f64 {
+    let mut z = f64::from(m.intercept) + f64::from(m.covered) * o.covered;
+    z += f64::from(m.uncalibrated) * f64::from(o.uncalibrated(scale));
+    z += m
+        .points
+        .iter()
+        .zip(&o.points)
+        .map(|(w, s)| f64::from(*w) * s)
+        .sum::<f64>();
+    if !m.terms.is_empty() {
+        for t in terms {
+            if let Ok(i) = m.terms.binary_search_by(|l| l.term.as_str().cmp(t)) {
+                z += f64::from(m.terms[i].weight);
+            }
+        }
+    }
+    z
+}
+
+/// The mark a model gives an observation on `scale`.
+pub(crate) fn model_score(m: &Model, scale: &Scale, o: &Observation) -> u32 {
+    model_score_with(m, scale, o, o.terms.iter().map(|t| &**t))
+}
+
+/// [`model_score`] with the answer's terms given apart (each once), not from `o`.
+fn model_score_with<'t>(
+    m: &Model,
+    scale: &Scale,
+    o: &Observation,
+    terms: impl Iterator<Item = &'t str>,
+) -> u32 {
+    match m.kind {
+        Kind::Uncalibrated => o.uncalibrated(scale),
+        _ => cuts::mark(figure(m, scale, o, terms), &m.cuts, scale.marks[0]),
     }
 }
 

@@ -70,7 +70,7 @@ fn a_stricter_teacher_is_learned_and_measured_on_unseen_answers() {
     let engine = engine();
     let (marked, scheme) = answers(&engine, 70);
     let scale = Scale::marks(0, 3);
-    let cv = cross_validate(&marked, 5, &scheme, &scale);
+    let cv = cross_validate(&marked, 5, &scheme, &scale, &LearnSettings::default());
     assert_eq!(
         cv.held_out.len(),
         marked.len(),
@@ -118,7 +118,14 @@ fn the_same_answers_give_the_same_calibration() {
     let b = learn(&all, &scheme, &Scale::marks(0, 3));
     assert_eq!(a, b);
     assert!(a.id.starts_with("cal-"));
-    let curve = learning_curve(&marked, &[10, 20, 30], 3, &scheme, &Scale::marks(0, 3));
+    let curve = learning_curve(
+        &marked,
+        &[10, 20, 30],
+        3,
+        &scheme,
+        &Scale::marks(0, 3),
+        &LearnSettings::default(),
+    );
     // 30 answers would leave fewer than MIN_HELD_OUT to measure on.
     assert_eq!(
         curve.iter().map(|c| c.size).collect::<Vec<_>>(),
@@ -126,7 +133,14 @@ fn the_same_answers_give_the_same_calibration() {
     );
     assert_eq!(
         curve,
-        learning_curve(&marked, &[10, 20, 30], 3, &scheme, &Scale::marks(0, 3))
+        learning_curve(
+            &marked,
+            &[10, 20, 30],
+            3,
+            &scheme,
+            &Scale::marks(0, 3),
+            &LearnSettings::default()
+        )
     );
 }
 
@@ -189,7 +203,7 @@ fn an_edited_calibration_is_checked_and_gets_a_new_id() {
         assert!(matches!(bad.validated(), Err(CalibrationError::Invalid(_))));
     }
     let mut short = cal.clone();
-    short.model.kind = Kind::Counted;
+    short.model.kind = Kind::Points;
     short.model.cuts.truncate(1);
     assert!(
         short
@@ -281,5 +295,104 @@ proptest! {
         let r = engine.report_calibrated(&p, &cal, &essay).unwrap();
         let score = r.calibration.unwrap().score;
         prop_assert!((1..=4).contains(&score));
+    }
+}
+
+#[test]
+fn settings_are_set_by_name_and_bad_ones_refused() {
+    let mut s = LearnSettings::default();
+    s.set("select_errors=1.5").unwrap();
+    s.set("penalties=1/4").unwrap();
+    s.set("max_terms=50").unwrap();
+    assert_eq!(
+        (s.select_errors, s.penalties.clone(), s.max_terms),
+        (1.5, vec![1.0, 4.0], 50)
+    );
+    s.set("penalty_scale=2").unwrap();
+    assert_eq!(
+        s.penalties,
+        PENALTIES.iter().map(|p| p * 2.0).collect::<Vec<_>>()
+    );
+    for bad in [
+        "select_errors",
+        "nope=1",
+        "max_terms=0",
+        "select_errors=-1",
+        "penalties=0/1",
+        "penalties=x",
+    ] {
+        assert!(s.set(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn an_answers_terms_are_its_content_stems_each_once() {
+    let engine = engine();
+    let sch = scheme();
+    let p = engine.prepare(&QuestionInput::bare("", &sch));
+    let text = "Hyperinflation destroyed savings; savings vanished. The unemployed, unemployment and 1923: zyxwv zyxwvs qqq quux quuxes.";
+    let (_, o) = engine.observe(&p, text);
+    let mut got: Vec<String> = o.terms.iter().map(|t| t.to_string()).collect();
+    got.sort();
+    let mut expected: Vec<String> = engine
+        .analyse(text)
+        .tokens
+        .iter()
+        .filter(|t| !t.stop && !t.numeric && t.stem.len() >= 3)
+        .map(|t| t.stem.to_string())
+        .collect();
+    expected.sort();
+    expected.dedup();
+    assert_eq!(got, expected);
+    assert!(got.len() >= 6, "{got:?}");
+    assert!(
+        got.iter().any(|t| t.starts_with("hyperinfl"))
+            && got.iter().any(|t| t.starts_with("zyxwv")),
+        "{got:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// A calibration file edited into anything is refused or marks within its scale: it never
+    /// panics.
+    #[test]
+    fn an_edited_calibration_is_refused_or_marks_on_its_scale(
+        low in 0u32..5,
+        span in 0u32..6,
+        weights in proptest::collection::vec(proptest::num::f32::ANY, 0..8),
+        cuts in proptest::collection::vec(proptest::num::f32::ANY, 0..8),
+        terms in proptest::collection::vec(("[a-z]{0,6}", proptest::num::f32::ANY), 0..5),
+        kind in 0u8..3,
+        essay in "[a-z .]{0,120}",
+    ) {
+        let engine = engine();
+        let sch = scheme();
+        let p = engine.prepare(&QuestionInput::bare("", &sch));
+        let names: Vec<String> = engine.report(&p, "").points.iter().map(|x| x.text.to_string()).collect();
+        let c = Calibration {
+            format: CALIBRATION_FORMAT,
+            id: String::new(),
+            version: 1,
+            scheme: names,
+            scale: [low, low + span],
+            levels: false,
+            points_for: Vec::new(),
+            answers: 3,
+            model: Model {
+                kind: [Kind::Uncalibrated, Kind::Points, Kind::Terms][kind as usize],
+                intercept: weights.first().copied().unwrap_or(0.0),
+                covered: weights.get(1).copied().unwrap_or(0.0),
+                uncalibrated: weights.get(2).copied().unwrap_or(0.0),
+                points: weights.iter().skip(2).copied().collect(),
+                terms: terms.into_iter().map(|(term, weight)| LearnedTerm { term, weight, answers: 1 }).collect(),
+                cuts,
+            },
+        };
+        if let Ok(c) = c.validated() {
+            let r = engine.report_calibrated(&p, &c, &essay).unwrap();
+            let score = r.calibration.unwrap().score;
+            prop_assert!((c.scale[0]..=c.scale[1]).contains(&score));
+        }
     }
 }
