@@ -24,12 +24,7 @@ fn report(c: &mut Criterion) {
     });
     // A calibration at its costliest: weights for the most terms learning keeps (words of the
     // essay), each stem of the essay looked up among them, and 25 cuts.
-    let scheme: Vec<String> = engine
-        .report(&prepared, "")
-        .points
-        .iter()
-        .map(|p| p.text.to_string())
-        .collect();
+    let scheme: Vec<String> = prepared.point_texts();
     let mut words: Vec<String> = ESSAY
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() >= 3)

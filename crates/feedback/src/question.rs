@@ -90,6 +90,16 @@ const COMMAND_STEMS: &[&str] = &[
 ];
 
 impl Prepared {
+    /// The mark scheme's points as the engine reads them (sub-points split), in order: what a
+    /// report's `points` list, and what a calibration is learned for.
+    pub fn point_texts(&self) -> Vec<String> {
+        self.scheme
+            .points
+            .iter()
+            .map(|p| p.text.to_string())
+            .collect()
+    }
+
     /// Prepares a question with the engine's vocabulary (`stems`) and IDF weights.
     pub(crate) fn new(stems: &Stems, idf: &Idf, q: &QuestionInput) -> Prepared {
         let question_text = match q.view {

@@ -33,12 +33,7 @@ pub async fn run(store: &dyn LibraryStore, args: CalibrateArgs) -> Result<()> {
     let engine = engine_for_library(&lib);
     let (calibration, cv, curve) = with_question(&lib, &args.against, |input| {
         let prepared = engine.prepare(input);
-        let scheme: Vec<String> = engine
-            .report(&prepared, "")
-            .points
-            .iter()
-            .map(|p| p.text.to_string())
-            .collect();
+        let scheme: Vec<String> = prepared.point_texts();
         let lines = read_marked(&args.marked, input, &args)?;
         let scale = scale_of(input, &args, &lines)?;
         if args.folds < 2 {
@@ -177,10 +172,15 @@ fn scale_of(input: &QuestionInput, args: &CalibrateArgs, lines: &[Line]) -> Resu
                 points_for: rule.clone(),
             })
         }
-        (None, ScoreScale::Mark) => Ok(Scale::marks(
-            0,
-            args.max_score.unwrap_or(highest_given).max(1),
-        )),
+        (None, ScoreScale::Mark) => match args.max_score {
+            // The scale is the teacher's, not read from the marks: a top mark given only in
+            // answers held out must not shape what the others learn.
+            Some(top) if top > MAX_MARK => bail!("--max-score {top} is above {MAX_MARK}"),
+            Some(top) => Ok(Scale::marks(0, top.max(1))),
+            None => bail!(
+                "this scheme has no rubric: give its top mark (--max-score N; the highest in the file is {highest_given}) or its rule from points to marks (--points-for LIST)"
+            ),
+        },
     }
 }
 
@@ -231,6 +231,9 @@ fn read_marked(
         let at = format!("{name}:{n}");
         let v: serde_json::Value =
             serde_json::from_slice(&raw).map_err(|e| anyhow!("{at}: not a JSON object: {e}"))?;
+        if !v.is_object() {
+            bail!("{at}: not a JSON object");
+        }
         let id = match v.get("id") {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
             Some(serde_json::Value::Number(x)) => x.to_string(),
@@ -264,10 +267,13 @@ fn read_marked(
                 a.iter()
                     .all(|p| p.as_u64().is_some_and(|p| (p as usize) < points))
             });
+            if !ok && points == 0 {
+                bail!("{at}: \"points\" lists points, but the scheme has none");
+            }
             if !ok {
                 bail!(
                     "{at}: \"points\" must list point numbers of the scheme, 0 to {}",
-                    points.saturating_sub(1)
+                    points - 1
                 );
             }
         }

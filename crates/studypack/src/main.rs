@@ -299,7 +299,7 @@ pub struct CalibrateArgs {
     /// What the scores are: the question rubric's marks or its levels.
     #[arg(long, value_enum, default_value_t = ScoreScale::Mark)]
     pub score: ScoreScale,
-    /// The highest score, for a scheme without a rubric (otherwise the highest score given).
+    /// The top mark, for a scheme without a rubric (it needs this or --points-for).
     #[arg(long)]
     pub max_score: Option<u32>,
     /// For a scheme without a rubric, its rule from points covered to marks: the points needed

@@ -193,10 +193,6 @@ fn fit(
         .collect();
     let y: Vec<f64> = gold.iter().map(|&g| f64::from(g)).collect();
     let f = ridge(&rows, &y, dims, penalty);
-    let z: Vec<f64> = rows
-        .iter()
-        .map(|r| f.intercept + r.iter().zip(&f.weights).map(|(x, w)| x * w).sum::<f64>())
-        .collect();
     let learned = vocabulary
         .iter()
         .zip(&f.weights[FIXED_FEATURES + points..])
@@ -207,7 +203,7 @@ fn fit(
             answers: *answers,
         })
         .collect();
-    Model {
+    let mut model = Model {
         kind: if terms { Kind::Terms } else { Kind::Points },
         intercept: f.intercept as f32,
         covered: f.weights[0] as f32,
@@ -217,8 +213,23 @@ fn fit(
             .map(|&w| w as f32)
             .collect(),
         terms: learned,
-        cuts: fit_cuts(&z, &gold, scale.marks, settings.cut_candidates),
-    }
+        cuts: Vec::new(),
+    };
+    // The cuts are placed on the figures the stored model itself gives (its weights as
+    // stored, tiny term weights dropped), so that it marks its training answers as fitted.
+    let z: Vec<f64> = train
+        .iter()
+        .map(|m| {
+            super::figure(
+                &model,
+                scale,
+                &m.observation,
+                m.observation.terms.iter().map(|t| &**t),
+            )
+        })
+        .collect();
+    model.cuts = fit_cuts(&z, &gold, scale.marks, settings.cut_candidates);
+    model
 }
 
 /// The features every row starts with: points covered, and the uncalibrated mark.

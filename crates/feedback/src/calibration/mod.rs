@@ -399,11 +399,11 @@ impl Calibration {
         for p in &self.points_for {
             h.write_u32(*p);
         }
-        h.write_usize(self.answers);
+        h.write_u64(self.answers as u64);
         let m = &self.model;
         h.write_u8(m.kind as u8);
-        h.write_usize(m.points.len());
-        for x in [m.intercept, m.covered]
+        h.write_u64(m.points.len() as u64);
+        for x in [m.intercept, m.covered, m.uncalibrated]
             .iter()
             .chain(&m.points)
             .chain(&m.cuts)
@@ -414,14 +414,14 @@ impl Calibration {
         for t in &m.terms {
             h.write(t.term.as_bytes());
             h.write_u32(t.weight.to_bits());
-            h.write_usize(t.answers);
+            h.write_u64(t.answers as u64);
         }
         format!("cal-{:016x}", h.finish())
     }
 }
 
 /// The predicted figure for an observation under a model, before the cuts.
-fn figure<'t>(
+pub(crate) fn figure<'t>(
     m: &Model,
     scale: &Scale,
     o: &Observation,

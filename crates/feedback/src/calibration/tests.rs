@@ -35,12 +35,7 @@ fn answers(engine: &Engine, n: usize) -> (Vec<Marked>, Vec<String>) {
     let sch = scheme();
     let q = QuestionInput::bare("Why did the republic fall?", &sch);
     let p = engine.prepare(&q);
-    let names: Vec<String> = engine
-        .report(&p, "")
-        .points
-        .iter()
-        .map(|x| x.text.to_string())
-        .collect();
+    let names: Vec<String> = p.point_texts();
     let marked = (0..n)
         .map(|i| {
             let k = i % 7;
@@ -235,12 +230,7 @@ fn terms_are_learned_from_the_answers_that_use_them() {
     let sch = scheme();
     let engine = engine();
     let p = engine.prepare(&QuestionInput::bare("", &sch));
-    let names: Vec<String> = engine
-        .report(&p, "")
-        .points
-        .iter()
-        .map(|x| x.text.to_string())
-        .collect();
+    let names: Vec<String> = p.point_texts();
     let marked: Vec<Marked> = (0..80)
         .map(|i| {
             let catalyst = i % 2 == 0;
@@ -369,7 +359,7 @@ proptest! {
         let engine = engine();
         let sch = scheme();
         let p = engine.prepare(&QuestionInput::bare("", &sch));
-        let names: Vec<String> = engine.report(&p, "").points.iter().map(|x| x.text.to_string()).collect();
+        let names: Vec<String> = p.point_texts();
         let c = Calibration {
             format: CALIBRATION_FORMAT,
             id: String::new(),

@@ -1085,7 +1085,7 @@ fn calibrate_names_the_line_of_bad_input() {
     let env = Env::new();
     let (scheme, _) = write_calibration_inputs(&env, 1);
     let scheme = scheme.to_str().unwrap().to_string();
-    let cases: [(&str, &str, &[&str]); 7] = [
+    let cases: [(&str, &str, &[&str]); 10] = [
         (
             "{\"id\": \"a\", \"text\": \"x\", \"score\": 1}\n{\"id\": \"a\", \"text\": \"y\", \"score\": 0}\n",
             "marked.jsonl:2: the id \"a\" is used twice",
@@ -1109,8 +1109,19 @@ fn calibrate_names_the_line_of_bad_input() {
         (
             "{\"id\": 1, \"text\": \"x\", \"score\": 1}\n{\"id\": 2, \"text\": \"y\", \"score\": 0}\n",
             "fewer than the 5 folds",
+            &["--max-score", "3"],
+        ),
+        (
+            "{\"id\": 1, \"text\": \"x\", \"score\": 1}\n",
+            "this scheme has no rubric: give its top mark (--max-score N; the highest in the file is 1)",
             &[],
         ),
+        (
+            "{\"id\": 1, \"text\": \"x\", \"score\": 1}\n",
+            "--max-score 101 is above 100",
+            &["--max-score", "101"],
+        ),
+        ("[1, 2]\n", "marked.jsonl:1: not a JSON object", &[]),
         (
             "{\"id\": 1, \"score\": 1}\n",
             "marked.jsonl:1: no \"text\" string",

@@ -75,8 +75,14 @@ pub(crate) async fn active_calibration(
     st: &AppState,
     slug: &str,
 ) -> Result<Option<Calibration>, WebError> {
-    let Some(stored) = st.store.calibration(slug).await? else {
-        return Ok(None);
+    let stored = match st.store.calibration(slug).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            // Feedback is still given, uncalibrated, if the calibration cannot be read.
+            tracing::warn!(question = %slug, "calibration not read: {e}");
+            return Ok(None);
+        }
     };
     let read = serde_json::from_str::<Calibration>(&stored.body)
         .map_err(|e| e.to_string())

@@ -495,7 +495,7 @@ backend_test! {
         let mut input = studypack_feedback::question_input(q, lib.topic(&q.topic).unwrap());
         input.model_essay = None;
         let prepared = engine.prepare(&input);
-        let scheme: Vec<String> = engine.report(&prepared, "").points.iter().map(|p| p.text.to_string()).collect();
+        let scheme: Vec<String> = prepared.point_texts();
         let essay = |k: usize| -> String {
             let made: String = scheme.iter().take(k).map(|p| format!("{p}. ")).collect();
             format!("Stalin and Khrushchev compared. {made}")
