@@ -17,7 +17,8 @@ pub(crate) fn mark(z: f64, cuts: &[f32], lowest: u32) -> u32 {
 
 /// Cuts for the marks `scale`, starting from rounding (mark `m` from `m − ½`) and moved one at
 /// a time to the candidate place that most raises QWK on `(z, gold)`, each kept between its
-/// neighbours. Ties keep the cut where it is, so the result is deterministic.
+/// neighbours. Ties keep the cut where it is, so the result is deterministic. The confusion
+/// matrix is kept up to date as a cut moves, so a pass costs O(answers + candidates × marks²).
 pub(crate) fn fit_cuts(z: &[f64], gold: &[u32], scale: [u32; 2], most: usize) -> Vec<f32> {
     let steps = (scale[1] - scale[0]) as usize;
     let mut cuts: Vec<f32> = (0..steps)
@@ -28,15 +29,31 @@ pub(crate) fn fit_cuts(z: &[f64], gold: &[u32], scale: [u32; 2], most: usize) ->
     }
     let candidates = candidates(z, most);
     let levels = steps + 1;
-    let agreement = |cuts: &[f32]| {
-        let mut confusion = vec![vec![0usize; levels]; levels];
-        for (&zi, &g) in z.iter().zip(gold) {
-            let p = (mark(zi, cuts, scale[0]) - scale[0]) as usize;
-            confusion[(g.clamp(scale[0], scale[1]) - scale[0]) as usize][p] += 1;
+    // The answers in order of their figures (a figure that is not a number earns the lowest
+    // mark, as `mark` gives it), with their marks as indexes from the lowest.
+    let figure = |x: f64| if x.is_nan() { f64::NEG_INFINITY } else { x };
+    let mut order: Vec<usize> = (0..z.len().min(gold.len())).collect();
+    order.sort_by(|&a, &b| figure(z[a]).total_cmp(&figure(z[b])));
+    let zs: Vec<f64> = order.iter().map(|&i| figure(z[i])).collect();
+    let gs: Vec<usize> = order
+        .iter()
+        .map(|&i| (gold[i].clamp(scale[0], scale[1]) - scale[0]) as usize)
+        .collect();
+    let mut confusion = vec![vec![0usize; levels]; levels];
+    for (&zi, &g) in zs.iter().zip(&gs) {
+        confusion[g][(mark(zi, &cuts, scale[0]) - scale[0]) as usize] += 1;
+    }
+    // The first answer whose figure reaches `x`.
+    let at = |x: f32| zs.partition_point(|&v| v < f64::from(x));
+    // Moves the boundary between marks k and k + 1 from answer `from` to answer `to`.
+    let shift = |confusion: &mut Vec<Vec<usize>>, k: usize, from: usize, to: usize| {
+        for &g in &gs[from.min(to)..from.max(to)] {
+            let (out, into) = if to > from { (k + 1, k) } else { (k, k + 1) };
+            confusion[g][out] -= 1;
+            confusion[g][into] += 1;
         }
-        qwk(&confusion)
     };
-    let mut best = agreement(&cuts);
+    let mut best = qwk(&confusion);
     for _ in 0..CUT_PASSES {
         let before = best;
         for k in 0..steps {
@@ -50,15 +67,22 @@ pub(crate) fn fit_cuts(z: &[f64], gold: &[u32], scale: [u32; 2], most: usize) ->
             } else {
                 cuts[k + 1]
             };
-            let mut here = cuts[k];
+            // Answers with figures between the neighbouring cuts earn mark k or k + 1, as cut
+            // k falls: sweeping the candidates upwards moves each of them once.
+            let (mut here, mut here_at) = (cuts[k], at(cuts[k]));
+            let mut now = here_at;
             for &c in candidates.iter().filter(|&&c| c >= low && c <= high) {
-                cuts[k] = c;
-                let q = agreement(&cuts);
+                let to = at(c);
+                shift(&mut confusion, k, now, to);
+                now = to;
+                let q = qwk(&confusion);
                 if q > best + 1e-12 {
                     best = q;
                     here = c;
+                    here_at = to;
                 }
             }
+            shift(&mut confusion, k, now, here_at);
             cuts[k] = here;
         }
         if best <= before + 1e-12 {
@@ -94,6 +118,7 @@ fn candidates(z: &[f64], most: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prop_assert_eq;
 
     #[test]
     fn cuts_move_to_where_the_marks_change() {
@@ -115,6 +140,73 @@ mod tests {
         let marks: Vec<u32> = z.iter().map(|&x| mark(x, &cuts, 0)).collect();
         assert_eq!(marks, gold, "{cuts:?}");
         assert!(cuts.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    /// The cuts as the plain search finds them: every candidate scored from scratch.
+    fn fit_cuts_plainly(z: &[f64], gold: &[u32], scale: [u32; 2], most: usize) -> Vec<f32> {
+        let steps = (scale[1] - scale[0]) as usize;
+        let mut cuts: Vec<f32> = (0..steps)
+            .map(|k| (f64::from(scale[0]) + k as f64 + 0.5) as f32)
+            .collect();
+        if z.is_empty() || steps == 0 {
+            return cuts;
+        }
+        let candidates = candidates(z, most);
+        let levels = steps + 1;
+        let agreement = |cuts: &[f32]| {
+            let mut confusion = vec![vec![0usize; levels]; levels];
+            for (&zi, &g) in z.iter().zip(gold) {
+                let p = (mark(zi, cuts, scale[0]) - scale[0]) as usize;
+                confusion[(g.clamp(scale[0], scale[1]) - scale[0]) as usize][p] += 1;
+            }
+            qwk(&confusion)
+        };
+        let mut best = agreement(&cuts);
+        for _ in 0..CUT_PASSES {
+            let before = best;
+            for k in 0..steps {
+                let low = if k == 0 {
+                    f32::NEG_INFINITY
+                } else {
+                    cuts[k - 1]
+                };
+                let high = if k + 1 == steps {
+                    f32::INFINITY
+                } else {
+                    cuts[k + 1]
+                };
+                let mut here = cuts[k];
+                for &c in candidates.iter().filter(|&&c| c >= low && c <= high) {
+                    cuts[k] = c;
+                    let q = agreement(&cuts);
+                    if q > best + 1e-12 {
+                        best = q;
+                        here = c;
+                    }
+                }
+                cuts[k] = here;
+            }
+            if best <= before + 1e-12 {
+                break;
+            }
+        }
+        cuts
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        #[test]
+        fn the_sweep_finds_the_cuts_the_plain_search_finds(
+            rows in proptest::collection::vec((-3.0f64..8.0, 0u32..6), 0..120),
+            top in 0u32..6,
+            most in 2usize..80,
+        ) {
+            let z: Vec<f64> = rows.iter().map(|r| (r.0 * 4.0).round() / 4.0).collect();
+            let gold: Vec<u32> = rows.iter().map(|r| r.1.min(top)).collect();
+            prop_assert_eq!(fit_cuts(&z, &gold, [0, top], most), fit_cuts_plainly(&z, &gold, [0, top], most));
+            let shifted: Vec<u32> = gold.iter().map(|g| g + 2).collect();
+            prop_assert_eq!(fit_cuts(&z, &shifted, [2, top + 2], most), fit_cuts_plainly(&z, &shifted, [2, top + 2], most));
+        }
     }
 
     #[test]
