@@ -95,12 +95,12 @@ impl Engine {
         calibration: &Calibration,
         essay: &str,
     ) -> Result<Report, CalibrationError> {
+        calibration.check_scheme(p)?;
         let mut scored = None;
         let mut report = self.run(p, essay, |report, an| {
             let seen = Observation::new(report, Vec::new());
             scored = Some(calibration.scored(&seen, answer_stems(an).into_iter()));
         });
-        calibration.check_scheme(&report)?;
         report.calibration = scored;
         Ok(report)
     }

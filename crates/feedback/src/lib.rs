@@ -27,7 +27,7 @@
 //! | `question` | the question as given (`QuestionInput`) and as prepared (`Prepared`) | vocabulary, matching, judgement, copying |
 //! | `flags` | flags on the essay as a whole | reading, vocabulary, report, matching, copying, question |
 //! | `level` | the indicative level and next steps | report, question |
-//! | `calibration` | a teacher's standard learned from marked answers: an observation of a report, the model, learning, cross-validated agreement (public: its types are the API) | report |
+//! | `calibration` | a teacher's standard learned from marked answers: an observation of a report, the model, learning, cross-validated agreement (public: its types are the API) | report, question |
 //! | `engine` | `Engine`, running the stages in order; `engine_for_library` | all of the above |
 
 #![warn(unreachable_pub)]

@@ -405,7 +405,7 @@ pub async fn manage(store: &dyn LibraryStore, command: CalibrationCommand) -> Re
                 without_model_essay: false,
             };
             let c = with_question(&lib, &against, |input| {
-                crate::feedback::load_calibration(&engine, &engine.prepare(input), &file)
+                crate::feedback::load_calibration(&engine.prepare(input), &file)
             })?;
             let version = store
                 .store_calibration(&question, Some(&calibration_json(&c)?), now)
@@ -430,10 +430,7 @@ pub async fn active(store: &dyn LibraryStore, slug: &str) -> Result<Option<Calib
     let Some(stored) = store.calibration(slug).await? else {
         return Ok(None);
     };
-    let c: Calibration = serde_json::from_str(&stored.body)
-        .with_context(|| format!("the stored calibration of '{slug}' cannot be read"))?;
-    let mut c = c
-        .validated()
+    let mut c = Calibration::from_json(&stored.body)
         .map_err(|e| anyhow!("the stored calibration of '{slug}': {e}"))?;
     c.version = stored.version;
     Ok(Some(c))

@@ -113,20 +113,12 @@ pub fn read_text_file(path: &std::path::Path) -> Result<String> {
 }
 
 /// A calibration file, checked, for the question `prepared` is.
-pub fn load_calibration(
-    engine: &Engine,
-    prepared: &Prepared,
-    path: &std::path::Path,
-) -> Result<Calibration> {
+pub fn load_calibration(prepared: &Prepared, path: &std::path::Path) -> Result<Calibration> {
     let name = path.display().to_string();
-    let text = read_text_file(path)?;
-    let calibration: Calibration =
-        serde_json::from_str(&text).with_context(|| format!("{name}: not a calibration file"))?;
-    let calibration = calibration
-        .validated()
-        .map_err(|e| anyhow!("{name}: {e}"))?;
+    let calibration =
+        Calibration::from_json(&read_text_file(path)?).map_err(|e| anyhow!("{name}: {e}"))?;
     calibration
-        .check_scheme(&engine.report(prepared, ""))
+        .check_scheme(prepared)
         .map_err(|e| anyhow!("{name}: {e}"))?;
     Ok(calibration)
 }
@@ -158,7 +150,7 @@ pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
     with_question(&lib, &args.against, |input| {
         let prepared = engine.prepare(input);
         let calibration = match &args.calibration {
-            Some(path) => Some(load_calibration(&engine, &prepared, path)?),
+            Some(path) => Some(load_calibration(&prepared, path)?),
             None => None,
         };
         let marker = Marker {

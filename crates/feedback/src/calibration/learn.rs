@@ -275,10 +275,6 @@ fn vocabulary(train: &[&Marked], settings: &LearnSettings) -> Vec<(Arc<str>, usi
     kept
 }
 
-fn mark(model: &Model, o: &Observation, scale: &Scale) -> u32 {
-    super::model_score(model, scale, o)
-}
-
 /// Learns a calibration for the scheme whose points are `scheme` from marked answers on
 /// `scale`. Deterministic: the same answers in the same order give the same calibration.
 pub fn learn(answers: &[&Marked], scheme: &[String], scale: &Scale) -> Calibration {
@@ -332,7 +328,7 @@ fn choose(
                         .collect();
                     let model = fit(c, &train, points, scale, settings);
                     for i in (0..n).filter(|&i| fold[i] == f) {
-                        predicted[i] = mark(&model, &answers[i].observation, scale);
+                        predicted[i] = super::model_score(&model, scale, &answers[i].observation);
                     }
                 }
                 predicted

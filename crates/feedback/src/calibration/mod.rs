@@ -26,6 +26,7 @@ pub use learn::{
     learning_curve,
 };
 
+use crate::question::Prepared;
 use crate::report::{CalibratedScore, Report};
 
 /// The format of a calibration file; a different one is refused, not guessed at.
@@ -175,6 +176,7 @@ pub struct Calibration {
 /// Why a calibration cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalibrationError {
+    Unreadable(String),
     Format(u32),
     Invalid(String),
     OtherScheme { expected: usize, found: usize },
@@ -183,6 +185,7 @@ pub enum CalibrationError {
 impl std::fmt::Display for CalibrationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            CalibrationError::Unreadable(why) => write!(f, "not a calibration file: {why}"),
             CalibrationError::Format(v) => write!(
                 f,
                 "calibration format {v} is not known to this version (it reads format {CALIBRATION_FORMAT})"
@@ -272,20 +275,28 @@ impl Calibration {
         Ok(self)
     }
 
-    /// Whether this calibration was learned for the scheme whose points a report lists.
-    pub fn check_scheme(&self, report: &Report) -> Result<(), CalibrationError> {
-        let same = self.scheme.len() == report.points.len()
+    /// A calibration read from its JSON (a file, or the database), checked.
+    pub fn from_json(text: &str) -> Result<Calibration, CalibrationError> {
+        serde_json::from_str::<Calibration>(text)
+            .map_err(|e| CalibrationError::Unreadable(e.to_string()))?
+            .validated()
+    }
+
+    /// Whether this calibration was learned for the scheme of the prepared question.
+    pub fn check_scheme(&self, p: &Prepared) -> Result<(), CalibrationError> {
+        let points = &p.scheme.points;
+        let same = self.scheme.len() == points.len()
             && self
                 .scheme
                 .iter()
-                .zip(&report.points)
+                .zip(points)
                 .all(|(a, b)| a.as_str() == &*b.text);
         if same {
             Ok(())
         } else {
             Err(CalibrationError::OtherScheme {
                 expected: self.scheme.len(),
-                found: report.points.len(),
+                found: points.len(),
             })
         }
     }

@@ -84,10 +84,7 @@ pub(crate) async fn active_calibration(
             return Ok(None);
         }
     };
-    let read = serde_json::from_str::<Calibration>(&stored.body)
-        .map_err(|e| e.to_string())
-        .and_then(|c| c.validated().map_err(|e| e.to_string()));
-    match read {
+    match Calibration::from_json(&stored.body) {
         Ok(mut c) => {
             c.version = stored.version;
             Ok(Some(c))
