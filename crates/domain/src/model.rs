@@ -418,11 +418,13 @@ pub struct SchemeBullet {
 impl SchemeBullet {
     /// The bullet's sub-points: the parts between `;`, trimmed, empty parts dropped.
     pub fn sub_points(&self) -> impl Iterator<Item = &str> {
-        self.text
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        sub_points(&self.text)
     }
+}
+
+/// The points of one bullet's text: its parts between semicolons, trimmed, none empty.
+pub fn sub_points(bullet: &str) -> impl Iterator<Item = &str> {
+    bullet.split(';').map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// A single markable point: one sub-point of one bullet.

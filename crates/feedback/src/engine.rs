@@ -31,6 +31,29 @@ pub struct Engine {
     settings: Settings,
 }
 
+/// An engine being learned: see [`Engine::builder`].
+#[derive(Default)]
+pub struct EngineBuilder {
+    stems: Stems,
+    learning: crate::vocabulary::learning::Learning,
+}
+
+impl EngineBuilder {
+    /// Counts each of `texts` as one document of the library.
+    pub fn learn<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) {
+        self.learning.read(&mut self.stems, texts);
+    }
+
+    pub fn build(mut self) -> Engine {
+        let idf = self.learning.finish(&mut self.stems);
+        Engine {
+            stems: self.stems,
+            idf,
+            settings: Settings::default(),
+        }
+    }
+}
+
 /// Essays larger than this are refused by callers; the engine itself stays linear.
 pub const MAX_ESSAY_BYTES: usize = 1024 * 1024;
 
@@ -44,6 +67,36 @@ impl Engine {
             idf,
             settings: Settings::default(),
         }
+    }
+
+    /// An engine to be learned from texts read a batch at a time, without holding them all:
+    /// the same engine as [`Engine::with_library`] over all the texts in the order read.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// This engine after the library lost the texts `removed` and gained the texts `added`
+    /// (one document each): the same weights and vocabulary marks as
+    /// [`Engine::with_library`] over the changed library would learn, for the cost of reading
+    /// the changed texts. `removed` must be texts this engine counted.
+    pub fn updated<'a>(
+        &self,
+        removed: impl IntoIterator<Item = &'a str>,
+        added: impl IntoIterator<Item = &'a str>,
+    ) -> Engine {
+        let mut stems = self.stems.clone();
+        let mut idf = self.idf.clone();
+        stems.relearn(&mut idf, removed, added);
+        Engine {
+            stems,
+            idf,
+            settings: self.settings,
+        }
+    }
+
+    /// How many texts the engine's statistics count.
+    pub fn statistics_documents(&self) -> u32 {
+        self.idf.documents()
     }
 
     pub fn with_settings(mut self, settings: Settings) -> Engine {
@@ -186,16 +239,30 @@ fn answer_stems<'a>(an: &Parsed<'a>) -> Vec<&'a str> {
 /// document. Drafts and model essays (premium) are left out, so that no score — which moves
 /// with these weights — can tell whether a word occurs in text a visitor may not read.
 pub fn engine_for_library(lib: &Library) -> Engine {
-    let docs: Vec<String> = lib
+    let texts = lib
         .questions
         .iter()
         .filter(|q| q.status == studypack_domain::Status::Published)
         .flat_map(|q| {
-            let scheme: Vec<String> = q.mark_scheme.points().into_iter().map(|p| p.text).collect();
-            let mut d = vec![q.text.clone(), q.plan.clone()];
-            d.extend(scheme);
-            d
-        })
-        .collect();
-    Engine::with_library(docs.iter().map(String::as_str))
+            statistics_texts(
+                &q.text,
+                &q.plan,
+                q.mark_scheme.bullets.iter().map(|b| b.text.as_str()),
+            )
+        });
+    Engine::with_library(texts)
+}
+
+/// The texts one published question gives the engine's statistics, each counted as one
+/// document: its question, its plan and each point of its scheme (`bullets`, as written).
+pub fn statistics_texts<'a>(
+    question: &'a str,
+    plan: &'a str,
+    bullets: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let mut texts = vec![question, plan];
+    for b in bullets {
+        texts.extend(studypack_domain::sub_points(b));
+    }
+    texts
 }

@@ -53,7 +53,9 @@ mod vocabulary;
 mod tests;
 
 pub use copying::COPY_THRESHOLD;
-pub use engine::{ENGINE_VERSION, Engine, MAX_ESSAY_BYTES, engine_for_library};
+pub use engine::{
+    ENGINE_VERSION, Engine, EngineBuilder, MAX_ESSAY_BYTES, engine_for_library, statistics_texts,
+};
 pub use matching::Settings;
 pub use precision::MAX_OUT_OF_PERIOD;
 pub use question::{Prepared, QuestionInput, question_input};

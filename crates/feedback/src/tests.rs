@@ -993,3 +993,138 @@ fn general_synonyms_meet_a_points_verb() {
         "{unrelated}: {st:?}"
     );
 }
+
+/// An engine changed by the texts a library lost and gained marks every essay as an engine
+/// that learned the changed library from the start.
+mod statistics_update {
+    use super::*;
+    use proptest::prelude::*;
+    use studypack_domain::{Library, Question, Status};
+
+    fn texts(q: &Question) -> Vec<&str> {
+        statistics_texts(
+            &q.text,
+            &q.plan,
+            q.mark_scheme.bullets.iter().map(|b| b.text.as_str()),
+        )
+    }
+
+    /// Every published question's report on `essay`, as JSON, by the engine.
+    fn reports(engine: &Engine, lib: &Library, essays: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for q in lib
+            .questions
+            .iter()
+            .filter(|q| q.status == Status::Published)
+        {
+            let t = lib.topic(&q.topic).expect("topic");
+            let p = engine.prepare(&question_input(q, t));
+            for e in essays.iter().copied().chain([q.model_essay.as_str()]) {
+                out.push(serde_json::to_string(&engine.report(&p, e)).unwrap());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_edit_a_removal_and_an_addition_mark_as_learning_again() {
+        let before = studypack_demo::library();
+        let mut after = before.clone();
+        // One question edited (new words in its question and scheme), one unpublished, one
+        // published that was not.
+        let edited = &mut after.questions[0];
+        edited
+            .text
+            .push_str(" Consider the zemstva and the Okhrana.");
+        edited.mark_scheme.bullets[0]
+            .text
+            .push_str("; the zemstva gave the gentry a voice");
+        after.questions[1].status = Status::Draft;
+        let removed: Vec<&str> = [&before.questions[0], &before.questions[1]]
+            .into_iter()
+            .flat_map(texts)
+            .collect();
+        let added: Vec<&str> = texts(&after.questions[0]);
+        let learned = engine_for_library(&after);
+        let updated = engine_for_library(&before).updated(removed, added);
+        assert_eq!(
+            updated.statistics_documents(),
+            learned.statistics_documents()
+        );
+        let essays = [
+            GOOD,
+            "The zemstva and the Okhrana mattered; the Okhrana was feared.",
+        ];
+        assert_eq!(
+            reports(&updated, &after, &essays),
+            reports(&learned, &after, &essays)
+        );
+        // And the change is not nothing: the engine before it marks differently.
+        assert_ne!(
+            reports(&engine_for_library(&before), &after, &essays),
+            reports(&learned, &after, &essays)
+        );
+    }
+
+    const WORDS: &[&str] = &[
+        "Stalin",
+        "Khrushchev",
+        "police",
+        "secret",
+        "gulags",
+        "agriculture",
+        "Virgin",
+        "lands",
+        "speech",
+        "economy",
+        "planning",
+        "opposition",
+        "Beria",
+        "prisoners",
+        "the",
+        "was",
+        "more",
+        "released",
+        "denounced",
+        "Lenin",
+        "famine",
+        "purges",
+        "collectivisation",
+        "1953",
+        "1956",
+        "party",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(0..WORDS.len(), 1..12).prop_map(|ws| {
+            ws.into_iter()
+                .map(|i| WORDS[i])
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn any_change_of_texts_marks_as_learning_again(
+            kept in proptest::collection::vec(text(), 0..8),
+            gone in proptest::collection::vec(text(), 0..5),
+            new in proptest::collection::vec(text(), 0..5),
+            essay in proptest::collection::vec(0..WORDS.len(), 0..40),
+        ) {
+            let essay: String = essay.into_iter().map(|i| WORDS[i]).collect::<Vec<_>>().join(" ") + ".";
+            let before: Vec<&str> = kept.iter().chain(&gone).map(String::as_str).collect();
+            let after: Vec<&str> = kept.iter().chain(&new).map(String::as_str).collect();
+            let updated = Engine::with_library(before)
+                .updated(gone.iter().map(String::as_str), new.iter().map(String::as_str));
+            let learned = Engine::with_library(after);
+            let sch = scheme();
+            let q = QuestionInput::bare("How far were Stalin and Khrushchev alike?", &sch);
+            prop_assert_eq!(updated.statistics_documents(), learned.statistics_documents());
+            let a = serde_json::to_string(&updated.assess(&q, &essay)).unwrap();
+            let b = serde_json::to_string(&learned.assess(&q, &essay)).unwrap();
+            prop_assert_eq!(a, b);
+        }
+    }
+}

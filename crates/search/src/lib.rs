@@ -12,6 +12,7 @@
 //! carry a "did you mean" query built from the index's own vocabulary.
 
 mod analysis;
+mod kept;
 pub mod spelling;
 
 use std::ops::Bound;
@@ -40,6 +41,8 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error("search index is unavailable")]
     Poisoned,
+    #[error("cannot keep the search index in {dir}: {reason}")]
+    Directory { dir: String, reason: String },
 }
 
 pub type Result<T> = std::result::Result<T, SearchError>;
@@ -119,7 +122,8 @@ struct Fields {
     facets: Field,
 }
 
-/// The search index, held in memory and rebuilt from the store at start.
+/// The search index: in memory, or kept in a directory on local disk (see [`SearchIndex::open`]),
+/// where it records with each commit the library version its contents are for.
 pub struct SearchIndex {
     /// The one status of the questions this index holds: the public index holds published
     /// questions, the editors' index drafts. Kept apart so that no draft moves a public
@@ -131,6 +135,67 @@ pub struct SearchIndex {
     f: Fields,
     analyzer: TextAnalyzer,
     words_analyzer: TextAnalyzer,
+    /// What each commit records: the library it holds, and the version (see [`kept`]).
+    record: kept::Record,
+}
+
+/// What the index holds of a question for the feedback engine's statistics: the texts of it
+/// that every visitor may read, as they were indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTexts {
+    pub slug: String,
+    pub question: String,
+    pub plan: String,
+    /// The mark scheme's bullets, one each, as written.
+    pub bullets: Vec<String>,
+}
+
+/// The index's schema: each field, how it is analysed and what is stored.
+fn schema() -> (Schema, Fields) {
+    let mut sb = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let f = Fields {
+        slug: sb.add_text_field("slug", STRING | STORED),
+        title: sb.add_text_field("title", text.clone()),
+        question: sb.add_text_field("question", text.clone()),
+        topic: sb.add_text_field("topic", text.clone()),
+        topic_slug: sb.add_text_field("topic_slug", STRING | STORED),
+        scheme: sb.add_text_field("scheme", text.clone()),
+        plan: sb.add_text_field("plan", text.clone()),
+        names: sb.add_text_field(
+            "names",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        words: sb.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(WORDS_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        board: sb.add_text_field("board", STRING | STORED),
+        level: sb.add_text_field("level", STRING | STORED),
+        year: sb.add_i64_field(
+            "year",
+            NumericOptions::default()
+                .set_indexed()
+                .set_fast()
+                .set_stored(),
+        ),
+        facets: sb.add_facet_field("facets", FacetOptions::default()),
+    };
+    (sb.build(), f)
 }
 
 /// Facet path segments may not contain '/'.
@@ -149,51 +214,48 @@ impl SearchIndex {
         Self::in_memory_of(studypack_domain::Status::Draft)
     }
 
+    /// The index of the questions of status `holds` kept in `dir` for the library `library`
+    /// (an identity that tells one database from another): opened as it was left, when the
+    /// directory holds an index of this kind for this library, or made anew and empty there
+    /// (its [`SearchIndex::version`] is then `None`). One instance at a time may use a
+    /// directory: another gets [`SearchError::Directory`].
+    pub fn open(
+        dir: &std::path::Path,
+        library: &str,
+        holds: studypack_domain::Status,
+    ) -> Result<SearchIndex> {
+        let (schema, f) = schema();
+        let (index, version) = kept::open_or_create(dir, &schema, library, holds)?;
+        Self::with_index(index, f, holds, kept::Record::new(library, version)).map_err(
+            |e| match e {
+                SearchError::Index(tantivy::TantivyError::LockFailure(..)) => {
+                    SearchError::Directory {
+                        dir: dir.display().to_string(),
+                        reason: "another studypack instance is using it (each needs its own)"
+                            .into(),
+                    }
+                }
+                e => e,
+            },
+        )
+    }
+
     fn in_memory_of(holds: studypack_domain::Status) -> Result<SearchIndex> {
-        let mut sb = Schema::builder();
-        let text = TextOptions::default()
-            .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(TOKENIZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            )
-            .set_stored();
-        let f = Fields {
-            slug: sb.add_text_field("slug", STRING | STORED),
-            title: sb.add_text_field("title", text.clone()),
-            question: sb.add_text_field("question", text.clone()),
-            topic: sb.add_text_field("topic", text.clone()),
-            topic_slug: sb.add_text_field("topic_slug", STRING | STORED),
-            scheme: sb.add_text_field("scheme", text.clone()),
-            plan: sb.add_text_field("plan", text.clone()),
-            names: sb.add_text_field(
-                "names",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(TOKENIZER)
-                        .set_index_option(IndexRecordOption::Basic),
-                ),
-            ),
-            words: sb.add_text_field(
-                "words",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(WORDS_TOKENIZER)
-                        .set_index_option(IndexRecordOption::Basic),
-                ),
-            ),
-            board: sb.add_text_field("board", STRING | STORED),
-            level: sb.add_text_field("level", STRING | STORED),
-            year: sb.add_i64_field(
-                "year",
-                NumericOptions::default()
-                    .set_indexed()
-                    .set_fast()
-                    .set_stored(),
-            ),
-            facets: sb.add_facet_field("facets", FacetOptions::default()),
-        };
-        let index = Index::create_in_ram(sb.build());
+        let (schema, f) = schema();
+        Self::with_index(
+            Index::create_in_ram(schema),
+            f,
+            holds,
+            kept::Record::new("memory", None),
+        )
+    }
+
+    fn with_index(
+        index: Index,
+        f: Fields,
+        holds: studypack_domain::Status,
+        record: kept::Record,
+    ) -> Result<SearchIndex> {
         index.tokenizers().register(TOKENIZER, analyzer());
         index
             .tokenizers()
@@ -211,7 +273,14 @@ impl SearchIndex {
             f,
             analyzer: analyzer(),
             words_analyzer: words_analyzer(),
+            record,
         })
+    }
+
+    /// The library version the index's contents are for, as its last commit recorded it;
+    /// `None` for an index nothing was committed to.
+    pub fn version(&self) -> Option<i64> {
+        self.record.version()
     }
 
     fn document(&self, q: &Question, t: &Topic) -> TantivyDocument {
@@ -222,17 +291,21 @@ impl SearchIndex {
             .iter()
             .map(|b| b.text.clone())
             .collect();
+        // The scheme one value per bullet: each is kept as written, for the engine's
+        // statistics ([`SearchIndex::stored_texts`]).
         let mut d = doc!(
             f.slug => q.slug.as_str(),
             f.title => q.title.as_str(),
             f.question => q.text.as_str(),
             f.topic => t.title.as_str(),
             f.topic_slug => t.slug.as_str(),
-            f.scheme => scheme.join("\n"),
             f.plan => q.plan.as_str(),
             f.names => proper_names(&[q.title.as_str(), q.text.as_str(), t.title.as_str(), &scheme.join(" ")]),
             f.year => q.year as i64,
         );
+        for bullet in &scheme {
+            d.add_text(f.scheme, bullet);
+        }
         for text in [
             q.title.as_str(),
             q.text.as_str(),
@@ -256,8 +329,9 @@ impl SearchIndex {
         d
     }
 
-    /// Replaces the whole index with the questions of `lib` it holds (published, or drafts).
-    pub fn rebuild(&self, lib: &Library) -> Result<()> {
+    /// Replaces the whole index with the questions of `lib` it holds (published, or drafts),
+    /// as the library's version `version`.
+    pub fn rebuild(&self, lib: &Library, version: i64) -> Result<()> {
         let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         w.delete_all_documents()?;
         for q in lib.questions.iter().filter(|q| q.status == self.holds) {
@@ -265,15 +339,18 @@ impl SearchIndex {
                 w.add_document(self.document(q, t))?;
             }
         }
-        w.commit()?;
-        drop(w);
-        self.reader.reload()?;
-        Ok(())
+        self.commit(&mut w, version)
     }
 
-    /// Adds or replaces questions (by slug); a question of another status (a draft, in the
-    /// public index) is removed from the index.
-    pub fn upsert(&self, items: &[(&Question, &Topic)]) -> Result<()> {
+    /// Adds or replaces the questions `items` (by slug; one of another status, a draft in the
+    /// public index, is removed), removes the questions `gone`, and records the library's
+    /// version `version`: one commit.
+    pub fn apply(
+        &self,
+        items: &[(&Question, &Topic)],
+        gone: &[String],
+        version: i64,
+    ) -> Result<()> {
         let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         for (q, t) in items {
             w.delete_term(Term::from_field_text(self.f.slug, q.slug.as_str()));
@@ -281,25 +358,66 @@ impl SearchIndex {
                 w.add_document(self.document(q, t))?;
             }
         }
-        w.commit()?;
-        drop(w);
+        for slug in gone {
+            w.delete_term(Term::from_field_text(self.f.slug, slug));
+        }
+        self.commit(&mut w, version)
+    }
+
+    fn commit(&self, w: &mut IndexWriter, version: i64) -> Result<()> {
+        let mut commit = w.prepare_commit()?;
+        commit.set_payload(&self.record.payload(self.holds, version));
+        commit.commit()?;
+        self.record.committed(version);
         self.reader.reload()?;
         Ok(())
     }
 
-    /// Removes questions (by slug) from the index.
-    pub fn remove(&self, slugs: &[String]) -> Result<()> {
-        if slugs.is_empty() {
-            return Ok(());
+    /// The texts the index holds of the question `slug` for the engine's statistics, if it
+    /// holds the question.
+    pub fn stored_texts(&self, slug: &str) -> Result<Option<StoredTexts>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.f.slug, slug),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(self.texts_of(&searcher.doc(*addr)?))),
+            None => Ok(None),
         }
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        for slug in slugs {
-            w.delete_term(Term::from_field_text(self.f.slug, slug));
+    }
+
+    /// Calls `each` with the texts of every question the index holds, in no set order.
+    pub fn each_stored(&self, mut each: impl FnMut(StoredTexts)) -> Result<()> {
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(1)
+                .map_err(tantivy::TantivyError::from)?;
+            for d in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                each(self.texts_of(&d?));
+            }
         }
-        w.commit()?;
-        drop(w);
-        self.reader.reload()?;
         Ok(())
+    }
+
+    fn texts_of(&self, d: &TantivyDocument) -> StoredTexts {
+        let first = |field: Field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        StoredTexts {
+            slug: first(self.f.slug),
+            question: first(self.f.question),
+            plan: first(self.f.plan),
+            bullets: d
+                .get_all(self.f.scheme)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        }
     }
 
     pub fn len(&self) -> u64 {
@@ -637,16 +755,16 @@ impl SearchIndex {
                 .filter(|_| highlight)
                 .filter_map(|i| {
                     let g = generator(i)?;
-                    let text = d
-                        .get_first(snippet_fields[i])
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("");
-                    // Long fields: highlight only the first line (bullet or paragraph) holding
-                    // the start of a query word, rather than tokenising the whole field.
+                    // Long fields: highlight only the first bullet or line of the plan
+                    // holding the start of a query word, rather than tokenising the whole field.
+                    let mut lines = d
+                        .get_all(snippet_fields[i])
+                        .filter_map(|v| v.as_str())
+                        .flat_map(str::lines);
                     if i == 0 {
-                        return Some(g.snippet(text));
+                        return Some(g.snippet(&question));
                     }
-                    text.lines()
+                    lines
                         .find(|l| contains_any(l, &query_words))
                         .map(|line| g.snippet(line))
                 })

@@ -4,7 +4,7 @@ use studypack_domain::Status;
 fn index() -> (SearchIndex, Library) {
     let lib = studypack_demo::library();
     let idx = SearchIndex::in_memory().unwrap();
-    idx.rebuild(&lib).unwrap();
+    idx.rebuild(&lib, 1).unwrap();
     (idx, lib)
 }
 
@@ -130,7 +130,7 @@ fn snippets_highlight_and_escape() {
     // Hostile text in a question is escaped in snippets.
     lib.questions[0].text = "<script>alert('x')</script> Was the Tsar to blame?".into();
     let t = lib.topic(&lib.questions[0].topic).unwrap().clone();
-    idx.upsert(&[(&lib.questions[0], &t)]).unwrap();
+    idx.apply(&[(&lib.questions[0], &t)], &[], 2).unwrap();
     let r = find(&idx, "script alert Tsar");
     let h = r
         .hits
@@ -186,11 +186,11 @@ fn upsert_replaces_and_drafts_leave() {
     let n = idx.len();
     lib.questions[0].title = "Zanzibar special title".into();
     let t = lib.topic(&lib.questions[0].topic).unwrap().clone();
-    idx.upsert(&[(&lib.questions[0], &t)]).unwrap();
+    idx.apply(&[(&lib.questions[0], &t)], &[], 2).unwrap();
     assert_eq!(idx.len(), n);
     assert_eq!(find(&idx, "Zanzibar").total, 1);
     lib.questions[0].status = Status::Draft;
-    idx.upsert(&[(&lib.questions[0], &t)]).unwrap();
+    idx.apply(&[(&lib.questions[0], &t)], &[], 2).unwrap();
     assert_eq!(idx.len(), n - 1);
     assert_eq!(find(&idx, "Zanzibar").total, 0);
 }
@@ -341,14 +341,14 @@ fn drafts_give_no_results_and_no_suggestions() {
     let mut lib = studypack_demo::library();
     lib.questions[0].title = "Quixotically".into();
     let idx = SearchIndex::in_memory().unwrap();
-    idx.rebuild(&lib).unwrap();
+    idx.rebuild(&lib, 1).unwrap();
     let t = lib.topic(&lib.questions[0].topic).unwrap().clone();
     assert_eq!(
         find(&idx, "Quixoticaly").suggestion.as_deref(),
         Some("Quixotically")
     );
     lib.questions[0].status = Status::Draft;
-    idx.upsert(&[(&lib.questions[0], &t)]).unwrap();
+    idx.apply(&[(&lib.questions[0], &t)], &[], 2).unwrap();
     assert_eq!(find(&idx, "Quixotically").total, 0);
     // The word is still in a segment's term dictionary (deletes are not merged away yet), but
     // is held by no live question: it is not suggested.
@@ -356,4 +356,103 @@ fn drafts_give_no_results_and_no_suggestions() {
     // Nor beside a word that is corrected (whose results would let it through).
     let s = find(&idx, "Quixoticaly collectivisaton").suggestion;
     assert_eq!(s.as_deref(), Some("Quixoticaly collectivisation"));
+}
+
+/// An index kept in a directory reopens as it was left, with the version it recorded.
+#[test]
+fn a_kept_index_reopens_with_its_contents_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = studypack_demo::library();
+    let path = dir.path().join("public");
+    {
+        let idx = SearchIndex::open(&path, "lib-a", Status::Published).unwrap();
+        assert_eq!(idx.version(), None);
+        assert!(idx.is_empty());
+        idx.rebuild(&lib, 7).unwrap();
+        assert_eq!(idx.version(), Some(7));
+        // While it is open, no other instance may use the directory.
+        match SearchIndex::open(&path, "lib-a", Status::Published) {
+            Err(SearchError::Directory { reason, .. }) => assert!(reason.contains("another")),
+            Err(e) => panic!("unexpected error {e}"),
+            Ok(_) => panic!("a second instance opened the same directory"),
+        }
+    }
+    let reopened = SearchIndex::open(&path, "lib-a", Status::Published).unwrap();
+    assert_eq!(reopened.version(), Some(7));
+    let published = lib
+        .questions
+        .iter()
+        .filter(|q| q.status == Status::Published)
+        .count();
+    assert_eq!(reopened.len() as usize, published);
+    assert_eq!(
+        find(&reopened, "Khrushchev").total,
+        find(&index().0, "Khrushchev").total
+    );
+    drop(reopened);
+    // Another library's index, or the drafts' index, holds nothing of this one.
+    let other = SearchIndex::open(&path, "lib-b", Status::Published).unwrap();
+    assert_eq!(other.version(), None);
+    drop(other);
+    let drafts = SearchIndex::open(&path, "lib-a", Status::Draft).unwrap();
+    assert_eq!(drafts.version(), None);
+}
+
+#[test]
+fn a_directory_holding_something_else_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let Err(SearchError::Directory { reason, .. }) =
+        SearchIndex::open(dir.path(), "lib-a", Status::Published)
+    else {
+        panic!("a directory of other files was used");
+    };
+    assert!(reason.contains("not empty"), "{reason}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(SearchIndex::open(dir.path(), "two words", Status::Published).is_err());
+}
+
+/// What the index keeps of each question is what the engine's statistics count: the question,
+/// the plan and the bullets, as written, for every question it holds and no other.
+#[test]
+fn stored_texts_are_the_questions_as_written() {
+    let (idx, mut lib) = index();
+    let q = lib
+        .questions
+        .iter()
+        .find(|q| q.status == Status::Published)
+        .unwrap()
+        .clone();
+    let stored = idx.stored_texts(q.slug.as_str()).unwrap().unwrap();
+    assert_eq!(stored.question, q.text);
+    assert_eq!(stored.plan, q.plan);
+    let bullets: Vec<String> = q
+        .mark_scheme
+        .bullets
+        .iter()
+        .map(|b| b.text.clone())
+        .collect();
+    assert_eq!(stored.bullets, bullets);
+    assert!(idx.stored_texts("no-such-question").unwrap().is_none());
+    let mut all = Vec::new();
+    idx.each_stored(|t| all.push(t.slug)).unwrap();
+    all.sort();
+    let mut published: Vec<String> = lib
+        .questions
+        .iter()
+        .filter(|q| q.status == Status::Published)
+        .map(|q| q.slug.to_string())
+        .collect();
+    published.sort();
+    assert_eq!(all, published);
+    // A question taken out is gone from what is stored too.
+    lib.questions.retain(|x| x.slug != q.slug);
+    idx.apply(&[], &[q.slug.to_string()], 3).unwrap();
+    assert!(idx.stored_texts(q.slug.as_str()).unwrap().is_none());
+    let mut n = 0;
+    idx.each_stored(|_| n += 1).unwrap();
+    assert_eq!(n, published.len() - 1);
 }

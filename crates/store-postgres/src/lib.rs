@@ -75,6 +75,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "calibrations",
         sql: include_str!("../migrations/0009_calibrations.sql"),
     },
+    Migration {
+        version: 10,
+        name: "library_identity",
+        sql: include_str!("../migrations/0010_library_identity.sql"),
+    },
 ];
 
 /// Connects to `url` (`postgres://…`) and applies pending migrations.

@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "calibrations",
         sql: include_str!("../migrations/0009_calibrations.sql"),
     },
+    Migration {
+        version: 10,
+        name: "library_identity",
+        sql: include_str!("../migrations/0010_library_identity.sql"),
+    },
 ];
 
 /// Opens (creating if needed) the database at `url` (`sqlite://path`, `sqlite:path` or

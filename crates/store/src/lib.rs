@@ -200,6 +200,8 @@ pub trait LibraryStore: Send + Sync {
     async fn question_count(&self) -> StoreResult<u64>;
     /// A number that grows whenever an import changes the library.
     async fn library_version(&self) -> StoreResult<i64>;
+    /// A random word made once per database: what tells this library from another's.
+    async fn library_identity(&self) -> StoreResult<String>;
     /// What changed after version `since`, up to the current version (read together).
     async fn library_changes(&self, since: i64) -> StoreResult<LibraryChanges>;
     /// Records a change of everything: every instance rebuilds its index and caches.

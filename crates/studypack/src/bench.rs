@@ -133,7 +133,7 @@ pub async fn search_latency(store: &dyn LibraryStore, rounds: usize) -> Result<(
     let lib = store.library().await?;
     let index = SearchIndex::in_memory()?;
     let started = Instant::now();
-    index.rebuild(&lib)?;
+    index.rebuild(&lib, 0)?;
     println!(
         "indexed {} questions in {:.1} s",
         index.len(),

@@ -73,6 +73,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             header_timeout,
             body_timeout,
             idle_timeout,
+            index_dir,
         } => {
             let secs = |s: u64| std::time::Duration::from_secs(s.max(1));
             let config = studypack_web::WebConfig {
@@ -86,7 +87,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     idle_timeout: secs(idle_timeout),
                 },
             };
-            serve(db, addr, config, public_url).await
+            serve(db, addr, config, public_url, index_dir.as_deref()).await
         }
         Command::Codes(c) => crate::accounts::codes(db, c).await,
         Command::Users(c) => crate::accounts::users(db, c).await,
@@ -460,12 +461,23 @@ async fn serve(
     addr: std::net::SocketAddr,
     config: studypack_web::WebConfig,
     public_url: Option<String>,
+    index_dir: Option<&Path>,
 ) -> Result<()> {
     let store = open_library(db).await?;
-    let state = studypack_web::AppState::new(store)
-        .await
-        .context("cannot build the search index")?
-        .with_config(config);
+    let started = std::time::Instant::now();
+    let state = match index_dir {
+        Some(dir) => studypack_web::AppState::kept_in(store, dir)
+            .await
+            .with_context(|| format!("cannot open the search index in {}", dir.display()))?,
+        None => studypack_web::AppState::new(store)
+            .await
+            .context("cannot build the search index")?,
+    }
+    .with_config(config);
+    tracing::info!(
+        ready_ms = started.elapsed().as_millis() as u64,
+        "search index and engine ready"
+    );
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -508,7 +520,7 @@ async fn shutdown_signal() {
 
 async fn search(store: &dyn LibraryStore, query: &str, format: Format, limit: usize) -> Result<()> {
     let index = studypack_search::SearchIndex::in_memory()?;
-    index.rebuild(&store.library().await?)?;
+    index.rebuild(&store.library().await?, 0)?;
     let results = index.search(&studypack_search::SearchRequest {
         q: query.to_string(),
         limit,

@@ -114,6 +114,11 @@ pub enum Command {
         /// Seconds a connection may sit idle before it is closed.
         #[arg(long, env = "STUDYPACK_IDLE_TIMEOUT", default_value_t = 60)]
         idle_timeout: u64,
+        /// Keep the search index in this directory on local disk (one per instance): a start
+        /// then applies only the library's changes since the last, instead of rebuilding the
+        /// index from the whole library. Without it the index is in memory.
+        #[arg(long, env = "STUDYPACK_INDEX_DIR", value_name = "DIR")]
+        index_dir: Option<std::path::PathBuf>,
     },
     /// Licence codes for Study Packs.
     #[command(subcommand)]

@@ -540,7 +540,7 @@ async fn store_form(
             now(),
         )
         .await?;
-    st.refresh_index_now().await?;
+    st.refresh_search().await?;
     Ok(Redirect::to(&format!(
         "/editor/questions/{}?saved={}",
         q.slug,
@@ -833,7 +833,7 @@ async fn restore(
             now(),
         )
         .await?;
-    st.refresh_index_now().await?;
+    st.refresh_search().await?;
     Ok(Redirect::to(&format!("/editor/questions/{slug}?saved=restored")).into_response())
 }
 

@@ -103,7 +103,7 @@ pub struct AppState {
     pub config: WebConfig,
     /// The feedback engine, with IDF weights from the current library.
     engine: Arc<std::sync::RwLock<Arc<Engine>>>,
-    /// The library version the search index was built from.
+    /// The library version the search index, the engine and the caches are for.
     indexed_version: Arc<std::sync::atomic::AtomicI64>,
     /// Rendered pages that are the same for every visitor, for the current library version.
     pub(crate) pages: Arc<PageCache>,
@@ -111,18 +111,48 @@ pub struct AppState {
     topics: Arc<std::sync::RwLock<TopicCache>>,
     /// Questions prepared by the current engine, kept between requests.
     prepared: Arc<crate::prepared::PreparedCache>,
-    /// Held while the index and caches catch up with the library, one refresh at a time.
+    /// Held while the index, the engine and the caches catch up with the library, one
+    /// refresh at a time.
     refreshing: Arc<tokio::sync::Mutex<()>>,
-    /// The library version the engine's statistics were learned at; held while they are
-    /// learned again, which runs apart from the index's refresh (it takes far longer).
-    engine_version: Arc<tokio::sync::Mutex<i64>>,
+    /// The version of the kept index this instance took up at start, if it took one up
+    /// (rather than building the index from the whole library).
+    resumed_from: Option<i64>,
 }
 
 impl AppState {
-    /// Builds the search index from the store.
+    /// An instance whose search indexes are in memory, built from the whole library.
     pub async fn new(store: Arc<dyn Store>) -> Result<AppState, WebError> {
         let search = Arc::new(SearchIndex::in_memory()?);
         let drafts = Arc::new(SearchIndex::in_memory_drafts()?);
+        Self::start(store, search, drafts).await
+    }
+
+    /// An instance whose search indexes are kept in `dir` on local disk (`public/` and
+    /// `drafts/`): at start it reopens them and applies only the library's changes since the
+    /// version they recorded; a new directory, or one kept for another database, is built
+    /// from the whole library once. One instance per directory.
+    pub async fn kept_in(
+        store: Arc<dyn Store>,
+        dir: &std::path::Path,
+    ) -> Result<AppState, WebError> {
+        let library = store.library_identity().await?;
+        let (public, drafts) = (dir.join("public"), dir.join("drafts"));
+        let (search, drafts) = tokio::task::spawn_blocking(move || {
+            Ok::<_, studypack_search::SearchError>((
+                SearchIndex::open(&public, &library, studypack_domain::Status::Published)?,
+                SearchIndex::open(&drafts, &library, studypack_domain::Status::Draft)?,
+            ))
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+        Self::start(store, Arc::new(search), Arc::new(drafts)).await
+    }
+
+    async fn start(
+        store: Arc<dyn Store>,
+        search: Arc<SearchIndex>,
+        drafts: Arc<SearchIndex>,
+    ) -> Result<AppState, WebError> {
         let state = AppState {
             drafts,
             accounts: Accounts::new(store.clone()),
@@ -135,10 +165,60 @@ impl AppState {
             pages: Arc::default(),
             prepared: Arc::default(),
             refreshing: Arc::default(),
-            engine_version: Arc::new(tokio::sync::Mutex::new(-1)),
+            resumed_from: None,
+        };
+        let state = AppState {
+            resumed_from: state.resume().await?,
+            ..state
         };
         state.refresh_search().await?;
         Ok(state)
+    }
+
+    /// The version of the kept index this instance took up at start; `None` when it built
+    /// its index from the whole library.
+    pub fn resumed_from(&self) -> Option<i64> {
+        self.resumed_from
+    }
+
+    /// Takes up kept indexes where they were left: when both recorded a version of this
+    /// library no newer than its current one, the engine's statistics are learned from the
+    /// public index's own texts (not the database) and the instance stands at the older of
+    /// the two versions, from which the next refresh applies the changes (applying a change
+    /// twice changes nothing). Otherwise it stays at none, and the refresh rebuilds.
+    async fn resume(&self) -> Result<Option<i64>, WebError> {
+        let (Some(a), Some(b)) = (self.search.version(), self.drafts.version()) else {
+            return Ok(None);
+        };
+        let kept = a.min(b);
+        if kept > self.store.library_version().await? {
+            tracing::warn!(
+                kept,
+                "the kept search index is newer than the library: rebuilding"
+            );
+            return Ok(None);
+        }
+        let started = std::time::Instant::now();
+        self.load_topics(self.store.topics().await?)?;
+        let search = self.search.clone();
+        let engine = tokio::task::spawn_blocking(move || {
+            // A question at a time, so that the library's text is never all in memory.
+            let mut builder = studypack_feedback::Engine::builder();
+            search.each_stored(|t| builder.learn(stored_statistics(&t)))?;
+            Ok::<_, studypack_search::SearchError>(builder.build())
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+        self.set_engine(engine)?;
+        self.indexed_version
+            .store(kept, std::sync::atomic::Ordering::SeqCst);
+        tracing::info!(
+            version = kept,
+            docs = self.search.len(),
+            resume_ms = started.elapsed().as_millis() as u64,
+            "kept search index resumed"
+        );
+        Ok(Some(kept))
     }
 
     pub fn with_config(mut self, config: WebConfig) -> AppState {
@@ -151,8 +231,8 @@ impl AppState {
         self
     }
 
-    /// The feedback engine for the current library.
-    pub(crate) fn engine(&self) -> Arc<Engine> {
+    /// The feedback engine for the loaded library version.
+    pub fn engine(&self) -> Arc<Engine> {
         self.engine.read().map(|e| e.clone()).unwrap_or_default()
     }
 
@@ -175,32 +255,9 @@ impl AppState {
     /// A fresh instance, or a change of everything (`studypack reindex`), rebuilds from the
     /// whole library. Otherwise only the recorded changes since the loaded version are applied:
     /// the changed questions' search documents (and those of the questions of a changed topic),
-    /// and the cached pages that show them; other pages stay cached. The engine's statistics
-    /// are then learned again from the whole library (issue 18 item 1, not yet incremental);
-    /// the server's refresher leaves that to run on its own, this waits for it.
+    /// their share of the engine's statistics, and the cached pages that show them; other
+    /// pages stay cached.
     pub async fn refresh_search(&self) -> Result<bool, WebError> {
-        let changed = self.refresh_index().await?;
-        self.catch_up_engine().await?;
-        Ok(changed)
-    }
-
-    /// Brings the index and caches up to the library's version now, and starts the engine's
-    /// statistics catching up on a task of their own: what an editor's save and the server's
-    /// refresher use, so that neither waits for the engine.
-    pub(crate) async fn refresh_index_now(&self) -> Result<(), WebError> {
-        if self.refresh_index().await? {
-            let state = self.clone();
-            tokio::spawn(async move {
-                if let Err(e) = state.catch_up_engine().await {
-                    tracing::warn!(error = %e, "engine refresh failed");
-                }
-            });
-        }
-        Ok(())
-    }
-
-    /// The index and caches part of [`AppState::refresh_search`]: what makes a change visible.
-    async fn refresh_index(&self) -> Result<bool, WebError> {
         use std::sync::atomic::Ordering;
         let _one_at_a_time = self.refreshing.lock().await;
         let loaded = self.indexed_version.load(Ordering::SeqCst);
@@ -282,18 +339,37 @@ impl AppState {
                 None => gone.push(slug.clone()),
             }
         }
-        let indexes = [self.search.clone(), self.drafts.clone()];
-        tokio::task::spawn_blocking(move || {
+        let (search, drafts, engine) = (self.search.clone(), self.drafts.clone(), self.engine());
+        let version = c.version;
+        let engine = tokio::task::spawn_blocking(move || {
+            // The engine counts what the public index holds: what it held of each changed
+            // question comes out of the statistics, what it will hold goes in.
+            let mut before = Vec::new();
+            for slug in items
+                .iter()
+                .map(|(q, _)| q.slug.as_str())
+                .chain(gone.iter().map(String::as_str))
+            {
+                before.extend(search.stored_texts(slug)?);
+            }
+            let after: Vec<&studypack_domain::Question> = items
+                .iter()
+                .map(|(q, _)| q)
+                .filter(|q| q.status == studypack_domain::Status::Published)
+                .collect();
+            let engine = engine.updated(
+                before.iter().flat_map(stored_statistics),
+                after.iter().flat_map(|q| question_statistics(q)),
+            );
             let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
                 items.iter().map(|(q, t)| (q, &**t)).collect();
-            for index in &indexes {
-                index.upsert(&pairs)?;
-                index.remove(&gone)?;
-            }
-            Ok::<(), studypack_search::SearchError>(())
+            search.apply(&pairs, &gone, version)?;
+            drafts.apply(&pairs, &gone, version)?;
+            Ok::<_, studypack_search::SearchError>(engine)
         })
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
+        self.set_engine(engine)?;
         let indexed = started.elapsed();
         self.pages.advance(loaded, c.version, &touched);
         self.indexed_version
@@ -318,17 +394,13 @@ impl AppState {
         let (search, drafts) = (self.search.clone(), self.drafts.clone());
         let engine = tokio::task::spawn_blocking(move || {
             search
-                .rebuild(&lib)
-                .and_then(|()| drafts.rebuild(&lib))
+                .rebuild(&lib, version)
+                .and_then(|()| drafts.rebuild(&lib, version))
                 .map(|()| studypack_feedback::engine_for_library(&lib))
         })
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
         self.set_engine(engine)?;
-        {
-            let mut learned_at = self.engine_version.lock().await;
-            *learned_at = (*learned_at).max(version);
-        }
         self.indexed_version
             .store(version, std::sync::atomic::Ordering::SeqCst);
         self.pages.clear();
@@ -349,32 +421,6 @@ impl AppState {
             .topics
             .write()
             .map_err(|_| WebError::Internal("topic cache poisoned".into()))? = cache;
-        Ok(())
-    }
-
-    /// Learns the engine's vocabulary and IDF weights again from the library's public text,
-    /// if the index has moved past the version they were learned at. One at a time; a call
-    /// that waited for another finds the engine current and returns.
-    async fn catch_up_engine(&self) -> Result<(), WebError> {
-        let mut learned_at = self.engine_version.lock().await;
-        if *learned_at >= self.version() {
-            return Ok(());
-        }
-        let started = std::time::Instant::now();
-        // The version is read first: the library read after it is at least as new.
-        let version = self.store.library_version().await?;
-        let lib = self.store.library().await?;
-        let engine =
-            tokio::task::spawn_blocking(move || studypack_feedback::engine_for_library(&lib))
-                .await
-                .map_err(|e| WebError::Internal(e.to_string()))?;
-        self.set_engine(engine)?;
-        *learned_at = version;
-        tracing::info!(
-            version,
-            engine_ms = started.elapsed().as_millis() as u64,
-            "engine statistics learned again"
-        );
         Ok(())
     }
 
@@ -430,12 +476,24 @@ impl AppState {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                // The engine catches up on its own, so that the next change reaches the index
-                // without waiting for it.
-                if let Err(e) = state.refresh_index_now().await {
+                if let Err(e) = state.refresh_search().await {
                     tracing::warn!(error = %e, "search refresh failed");
                 }
             }
         })
     }
+}
+
+/// The texts a published question gives the engine's statistics.
+fn question_statistics(q: &studypack_domain::Question) -> Vec<&str> {
+    studypack_feedback::statistics_texts(
+        &q.text,
+        &q.plan,
+        q.mark_scheme.bullets.iter().map(|b| b.text.as_str()),
+    )
+}
+
+/// The texts of a question the public index holds, as the engine's statistics counted them.
+fn stored_statistics(t: &studypack_search::StoredTexts) -> Vec<&str> {
+    studypack_feedback::statistics_texts(&t.question, &t.plan, t.bullets.iter().map(String::as_str))
 }

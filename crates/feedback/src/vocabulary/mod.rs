@@ -1,7 +1,7 @@
 //! The vocabulary: the word lists, the stemmer, and the library's words and stems with ids
 //! and IDF weights; and reading texts through it, so that each token has its lexeme.
 
-mod learning;
+pub(crate) mod learning;
 pub(crate) mod stems;
 pub(crate) mod tokens;
 pub(crate) mod wordlists;

@@ -11,14 +11,31 @@ use crate::vocabulary::wordlists::Signal;
 
 use frostem::{Algorithm, Stemmer};
 
-/// Document frequencies of stems across the library, for IDF weights.
+/// Document frequencies of stems across the library, for IDF weights. Every figure is a count,
+/// so that a text can be taken away again as cheaply as it was added.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Idf {
     df: FxHashMap<String, u32>,
     docs: u32,
-    /// Words the library writes in lower case somewhere: common words, even where a title
-    /// capitalises them ("the Treaty of …", "First Secretary").
-    lower: crate::fx::FxHashSet<String>,
+    /// Words the library writes in lower case somewhere, with how often: common words, even
+    /// where a title capitalises them ("the Treaty of …", "First Secretary").
+    lower: FxHashMap<String, u32>,
+}
+
+/// Whether a text is counted into the statistics or taken out of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    Add,
+    Remove,
+}
+
+impl Count {
+    fn apply(self, n: &mut u32) {
+        match self {
+            Count::Add => *n += 1,
+            Count::Remove => *n = n.saturating_sub(1),
+        }
+    }
 }
 
 impl Idf {
@@ -32,24 +49,48 @@ impl Idf {
     }
     /// Whether the library writes `word` (folded) in lower case somewhere.
     pub(crate) fn written_lower(&self, word: &str) -> bool {
-        self.lower.contains(word)
+        self.lower.contains_key(word)
     }
-    /// Notes that the library writes `word` (folded) in lower case.
-    pub(crate) fn saw_lower(&mut self, word: &str) {
-        if !self.lower.contains(word) {
-            self.lower.insert(word.to_string());
-        }
+    /// Counts one lower-case use of `word` (folded) in or out.
+    pub(crate) fn saw_lower(&mut self, word: &str, count: Count) {
+        bump(&mut self.lower, word, count);
     }
     pub(crate) fn knows(&self, stem: &str) -> bool {
         self.df.contains_key(stem)
     }
 
-    /// Counts one more document, whose distinct content stems are `stems`.
-    pub(crate) fn add_document(&mut self, stems: &[&str]) {
+    /// Counts one document, whose distinct content stems are `stems`, in or out.
+    pub(crate) fn document(&mut self, stems: &[&str], count: Count) {
         for &s in stems {
-            *self.df.entry(s.to_string()).or_insert(0) += 1;
+            bump(&mut self.df, s, count);
         }
-        self.docs += 1;
+        count.apply(&mut self.docs);
+    }
+
+    /// How many documents the statistics count.
+    pub(crate) fn documents(&self) -> u32 {
+        self.docs
+    }
+}
+
+/// Counts `key` in or out of `map`; a count that reaches nought leaves the map, so that the
+/// map knows only what the library still has.
+fn bump(map: &mut FxHashMap<String, u32>, key: &str, count: Count) {
+    match count {
+        Count::Add => match map.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                map.insert(key.to_string(), 1);
+            }
+        },
+        Count::Remove => {
+            if let Some(n) = map.get_mut(key) {
+                count.apply(n);
+                if *n == 0 {
+                    map.remove(key);
+                }
+            }
+        }
     }
 }
 
@@ -240,6 +281,11 @@ impl Layer {
     }
 
     /// Adds the words of the layer directly above this one.
+    /// Whether the layer holds no word.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.stems.is_empty()
+    }
+
     fn absorb(&mut self, above: Layer) {
         debug_assert_eq!(above.first_word, self.end_word());
         debug_assert_eq!(above.first_stem, self.end_stem());
@@ -252,6 +298,7 @@ impl Layer {
 
 /// The stemmer and the library's vocabulary: folded words with their normalised forms and
 /// stems, so that common words are looked up, not stemmed.
+#[derive(Clone)]
 pub(crate) struct Stems {
     stemmer: Stemmer,
     /// Shared with every question prepared from it, whose ids refer to it.
@@ -340,18 +387,39 @@ impl Stems {
     /// Once the library is read: marks known the stems `idf` knows and the stop words, and
     /// chooses the hot words (`uses` counts the uses of each word id).
     pub(crate) fn mark_known(&mut self, idf: &Idf, uses: &[u32]) {
+        self.refresh_known(idf);
+        let vocabulary = Arc::make_mut(&mut self.vocabulary);
+        vocabulary.hot = HotWords::build(&vocabulary.lexemes.short, uses);
+    }
+
+    /// Marks known the stems `idf` knows and the stop words, everywhere the vocabulary keeps a
+    /// stem's or a word's entry (the hot words are kept as they are, with their marks renewed).
+    pub(crate) fn refresh_known(&mut self, idf: &Idf) {
+        let known_now =
+            |e: &StemEntry| idf.knows(&e.text) || crate::vocabulary::wordlists::is_stop(&e.text);
+        // A vocabulary shared with prepared questions is copied only when a mark changes.
+        if self
+            .vocabulary
+            .stems
+            .iter()
+            .all(|e| e.known == known_now(e))
+        {
+            return;
+        }
         let vocabulary = Arc::make_mut(&mut self.vocabulary);
         for entry in &mut vocabulary.stems {
-            entry.known =
-                idf.knows(&entry.text) || crate::vocabulary::wordlists::is_stop(&entry.text);
+            entry.known = known_now(entry);
         }
+        let stems = &vocabulary.stems;
+        let known = |stem: StemId| stems.get(stem as usize).is_some_and(|s| s.known);
         for entry in vocabulary.lexemes.values_mut() {
-            entry.lexeme.known = vocabulary
-                .stems
-                .get(entry.lexeme.stem as usize)
-                .is_some_and(|s| s.known);
+            entry.lexeme.known = known(entry.lexeme.stem);
         }
-        vocabulary.hot = HotWords::build(&vocabulary.lexemes.short, uses);
+        for (key, entry) in &mut vocabulary.hot.slots {
+            if *key != 0 {
+                entry.lexeme.known = known(entry.lexeme.stem);
+            }
+        }
     }
 }
 

@@ -679,6 +679,13 @@ where
             .map_err(db_err)
     }
 
+    async fn library_identity(&self) -> StoreResult<String> {
+        sqlx::query_scalar("SELECT identity FROM library_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

@@ -647,6 +647,80 @@ backend_test! {
     }
 }
 
+/// Every published question's report on `essay` by the instance's engine, as JSON.
+async fn reports_by(state: &AppState, essay: &str) -> Vec<String> {
+    let lib = state.store.library().await.unwrap();
+    let engine = state.engine();
+    lib.questions
+        .iter()
+        .filter(|q| q.status == studypack_domain::Status::Published)
+        .map(|q| {
+            let t = lib.topic(&q.topic).unwrap();
+            let p = engine.prepare(&studypack_feedback::question_input(q, t));
+            serde_json::to_string(&engine.report(&p, essay)).unwrap()
+        })
+        .collect()
+}
+
+backend_test! {
+    /// Issue 18 items 1 and 2: an index kept on disk is taken up where it was left, and only
+    /// the changes since are applied to it and to the engine's statistics; the instance then
+    /// finds and marks as one that built everything from the library.
+    async fn a_kept_index_resumes_and_catches_up_with_changes(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let dir = tempfile::tempdir().unwrap();
+        let first = AppState::kept_in(app.db.reopen().await, dir.path()).await.unwrap();
+        assert_eq!(first.resumed_from(), None, "a new directory is built from the library");
+        assert_eq!(first.search.len(), app.state.search.len());
+        let at = app.store.library_version().await.unwrap();
+        drop(first);
+        // While it is stopped: one question edited, one unpublished, one added.
+        let cromwell = "aqa-2021-cromwell-break-with-rome";
+        let mut q = app.store.question(cromwell).await.unwrap().unwrap();
+        q.plan = format!("Zwinglian echoes in the opening.\n\n{}", q.plan);
+        app.import_question(q).await;
+        let mut gone = app.store.question(SEED_SLUG).await.unwrap().unwrap();
+        gone.status = studypack_domain::Status::Draft;
+        app.import_question(gone).await;
+        let mut added = studypack_demo::library().questions[2].clone();
+        added.slug = studypack_domain::Slug::parse("kept-index-question").unwrap();
+        added.text = format!("{} Consider the Zemstvo statute.", added.text);
+        app.import_question(added).await;
+        let kept = AppState::kept_in(app.db.reopen().await, dir.path()).await.unwrap();
+        assert_eq!(kept.resumed_from(), Some(at), "the kept index is taken up, not rebuilt");
+        let fresh = AppState::new(app.db.reopen().await).await.unwrap();
+        assert_eq!(kept.search.len(), fresh.search.len());
+        for words in ["Zwinglian", "Zemstvo", "Khrushchev", "Cromwell", "Elizabeth Catholic"] {
+            let req = studypack_search::SearchRequest {
+                q: words.into(),
+                ..Default::default()
+            };
+            let slugs = |st: &AppState| -> Vec<String> {
+                st.search.search(&req).unwrap().hits.into_iter().map(|h| h.slug).collect()
+            };
+            assert_eq!(slugs(&kept), slugs(&fresh), "{words}");
+        }
+        assert_eq!(kept.engine().statistics_documents(), fresh.engine().statistics_documents());
+        let essay = "Cromwell broke with Rome; the Zwinglian echoes and the Zemstvo statute mattered. In conclusion, the break was political.";
+        assert_eq!(reports_by(&kept, essay).await, reports_by(&fresh, essay).await);
+        // Changes while it runs reach it as changes too, engine included.
+        let mut q = app.store.question(cromwell).await.unwrap().unwrap();
+        q.text = format!("{} Weigh the Pilgrimage of Grace.", q.text);
+        app.import_question(q).await;
+        assert!(kept.refresh_search().await.unwrap());
+        let fresh = AppState::new(app.db.reopen().await).await.unwrap();
+        assert_eq!(reports_by(&kept, essay).await, reports_by(&fresh, essay).await);
+        // Another database's index in the same directory is not taken for this one.
+        drop(kept);
+        let other = TestDb::sqlite().await;
+        other.store.import(&studypack_demo::library(), studypack_accounts::now()).await.unwrap();
+        let elsewhere = AppState::kept_in(other.store.clone(), dir.path()).await.unwrap();
+        assert_eq!(elsewhere.resumed_from(), None);
+        assert_eq!(elsewhere.search.search(&studypack_search::SearchRequest { q: "Zwinglian".into(), ..Default::default() }).unwrap().total, 0);
+        app.stop().await;
+    }
+}
+
 backend_test! {
     async fn health_reports_the_database(db) {
         let app = TestApp::builder().start_on(db).await;
@@ -663,11 +737,13 @@ backend_test! {
         // On PostgreSQL when configured (as in CI); on SQLite always, where two processes share a file.
         let a = TestApp::builder().start_on(db).await;
         let other_store = a.db.reopen().await;
-        let state_b = AppState::new(other_store).await.unwrap();
+        // Instance B keeps its index on disk, as a deployment of several instances would.
+        let dir = tempfile::tempdir().unwrap();
+        let state_b = AppState::kept_in(other_store, dir.path()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_b = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server_b = tokio::spawn(studypack_web::serve(listener, state_b, async {
+        let server_b = tokio::spawn(studypack_web::serve(listener, state_b.clone(), async {
             let _ = rx.await;
         }));
         let mut q = studypack_demo::library().questions[2].clone();
@@ -700,6 +776,26 @@ backend_test! {
             "{}: instance B did not see the import within 2 s",
             a.db.label
         );
+        // An edit, through A, reaches B as well.
+        let mut edited = a.store.question(SEED_SLUG).await.unwrap().unwrap();
+        edited.text = format!("{} Weigh the Narkompros.", edited.text);
+        a.import_question(edited).await;
+        let started = Instant::now();
+        loop {
+            let v: serde_json::Value = a.client.get(format!("{base_b}/api/v1/search?q=Narkompros")).send().await.unwrap().json().await.unwrap();
+            if v["total"] == 1 {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(2), "{}: instance B did not see the edit within 2 s", a.db.label);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // B applied both as changes: its engine's statistics count them as an instance built
+        // from the whole library does (waiting out a refresh in flight).
+        state_b.refresh_search().await.unwrap();
+        let fresh = AppState::new(a.db.reopen().await).await.unwrap();
+        assert_eq!(state_b.engine().statistics_documents(), fresh.engine().statistics_documents());
+        let essay = "The quixotic instance question is answered here. In conclusion, it was.";
+        assert_eq!(reports_by(&state_b, essay).await, reports_by(&fresh, essay).await);
         tx.send(()).unwrap();
         server_b.await.unwrap().unwrap();
         a.stop().await;
