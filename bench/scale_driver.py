@@ -1,7 +1,7 @@
 """The load of bench/run-scale.sh: idle latencies, then editor saves on one instance (one a
 second) timed to the moment another instance's search finds them, with the question page and
 search measured throughout. Usage: scale_driver.py SAVE_BASE SEARCH_BASE EMAIL PASSWORD SAVES QUESTIONS"""
-import html.parser, http.cookiejar, json, statistics, sys, threading, time, urllib.parse, urllib.request
+import html.parser, http.cookiejar, json, multiprocessing, random, statistics, string, sys, threading, time, urllib.parse, urllib.request
 
 save_base, search_base, email, password, saves, questions = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
 PAGE = "/questions/aqa-2024-khrushchev-fall-agriculture"
@@ -77,13 +77,22 @@ def load(base, until, out):
             out[kind].append((time.perf_counter() - t0) * 1000)
 
 
-def measured(seconds_or_work):
+def load_process(base, until, results):
     out = {"page": [], "search": []}
-    stop = threading.Event()
-    t = threading.Thread(target=load, args=(search_base, stop, out))
-    t.start()
+    load(base, until, out)
+    results.put(out)
+
+
+def measured(seconds_or_work):
+    """Runs the load in a process of its own (so that the saver's parsing never holds up its
+    requests) while `seconds_or_work` runs here."""
+    until, results = multiprocessing.Event(), multiprocessing.Queue()
+    p = multiprocessing.Process(target=load_process, args=(search_base, until, results))
+    p.start()
     result = seconds_or_work()
-    stop.set(); t.join()
+    until.set()
+    out = results.get()
+    p.join()
     return out, result
 
 
@@ -99,12 +108,26 @@ slugs = [f"bench-{(i * 997) % questions:07d}" for i in range(saves)]
 visible, save_ms, failures = [], [], 0
 
 
+RUN = "".join(random.choice(string.ascii_lowercase) for _ in range(6))
+
+
+def unique_word(i):
+    """A word no earlier save (of this run or another on the same library) wrote: letters only,
+    so that the analyser keeps it one word."""
+    letters = ""
+    while True:
+        letters = string.ascii_lowercase[i % 26] + letters
+        i //= 26
+        if i == 0:
+            return f"zqx{RUN}{letters}"
+
+
 def save_all():
     global failures
     for i, slug in enumerate(slugs):
         started = time.time()
         fields = form_of(f"/editor/questions/{slug}")
-        word = f"zqxscale{i}"
+        word = unique_word(i)
         fields["plan"] = f"{word.capitalize()} opens the plan.\n\n" + fields.get("plan", "")
         fields["action"] = "save"
         t0 = time.perf_counter()

@@ -95,6 +95,9 @@ for (const [size, device] of Object.entries(SIZES)) {
     });
     check(page.url().includes("/attempts/"), `report (${size}): submit went to ${page.url()}`);
     check((await page.locator("mark").count()) > 0, `report (${size}): no sentence marked`);
+    // run.sh stores a calibration for this question: the report says so, in words.
+    const calibrated = (await page.locator("p.calibrated").textContent()) || "";
+    check(/Marked to your teachers' standard \(calibration version 1\)/.test(calibrated), `report (${size}): no calibrated mark: ${calibrated}`);
     // The phone's first screen; on a desktop, down to the marked essay.
     await page.screenshot({ path: `${out}/report-${size}.png`, ...(size === "desktop" ? { fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1400 } } : {}) });
     await at("practice with attempts", `/questions/${slug}/practice`);

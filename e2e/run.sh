@@ -51,8 +51,21 @@ serve() {
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$2" >&2; echo "the server did not start" >&2; exit 1; }
   base="http://127.0.0.1:$port"
 }
-serve "sqlite://$tmp/e2e.db" "$tmp/server.log"
 slug=aqa-2023-stalin-leadership-war-victory
+# The question practised in the walks has an active calibration, so that its report's
+# "Marked to your teachers' standard" line is seen, and checked by axe, in the browser too:
+# 40 answers marked by how many of the scheme's bullets they make (4 marks a bullet).
+"$bin" --database "sqlite://$tmp/e2e.db" show "$slug" --format json >"$tmp/question.json"
+node -e '
+  const q = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const bullets = [...q.mark_scheme.supporting, ...q.mark_scheme.challenging];
+  for (let i = 0; i < 40; i++) {
+    const k = i % 6;
+    const text = "Stalin and the war. " + bullets.slice(0, k).map((b) => b + ". ").join("");
+    console.log(JSON.stringify({ id: i, text, score: Math.min(k * 4, 25) }));
+  }' "$tmp/question.json" >"$tmp/marked.jsonl"
+"$bin" --database "sqlite://$tmp/e2e.db" calibrate --question "$slug" --marked "$tmp/marked.jsonl" --store >/dev/null
+serve "sqlite://$tmp/e2e.db" "$tmp/server.log"
 node e2e/practice.mjs "$base" e2e@example.com "$password" "$slug" "$out"
 node e2e/teachers.mjs "$base" "$password" admin@example.com teacher@example.com "$slug" "$out"
 node e2e/pages.mjs "$base" "$password" e2e@example.com editor@example.com admin@example.com \

@@ -198,6 +198,10 @@ fn schema() -> (Schema, Fields) {
     (sb.build(), f)
 }
 
+/// Segments with more documents than this are not merged in the background (see
+/// [`SearchIndex::open`]); changes make segments of a few documents each.
+const MAX_DOCS_MERGED_LIVE: usize = 10_000;
+
 /// Facet path segments may not contain '/'.
 fn seg(s: &str) -> String {
     s.replace('/', "∕")
@@ -261,6 +265,12 @@ impl SearchIndex {
             .tokenizers()
             .register(WORDS_TOKENIZER, words_analyzer());
         let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        // Segments made by changes merge among themselves; the large ones a rebuild made are
+        // left alone, so that merging in the background never rewrites the whole index while
+        // it serves (at 100,000 questions that stalled commits for seconds).
+        let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+        policy.set_max_docs_before_merge(MAX_DOCS_MERGED_LIVE);
+        writer.set_merge_policy(Box::new(policy));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -339,7 +349,15 @@ impl SearchIndex {
                 w.add_document(self.document(q, t))?;
             }
         }
-        self.commit(&mut w, version)
+        self.commit(&mut w, version)?;
+        // One segment for the whole library (merged once, here, rather than in the background
+        // while the index serves).
+        let segments = self.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            w.merge(&segments).wait()?;
+            self.reader.reload()?;
+        }
+        Ok(())
     }
 
     /// Adds or replaces the questions `items` (by slug; one of another status, a draft in the
@@ -825,6 +843,29 @@ fn cut(s: &str, n: usize) -> String {
 }
 
 /// Escapes text for HTML element content and attribute values.
+/// Whether every word of `query`, stemmed as the index stems, is in one of `texts`: how the few
+/// questions kept out of the index, a teacher's own, are searched for their teacher. An empty
+/// query matches nothing.
+pub fn matches_all_words(query: &str, texts: &[&str]) -> bool {
+    let mut a = analyzer();
+    let mut stems = std::collections::HashSet::new();
+    for text in texts {
+        let mut ts = a.token_stream(text);
+        while ts.advance() {
+            stems.insert(ts.token().text.clone());
+        }
+    }
+    let mut ts = a.token_stream(query);
+    let mut any = false;
+    while ts.advance() {
+        any = true;
+        if !stems.contains(&ts.token().text) {
+            return false;
+        }
+    }
+    any
+}
+
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -456,3 +456,16 @@ fn stored_texts_are_the_questions_as_written() {
     idx.each_stored(|_| n += 1).unwrap();
     assert_eq!(n, published.len() - 1);
 }
+
+#[test]
+fn a_few_texts_are_searched_as_the_index_searches() {
+    let texts = [
+        "Collectivisation and the kulaks",
+        "How far did Stalin's purges weaken the Red Army?",
+    ];
+    assert!(matches_all_words("collectivization kulak", &texts));
+    assert!(matches_all_words("Stalin purge", &texts));
+    assert!(!matches_all_words("Stalin Trotsky", &texts));
+    assert!(!matches_all_words("", &texts));
+    assert!(!matches_all_words("  ", &texts));
+}

@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "library_identity",
         sql: include_str!("../migrations/0010_library_identity.sql"),
     },
+    Migration {
+        version: 11,
+        name: "listing_indexes",
+        sql: include_str!("../migrations/0011_listing_indexes.sql"),
+    },
 ];
 
 /// Opens (creating if needed) the database at `url` (`sqlite://path`, `sqlite:path` or

@@ -192,6 +192,11 @@ pub trait LibraryStore: Send + Sync {
     async fn topics(&self) -> StoreResult<Vec<Topic>>;
     async fn topic(&self, slug: &str) -> StoreResult<Option<Topic>>;
     async fn questions(&self, filter: &QuestionFilter) -> StoreResult<Listing<QuestionSummary>>;
+    /// The first `limit` published questions of the topic `slug` (exactly), in the listing's
+    /// order, without counting the rest: what a question page shows of its topic.
+    async fn topic_questions(&self, slug: &str, limit: u32) -> StoreResult<Vec<QuestionSummary>>;
+    /// How many published questions each topic has, by topic slug (topics with none left out).
+    async fn question_counts(&self) -> StoreResult<Vec<(String, u64)>>;
     async fn question(&self, slug: &str) -> StoreResult<Option<Question>>;
     /// Every topic and question, in slug order: what an export writes.
     async fn library(&self) -> StoreResult<Library>;

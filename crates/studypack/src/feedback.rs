@@ -123,6 +123,32 @@ pub fn load_calibration(prepared: &Prepared, path: &std::path::Path) -> Result<C
     Ok(calibration)
 }
 
+/// The question's stored calibration, if it can be read and fits the question as it is now;
+/// one that cannot is said on standard error and not used, as the website leaves it unused.
+fn stored_calibration(
+    prepared: &Prepared,
+    stored: &studypack_store::StoredCalibration,
+) -> Option<Calibration> {
+    let checked =
+        Calibration::from_json(&stored.body).and_then(|c| c.check_scheme(prepared).map(|()| c));
+    match checked {
+        Ok(c) => {
+            eprintln!(
+                "marked with the question's calibration, version {} (--uncalibrated for the engine alone)",
+                stored.version
+            );
+            Some(c)
+        }
+        Err(e) => {
+            eprintln!(
+                "the question's calibration (version {}) is not used: {e}",
+                stored.version
+            );
+            None
+        }
+    }
+}
+
 /// The engine, the prepared question and the calibration, if any: what marks one essay.
 #[derive(Clone, Copy)]
 struct Marker<'a> {
@@ -147,11 +173,17 @@ impl Marker<'_> {
 pub async fn run(store: &dyn LibraryStore, args: FeedbackArgs) -> Result<()> {
     let lib = store.library().await?;
     let engine = engine_for_library(&lib);
+    // A library question's active calibration, unless a file or the engine alone was asked for.
+    let stored = match (&args.calibration, &args.against.question, args.uncalibrated) {
+        (None, Some(slug), false) => store.calibration(slug).await?,
+        _ => None,
+    };
     with_question(&lib, &args.against, |input| {
         let prepared = engine.prepare(input);
-        let calibration = match &args.calibration {
-            Some(path) => Some(load_calibration(&prepared, path)?),
-            None => None,
+        let calibration = match (&args.calibration, &stored) {
+            (Some(path), _) => Some(load_calibration(&prepared, path)?),
+            (None, Some(s)) => stored_calibration(&prepared, s),
+            (None, None) => None,
         };
         let marker = Marker {
             engine: &engine,

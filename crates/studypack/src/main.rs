@@ -258,9 +258,13 @@ pub struct FeedbackArgs {
     #[command(flatten)]
     pub against: Against,
     /// A calibration (from `studypack calibrate --out`): each report also carries the mark it
-    /// predicts on the teacher's scale.
+    /// predicts on the teacher's scale. Without it, a library question's active calibration
+    /// (`studypack calibration show`) is used, as the website uses it.
     #[arg(long, value_name = "FILE")]
     pub calibration: Option<std::path::PathBuf>,
+    /// Mark with the engine alone, even where the question has an active calibration.
+    #[arg(long, conflicts_with = "calibration")]
+    pub uncalibrated: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// A batch: one JSON object {"id", "text"} per line; prints one report per line.

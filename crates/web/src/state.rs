@@ -14,10 +14,24 @@ use crate::error::WebError;
 
 /// Rendered pages by path, each with the library version it was rendered for and the topic
 /// whose content it shows (`None`: it shows the whole library, as the home page does). A change
-/// to the library drops only the pages that show what changed; bounded in size.
+/// to the library drops only the pages that show what changed; bounded in count and in bytes.
 #[derive(Default)]
 pub(crate) struct PageCache {
-    map: std::sync::RwLock<std::collections::HashMap<String, CachedPage>>,
+    map: std::sync::RwLock<Pages>,
+}
+
+#[derive(Default)]
+struct Pages {
+    by_path: std::collections::HashMap<String, CachedPage>,
+    /// The bodies' bytes, together.
+    bytes: usize,
+}
+
+impl Pages {
+    fn clear(&mut self) {
+        self.by_path.clear();
+        self.bytes = 0;
+    }
 }
 
 struct CachedPage {
@@ -27,14 +41,18 @@ struct CachedPage {
 }
 
 impl PageCache {
-    /// The most pages kept; past it the cache starts again empty.
+    /// The most pages kept, and the most bytes of them (a question page is 20–60 KB, so a
+    /// library of 100,000 questions does not end up in memory); past either the cache starts
+    /// again empty.
     const MAX_PAGES: usize = 20_000;
+    const MAX_BYTES: usize = 64 << 20;
 
     /// A page rendered for library version `version`: an older one is never served.
     pub(crate) fn get(&self, key: &str, version: i64) -> Option<axum::body::Bytes> {
         self.map
             .read()
             .ok()?
+            .by_path
             .get(key)
             .filter(|p| p.version == version)
             .map(|p| p.body.clone())
@@ -48,17 +66,18 @@ impl PageCache {
         body: axum::body::Bytes,
     ) {
         if let Ok(mut m) = self.map.write() {
-            if m.len() >= Self::MAX_PAGES {
+            if m.by_path.len() >= Self::MAX_PAGES || m.bytes + body.len() > Self::MAX_BYTES {
                 m.clear();
             }
-            m.insert(
-                key,
-                CachedPage {
-                    version,
-                    topic,
-                    body,
-                },
-            );
+            m.bytes += body.len();
+            let page = CachedPage {
+                version,
+                topic,
+                body,
+            };
+            if let Some(old) = m.by_path.insert(key, page) {
+                m.bytes -= old.body.len();
+            }
         }
     }
 
@@ -66,7 +85,7 @@ impl PageCache {
     /// `topics` or the whole library, which are dropped. Pages of other versions are dropped.
     fn advance(&self, from: i64, to: i64, topics: &std::collections::BTreeSet<&str>) {
         if let Ok(mut m) = self.map.write() {
-            m.retain(|_, p| {
+            m.by_path.retain(|_, p| {
                 let unaffected =
                     p.version == from && p.topic.as_deref().is_some_and(|t| !topics.contains(t));
                 if unaffected {
@@ -74,6 +93,7 @@ impl PageCache {
                 }
                 unaffected
             });
+            m.bytes = m.by_path.values().map(|p| p.body.len()).sum();
         }
     }
 
@@ -81,6 +101,49 @@ impl PageCache {
         if let Ok(mut m) = self.map.write() {
             m.clear();
         }
+    }
+
+    /// The pages kept, and their bytes together.
+    #[cfg(test)]
+    fn size(&self) -> (usize, usize) {
+        self.map
+            .read()
+            .map(|m| (m.by_path.len(), m.bytes))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageCache;
+
+    #[test]
+    fn the_page_cache_counts_its_bytes_and_starts_again_past_its_bound() {
+        let cache = PageCache::default();
+        let page = |n: usize| axum::body::Bytes::from(vec![b'x'; n]);
+        cache.put("/a".into(), 1, None, page(1000));
+        cache.put("/b".into(), 1, Some("t".into()), page(500));
+        assert_eq!(cache.size(), (2, 1500));
+        cache.put("/a".into(), 1, None, page(10));
+        assert_eq!(
+            cache.size(),
+            (2, 510),
+            "a replaced page's bytes are taken off"
+        );
+        cache.advance(1, 2, &["u"].into_iter().collect());
+        assert_eq!(
+            cache.size(),
+            (1, 500),
+            "the whole library's page is dropped, the topic's kept"
+        );
+        assert!(cache.get("/b", 2).is_some());
+        cache.put("/big".into(), 2, None, page(PageCache::MAX_BYTES - 100));
+        assert_eq!(
+            cache.size(),
+            (1, PageCache::MAX_BYTES - 100),
+            "past the bound it started again"
+        );
+        assert!(cache.get("/b", 2).is_none());
     }
 }
 
@@ -341,7 +404,8 @@ impl AppState {
         }
         let (search, drafts, engine) = (self.search.clone(), self.drafts.clone(), self.engine());
         let version = c.version;
-        let engine = tokio::task::spawn_blocking(move || {
+        let (engine, engine_ms) = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
             // The engine counts what the public index holds: what it held of each changed
             // question comes out of the statistics, what it will hold goes in.
             let mut before = Vec::new();
@@ -361,11 +425,28 @@ impl AppState {
                 before.iter().flat_map(stored_statistics),
                 after.iter().flat_map(|q| question_statistics(q)),
             );
+            let engine_ms = started.elapsed().as_millis() as u64;
             let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
                 items.iter().map(|(q, t)| (q, &**t)).collect();
             search.apply(&pairs, &gone, version)?;
-            drafts.apply(&pairs, &gone, version)?;
-            Ok::<_, studypack_search::SearchError>(engine)
+            // The drafts' index is committed only when it holds or will hold a changed
+            // question: it then lags behind in version, which a start takes up from (applying
+            // a change twice changes nothing).
+            let drafts_touched = pairs
+                .iter()
+                .any(|(q, _)| q.status == studypack_domain::Status::Draft)
+                || pairs
+                    .iter()
+                    .map(|(q, _)| q.slug.to_string())
+                    .chain(gone.iter().cloned())
+                    .map(|slug| drafts.stored_texts(&slug).map(|t| t.is_some()))
+                    .collect::<Result<Vec<bool>, _>>()?
+                    .into_iter()
+                    .any(|held| held);
+            if drafts_touched {
+                drafts.apply(&pairs, &gone, version)?;
+            }
+            Ok::<_, studypack_search::SearchError>((engine, engine_ms))
         })
         .await
         .map_err(|e| WebError::Internal(e.to_string()))??;
@@ -379,6 +460,7 @@ impl AppState {
             questions = slugs.len(),
             topics = changed_topics.len(),
             indexed_ms = indexed.as_millis() as u64,
+            engine_ms,
             "library changes applied"
         );
         Ok(())

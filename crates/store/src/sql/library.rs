@@ -362,9 +362,10 @@ fn filter_sql(f: &QuestionFilter) -> (String, Vec<FilterArg>) {
         arg(&mut sql, FilterArg::Text(l.label().to_string()));
     }
     if let Some(topic) = &f.topic {
-        sql.push_str(" AND (t.slug = ");
+        // By topic id, from the few topics that match, so that the question index is used.
+        sql.push_str(" AND q.topic_id IN (SELECT id FROM topics WHERE slug = ");
         arg(&mut sql, FilterArg::Text(topic.clone()));
-        sql.push_str(" OR lower(t.title) LIKE ");
+        sql.push_str(" OR lower(title) LIKE ");
         arg(
             &mut sql,
             FilterArg::Text(format!("%{}%", topic.to_lowercase())),
@@ -485,6 +486,35 @@ where
                 .map(Self::summary_from_row)
                 .collect::<StoreResult<_>>()?,
         })
+    }
+
+    async fn topic_questions(&self, slug: &str, limit: u32) -> StoreResult<Vec<QuestionSummary>> {
+        let rows = sqlx::query(
+            "SELECT q.slug, q.title, q.text, q.year, q.marks, q.command, q.status, t.board, t.level, t.component_code, t.title AS topic_title, t.slug AS topic_slug \
+             FROM questions q JOIN topics t ON t.id = q.topic_id \
+             WHERE q.topic_id = (SELECT id FROM topics WHERE slug = $1) AND q.status = 'published' \
+             ORDER BY q.year DESC, q.slug LIMIT $2",
+        )
+        .bind(slug)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(Self::summary_from_row).collect()
+    }
+
+    async fn question_counts(&self) -> StoreResult<Vec<(String, u64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT t.slug, c.n FROM (SELECT topic_id, count(*) AS n FROM questions WHERE status = 'published' GROUP BY topic_id) c \
+             JOIN topics t ON t.id = c.topic_id ORDER BY t.slug",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, n)| (s, n.max(0) as u64))
+            .collect())
     }
 
     async fn question(&self, slug: &str) -> StoreResult<Option<Question>> {

@@ -1204,6 +1204,28 @@ fn a_calibration_is_stored_for_a_question_with_revisions() {
         "--store",
     ]);
     assert!(out.contains("(version 1)"), "{out}");
+    // `feedback --question` marks with the stored calibration, as the website does, unless
+    // asked for the engine alone.
+    let essay = env.path("essay.txt");
+    std::fs::write(
+        &essay,
+        format!("Stalin and Khrushchev. {}. {}.", bullets[0], bullets[1]),
+    )
+    .unwrap();
+    let essay = essay.to_str().unwrap();
+    let marked_by = |extra: &[&str]| -> (serde_json::Value, String) {
+        let mut args = vec!["feedback", "--question", SEED_SLUG, "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(essay);
+        let o = env.run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (serde_json::from_slice(&o.stdout).unwrap(), stderr(&o))
+    };
+    let (calibrated, said) = marked_by(&[]);
+    assert_eq!(calibrated["calibration"]["version"], 1, "{calibrated}");
+    assert!(said.contains("calibration, version 1"), "{said}");
+    let (alone, _) = marked_by(&["--uncalibrated"]);
+    assert!(alone.get("calibration").is_none(), "{alone}");
     let shown = env.run(&["calibration", "show", SEED_SLUG]);
     let active: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
     assert_eq!(active["version"], 1);
@@ -1228,6 +1250,10 @@ fn a_calibration_is_stored_for_a_question_with_revisions() {
     );
     let gone = env.run(&["calibration", "show", SEED_SLUG]);
     assert!(gone.stdout.is_empty());
+    assert!(
+        marked_by(&[]).0.get("calibration").is_none(),
+        "a withdrawn calibration is not used"
+    );
     let said = stderr(&gone);
     assert!(
         said.contains("no active calibration") && said.contains("revision 3 (withdrawn)"),

@@ -283,6 +283,40 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
         .await
         .unwrap();
     assert_eq!(with_drafts.total, 4);
+    // A topic's first questions, exactly as its listing orders them, drafts left out; and the
+    // published questions counted by topic.
+    let listed: Vec<String> = s
+        .questions(&QuestionFilter {
+            topic: Some("top-ic".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|q| q.topic_slug == "top-ic")
+        .map(|q| q.slug)
+        .collect();
+    let first: Vec<String> = s
+        .topic_questions("top-ic", 6)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| q.slug)
+        .collect();
+    assert_eq!(first, listed);
+    assert_eq!(first.len(), 2, "the draft is not shown");
+    assert_eq!(s.topic_questions("top-ic", 1).await.unwrap().len(), 1);
+    assert!(
+        s.topic_questions("no-such-topic", 6)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let counts = s.question_counts().await.unwrap();
+    let total: u64 = counts.iter().map(|c| c.1).sum();
+    assert_eq!(total, all.total);
+    assert!(counts.contains(&("top-ic".to_string(), 2)), "{counts:?}");
 }
 
 backend_test! {

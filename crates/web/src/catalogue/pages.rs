@@ -65,11 +65,13 @@ pub(crate) async fn home(State(st): State<AppState>, v: Visitor) -> PageResult {
 
 async fn render_home(st: &AppState, nav: Nav) -> Result<String, PageError> {
     let topics = st.topics();
-    let listing = st.store.questions(&QuestionFilter::default()).await?;
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for q in &listing.items {
-        *counts.entry(q.topic_slug.clone()).or_default() += 1;
-    }
+    let counts: BTreeMap<String, usize> = st
+        .store
+        .question_counts()
+        .await?
+        .into_iter()
+        .map(|(t, n)| (t, n as usize))
+        .collect();
     let mut tree: BTreeMap<String, BTreeMap<String, Vec<TopicLink>>> = BTreeMap::new();
     for t in topics.iter() {
         let count = counts.get(t.slug.as_str()).copied().unwrap_or(0);
@@ -113,7 +115,7 @@ async fn render_home(st: &AppState, nav: Nav) -> Result<String, PageError> {
         title: "Past-paper essay questions, mark schemes and plans".into(),
         q: String::new(),
         nav,
-        total: listing.total,
+        total: counts.values().map(|n| *n as u64).sum(),
         boards,
     }
     .render()?)
@@ -435,13 +437,8 @@ async fn render_question(
     let (body, q, topic) = question_body(st, slug, &access).await?;
     let related = st
         .store
-        .questions(&QuestionFilter {
-            topic: Some(topic.slug.to_string()),
-            limit: Some(6),
-            ..Default::default()
-        })
+        .topic_questions(topic.slug.as_str(), 6)
         .await?
-        .items
         .into_iter()
         .filter(|r| r.slug != q.slug.as_str() && r.topic_slug == topic.slug.as_str())
         .take(5)
@@ -514,6 +511,9 @@ struct SearchPage {
     suggestion: Option<(String, String)>,
     /// Drafts matching the query, for editors and admins only (their own index).
     drafts: Vec<Hit>,
+    /// The teacher's own questions matching the query, for that teacher only: (id, title,
+    /// question).
+    own: Vec<(i64, String, String)>,
 }
 
 pub(crate) async fn search(
@@ -535,6 +535,24 @@ pub(crate) async fn search(
         search_index(st.drafts.clone(), draft_req).await?.hits
     } else {
         Vec::new()
+    };
+    // A teacher's own questions are never in an index: they are few, read for their teacher
+    // alone and matched here.
+    let own = match visitor.user() {
+        Some(u) if u.teacher && !req.q.trim().is_empty() => st
+            .store
+            .own_questions(u.id)
+            .await?
+            .into_iter()
+            .filter(|o| {
+                studypack_search::matches_all_words(
+                    &req.q,
+                    &[&o.title, &o.text, &o.scheme, &o.plan],
+                )
+            })
+            .map(|o| (o.id, o.title, o.text))
+            .collect(),
+        _ => Vec::new(),
     };
     let page = (req.offset / PER_PAGE) as u32 + 1;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -646,5 +664,6 @@ pub(crate) async fn search(
         page,
         suggestion,
         drafts,
+        own,
     })
 }

@@ -650,10 +650,21 @@ backend_test! {
         assert_eq!(other.get(&practice_path).await.status, StatusCode::NOT_FOUND);
         let sneak = other.submit("/own-questions", &format!("/own-questions/{id}"), &fields("Mine now", scheme)).await;
         assert_eq!(sneak.status, StatusCode::NOT_FOUND);
-        for p in ["/browse", "/search?q=encirclement+Stalingrad+Zhukov", "/api/v1/questions", "/api/v1/search?q=encirclement"] {
+        for p in ["/browse", "/api/v1/questions", "/api/v1/search?q=encirclement"] {
             let b = teacher.get(p).await.body;
             assert!(!b.contains("Victory 1945") && !b.contains(&key), "{p} shows the own question");
         }
+        // Its teacher finds it on the search page (issue 18 item 4), apart from the library's
+        // results; nobody else does.
+        let search = "/search?q=encirclement+Stalingrad+Zhukov";
+        let found = teacher.get(search).await.body;
+        assert!(found.contains("Your own questions") && found.contains(&format!("href=\"/own-questions/{id}\">Victory 1945</a>")), "{found}");
+        assert!(!teacher.get("/search?q=encirclement+Trotsky").await.body.contains("Victory 1945"), "every word must match");
+        for (who, b) in [("another teacher", &other), ("a student", &stu)] {
+            let page = b.get(search).await.body;
+            assert!(!page.contains("Victory 1945") && !page.contains("Your own questions"), "{who} finds it");
+        }
+        assert!(!Browser::new(&app.base).get(search).await.body.contains("Victory 1945"), "anonymous search finds it");
         // Another teacher cannot set it; its teacher can, by its key.
         let now = studypack_accounts::now();
         let at = |secs: i64| studypack_web::datetime_value(secs);
