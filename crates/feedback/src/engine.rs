@@ -243,14 +243,18 @@ pub fn engine_for_library(lib: &Library) -> Engine {
         .questions
         .iter()
         .filter(|q| q.status == studypack_domain::Status::Published)
-        .flat_map(|q| {
-            statistics_texts(
-                &q.text,
-                &q.plan,
-                q.mark_scheme.bullets.iter().map(|b| b.text.as_str()),
-            )
-        });
+        .flat_map(question_texts);
     Engine::with_library(texts)
+}
+
+/// The texts a published question gives the engine's statistics ([`statistics_texts`] of its
+/// question, plan and scheme).
+pub fn question_texts(q: &studypack_domain::Question) -> Vec<&str> {
+    statistics_texts(
+        &q.text,
+        &q.plan,
+        q.mark_scheme.bullets.iter().map(|b| b.text.as_str()),
+    )
 }
 
 /// The texts one published question gives the engine's statistics, each counted as one

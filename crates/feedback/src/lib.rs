@@ -54,7 +54,8 @@ mod tests;
 
 pub use copying::COPY_THRESHOLD;
 pub use engine::{
-    ENGINE_VERSION, Engine, EngineBuilder, MAX_ESSAY_BYTES, engine_for_library, statistics_texts,
+    ENGINE_VERSION, Engine, EngineBuilder, MAX_ESSAY_BYTES, engine_for_library, question_texts,
+    statistics_texts,
 };
 pub use matching::Settings;
 pub use precision::MAX_OUT_OF_PERIOD;

@@ -999,15 +999,7 @@ fn general_synonyms_meet_a_points_verb() {
 mod statistics_update {
     use super::*;
     use proptest::prelude::*;
-    use studypack_domain::{Library, Question, Status};
-
-    fn texts(q: &Question) -> Vec<&str> {
-        statistics_texts(
-            &q.text,
-            &q.plan,
-            q.mark_scheme.bullets.iter().map(|b| b.text.as_str()),
-        )
-    }
+    use studypack_domain::{Library, Status};
 
     /// Every published question's report on `essay`, as JSON, by the engine.
     fn reports(engine: &Engine, lib: &Library, essays: &[&str]) -> Vec<String> {
@@ -1042,9 +1034,9 @@ mod statistics_update {
         after.questions[1].status = Status::Draft;
         let removed: Vec<&str> = [&before.questions[0], &before.questions[1]]
             .into_iter()
-            .flat_map(texts)
+            .flat_map(question_texts)
             .collect();
-        let added: Vec<&str> = texts(&after.questions[0]);
+        let added: Vec<&str> = question_texts(&after.questions[0]);
         let learned = engine_for_library(&after);
         let updated = engine_for_library(&before).updated(removed, added);
         assert_eq!(

@@ -391,15 +391,27 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The query for the question `slug`.
+    fn by_slug(&self, slug: &str) -> TermQuery {
+        TermQuery::new(
+            Term::from_field_text(self.f.slug, slug),
+            IndexRecordOption::Basic,
+        )
+    }
+
+    /// Whether the index holds the question `slug`.
+    pub fn holds(&self, slug: &str) -> Result<bool> {
+        Ok(self.reader.searcher().search(&self.by_slug(slug), &Count)? > 0)
+    }
+
     /// The texts the index holds of the question `slug` for the engine's statistics, if it
     /// holds the question.
     pub fn stored_texts(&self, slug: &str) -> Result<Option<StoredTexts>> {
         let searcher = self.reader.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.f.slug, slug),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let top = searcher.search(
+            &self.by_slug(slug),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
         match top.first() {
             Some((_, addr)) => Ok(Some(self.texts_of(&searcher.doc(*addr)?))),
             None => Ok(None),
@@ -773,16 +785,14 @@ impl SearchIndex {
                 .filter(|_| highlight)
                 .filter_map(|i| {
                     let g = generator(i)?;
-                    // Long fields: highlight only the first bullet or line of the plan
-                    // holding the start of a query word, rather than tokenising the whole field.
-                    let mut lines = d
-                        .get_all(snippet_fields[i])
-                        .filter_map(|v| v.as_str())
-                        .flat_map(str::lines);
                     if i == 0 {
                         return Some(g.snippet(&question));
                     }
-                    lines
+                    // Long fields: highlight only the first bullet or line of the plan
+                    // holding the start of a query word, rather than tokenising the whole field.
+                    d.get_all(snippet_fields[i])
+                        .filter_map(|v| v.as_str())
+                        .flat_map(str::lines)
                         .find(|l| contains_any(l, &query_words))
                         .map(|line| g.snippet(line))
                 })

@@ -437,6 +437,7 @@ fn stored_texts_are_the_questions_as_written() {
         .collect();
     assert_eq!(stored.bullets, bullets);
     assert!(idx.stored_texts("no-such-question").unwrap().is_none());
+    assert!(idx.holds(q.slug.as_str()).unwrap() && !idx.holds("no-such-question").unwrap());
     let mut all = Vec::new();
     idx.each_stored(|t| all.push(t.slug)).unwrap();
     all.sort();
@@ -452,6 +453,7 @@ fn stored_texts_are_the_questions_as_written() {
     lib.questions.retain(|x| x.slug != q.slug);
     idx.apply(&[], &[q.slug.to_string()], 3).unwrap();
     assert!(idx.stored_texts(q.slug.as_str()).unwrap().is_none());
+    assert!(!idx.holds(q.slug.as_str()).unwrap());
     let mut n = 0;
     idx.each_stored(|_| n += 1).unwrap();
     assert_eq!(n, published.len() - 1);

@@ -408,12 +408,13 @@ impl AppState {
             let started = std::time::Instant::now();
             // The engine counts what the public index holds: what it held of each changed
             // question comes out of the statistics, what it will hold goes in.
-            let mut before = Vec::new();
-            for slug in items
+            let changed: Vec<&str> = items
                 .iter()
                 .map(|(q, _)| q.slug.as_str())
                 .chain(gone.iter().map(String::as_str))
-            {
+                .collect();
+            let mut before = Vec::new();
+            for slug in &changed {
                 before.extend(search.stored_texts(slug)?);
             }
             let after: Vec<&studypack_domain::Question> = items
@@ -423,7 +424,9 @@ impl AppState {
                 .collect();
             let engine = engine.updated(
                 before.iter().flat_map(stored_statistics),
-                after.iter().flat_map(|q| question_statistics(q)),
+                after
+                    .iter()
+                    .flat_map(|q| studypack_feedback::question_texts(q)),
             );
             let engine_ms = started.elapsed().as_millis() as u64;
             let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
@@ -432,17 +435,15 @@ impl AppState {
             // The drafts' index is committed only when it holds or will hold a changed
             // question: it then lags behind in version, which a start takes up from (applying
             // a change twice changes nothing).
-            let drafts_touched = pairs
+            let mut drafts_touched = pairs
                 .iter()
-                .any(|(q, _)| q.status == studypack_domain::Status::Draft)
-                || pairs
-                    .iter()
-                    .map(|(q, _)| q.slug.to_string())
-                    .chain(gone.iter().cloned())
-                    .map(|slug| drafts.stored_texts(&slug).map(|t| t.is_some()))
-                    .collect::<Result<Vec<bool>, _>>()?
-                    .into_iter()
-                    .any(|held| held);
+                .any(|(q, _)| q.status == studypack_domain::Status::Draft);
+            for slug in &changed {
+                if drafts_touched {
+                    break;
+                }
+                drafts_touched = drafts.holds(slug)?;
+            }
             if drafts_touched {
                 drafts.apply(&pairs, &gone, version)?;
             }
@@ -564,15 +565,6 @@ impl AppState {
             }
         })
     }
-}
-
-/// The texts a published question gives the engine's statistics.
-fn question_statistics(q: &studypack_domain::Question) -> Vec<&str> {
-    studypack_feedback::statistics_texts(
-        &q.text,
-        &q.plan,
-        q.mark_scheme.bullets.iter().map(|b| b.text.as_str()),
-    )
 }
 
 /// The texts of a question the public index holds, as the engine's statistics counted them.
