@@ -139,6 +139,49 @@ pub struct SearchIndex {
     record: kept::Record,
 }
 
+/// A rebuild of a [`SearchIndex`] in progress (see [`SearchIndex::rebuilding`]); it holds the
+/// index's writer, so changes wait for it.
+pub struct Rebuild<'a> {
+    index: &'a SearchIndex,
+    writer: std::sync::MutexGuard<'a, IndexWriter>,
+    finished: bool,
+}
+
+impl Rebuild<'_> {
+    /// Adds the question `q` of topic `t`, when it is of the status the index holds.
+    pub fn add(&mut self, q: &Question, t: &Topic) -> Result<()> {
+        if q.status == self.index.holds {
+            self.writer.add_document(self.index.document(q, t))?;
+        }
+        Ok(())
+    }
+
+    /// Commits the rebuilt index as the library's version `version`, merged into one segment
+    /// (once, here, rather than in the background while the index serves).
+    pub fn finish(mut self, version: i64) -> Result<()> {
+        self.finished = true;
+        let index = self.index;
+        index.commit(&mut self.writer, version)?;
+        let segments = index.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.writer.merge(&segments).wait()?;
+            index.reader.reload()?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Rebuild<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Back to the last commit: the deletion of everything and the questions added.
+            if let Err(e) = self.writer.rollback() {
+                tracing::warn!(error = %e, "an unfinished rebuild was not rolled back");
+            }
+        }
+    }
+}
+
 /// What the index holds of a question for the feedback engine's statistics: the texts of it
 /// that every visitor may read, as they were indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,22 +385,26 @@ impl SearchIndex {
     /// Replaces the whole index with the questions of `lib` it holds (published, or drafts),
     /// as the library's version `version`.
     pub fn rebuild(&self, lib: &Library, version: i64) -> Result<()> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        w.delete_all_documents()?;
-        for q in lib.questions.iter().filter(|q| q.status == self.holds) {
+        let mut r = self.rebuilding()?;
+        for q in &lib.questions {
             if let Some(t) = lib.topic(&q.topic) {
-                w.add_document(self.document(q, t))?;
+                r.add(q, t)?;
             }
         }
-        self.commit(&mut w, version)?;
-        // One segment for the whole library (merged once, here, rather than in the background
-        // while the index serves).
-        let segments = self.index.searchable_segment_ids()?;
-        if segments.len() > 1 {
-            w.merge(&segments).wait()?;
-            self.reader.reload()?;
-        }
-        Ok(())
+        r.finish(version)
+    }
+
+    /// Starts replacing the whole index, a question at a time ([`Rebuild::add`]), so that the
+    /// library need never be in memory at once. Until [`Rebuild::finish`] the index serves
+    /// what it held; a rebuild dropped unfinished changes nothing.
+    pub fn rebuilding(&self) -> Result<Rebuild<'_>> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_all_documents()?;
+        Ok(Rebuild {
+            index: self,
+            writer,
+            finished: false,
+        })
     }
 
     /// Adds or replaces the questions `items` (by slug; one of another status, a draft in the

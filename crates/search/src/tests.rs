@@ -471,3 +471,33 @@ fn a_few_texts_are_searched_as_the_index_searches() {
     assert!(!matches_all_words("", &texts));
     assert!(!matches_all_words("  ", &texts));
 }
+
+/// A rebuild a question at a time serves the old contents until it is finished, and one
+/// dropped unfinished (the library's read failed half-way) changes nothing, then or later.
+#[test]
+fn an_unfinished_rebuild_changes_nothing() {
+    let lib = studypack_demo::library();
+    let (idx, _) = index();
+    let before = (idx.len(), find(&idx, "Khrushchev").total, idx.version());
+    assert!(before.1 > 0);
+    {
+        let mut r = idx.rebuilding().unwrap();
+        let q = &lib.questions[0];
+        r.add(q, lib.topic(&q.topic).unwrap()).unwrap();
+        // Dropped here, unfinished.
+    }
+    assert_eq!((idx.len(), find(&idx, "Khrushchev").total, idx.version()), before);
+    // The next change commits that change alone, not the abandoned rebuild.
+    let q = lib
+        .questions
+        .iter()
+        .find(|q| q.status == Status::Published)
+        .unwrap();
+    idx.apply(&[(q, lib.topic(&q.topic).unwrap())], &[], 5).unwrap();
+    assert_eq!((idx.len(), find(&idx, "Khrushchev").total), (before.0, before.1));
+    // Finished, it holds what it was given.
+    let mut r = idx.rebuilding().unwrap();
+    r.add(q, lib.topic(&q.topic).unwrap()).unwrap();
+    r.finish(6).unwrap();
+    assert_eq!((idx.len(), idx.version()), (1, Some(6)));
+}

@@ -85,6 +85,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "listing_indexes",
         sql: include_str!("../migrations/0011_listing_indexes.sql"),
     },
+    Migration {
+        version: 12,
+        name: "library_notices",
+        sql: include_str!("../migrations/0012_library_notices.sql"),
+    },
 ];
 
 /// Connects to `url` (`postgres://…`) and applies pending migrations.
@@ -121,6 +126,35 @@ pub async fn connect_in_schema(
         max_connections,
     )
     .await
+}
+
+/// The channel on which migration 0012's trigger announces each new library version.
+const LIBRARY_CHANNEL: &str = "studypack_library";
+
+/// A listener for the library's changes, on a connection of its own (see
+/// [`studypack_store::ChangeNotices`]).
+pub struct LibraryNotices(sqlx::postgres::PgListener);
+
+/// Listens at `url` for the library's changes, as every instance's commits announce them.
+pub async fn library_notices(url: &str) -> StoreResult<LibraryNotices> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_lazy_with(options(url)?);
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
+        .await
+        .map_err(db_err)?;
+    listener.listen(LIBRARY_CHANNEL).await.map_err(db_err)?;
+    Ok(LibraryNotices(listener))
+}
+
+#[async_trait::async_trait]
+impl studypack_store::ChangeNotices for LibraryNotices {
+    async fn next(&mut self) -> StoreResult<()> {
+        // `None`: the connection was lost; the next call reconnects and listens again.
+        self.0.try_recv().await.map_err(db_err)?;
+        Ok(())
+    }
 }
 
 fn options(url: &str) -> StoreResult<PgConnectOptions> {

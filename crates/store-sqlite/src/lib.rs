@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "listing_indexes",
         sql: include_str!("../migrations/0011_listing_indexes.sql"),
     },
+    Migration {
+        version: 12,
+        name: "library_notices",
+        sql: include_str!("../migrations/0012_library_notices.sql"),
+    },
 ];
 
 /// Opens (creating if needed) the database at `url` (`sqlite://path`, `sqlite:path` or

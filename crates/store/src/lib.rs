@@ -171,6 +171,17 @@ pub struct CalibrationRevision {
     pub withdrawn: bool,
 }
 
+/// Notices that the library's version changed, from a backend that announces changes to every
+/// instance sharing it (PostgreSQL). A notice is a hint to look at once; instances still poll
+/// [`LibraryStore::library_version`], and read what changed from
+/// [`LibraryStore::library_changes`].
+#[async_trait]
+pub trait ChangeNotices: Send {
+    /// Waits for the next notice. After a lost connection it returns as soon as it is listening
+    /// again (a change may have been missed meanwhile); an error means it is not listening.
+    async fn next(&mut self) -> StoreResult<()>;
+}
+
 /// The essay library: topics, questions, their mark schemes and revisions.
 #[async_trait]
 pub trait LibraryStore: Send + Sync {
@@ -192,14 +203,25 @@ pub trait LibraryStore: Send + Sync {
     async fn topics(&self) -> StoreResult<Vec<Topic>>;
     async fn topic(&self, slug: &str) -> StoreResult<Option<Topic>>;
     async fn questions(&self, filter: &QuestionFilter) -> StoreResult<Listing<QuestionSummary>>;
-    /// The first `limit` published questions of the topic `slug` (exactly), in the listing's
-    /// order, without counting the rest: what a question page shows of its topic.
-    async fn topic_questions(&self, slug: &str, limit: u32) -> StoreResult<Vec<QuestionSummary>>;
+    /// `limit` published questions of the topic `slug` (exactly) from the `offset`th, in the
+    /// listing's order, without counting the rest: a page of a topic, or what a question page
+    /// shows of its topic.
+    async fn topic_questions(
+        &self,
+        slug: &str,
+        offset: u32,
+        limit: u32,
+    ) -> StoreResult<Vec<QuestionSummary>>;
     /// How many published questions each topic has, by topic slug (topics with none left out).
     async fn question_counts(&self) -> StoreResult<Vec<(String, u64)>>;
     async fn question(&self, slug: &str) -> StoreResult<Option<Question>>;
     /// Every topic and question, in slug order: what an export writes.
     async fn library(&self) -> StoreResult<Library>;
+    /// Up to `limit` questions of every status, the next in slug order after `after` (from the
+    /// first when `None`): the whole library a batch at a time, for a rebuild that never holds
+    /// all of its text.
+    async fn questions_after(&self, after: Option<&str>, limit: u32)
+    -> StoreResult<Vec<Question>>;
     /// Every stored version of a question's details, plan and model essay, oldest first.
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>>;
     async fn question_count(&self) -> StoreResult<u64>;

@@ -86,6 +86,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     body_timeout: secs(body_timeout),
                     idle_timeout: secs(idle_timeout),
                 },
+                ..Default::default()
             };
             serve(db, addr, config, public_url, index_dir.as_deref()).await
         }
@@ -474,6 +475,14 @@ async fn serve(
             .context("cannot build the search index")?,
     }
     .with_config(config);
+    let state = match crate::config::change_notices(db).await {
+        Ok(Some(notices)) => state.with_notices(notices),
+        Ok(None) => state,
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "not listening for other instances' changes: polling");
+            state
+        }
+    };
     tracing::info!(
         ready_ms = started.elapsed().as_millis() as u64,
         "search index and engine ready"

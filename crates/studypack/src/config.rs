@@ -59,6 +59,22 @@ pub async fn open_store(url: Option<&str>) -> Result<Arc<dyn Store>> {
     })
 }
 
+/// The notices of the library's changes that the database at `url` gives every instance
+/// sharing it: PostgreSQL's (`LISTEN`); `None` for SQLite, whose one instance knows its own.
+pub async fn change_notices(
+    url: Option<&str>,
+) -> Result<Option<Box<dyn studypack_store::ChangeNotices>>> {
+    match url {
+        Some(u) if u.starts_with("postgres:") || u.starts_with("postgresql:") => {
+            let notices = studypack_store_postgres::library_notices(u)
+                .await
+                .with_context(|| format!("cannot listen at {}", redact(u)))?;
+            Ok(Some(Box::new(notices)))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// A URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

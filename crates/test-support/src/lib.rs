@@ -73,6 +73,19 @@ impl TestDb {
         }
     }
 
+    /// The database's notices of the library's changes, as an instance listens for them
+    /// (PostgreSQL's; `None` on SQLite, which gives none).
+    pub async fn change_notices(&self) -> Option<Box<dyn studypack_store::ChangeNotices>> {
+        match self.schema {
+            Some(_) => Some(Box::new(
+                studypack_store_postgres::library_notices(&self.url)
+                    .await
+                    .unwrap_or_else(|e| panic!("listening at {}: {e}", self.url)),
+            )),
+            None => None,
+        }
+    }
+
     /// A second connection pool to the same database, as another instance would have.
     pub async fn reopen(&self) -> Arc<dyn Store> {
         self.try_reopen()

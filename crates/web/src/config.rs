@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// How the server is deployed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when serving over TLS; also set per request when a proxy
     /// says `X-Forwarded-Proto: https`).
@@ -12,6 +12,20 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Connection caps and read timeouts.
     pub limits: ServerLimits,
+    /// How often the instance looks for the library's changes (made by other instances and
+    /// the command line), besides when the store announces one.
+    pub refresh_every: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            limits: ServerLimits::default(),
+            refresh_every: Duration::from_secs(1),
+        }
+    }
 }
 
 /// The largest request body accepted, in bytes.

@@ -498,6 +498,7 @@ async fn store_form(
         )
         .await;
     }
+    let started = std::time::Instant::now();
     let report = match st
         .store
         .import_by(
@@ -540,7 +541,13 @@ async fn store_form(
             now(),
         )
         .await?;
-    st.refresh_search().await?;
+    // The index and the caches follow (the editor's own searches wait for them).
+    st.wrote(user.id, st.store.library_version().await?);
+    tracing::info!(
+        slug = %q.slug,
+        saved_ms = started.elapsed().as_millis() as u64,
+        "question saved"
+    );
     Ok(Redirect::to(&format!(
         "/editor/questions/{}?saved={}",
         q.slug,
@@ -833,7 +840,7 @@ async fn restore(
             now(),
         )
         .await?;
-    st.refresh_search().await?;
+    st.wrote(user.id, st.store.library_version().await?);
     Ok(Redirect::to(&format!("/editor/questions/{slug}?saved=restored")).into_response())
 }
 

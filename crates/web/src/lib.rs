@@ -20,6 +20,7 @@ mod routes;
 mod server;
 mod session;
 mod state;
+mod upkeep;
 
 // The resources, each with its routes, pages and API handlers.
 mod accounts;
@@ -35,7 +36,6 @@ mod openapi;
 mod own_questions;
 mod practice;
 
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -120,7 +120,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let refresher = state.spawn_refresher(Duration::from_secs(1));
+    let refresher = state.spawn_refresher(state.config.refresh_every);
     let limits = state.config.limits.clone();
     let app = router(state);
     let result = server::run(listener, app, limits, shutdown).await;

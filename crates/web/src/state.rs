@@ -11,6 +11,7 @@ use studypack_store::Store;
 
 use crate::config::WebConfig;
 use crate::error::WebError;
+use crate::upkeep::Upkeep;
 
 /// Rendered pages by path, each with the library version it was rendered for and the topic
 /// whose content it shows (`None`: it shows the whole library, as the home page does). A change
@@ -154,6 +155,14 @@ struct TopicCache {
     by_slug: std::collections::HashMap<String, Arc<studypack_domain::Topic>>,
 }
 
+/// How many questions a rebuild reads from the store at a time: enough that the store's round
+/// trips do not dominate, few enough that a batch's text is a few megabytes.
+const REBUILD_BATCH: u32 = 500;
+
+/// How long an account's search waits for its own change to be applied before it is
+/// answered without it (a change takes milliseconds; this is for a stalled one).
+const OWN_CHANGE_WAIT: Duration = Duration::from_secs(5);
+
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -180,14 +189,33 @@ pub struct AppState {
     /// The version of the kept index this instance took up at start, if it took one up
     /// (rather than building the index from the whole library).
     resumed_from: Option<i64>,
+    /// Where the indexes are made and written: a thread below the serving threads' priority.
+    upkeep: Arc<Upkeep>,
+    /// Wakes the refresher before its next tick.
+    poke: Arc<tokio::sync::Notify>,
+    /// The library version the index and the caches stand at, as each refresh leaves it, for
+    /// requests that wait for one ([`AppState::caught_up_for`]).
+    applied: Arc<tokio::sync::watch::Sender<i64>>,
+    /// The library version each account's last change on this instance made: that account's
+    /// own searches wait until the index has it (see [`AppState::wrote`]).
+    written: Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
+    /// The store's notices of changes made by any instance, for the refresher to take.
+    notices: Arc<std::sync::Mutex<Option<Box<dyn studypack_store::ChangeNotices>>>>,
 }
 
 impl AppState {
     /// An instance whose search indexes are in memory, built from the whole library.
     pub async fn new(store: Arc<dyn Store>) -> Result<AppState, WebError> {
-        let search = Arc::new(SearchIndex::in_memory()?);
-        let drafts = Arc::new(SearchIndex::in_memory_drafts()?);
-        Self::start(store, search, drafts).await
+        let upkeep = Upkeep::start()?;
+        let (search, drafts) = upkeep
+            .run(|| {
+                Ok::<_, studypack_search::SearchError>((
+                    SearchIndex::in_memory()?,
+                    SearchIndex::in_memory_drafts()?,
+                ))
+            })
+            .await??;
+        Self::start(store, search, drafts, upkeep).await
     }
 
     /// An instance whose search indexes are kept in `dir` on local disk (`public/` and
@@ -200,35 +228,42 @@ impl AppState {
     ) -> Result<AppState, WebError> {
         let library = store.library_identity().await?;
         let (public, drafts) = (dir.join("public"), dir.join("drafts"));
-        let (search, drafts) = tokio::task::spawn_blocking(move || {
-            Ok::<_, studypack_search::SearchError>((
-                SearchIndex::open(&public, &library, studypack_domain::Status::Published)?,
-                SearchIndex::open(&drafts, &library, studypack_domain::Status::Draft)?,
-            ))
-        })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
-        Self::start(store, Arc::new(search), Arc::new(drafts)).await
+        let upkeep = Upkeep::start()?;
+        let (search, drafts) = upkeep
+            .run(move || {
+                Ok::<_, studypack_search::SearchError>((
+                    SearchIndex::open(&public, &library, studypack_domain::Status::Published)?,
+                    SearchIndex::open(&drafts, &library, studypack_domain::Status::Draft)?,
+                ))
+            })
+            .await??;
+        Self::start(store, search, drafts, upkeep).await
     }
 
     async fn start(
         store: Arc<dyn Store>,
-        search: Arc<SearchIndex>,
-        drafts: Arc<SearchIndex>,
+        search: SearchIndex,
+        drafts: SearchIndex,
+        upkeep: Upkeep,
     ) -> Result<AppState, WebError> {
         let state = AppState {
-            drafts,
+            drafts: Arc::new(drafts),
+            search: Arc::new(search),
+            upkeep: Arc::new(upkeep),
             accounts: Accounts::new(store.clone()),
             config: WebConfig::default(),
             engine: Arc::default(),
             store,
-            search,
             indexed_version: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             topics: Arc::default(),
             pages: Arc::default(),
             prepared: Arc::default(),
             refreshing: Arc::default(),
             resumed_from: None,
+            poke: Arc::default(),
+            notices: Arc::default(),
+            applied: Arc::new(tokio::sync::watch::Sender::new(-1)),
+            written: Arc::default(),
         };
         let state = AppState {
             resumed_from: state.resume().await?,
@@ -264,17 +299,17 @@ impl AppState {
         let started = std::time::Instant::now();
         self.load_topics(self.store.topics().await?)?;
         let search = self.search.clone();
-        let engine = tokio::task::spawn_blocking(move || {
-            // A question at a time, so that the library's text is never all in memory.
-            let mut builder = studypack_feedback::Engine::builder();
-            search.each_stored(|t| builder.learn(stored_statistics(&t)))?;
-            Ok::<_, studypack_search::SearchError>(builder.build())
-        })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+        let engine = self
+            .upkeep
+            .run(move || {
+                // A question at a time, so that the library's text is never all in memory.
+                let mut builder = studypack_feedback::Engine::builder();
+                search.each_stored(|t| builder.learn(stored_statistics(&t)))?;
+                Ok::<_, studypack_search::SearchError>(builder.build())
+            })
+            .await??;
         self.set_engine(engine)?;
-        self.indexed_version
-            .store(kept, std::sync::atomic::Ordering::SeqCst);
+        self.stand_at(kept);
         tracing::info!(
             version = kept,
             docs = self.search.len(),
@@ -286,6 +321,15 @@ impl AppState {
 
     pub fn with_config(mut self, config: WebConfig) -> AppState {
         self.config = config;
+        self
+    }
+
+    /// Has the refresher apply the library's changes as soon as `notices` announces them
+    /// (PostgreSQL's), as well as at each tick.
+    pub fn with_notices(self, notices: Box<dyn studypack_store::ChangeNotices>) -> AppState {
+        if let Ok(mut n) = self.notices.lock() {
+            *n = Some(notices);
+        }
         self
     }
 
@@ -402,9 +446,10 @@ impl AppState {
                 None => gone.push(slug.clone()),
             }
         }
+        let read_ms = started.elapsed().as_millis() as u64;
         let (search, drafts, engine) = (self.search.clone(), self.drafts.clone(), self.engine());
         let version = c.version;
-        let (engine, engine_ms) = tokio::task::spawn_blocking(move || {
+        let (engine, engine_ms, public_ms, drafts_ms) = self.upkeep.run(move || {
             let started = std::time::Instant::now();
             // The engine counts what the public index holds: what it held of each changed
             // question comes out of the statistics, what it will hold goes in.
@@ -431,7 +476,10 @@ impl AppState {
             let engine_ms = started.elapsed().as_millis() as u64;
             let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
                 items.iter().map(|(q, t)| (q, &**t)).collect();
+            let started = std::time::Instant::now();
             search.apply(&pairs, &gone, version)?;
+            let public_ms = started.elapsed().as_millis() as u64;
+            let started = std::time::Instant::now();
             // The drafts' index is committed only when it holds or will hold a changed
             // question: it then lags behind in version, which a start takes up from (applying
             // a change twice changes nothing).
@@ -447,47 +495,102 @@ impl AppState {
             if drafts_touched {
                 drafts.apply(&pairs, &gone, version)?;
             }
-            Ok::<_, studypack_search::SearchError>((engine, engine_ms))
+            let drafts_ms = started.elapsed().as_millis() as u64;
+            Ok::<_, studypack_search::SearchError>((engine, engine_ms, public_ms, drafts_ms))
         })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+        .await??;
         self.set_engine(engine)?;
         let indexed = started.elapsed();
         self.pages.advance(loaded, c.version, &touched);
-        self.indexed_version
-            .store(c.version, std::sync::atomic::Ordering::SeqCst);
+        self.stand_at(c.version);
         tracing::info!(
             version = c.version,
             questions = slugs.len(),
             topics = changed_topics.len(),
             indexed_ms = indexed.as_millis() as u64,
+            read_ms,
             engine_ms,
+            public_ms,
+            drafts_ms,
             "library changes applied"
         );
         Ok(())
     }
 
-    /// Rebuilds the search index, the caches and the engine from the whole library.
+    /// Rebuilds the search index, the caches and the engine from the whole library, read
+    /// [`REBUILD_BATCH`] questions at a time (the library's text is never all in memory).
     async fn rebuild_all(&self) -> Result<(), WebError> {
+        use studypack_domain::{Question, Status, Topic};
+        enum Feed {
+            Batch(Vec<(Question, Option<Arc<Topic>>)>),
+            End,
+        }
+        let started = std::time::Instant::now();
         // The version is read first: changes made while the library is read are applied again
         // by the next refresh, which is harmless.
         let version = self.store.library_version().await?;
-        let lib = self.store.library().await?;
-        self.load_topics(lib.topics.clone())?;
+        self.load_topics(self.store.topics().await?)?;
         let (search, drafts) = (self.search.clone(), self.drafts.clone());
-        let engine = tokio::task::spawn_blocking(move || {
-            search
-                .rebuild(&lib, version)
-                .and_then(|()| drafts.rebuild(&lib, version))
-                .map(|()| studypack_feedback::engine_for_library(&lib))
-        })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
-        self.set_engine(engine)?;
-        self.indexed_version
-            .store(version, std::sync::atomic::Ordering::SeqCst);
+        let (feed, mut fed) = tokio::sync::mpsc::channel::<Feed>(2);
+        let build = self.upkeep.run(move || {
+            let mut public = search.rebuilding()?;
+            let mut editors = drafts.rebuilding()?;
+            let mut engine = Engine::builder();
+            loop {
+                match fed.blocking_recv() {
+                    Some(Feed::Batch(batch)) => {
+                        for (q, t) in &batch {
+                            if let Some(t) = t {
+                                public.add(q, t)?;
+                                editors.add(q, t)?;
+                            }
+                            if q.status == Status::Published {
+                                engine.learn(studypack_feedback::question_texts(q));
+                            }
+                        }
+                    }
+                    Some(Feed::End) => break,
+                    // The library could not be read to the end: both rebuilds are dropped
+                    // unfinished, and the indexes keep what they held.
+                    None => return Err(WebError::Internal("the rebuild was not fed".into())),
+                }
+            }
+            public.finish(version)?;
+            editors.finish(version)?;
+            Ok(engine.build())
+        });
+        let read = async move {
+            let mut after: Option<String> = None;
+            loop {
+                let batch = self
+                    .store
+                    .questions_after(after.as_deref(), REBUILD_BATCH)
+                    .await?;
+                let Some(last) = batch.last() else { break };
+                after = Some(last.slug.to_string());
+                let mut items = Vec::with_capacity(batch.len());
+                for q in batch {
+                    let t = self.topic(q.topic.as_str()).await?;
+                    items.push((q, t));
+                }
+                if feed.send(Feed::Batch(items)).await.is_err() {
+                    return Ok(()); // the build stopped; its error says why
+                }
+            }
+            let _ = feed.send(Feed::End).await;
+            Ok::<(), WebError>(())
+        };
+        let (read, built) = tokio::join!(read, build);
+        read?;
+        self.set_engine(built??)?;
         self.pages.clear();
-        tracing::info!(version, docs = self.search.len(), "search index rebuilt");
+        self.stand_at(version);
+        tracing::info!(
+            version,
+            docs = self.search.len(),
+            rebuild_ms = started.elapsed().as_millis() as u64,
+            "search index rebuilt"
+        );
         Ok(())
     }
 
@@ -513,6 +616,56 @@ impl AppState {
             .write()
             .map_err(|_| WebError::Internal("engine lock poisoned".into()))? = Arc::new(engine);
         Ok(())
+    }
+
+    /// Records that the index and the caches now stand at the library's version `version`.
+    fn stand_at(&self, version: i64) {
+        self.indexed_version
+            .store(version, std::sync::atomic::Ordering::SeqCst);
+        self.applied.send_replace(version);
+    }
+
+    /// Records that the account `user` changed the library (to its version `version`) through
+    /// this instance, and has the change applied now, without waiting for it. The save is in
+    /// the database when this is called; the index follows within milliseconds, and until it
+    /// has, that account's own searches wait for it ([`AppState::caught_up_for`]): an editor
+    /// finds what they just saved. Other visitors, like other instances, see it once applied.
+    pub(crate) fn wrote(&self, user: i64, version: i64) {
+        if let Ok(mut w) = self.written.lock() {
+            // Versions the index has passed are forgotten, so the map holds only the accounts
+            // whose change is still being applied.
+            let now = self.version();
+            w.retain(|_, v| *v > now);
+            let v = w.entry(user).or_insert(version);
+            *v = (*v).max(version);
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = state.refresh_search().await {
+                tracing::warn!(error = %e, "applying a change failed; the refresher will retry");
+            }
+        });
+    }
+
+    /// Waits, up to [`OWN_CHANGE_WAIT`], until the index holds the last change `user` made
+    /// through this instance; at once for anyone else, or when it holds it already.
+    pub(crate) async fn caught_up_for(&self, user: Option<i64>) {
+        let Some(user) = user else { return };
+        let wanted = self
+            .written
+            .lock()
+            .ok()
+            .and_then(|w| w.get(&user).copied());
+        let Some(wanted) = wanted.filter(|v| *v > self.version()) else {
+            return;
+        };
+        let mut applied = self.applied.subscribe();
+        if tokio::time::timeout(OWN_CHANGE_WAIT, applied.wait_for(|v| *v >= wanted))
+            .await
+            .is_err()
+        {
+            tracing::warn!(user, wanted, "an account's own change was not applied in time");
+        }
     }
 
     /// Whether the page at `path` is in the page cache for the loaded library version (what
@@ -551,18 +704,41 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Keeps the search index current: checks the library version every `every`.
+    /// Keeps the search index current: checks the library version every `every`, and at once
+    /// when the store announces a change (see [`AppState::with_notices`]).
     pub fn spawn_refresher(&self, every: Duration) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
+        let notices = self.notices.lock().ok().and_then(|mut n| n.take());
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if let Err(e) = state.refresh_search().await {
-                    tracing::warn!(error = %e, "search refresh failed");
+            let poke = state.poke.clone();
+            let listen = async move {
+                let Some(mut notices) = notices else {
+                    return std::future::pending().await;
+                };
+                loop {
+                    match notices.next().await {
+                        Ok(()) => poke.notify_one(),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "not listening for the library's changes: polling");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    }
                 }
-            }
+            };
+            let refresh = async {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => {}
+                        () = state.poke.notified() => {}
+                    }
+                    if let Err(e) = state.refresh_search().await {
+                        tracing::warn!(error = %e, "search refresh failed");
+                    }
+                }
+            };
+            tokio::join!(listen, refresh);
         })
     }
 }
@@ -570,4 +746,72 @@ impl AppState {
 /// The texts of a question the public index holds, as the engine's statistics counted them.
 fn stored_statistics(t: &studypack_search::StoredTexts) -> Vec<&str> {
     studypack_feedback::statistics_texts(&t.question, &t.plan, t.bullets.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod own_changes {
+    use std::time::Duration;
+
+    use super::AppState;
+
+    /// A change an account saved through this instance is applied after the save returns; that
+    /// account's searches wait for it (and no one else's do), so an editor always finds what
+    /// they just saved.
+    #[tokio::test]
+    async fn an_accounts_searches_wait_for_its_own_change_and_no_one_elses() {
+        let db = studypack_test_support::TestDb::sqlite().await;
+        db.store
+            .import(&studypack_demo::library(), 1)
+            .await
+            .unwrap();
+        let st = AppState::new(db.store.clone()).await.unwrap();
+        let at_start = st.version();
+        // The upkeep thread is kept busy, so the change waits to be applied.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let upkeep = st.upkeep.clone();
+        let hold = tokio::spawn(async move { upkeep.run(move || held.recv()).await });
+        let mut q = studypack_demo::library().questions[0].clone();
+        q.plan = format!("Quodlibetical opening.\n\n{}", q.plan);
+        db.store
+            .import(
+                &studypack_domain::Library {
+                    topics: vec![],
+                    questions: vec![q],
+                },
+                2,
+            )
+            .await
+            .unwrap();
+        let saved = db.store.library_version().await.unwrap();
+        assert!(saved > at_start);
+        st.wrote(7, saved);
+        let quick = |user: Option<i64>| {
+            let st = st.clone();
+            async move {
+                tokio::time::timeout(Duration::from_millis(300), st.caught_up_for(user))
+                    .await
+                    .is_ok()
+            }
+        };
+        assert!(quick(None).await, "a visitor does not wait");
+        assert!(quick(Some(8)).await, "another account does not wait");
+        assert!(!quick(Some(7)).await, "the saving account waits for its change");
+        assert_eq!(st.version(), at_start, "the change is not applied yet");
+        release.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(10), st.caught_up_for(Some(7)))
+            .await
+            .unwrap();
+        hold.await.unwrap().unwrap().unwrap();
+        assert!(st.version() >= saved);
+        let found = st
+            .search
+            .search(&studypack_search::SearchRequest {
+                q: "Quodlibetical".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(found.total, 1);
+        // Once applied, it is forgotten: nothing waits again.
+        assert!(quick(Some(7)).await);
+    }
 }

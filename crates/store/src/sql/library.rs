@@ -488,15 +488,21 @@ where
         })
     }
 
-    async fn topic_questions(&self, slug: &str, limit: u32) -> StoreResult<Vec<QuestionSummary>> {
+    async fn topic_questions(
+        &self,
+        slug: &str,
+        offset: u32,
+        limit: u32,
+    ) -> StoreResult<Vec<QuestionSummary>> {
         let rows = sqlx::query(
             "SELECT q.slug, q.title, q.text, q.year, q.marks, q.command, q.status, t.board, t.level, t.component_code, t.title AS topic_title, t.slug AS topic_slug \
              FROM questions q JOIN topics t ON t.id = q.topic_id \
              WHERE q.topic_id = (SELECT id FROM topics WHERE slug = $1) AND q.status = 'published' \
-             ORDER BY q.year DESC, q.slug LIMIT $2",
+             ORDER BY q.year DESC, q.slug LIMIT $2 OFFSET $3",
         )
         .bind(slug)
         .bind(i64::from(limit))
+        .bind(i64::from(offset))
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
@@ -535,6 +541,29 @@ where
             }
         }
         Ok(Library { topics, questions })
+    }
+
+    async fn questions_after(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<Question>> {
+        let slugs: Vec<String> = sqlx::query_scalar(
+            "SELECT slug FROM questions WHERE slug > $1 ORDER BY slug LIMIT $2",
+        )
+        .bind(after.unwrap_or("")) // every slug is longer than ""
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        let mut questions = Vec::with_capacity(slugs.len());
+        for s in slugs {
+            if let Some((_, q)) = Self::load_question(&mut *conn, &s).await? {
+                questions.push(q);
+            }
+        }
+        Ok(questions)
     }
 
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>> {

@@ -298,7 +298,7 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
         .map(|q| q.slug)
         .collect();
     let first: Vec<String> = s
-        .topic_questions("top-ic", 6)
+        .topic_questions("top-ic", 0, 6)
         .await
         .unwrap()
         .into_iter()
@@ -306,9 +306,12 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
         .collect();
     assert_eq!(first, listed);
     assert_eq!(first.len(), 2, "the draft is not shown");
-    assert_eq!(s.topic_questions("top-ic", 1).await.unwrap().len(), 1);
+    assert_eq!(s.topic_questions("top-ic", 0, 1).await.unwrap().len(), 1);
+    // The next page starts where the first ended.
+    let second: Vec<String> = s.topic_questions("top-ic", 1, 6).await.unwrap().into_iter().map(|q| q.slug).collect();
+    assert_eq!(second, first[1..].to_vec());
     assert!(
-        s.topic_questions("no-such-topic", 6)
+        s.topic_questions("no-such-topic", 0, 6)
             .await
             .unwrap()
             .is_empty()
@@ -317,6 +320,21 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
     let total: u64 = counts.iter().map(|c| c.1).sum();
     assert_eq!(total, all.total);
     assert!(counts.contains(&("top-ic".to_string(), 2)), "{counts:?}");
+    // The whole library a batch at a time: every question (drafts too) once, in slug order,
+    // as the library reads it.
+    let whole = s.library().await.unwrap().questions;
+    let mut batched = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let batch = s.questions_after(after.as_deref(), 3).await.unwrap();
+        assert!(batch.len() <= 3);
+        let Some(last) = batch.last() else { break };
+        after = Some(last.slug.to_string());
+        batched.extend(batch);
+    }
+    assert_eq!(batched, whole);
+    assert_eq!(batched.len() as u64, with_drafts.total);
+    assert!(s.questions_after(Some("zzzz"), 3).await.unwrap().is_empty());
 }
 
 backend_test! {

@@ -85,6 +85,7 @@ pub(crate) async fn get_question(
 )]
 pub(crate) async fn search(
     State(st): State<AppState>,
+    visitor: Visitor,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
     for (name, v) in [
@@ -95,6 +96,7 @@ pub(crate) async fn search(
         no_empty(name, v)?;
     }
     let req = p.request(20)?;
+    st.caught_up_for(visitor.user().map(|u| u.id)).await;
     Ok(Json(run_search(&st, req).await?.into()))
 }
 

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use studypack_domain::Side;
 use studypack_search::{FacetCount, Hit, SearchRequest};
-use studypack_store::{QuestionFilter, QuestionSummary};
+use studypack_store::QuestionSummary;
 
 use super::api::{run_search, search_index};
 use super::params::{ListParams, SearchParams};
@@ -297,32 +297,66 @@ struct TopicPage {
     years: Vec<YearGroup>,
     timeline: Vec<Dated>,
     offices: Vec<Dated>,
+    /// The page of the topic's questions shown (from 1), and the links to its neighbours.
+    page: u32,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+/// Questions on one page of a topic: a topic of a large library has thousands.
+const TOPIC_PAGE: u32 = 100;
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct TopicParams {
+    page: Option<String>,
 }
 
 pub(crate) async fn topic(
     State(st): State<AppState>,
     v: Visitor,
     Path(slug): Path<String>,
+    Query(p): Query<TopicParams>,
 ) -> PageResult {
-    let key = format!("/topics/{slug}");
+    let page = ListParams {
+        page: p.page,
+        ..Default::default()
+    }
+    .page()?;
+    let key = match page {
+        1 => format!("/topics/{slug}"),
+        n => format!("/topics/{slug}?page={n}"),
+    };
     cached(&st, &v, key, |nav| async {
-        Ok((render_topic(&st, &slug, nav).await?, Some(slug.clone())))
+        Ok((render_topic(&st, &slug, page, nav).await?, Some(slug.clone())))
     })
     .await
 }
 
-async fn render_topic(st: &AppState, slug: &str, nav: Nav) -> Result<String, PageError> {
+async fn render_topic(
+    st: &AppState,
+    slug: &str,
+    page: u32,
+    nav: Nav,
+) -> Result<String, PageError> {
     let slug = slug.to_string();
     let topic = st.store.topic(&slug).await?.ok_or(WebError::NotFound)?;
-    let listing = st
+    // One more than a page, to know whether another follows.
+    let mut listed = st
         .store
-        .questions(&QuestionFilter {
-            topic: Some(slug.clone()),
-            ..Default::default()
-        })
+        .topic_questions(&slug, (page - 1) * TOPIC_PAGE, TOPIC_PAGE + 1)
         .await?;
+    if page > 1 && listed.is_empty() {
+        return Err(WebError::NotFound.into());
+    }
+    let more = listed.len() > TOPIC_PAGE as usize;
+    listed.truncate(TOPIC_PAGE as usize);
+    let link = |n: u32| match n {
+        1 => format!("/topics/{slug}"),
+        n => format!("/topics/{slug}?page={n}"),
+    };
+    let (prev_link, next_link) = ((page > 1).then(|| link(page - 1)), more.then(|| link(page + 1)));
     let mut by_year: BTreeMap<std::cmp::Reverse<u16>, Vec<QuestionSummary>> = BTreeMap::new();
-    for q in listing.items.into_iter().filter(|q| q.topic_slug == slug) {
+    for q in listed {
         by_year
             .entry(std::cmp::Reverse(q.year))
             .or_default()
@@ -376,6 +410,9 @@ async fn render_topic(st: &AppState, slug: &str, nav: Nav) -> Result<String, Pag
         years,
         timeline,
         offices,
+        page,
+        prev_link,
+        next_link,
     }
     .render()?)
 }
@@ -437,7 +474,7 @@ async fn render_question(
     let (body, q, topic) = question_body(st, slug, &access).await?;
     let related = st
         .store
-        .topic_questions(topic.slug.as_str(), 6)
+        .topic_questions(topic.slug.as_str(), 0, 6)
         .await?
         .into_iter()
         .filter(|r| r.slug != q.slug.as_str() && r.topic_slug == topic.slug.as_str())
@@ -523,6 +560,7 @@ pub(crate) async fn search(
 ) -> PageResult {
     const PER_PAGE: usize = 20;
     let req = p.request(PER_PAGE)?;
+    st.caught_up_for(visitor.user().map(|u| u.id)).await;
     let results = run_search(&st, req.clone()).await?;
     let editor = visitor.user().is_some_and(|u| u.role.edits());
     // Drafts are listed for editors only, from the drafts' own index, and only matches of the

@@ -282,7 +282,8 @@ backend_test! {
             .await;
         assert_eq!(tried.status, StatusCode::SEE_OTHER, "{}", tried.body);
         assert!(b.get(tried.location()).await.body.contains("Your essay, marked"));
-        // Published: on the site and in search as soon as the save returns.
+        // Published: on the site as soon as the save returns, and in the editor's own search
+        // (which waits the milliseconds the index takes to apply the change), then everyone's.
         let page = b.get("/editor/questions/zemstvo-draft").await;
         let mut f = fields(&page.body);
         set(&mut f, "status", "published");
@@ -291,6 +292,10 @@ backend_test! {
             StatusCode::SEE_OTHER
         );
         assert_eq!(app.get("/questions/zemstvo-draft").await.0, StatusCode::OK);
+        let own: serde_json::Value =
+            serde_json::from_str(&b.get("/api/v1/search?q=zemstvos").await.body).unwrap();
+        assert_eq!(own["total"], 1);
+        assert!(b.get("/search?q=zemstvos").await.body.contains("zemstvos transformed"));
         assert_eq!(app.json("/api/v1/search?q=zemstvos").await.1["total"], 1);
         let published = b.get("/editor/questions/zemstvo-draft?saved=published").await;
         assert!(published.body.contains("The question is published: students see the change now"));

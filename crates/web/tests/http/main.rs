@@ -574,6 +574,60 @@ backend_test! {
 }
 
 backend_test! {
+    /// A topic of a large library lists its questions a hundred to a page, newest first, with
+    /// links between the pages; a page past the last is not found.
+    async fn a_large_topic_is_listed_a_page_at_a_time(db) {
+        let app = TestApp::builder().start_on(db).await;
+        let seed = app.store.question(SEED_SLUG).await.unwrap().unwrap();
+        let topic = format!("/topics/{}", seed.topic);
+        let (_, _, before) = app.get(&topic).await;
+        assert!(!before.contains("rel=\"next\""), "the demo topic fits on a page");
+        let added: Vec<Question> = (0..130u16)
+            .map(|i| {
+                let mut q = seed.clone();
+                q.slug = studypack_domain::Slug::parse(&format!("paged-{i:03}")).unwrap();
+                q.title = format!("Paged question {i:03}");
+                q.text = format!("Paged question number {i:03}: assess it.");
+                q.year = 1900 + i;
+                q
+            })
+            .collect();
+        app.store
+            .import(&Library { topics: vec![], questions: added }, studypack_accounts::now())
+            .await
+            .unwrap();
+        app.state.refresh_search().await.unwrap();
+        let (status, _, first) = app.get(&topic).await;
+        assert_eq!(status, 200);
+        // Newest first: the page holds 2029 … and links on; the oldest are on the next page.
+        assert!(first.contains("Paged question number 129"), "{first}");
+        assert!(!first.contains("Paged question number 000"));
+        assert!(first.contains(&format!("href=\"{topic}?page=2\"")), "{first}");
+        assert!(!first.contains("rel=\"prev\""));
+        let listed = |html: &str| html.matches("class=\"qtitle\"").count();
+        assert_eq!(listed(&first), 100);
+        let (status, _, second) = app.get(&format!("{topic}?page=2")).await;
+        assert_eq!(status, 200);
+        assert!(second.contains("Paged question number 000"));
+        assert!(second.contains(&format!("href=\"{topic}\"")), "back to the first page");
+        assert!(!second.contains("rel=\"next\""));
+        let demo_in_topic = app
+            .store
+            .question_counts()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(t, _)| *t == seed.topic.as_str())
+            .unwrap()
+            .1 as usize;
+        assert_eq!(listed(&first) + listed(&second), demo_in_topic);
+        assert_eq!(app.get(&format!("{topic}?page=3")).await.0, 404);
+        assert_eq!(app.get(&format!("{topic}?page=0")).await.0, 400);
+        app.stop().await;
+    }
+}
+
+backend_test! {
     /// Issue 18 item 1: a change is applied to the index and caches as a change, not by a
     /// rebuild: only the pages showing the changed question's topic (and the home page) are
     /// dropped, the index matches one built afresh, and `reindex` still rebuilds everything.
@@ -800,6 +854,65 @@ backend_test! {
         server_b.await.unwrap().unwrap();
         a.stop().await;
     }
+}
+
+/// On PostgreSQL an instance applies another's change as soon as it is committed: the
+/// database announces it (migration 0012's trigger; the instance `LISTEN`s), so instance B,
+/// which here looks for changes only once an hour, finds the import at once.
+#[tokio::test]
+async fn postgres_announces_each_change_to_every_instance() {
+    assert!(TestDb::sqlite().await.change_notices().await.is_none());
+    let Some(url) = studypack_test_support::postgres_url() else {
+        return;
+    };
+    let a = TestApp::builder().start_on(TestDb::postgres(&url).await).await;
+    let notices = a.db.change_notices().await.unwrap();
+    let state_b = AppState::new(a.db.reopen().await)
+        .await
+        .unwrap()
+        .with_config(studypack_web::WebConfig {
+            refresh_every: Duration::from_secs(3600),
+            ..Default::default()
+        })
+        .with_notices(notices);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_b = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server_b = tokio::spawn(studypack_web::serve(listener, state_b, async {
+        let _ = rx.await;
+    }));
+    let found = |base: String| {
+        let client = a.client.clone();
+        async move {
+            let v: serde_json::Value = client
+                .get(format!("{base}/api/v1/search?q=Quixotic"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["total"] == 1
+        }
+    };
+    // B's first look (at start) is behind it.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!found(base_b.clone()).await);
+    let mut q = studypack_demo::library().questions[2].clone();
+    q.slug = studypack_domain::Slug::parse("announced-question").unwrap();
+    q.title = "Quixotic announced question".into();
+    a.import_question(q).await;
+    let started = Instant::now();
+    while !found(base_b.clone()).await {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "instance B was not told of the import"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tx.send(()).unwrap();
+    server_b.await.unwrap().unwrap();
+    a.stop().await;
 }
 
 backend_test! {
