@@ -486,15 +486,22 @@ fn an_unfinished_rebuild_changes_nothing() {
         r.add(q, lib.topic(&q.topic).unwrap()).unwrap();
         // Dropped here, unfinished.
     }
-    assert_eq!((idx.len(), find(&idx, "Khrushchev").total, idx.version()), before);
+    assert_eq!(
+        (idx.len(), find(&idx, "Khrushchev").total, idx.version()),
+        before
+    );
     // The next change commits that change alone, not the abandoned rebuild.
     let q = lib
         .questions
         .iter()
         .find(|q| q.status == Status::Published)
         .unwrap();
-    idx.apply(&[(q, lib.topic(&q.topic).unwrap())], &[], 5).unwrap();
-    assert_eq!((idx.len(), find(&idx, "Khrushchev").total), (before.0, before.1));
+    idx.apply(&[(q, lib.topic(&q.topic).unwrap())], &[], 5)
+        .unwrap();
+    assert_eq!(
+        (idx.len(), find(&idx, "Khrushchev").total),
+        (before.0, before.1)
+    );
     // Finished, it holds what it was given.
     let mut r = idx.rebuilding().unwrap();
     r.add(q, lib.topic(&q.topic).unwrap()).unwrap();

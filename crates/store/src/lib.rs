@@ -220,8 +220,7 @@ pub trait LibraryStore: Send + Sync {
     /// Up to `limit` questions of every status, the next in slug order after `after` (from the
     /// first when `None`): the whole library a batch at a time, for a rebuild that never holds
     /// all of its text.
-    async fn questions_after(&self, after: Option<&str>, limit: u32)
-    -> StoreResult<Vec<Question>>;
+    async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<Question>>;
     /// Every stored version of a question's details, plan and model essay, oldest first.
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>>;
     async fn question_count(&self) -> StoreResult<u64>;

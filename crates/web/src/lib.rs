@@ -36,7 +36,6 @@ mod openapi;
 mod own_questions;
 mod practice;
 
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use tower_http::LatencyUnit;

@@ -449,56 +449,58 @@ impl AppState {
         let read_ms = started.elapsed().as_millis() as u64;
         let (search, drafts, engine) = (self.search.clone(), self.drafts.clone(), self.engine());
         let version = c.version;
-        let (engine, engine_ms, public_ms, drafts_ms) = self.upkeep.run(move || {
-            let started = std::time::Instant::now();
-            // The engine counts what the public index holds: what it held of each changed
-            // question comes out of the statistics, what it will hold goes in.
-            let changed: Vec<&str> = items
-                .iter()
-                .map(|(q, _)| q.slug.as_str())
-                .chain(gone.iter().map(String::as_str))
-                .collect();
-            let mut before = Vec::new();
-            for slug in &changed {
-                before.extend(search.stored_texts(slug)?);
-            }
-            let after: Vec<&studypack_domain::Question> = items
-                .iter()
-                .map(|(q, _)| q)
-                .filter(|q| q.status == studypack_domain::Status::Published)
-                .collect();
-            let engine = engine.updated(
-                before.iter().flat_map(stored_statistics),
-                after
+        let (engine, engine_ms, public_ms, drafts_ms) = self
+            .upkeep
+            .run(move || {
+                let started = std::time::Instant::now();
+                // The engine counts what the public index holds: what it held of each changed
+                // question comes out of the statistics, what it will hold goes in.
+                let changed: Vec<&str> = items
                     .iter()
-                    .flat_map(|q| studypack_feedback::question_texts(q)),
-            );
-            let engine_ms = started.elapsed().as_millis() as u64;
-            let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
-                items.iter().map(|(q, t)| (q, &**t)).collect();
-            let started = std::time::Instant::now();
-            search.apply(&pairs, &gone, version)?;
-            let public_ms = started.elapsed().as_millis() as u64;
-            let started = std::time::Instant::now();
-            // The drafts' index is committed only when it holds or will hold a changed
-            // question: it then lags behind in version, which a start takes up from (applying
-            // a change twice changes nothing).
-            let mut drafts_touched = pairs
-                .iter()
-                .any(|(q, _)| q.status == studypack_domain::Status::Draft);
-            for slug in &changed {
-                if drafts_touched {
-                    break;
+                    .map(|(q, _)| q.slug.as_str())
+                    .chain(gone.iter().map(String::as_str))
+                    .collect();
+                let mut before = Vec::new();
+                for slug in &changed {
+                    before.extend(search.stored_texts(slug)?);
                 }
-                drafts_touched = drafts.holds(slug)?;
-            }
-            if drafts_touched {
-                drafts.apply(&pairs, &gone, version)?;
-            }
-            let drafts_ms = started.elapsed().as_millis() as u64;
-            Ok::<_, studypack_search::SearchError>((engine, engine_ms, public_ms, drafts_ms))
-        })
-        .await??;
+                let after: Vec<&studypack_domain::Question> = items
+                    .iter()
+                    .map(|(q, _)| q)
+                    .filter(|q| q.status == studypack_domain::Status::Published)
+                    .collect();
+                let engine = engine.updated(
+                    before.iter().flat_map(stored_statistics),
+                    after
+                        .iter()
+                        .flat_map(|q| studypack_feedback::question_texts(q)),
+                );
+                let engine_ms = started.elapsed().as_millis() as u64;
+                let pairs: Vec<(&studypack_domain::Question, &studypack_domain::Topic)> =
+                    items.iter().map(|(q, t)| (q, &**t)).collect();
+                let started = std::time::Instant::now();
+                search.apply(&pairs, &gone, version)?;
+                let public_ms = started.elapsed().as_millis() as u64;
+                let started = std::time::Instant::now();
+                // The drafts' index is committed only when it holds or will hold a changed
+                // question: it then lags behind in version, which a start takes up from (applying
+                // a change twice changes nothing).
+                let mut drafts_touched = pairs
+                    .iter()
+                    .any(|(q, _)| q.status == studypack_domain::Status::Draft);
+                for slug in &changed {
+                    if drafts_touched {
+                        break;
+                    }
+                    drafts_touched = drafts.holds(slug)?;
+                }
+                if drafts_touched {
+                    drafts.apply(&pairs, &gone, version)?;
+                }
+                let drafts_ms = started.elapsed().as_millis() as u64;
+                Ok::<_, studypack_search::SearchError>((engine, engine_ms, public_ms, drafts_ms))
+            })
+            .await??;
         self.set_engine(engine)?;
         let indexed = started.elapsed();
         self.pages.advance(loaded, c.version, &touched);
@@ -651,11 +653,7 @@ impl AppState {
     /// through this instance; at once for anyone else, or when it holds it already.
     pub(crate) async fn caught_up_for(&self, user: Option<i64>) {
         let Some(user) = user else { return };
-        let wanted = self
-            .written
-            .lock()
-            .ok()
-            .and_then(|w| w.get(&user).copied());
+        let wanted = self.written.lock().ok().and_then(|w| w.get(&user).copied());
         let Some(wanted) = wanted.filter(|v| *v > self.version()) else {
             return;
         };
@@ -664,7 +662,11 @@ impl AppState {
             .await
             .is_err()
         {
-            tracing::warn!(user, wanted, "an account's own change was not applied in time");
+            tracing::warn!(
+                user,
+                wanted,
+                "an account's own change was not applied in time"
+            );
         }
     }
 
@@ -795,7 +797,10 @@ mod own_changes {
         };
         assert!(quick(None).await, "a visitor does not wait");
         assert!(quick(Some(8)).await, "another account does not wait");
-        assert!(!quick(Some(7)).await, "the saving account waits for its change");
+        assert!(
+            !quick(Some(7)).await,
+            "the saving account waits for its change"
+        );
         assert_eq!(st.version(), at_start, "the change is not applied yet");
         release.send(()).unwrap();
         tokio::time::timeout(Duration::from_secs(10), st.caught_up_for(Some(7)))

@@ -543,19 +543,14 @@ where
         Ok(Library { topics, questions })
     }
 
-    async fn questions_after(
-        &self,
-        after: Option<&str>,
-        limit: u32,
-    ) -> StoreResult<Vec<Question>> {
-        let slugs: Vec<String> = sqlx::query_scalar(
-            "SELECT slug FROM questions WHERE slug > $1 ORDER BY slug LIMIT $2",
-        )
-        .bind(after.unwrap_or("")) // every slug is longer than ""
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+    async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<Question>> {
+        let slugs: Vec<String> =
+            sqlx::query_scalar("SELECT slug FROM questions WHERE slug > $1 ORDER BY slug LIMIT $2")
+                .bind(after.unwrap_or("")) // every slug is longer than ""
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
         let mut questions = Vec::with_capacity(slugs.len());
         for s in slugs {

@@ -308,7 +308,13 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
     assert_eq!(first.len(), 2, "the draft is not shown");
     assert_eq!(s.topic_questions("top-ic", 0, 1).await.unwrap().len(), 1);
     // The next page starts where the first ended.
-    let second: Vec<String> = s.topic_questions("top-ic", 1, 6).await.unwrap().into_iter().map(|q| q.slug).collect();
+    let second: Vec<String> = s
+        .topic_questions("top-ic", 1, 6)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| q.slug)
+        .collect();
     assert_eq!(second, first[1..].to_vec());
     assert!(
         s.topic_questions("no-such-topic", 0, 6)

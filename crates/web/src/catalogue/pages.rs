@@ -327,17 +327,15 @@ pub(crate) async fn topic(
         n => format!("/topics/{slug}?page={n}"),
     };
     cached(&st, &v, key, |nav| async {
-        Ok((render_topic(&st, &slug, page, nav).await?, Some(slug.clone())))
+        Ok((
+            render_topic(&st, &slug, page, nav).await?,
+            Some(slug.clone()),
+        ))
     })
     .await
 }
 
-async fn render_topic(
-    st: &AppState,
-    slug: &str,
-    page: u32,
-    nav: Nav,
-) -> Result<String, PageError> {
+async fn render_topic(st: &AppState, slug: &str, page: u32, nav: Nav) -> Result<String, PageError> {
     let slug = slug.to_string();
     let topic = st.store.topic(&slug).await?.ok_or(WebError::NotFound)?;
     // One more than a page, to know whether another follows.
@@ -354,7 +352,10 @@ async fn render_topic(
         1 => format!("/topics/{slug}"),
         n => format!("/topics/{slug}?page={n}"),
     };
-    let (prev_link, next_link) = ((page > 1).then(|| link(page - 1)), more.then(|| link(page + 1)));
+    let (prev_link, next_link) = (
+        (page > 1).then(|| link(page - 1)),
+        more.then(|| link(page + 1)),
+    );
     let mut by_year: BTreeMap<std::cmp::Reverse<u16>, Vec<QuestionSummary>> = BTreeMap::new();
     for q in listed {
         by_year

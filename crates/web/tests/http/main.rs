@@ -865,7 +865,9 @@ async fn postgres_announces_each_change_to_every_instance() {
     let Some(url) = studypack_test_support::postgres_url() else {
         return;
     };
-    let a = TestApp::builder().start_on(TestDb::postgres(&url).await).await;
+    let a = TestApp::builder()
+        .start_on(TestDb::postgres(&url).await)
+        .await;
     let notices = a.db.change_notices().await.unwrap();
     let state_b = AppState::new(a.db.reopen().await)
         .await
