@@ -405,25 +405,65 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
     let labels = point_labels(report);
     let off_topic = report.flags.contains(&"off-topic");
     let top = rubric.map(|r| r.top_level()).unwrap_or(0);
-    let headline = match (report.level.level, report.level.marks) {
+    let engine_level = match (report.level.level, report.level.marks) {
         _ if off_topic => "No level: this essay does not answer this question".to_string(),
         (Some(0), _) => format!("Level 0 of {top}: no part of the essay earns marks yet"),
         (Some(l), Some([lo, hi])) => format!("Level {l} of {top} ({lo}–{hi} marks)"),
         (Some(l), None) => format!("Level {l} of {top}"),
         (None, _) => "No level: this mark scheme has no levels".to_string(),
     };
-    let mark_line = match (report.level.mark, rubric) {
-        (Some(m), Some(r)) if report.level.level.is_some_and(|l| l > 0) => format!(
-            "About {m} marks out of {}. This is an estimate, not an exam mark.",
-            r.max_marks
-        ),
-        _ => String::new(),
+    let engine_mark = match (report.level.mark, rubric) {
+        (Some(m), Some(r)) if report.level.level.is_some_and(|l| l > 0) => {
+            Some(format!("about {m} marks out of {}", r.max_marks))
+        }
+        _ => None,
     };
-    let next = report
-        .level
-        .level
-        .and_then(|l| rubric.and_then(|r| r.level(l + 1)));
-    let steps_heading = match (report.level.level, next) {
+    // A calibrated mark is the one measured against the teachers' own marks: it leads, and
+    // the engine's reading follows as what it was calibrated from. (An essay off the question
+    // gets no mark either way.)
+    let calibration = report.calibration.as_ref().filter(|_| !off_topic);
+    let (headline, mark_line) = match (calibration, &engine_mark) {
+        (Some(c), _) => (
+            match c.levels {
+                true => format!(
+                    "Level {} of {}, to your teachers' standard",
+                    c.score, c.out_of
+                ),
+                false => format!(
+                    "About {} marks out of {}, to your teachers' standard",
+                    c.score, c.out_of
+                ),
+            },
+            format!(
+                "Before that standard, the engine's own reading: {}{}. Both are estimates, not exam marks.",
+                lower_first(&engine_level),
+                engine_mark
+                    .as_ref()
+                    .map(|m| format!(", {m}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        (None, Some(m)) => (
+            engine_level,
+            format!("{}. This is an estimate, not an exam mark.", upper_first(m)),
+        ),
+        (None, None) => (engine_level, String::new()),
+    };
+    // The level the next steps lead on from: the calibrated one when it is on the rubric's
+    // scale (a level of it, or a mark out of its total), else the engine's.
+    let standing = match (calibration, rubric) {
+        (Some(c), Some(r)) if c.levels && c.out_of == u32::from(r.top_level()) => {
+            u8::try_from(c.score).ok()
+        }
+        (Some(c), Some(r)) if !c.levels && c.out_of == r.max_marks => r
+            .levels
+            .iter()
+            .find(|l| (l.marks.0..=l.marks.1).contains(&c.score))
+            .map(|l| l.level),
+        _ => report.level.level,
+    };
+    let next = standing.and_then(|l| rubric.and_then(|r| r.level(l + 1)));
+    let steps_heading = match (standing, next) {
         _ if off_topic => "What to do next:".to_string(),
         (_, Some(n)) => format!(
             "To reach level {} ({}–{} marks):",
@@ -569,14 +609,10 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
     })
     .collect();
 
-    let calibrated = match &report.calibration {
-        Some(c) if c.levels => format!(
-            "Marked to your teachers' standard (calibration version {}): level {} of {}.",
-            c.version, c.score, c.out_of
-        ),
+    let calibrated = match calibration {
         Some(c) => format!(
-            "Marked to your teachers' standard (calibration version {}): about {} marks out of {}.",
-            c.version, c.score, c.out_of
+            "Marked to your teachers' standard (calibration version {}), learned from essays they marked.",
+            c.version
         ),
         None => String::new(),
     };
@@ -613,6 +649,94 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
+
+    /// A calibrated mark leads the summary (it is the one measured against the teachers'
+    /// marks); the engine's own reading follows, named as such; the next steps lead on from
+    /// the calibrated level when it is on the rubric's scale.
+    #[test]
+    fn a_calibrated_mark_leads_and_the_engines_reading_follows() {
+        let lib = studypack_demo::library();
+        let engine = studypack_feedback::engine_for_library(&lib);
+        let q = lib
+            .questions
+            .iter()
+            .find(|q| !q.model_essay.is_empty())
+            .unwrap();
+        let topic = lib.topic(&q.topic).unwrap();
+        let rubric = topic.rubric.as_ref().unwrap();
+        let mut input = studypack_feedback::question_input(q, topic);
+        input.model_essay = None;
+        let essay = q.model_essay.split("\n\n").next().unwrap();
+        let mut report = engine.assess(&input, essay);
+        let plain = report_view(&report, essay, Some(rubric));
+        assert!(plain.headline.starts_with("Level "), "{}", plain.headline);
+        assert!(plain.calibrated.is_empty());
+        let engine_level = report.level.level.unwrap();
+        assert!(
+            engine_level < rubric.top_level(),
+            "the first paragraph is not top level"
+        );
+        // Calibrated to the top of the rubric's marks.
+        report.calibration = Some(studypack_feedback::CalibratedScore {
+            id: "cal".into(),
+            version: 3,
+            score: rubric.max_marks,
+            out_of: rubric.max_marks,
+            levels: false,
+        });
+        let v = report_view(&report, essay, Some(rubric));
+        assert_eq!(
+            v.headline,
+            format!(
+                "About {0} marks out of {0}, to your teachers' standard",
+                rubric.max_marks
+            )
+        );
+        assert!(
+            v.mark_line.starts_with(&format!(
+                "Before that standard, the engine's own reading: level {engine_level} of"
+            )),
+            "{}",
+            v.mark_line
+        );
+        assert!(v.calibrated.contains("calibration version 3"));
+        assert!(
+            v.steps_heading.starts_with("This is the top level"),
+            "{}",
+            v.steps_heading
+        );
+        // A level on the rubric's scale: the next steps lead to the level above it.
+        report.calibration = Some(studypack_feedback::CalibratedScore {
+            id: "cal".into(),
+            version: 3,
+            score: 1,
+            out_of: u32::from(rubric.top_level()),
+            levels: true,
+        });
+        let v = report_view(&report, essay, Some(rubric));
+        assert_eq!(
+            v.headline,
+            format!(
+                "Level 1 of {}, to your teachers' standard",
+                rubric.top_level()
+            )
+        );
+        assert!(
+            v.steps_heading.starts_with("To reach level 2"),
+            "{}",
+            v.steps_heading
+        );
+        // Another scale (a teacher's 0–3): the engine's level leads the next steps.
+        report.calibration = Some(studypack_feedback::CalibratedScore {
+            id: "cal".into(),
+            version: 3,
+            score: 3,
+            out_of: 3,
+            levels: false,
+        });
+        let v = report_view(&report, essay, Some(rubric));
+        assert_eq!(v.steps_heading, plain.steps_heading);
+    }
 
     /// A teacher's comment goes straight after the text it is anchored to, at any offset (in
     /// marked or unmarked text, inside a multi-byte letter or past the end), and the essay's
@@ -813,4 +937,20 @@ mod tests {
             report.judgement
         );
     }
+}
+
+/// `s` with its first letter in lower case ("Level 3 …" → "level 3 …").
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// `s` with its first letter in upper case.
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -786,6 +786,55 @@ backend_test! {
     }
 }
 
+/// Another instance, served on port 0 beside a `TestApp`.
+struct OtherInstance {
+    base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl OtherInstance {
+    async fn serve(state: AppState) -> OtherInstance {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(studypack_web::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        OtherInstance { base, stop, server }
+    }
+
+    /// How many questions this instance's search finds for `q`.
+    async fn found(&self, client: &reqwest::Client, q: &str) -> u64 {
+        let v: serde_json::Value = client
+            .get(format!("{}/api/v1/search?q={q}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["total"].as_u64().unwrap()
+    }
+
+    /// Waits, up to `within`, until this instance's search finds one question for `q`.
+    async fn finds_within(&self, client: &reqwest::Client, q: &str, within: Duration) -> bool {
+        let started = Instant::now();
+        while self.found(client, q).await != 1 {
+            if started.elapsed() > within {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        self.server.await.unwrap().unwrap();
+    }
+}
+
 backend_test! {
     async fn two_instances_share_one_database(db) {
         // On PostgreSQL when configured (as in CI); on SQLite always, where two processes share a file.
@@ -794,39 +843,15 @@ backend_test! {
         // Instance B keeps its index on disk, as a deployment of several instances would.
         let dir = tempfile::tempdir().unwrap();
         let state_b = AppState::kept_in(other_store, dir.path()).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_b = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server_b = tokio::spawn(studypack_web::serve(listener, state_b.clone(), async {
-            let _ = rx.await;
-        }));
+        let b = OtherInstance::serve(state_b.clone()).await;
         let mut q = studypack_demo::library().questions[2].clone();
         q.slug = studypack_domain::Slug::parse("instance-question").unwrap();
         q.title = "Quixotic instance question".into();
         // Imported through instance A's database connection...
         a.import_question(q).await;
         // ...and found through instance B's search within two seconds.
-        let started = Instant::now();
-        let found = loop {
-            let v: serde_json::Value = a
-                .client
-                .get(format!("{base_b}/api/v1/search?q=Quixotic"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            if v["total"] == 1 {
-                break true;
-            }
-            if started.elapsed() > Duration::from_secs(2) {
-                break false;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
         assert!(
-            found,
+            b.finds_within(&a.client, "Quixotic", Duration::from_secs(2)).await,
             "{}: instance B did not see the import within 2 s",
             a.db.label
         );
@@ -834,15 +859,11 @@ backend_test! {
         let mut edited = a.store.question(SEED_SLUG).await.unwrap().unwrap();
         edited.text = format!("{} Weigh the Narkompros.", edited.text);
         a.import_question(edited).await;
-        let started = Instant::now();
-        loop {
-            let v: serde_json::Value = a.client.get(format!("{base_b}/api/v1/search?q=Narkompros")).send().await.unwrap().json().await.unwrap();
-            if v["total"] == 1 {
-                break;
-            }
-            assert!(started.elapsed() < Duration::from_secs(2), "{}: instance B did not see the edit within 2 s", a.db.label);
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        assert!(
+            b.finds_within(&a.client, "Narkompros", Duration::from_secs(2)).await,
+            "{}: instance B did not see the edit within 2 s",
+            a.db.label
+        );
         // B applied both as changes: its engine's statistics count them as an instance built
         // from the whole library does (waiting out a refresh in flight).
         state_b.refresh_search().await.unwrap();
@@ -850,8 +871,7 @@ backend_test! {
         assert_eq!(state_b.engine().statistics_documents(), fresh.engine().statistics_documents());
         let essay = "The quixotic instance question is answered here. In conclusion, it was.";
         assert_eq!(reports_by(&state_b, essay).await, reports_by(&fresh, essay).await);
-        tx.send(()).unwrap();
-        server_b.await.unwrap().unwrap();
+        b.stop().await;
         a.stop().await;
     }
 }
@@ -877,43 +897,20 @@ async fn postgres_announces_each_change_to_every_instance() {
             ..Default::default()
         })
         .with_notices(notices);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_b = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server_b = tokio::spawn(studypack_web::serve(listener, state_b, async {
-        let _ = rx.await;
-    }));
-    let found = |base: String| {
-        let client = a.client.clone();
-        async move {
-            let v: serde_json::Value = client
-                .get(format!("{base}/api/v1/search?q=Quixotic"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            v["total"] == 1
-        }
-    };
+    let b = OtherInstance::serve(state_b).await;
     // B's first look (at start) is behind it.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(!found(base_b.clone()).await);
+    assert_eq!(b.found(&a.client, "Quixotic").await, 0);
     let mut q = studypack_demo::library().questions[2].clone();
     q.slug = studypack_domain::Slug::parse("announced-question").unwrap();
     q.title = "Quixotic announced question".into();
     a.import_question(q).await;
-    let started = Instant::now();
-    while !found(base_b.clone()).await {
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "instance B was not told of the import"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tx.send(()).unwrap();
-    server_b.await.unwrap().unwrap();
+    assert!(
+        b.finds_within(&a.client, "Quixotic", Duration::from_secs(5))
+            .await,
+        "instance B was not told of the import"
+    );
+    b.stop().await;
     a.stop().await;
 }
 

@@ -523,7 +523,8 @@ backend_test! {
 
         let page = report_on(&b, &essay(3)).await;
         assert!(
-            page.body.contains(&format!("Marked to your teachers&#39; standard (calibration version 1): about {expected} marks out of 25.")),
+            page.body.contains(&format!("About {expected} marks out of 25, to your teachers&#39; standard"))
+                && page.body.contains("Marked to your teachers&#39; standard (calibration version 1)"),
             "{}",
             student_view(&page.body)
         );
