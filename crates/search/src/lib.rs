@@ -159,9 +159,9 @@ impl Rebuild<'_> {
     /// Commits the rebuilt index as the library's version `version`, merged into one segment
     /// (once, here, rather than in the background while the index serves).
     pub fn finish(mut self, version: i64) -> Result<()> {
-        self.finished = true;
         let index = self.index;
         index.commit(&mut self.writer, version)?;
+        self.finished = true;
         let segments = index.index.searchable_segment_ids()?;
         if segments.len() > 1 {
             self.writer.merge(&segments).wait()?;
@@ -175,8 +175,10 @@ impl Drop for Rebuild<'_> {
     fn drop(&mut self) {
         if !self.finished {
             // Back to the last commit: the deletion of everything and the questions added.
-            if let Err(e) = self.writer.rollback() {
-                tracing::warn!(error = %e, "an unfinished rebuild was not rolled back");
+            // (tantivy's rollback makes the writer anew, with its default merge policy.)
+            match self.writer.rollback() {
+                Ok(_) => self.writer.set_merge_policy(merge_policy()),
+                Err(e) => tracing::warn!(error = %e, "an unfinished rebuild was not rolled back"),
             }
         }
     }
@@ -245,6 +247,15 @@ fn schema() -> (Schema, Fields) {
 /// [`SearchIndex::open`]); changes make segments of a few documents each.
 const MAX_DOCS_MERGED_LIVE: usize = 10_000;
 
+/// Segments made by changes merge among themselves; the large ones a rebuild made are left
+/// alone, so that merging in the background never rewrites the whole index while it serves
+/// (at 100,000 questions that stalled commits for seconds).
+fn merge_policy() -> Box<dyn tantivy::merge_policy::MergePolicy> {
+    let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_DOCS_MERGED_LIVE);
+    Box::new(policy)
+}
+
 /// Facet path segments may not contain '/'.
 fn seg(s: &str) -> String {
     s.replace('/', "∕")
@@ -308,12 +319,7 @@ impl SearchIndex {
             .tokenizers()
             .register(WORDS_TOKENIZER, words_analyzer());
         let writer = index.writer_with_num_threads(1, 50_000_000)?;
-        // Segments made by changes merge among themselves; the large ones a rebuild made are
-        // left alone, so that merging in the background never rewrites the whole index while
-        // it serves (at 100,000 questions that stalled commits for seconds).
-        let mut policy = tantivy::merge_policy::LogMergePolicy::default();
-        policy.set_max_docs_before_merge(MAX_DOCS_MERGED_LIVE);
-        writer.set_merge_policy(Box::new(policy));
+        writer.set_merge_policy(merge_policy());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -490,6 +490,12 @@ fn an_unfinished_rebuild_changes_nothing() {
         (idx.len(), find(&idx, "Khrushchev").total, idx.version()),
         before
     );
+    // The writer still leaves a rebuild's large segments alone.
+    let policy = format!("{:?}", idx.writer.lock().unwrap().get_merge_policy());
+    assert!(
+        policy.contains(&format!("max_docs_before_merge: {MAX_DOCS_MERGED_LIVE},")),
+        "{policy}"
+    );
     // The next change commits that change alone, not the abandoned rebuild.
     let q = lib
         .questions

@@ -1,10 +1,11 @@
 -- Every change of the library's version is announced, on commit, on the channel
--- studypack_library (payload: the new version), so that instances sharing the database apply
--- it at once instead of at their next poll. A notice is only a hint: instances still poll,
--- and read what changed from library_changes.
+-- studypack_library (payload: the library's schema, a space, the new version; one database
+-- can hold several libraries, a schema each), so that instances sharing the database apply it
+-- at once instead of at their next poll. A notice is only a hint: instances still poll, and
+-- read what changed from library_changes.
 CREATE FUNCTION studypack_library_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('studypack_library', NEW.version::text);
+    PERFORM pg_notify('studypack_library', TG_TABLE_SCHEMA || ' ' || NEW.version::text);
     RETURN NULL;
 END
 $$;

@@ -133,27 +133,50 @@ const LIBRARY_CHANNEL: &str = "studypack_library";
 
 /// A listener for the library's changes, on a connection of its own (see
 /// [`studypack_store::ChangeNotices`]).
-pub struct LibraryNotices(sqlx::postgres::PgListener);
+pub struct LibraryNotices {
+    listener: sqlx::postgres::PgListener,
+    /// The notices of this library start so (its schema and a space); other schemas' are not
+    /// for it.
+    prefix: String,
+}
 
-/// Listens at `url` for the library's changes, as every instance's commits announce them.
-pub async fn library_notices(url: &str) -> StoreResult<LibraryNotices> {
+/// Listens at `url` for the changes of the library in `schema` (`None`: the one the URL's
+/// connections use, as [`connect`]'s; `Some`: as [`connect_in_schema`]'s), as every instance's
+/// commits announce them.
+pub async fn library_notices(url: &str, schema: Option<&str>) -> StoreResult<LibraryNotices> {
+    let mut opts = options(url)?;
+    if let Some(s) = schema {
+        opts = opts.options([("search_path", s)]);
+    }
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_lazy_with(options(url)?);
+        .connect_lazy_with(opts);
     let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
         .await
         .map_err(db_err)?;
+    let schema: String = sqlx::query_scalar("SELECT current_schema()")
+        .fetch_one(&mut listener)
+        .await
+        .map_err(db_err)?;
     listener.listen(LIBRARY_CHANNEL).await.map_err(db_err)?;
-    Ok(LibraryNotices(listener))
+    Ok(LibraryNotices {
+        listener,
+        prefix: format!("{schema} "),
+    })
 }
 
 #[async_trait::async_trait]
 impl studypack_store::ChangeNotices for LibraryNotices {
     async fn next(&mut self) -> StoreResult<()> {
-        // `None`: the connection was lost; the next call reconnects and listens again.
-        self.0.try_recv().await.map_err(db_err)?;
-        Ok(())
+        loop {
+            match self.listener.try_recv().await.map_err(db_err)? {
+                Some(n) if !n.payload().starts_with(&self.prefix) => continue,
+                // A notice of this library's; or `None`: the connection was lost (the next
+                // call reconnects and listens again), and a change may have been missed.
+                _ => return Ok(()),
+            }
+        }
     }
 }
 

@@ -42,6 +42,18 @@ pub struct ImportReport {
     pub questions_updated: usize,
     pub questions_unchanged: usize,
     pub revisions_added: usize,
+    /// The library version the import made; `None` when it changed nothing.
+    pub version: Option<i64>,
+}
+
+/// A batch of [`LibraryStore::questions_after`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QuestionBatch {
+    pub questions: Vec<Question>,
+    /// Where the next batch starts: the last slug this one read (`None` when there was none:
+    /// the library ends). A question removed while it was read is left out of `questions` but
+    /// still moves this on, so a batch can be empty without the library having ended.
+    pub next: Option<String>,
 }
 
 /// What one change to the library touched, as recorded beside the version it produced: a
@@ -220,7 +232,7 @@ pub trait LibraryStore: Send + Sync {
     /// Up to `limit` questions of every status, the next in slug order after `after` (from the
     /// first when `None`): the whole library a batch at a time, for a rebuild that never holds
     /// all of its text.
-    async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<Question>>;
+    async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<QuestionBatch>;
     /// Every stored version of a question's details, plan and model essay, oldest first.
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>>;
     async fn question_count(&self) -> StoreResult<u64>;

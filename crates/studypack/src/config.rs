@@ -66,7 +66,7 @@ pub async fn change_notices(
 ) -> Result<Option<Box<dyn studypack_store::ChangeNotices>>> {
     match url {
         Some(u) if u.starts_with("postgres:") || u.starts_with("postgresql:") => {
-            let notices = studypack_store_postgres::library_notices(u)
+            let notices = studypack_store_postgres::library_notices(u, None)
                 .await
                 .with_context(|| format!("cannot listen at {}", redact(u)))?;
             Ok(Some(Box::new(notices)))

@@ -76,9 +76,9 @@ impl TestDb {
     /// The database's notices of the library's changes, as an instance listens for them
     /// (PostgreSQL's; `None` on SQLite, which gives none).
     pub async fn change_notices(&self) -> Option<Box<dyn studypack_store::ChangeNotices>> {
-        match self.schema {
-            Some(_) => Some(Box::new(
-                studypack_store_postgres::library_notices(&self.url)
+        match &self.schema {
+            Some(schema) => Some(Box::new(
+                studypack_store_postgres::library_notices(&self.url, Some(schema))
                     .await
                     .unwrap_or_else(|e| panic!("listening at {}: {e}", self.url)),
             )),

@@ -4,8 +4,10 @@
 //!
 //! A save goes through the same path as an import (`LibraryStore::import` of one question),
 //! so it is validated by the authoring format's parser, recorded as a revision, bumps the
-//! library version, and reaches search at once (this instance rebuilds its index before
-//! answering; others within a second).
+//! library version, and is applied to this instance's index just after it answers (the
+//! editor's own searches wait for it; a question taken out of public view is out of search
+//! and the cached pages before the save answers) and to the other instances' when the database
+//! announces it (PostgreSQL) or at their next check.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -371,7 +373,7 @@ pub struct Notice {
 fn saved_message(saved: &str) -> Option<String> {
     Some(
         match saved {
-            "published" => "Saved. The question is published: students see the change now, and search finds it.",
+            "published" => "Saved. The question is published: students see the change now, and search finds it in a moment.",
             "draft" => "Saved as a draft. Only editors can see it until you publish it.",
             "unchanged" => "Nothing to save: the question is as it was.",
             "restored" => "Restored. The text you replaced is kept as a revision, so you can restore it too.",
@@ -529,6 +531,11 @@ async fn store_form(
         }
         Err(e) => return Err(WebError::from(e).into()),
     };
+    let withdrawn = base
+        .as_ref()
+        .is_some_and(|b| b.status == studypack_domain::Status::Published)
+        && q.status != studypack_domain::Status::Published;
+    follow(st, user, &report, withdrawn).await?;
     st.store
         .audit(
             Some(user.id),
@@ -541,8 +548,6 @@ async fn store_form(
             now(),
         )
         .await?;
-    // The index and the caches follow (the editor's own searches wait for them).
-    st.wrote(user.id, st.store.library_version().await?);
     tracing::info!(
         slug = %q.slug,
         saved_ms = started.elapsed().as_millis() as u64,
@@ -821,7 +826,8 @@ async fn restore(
         }
         RevisionField::ModelEssay => q.model_essay = rev.text,
     }
-    st.store
+    let report = st
+        .store
         .import_by(
             &Library {
                 topics: vec![],
@@ -831,6 +837,7 @@ async fn restore(
             now(),
         )
         .await?;
+    follow(&st, &user, &report, false).await?;
     st.store
         .audit(
             Some(user.id),
@@ -840,8 +847,27 @@ async fn restore(
             now(),
         )
         .await?;
-    st.wrote(user.id, st.store.library_version().await?);
     Ok(Redirect::to(&format!("/editor/questions/{slug}?saved=restored")).into_response())
+}
+
+/// Has this instance's index and caches follow a saved change (see [`AppState::wrote`]): just
+/// after the save answers, with the editor's own searches waiting for it; or, for a question
+/// taken out of public view (`withdrawn`), before it answers, so that neither search nor a
+/// cached page shows it once the editor is told it is a draft.
+async fn follow(
+    st: &AppState,
+    user: &User,
+    report: &ImportReport,
+    withdrawn: bool,
+) -> Result<(), WebError> {
+    match report.version {
+        None => Ok(()),
+        Some(_) if withdrawn => st.refresh_search().await.map(|_| ()),
+        Some(version) => {
+            st.wrote(user.id, version);
+            Ok(())
+        }
+    }
 }
 
 #[cfg(test)]

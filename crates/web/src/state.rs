@@ -568,10 +568,10 @@ impl AppState {
                     .store
                     .questions_after(after.as_deref(), REBUILD_BATCH)
                     .await?;
-                let Some(last) = batch.last() else { break };
-                after = Some(last.slug.to_string());
-                let mut items = Vec::with_capacity(batch.len());
-                for q in batch {
+                let Some(next) = batch.next else { break };
+                after = Some(next);
+                let mut items = Vec::with_capacity(batch.questions.len());
+                for q in batch.questions {
                     let t = self.topic(q.topic.as_str()).await?;
                     items.push((q, t));
                 }
@@ -803,9 +803,13 @@ mod own_changes {
         );
         assert_eq!(st.version(), at_start, "the change is not applied yet");
         release.send(()).unwrap();
-        tokio::time::timeout(Duration::from_secs(10), st.caught_up_for(Some(7)))
-            .await
-            .unwrap();
+        // Within less than the wait's own bound: it returned because the change was applied.
+        tokio::time::timeout(
+            super::OWN_CHANGE_WAIT - Duration::from_secs(1),
+            st.caught_up_for(Some(7)),
+        )
+        .await
+        .unwrap();
         hold.await.unwrap().unwrap().unwrap();
         assert!(st.version() >= saved);
         let found = st

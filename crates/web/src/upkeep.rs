@@ -13,9 +13,10 @@ use std::sync::mpsc;
 
 use crate::error::WebError;
 
-/// How much lower than the serving threads the upkeep runs: a Linux nice value (0 is the
-/// default, 19 the lowest). At 10 the scheduler gives a busy serving thread about nine times
-/// the share of a core the upkeep gets; the upkeep still runs at full speed on an idle machine.
+/// How much lower than the serving threads the upkeep runs: added to their Linux nice value
+/// (0 by default; 19 is the lowest priority, where it stops). At 10 more the scheduler gives a
+/// busy serving thread about nine times the share of a core the upkeep gets; the upkeep still
+/// runs at full speed on an idle machine.
 const UPKEEP_NICENESS: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -60,14 +61,18 @@ impl Upkeep {
     }
 }
 
-/// Lowers the calling thread's CPU priority (Linux keeps a nice value per thread; threads it
-/// starts inherit it). Elsewhere the upkeep runs at the serving threads' priority.
+/// Lowers the calling thread's CPU priority by [`UPKEEP_NICENESS`] (Linux keeps a nice value
+/// per thread; threads it starts inherit it). Elsewhere the upkeep runs at the serving
+/// threads' priority.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: setpriority has no memory effects; `who` 0 is the calling thread on Linux.
-        let done = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, UPKEEP_NICENESS) };
-        if done != 0 {
+        // SAFETY: nice has no memory effects; on Linux it changes the calling thread only. It
+        // answers the new value, or -1 and EPERM when refused (-1 may also be a new value).
+        let now = unsafe { libc::nice(UPKEEP_NICENESS) };
+        let refused =
+            now == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        if refused {
             tracing::warn!(
                 error = %std::io::Error::last_os_error(),
                 "the index upkeep runs at the serving threads' priority"

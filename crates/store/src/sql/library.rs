@@ -7,8 +7,8 @@ use studypack_domain::{Library, MarkScheme, Period, Question, SchemeBullet, Slug
 
 use super::{SqlStore, SqlValue, corrupt, db_err};
 use crate::{
-    ImportReport, LibraryChange, LibraryChanges, LibraryStore, Listing, QuestionFilter,
-    QuestionSummary, Revision, RevisionField, StoreError, StoreResult,
+    ImportReport, LibraryChange, LibraryChanges, LibraryStore, Listing, QuestionBatch,
+    QuestionFilter, QuestionSummary, Revision, RevisionField, StoreError, StoreResult,
 };
 
 const QUESTION_COLUMNS: &str = "q.id, q.slug, t.slug AS topic_slug, q.title, q.text, q.year, q.marks, q.command, q.view, q.period_start, q.period_end, q.status, q.plan, q.plan_generated, q.model_essay";
@@ -421,7 +421,7 @@ where
             Self::import_question(&mut tx, q, &mut report, &mut changes, author_id, now).await?;
         }
         if !changes.is_empty() {
-            Self::record_changes(&mut tx, changes).await?;
+            report.version = Some(Self::record_changes(&mut tx, changes).await?);
         }
         tx.commit().await.map_err(db_err)?;
         Ok(report)
@@ -543,7 +543,7 @@ where
         Ok(Library { topics, questions })
     }
 
-    async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<Vec<Question>> {
+    async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<QuestionBatch> {
         let slugs: Vec<String> =
             sqlx::query_scalar("SELECT slug FROM questions WHERE slug > $1 ORDER BY slug LIMIT $2")
                 .bind(after.unwrap_or("")) // every slug is longer than ""
@@ -553,12 +553,15 @@ where
                 .map_err(db_err)?;
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
         let mut questions = Vec::with_capacity(slugs.len());
-        for s in slugs {
-            if let Some((_, q)) = Self::load_question(&mut *conn, &s).await? {
+        for s in &slugs {
+            if let Some((_, q)) = Self::load_question(&mut *conn, s).await? {
                 questions.push(q);
             }
         }
-        Ok(questions)
+        Ok(QuestionBatch {
+            questions,
+            next: slugs.last().cloned(),
+        })
     }
 
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>> {

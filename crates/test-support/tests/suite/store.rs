@@ -333,14 +333,19 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
     let mut after: Option<String> = None;
     loop {
         let batch = s.questions_after(after.as_deref(), 3).await.unwrap();
-        assert!(batch.len() <= 3);
-        let Some(last) = batch.last() else { break };
-        after = Some(last.slug.to_string());
-        batched.extend(batch);
+        assert!(batch.questions.len() <= 3);
+        let Some(next) = batch.next else { break };
+        assert_eq!(
+            batch.questions.last().map(|q| q.slug.to_string()),
+            Some(next.clone())
+        );
+        after = Some(next);
+        batched.extend(batch.questions);
     }
     assert_eq!(batched, whole);
     assert_eq!(batched.len() as u64, with_drafts.total);
-    assert!(s.questions_after(Some("zzzz"), 3).await.unwrap().is_empty());
+    let past = s.questions_after(Some("zzzz"), 3).await.unwrap();
+    assert_eq!((past.questions.len(), past.next), (0, None));
 }
 
 backend_test! {
@@ -838,4 +843,51 @@ backend_test! {
         assert!(matches!(s.store_calibration("no-such", Some("{}"), NOW).await, Err(StoreError::Invalid(_))));
         db.cleanup().await;
     }
+}
+
+/// PostgreSQL announces each change of a library's version to the instances listening for
+/// that library (its schema), and only to them: another library's changes in the same
+/// database wake no one here.
+#[tokio::test]
+async fn postgres_announces_a_librarys_changes_to_its_own_listeners() {
+    let Some(url) = studypack_test_support::postgres_url() else {
+        return;
+    };
+    let (mine, other) = (TestDb::postgres(&url).await, TestDb::postgres(&url).await);
+    let mut notices = mine.change_notices().await.unwrap();
+    let import = |db: &TestDb, slug: &'static str| {
+        let store = db.store.clone();
+        async move {
+            store
+                .import(
+                    &Library {
+                        topics: vec![topic("top-ic")],
+                        questions: vec![question(slug, "top-ic")],
+                    },
+                    NOW,
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let wait = std::time::Duration::from_millis(500);
+    assert!(import(&other, "q-other").await.version.is_some());
+    assert!(
+        tokio::time::timeout(wait, notices.next()).await.is_err(),
+        "another library's change woke this library's listener"
+    );
+    let report = import(&mine, "q-mine").await;
+    assert_eq!(
+        report.version,
+        Some(mine.store.library_version().await.unwrap())
+    );
+    tokio::time::timeout(std::time::Duration::from_secs(5), notices.next())
+        .await
+        .expect("this library's change was announced")
+        .unwrap();
+    // An import that changes nothing makes no version, and no notice.
+    assert_eq!(import(&mine, "q-mine").await.version, None);
+    assert!(tokio::time::timeout(wait, notices.next()).await.is_err());
+    mine.cleanup().await;
+    other.cleanup().await;
 }

@@ -459,7 +459,9 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
             .levels
             .iter()
             .find(|l| (l.marks.0..=l.marks.1).contains(&c.score))
-            .map(|l| l.level),
+            .map(|l| l.level)
+            // Below the lowest level's marks: no level yet, the next steps lead to the first.
+            .or_else(|| r.levels.iter().all(|l| c.score < l.marks.0).then_some(0)),
         _ => report.level.level,
     };
     let next = standing.and_then(|l| rubric.and_then(|r| r.level(l + 1)));
@@ -644,6 +646,22 @@ pub(crate) fn report_view(report: &Report, essay: &str, rubric: Option<&Rubric>)
     }
 }
 
+/// `s` with its first letter in lower case ("Level 3 …" → "level 3 …").
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// `s` with its first letter in upper case.
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
@@ -723,6 +741,20 @@ mod tests {
         );
         assert!(
             v.steps_heading.starts_with("To reach level 2"),
+            "{}",
+            v.steps_heading
+        );
+        // No marks: the next steps lead to the first level.
+        report.calibration = Some(studypack_feedback::CalibratedScore {
+            id: "cal".into(),
+            version: 3,
+            score: 0,
+            out_of: rubric.max_marks,
+            levels: false,
+        });
+        let v = report_view(&report, essay, Some(rubric));
+        assert!(
+            v.steps_heading.starts_with("To reach level 1"),
             "{}",
             v.steps_heading
         );
@@ -937,20 +969,4 @@ mod tests {
             report.judgement
         );
     }
-}
-
-/// `s` with its first letter in lower case ("Level 3 …" → "level 3 …").
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_lowercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
-/// `s` with its first letter in upper case.
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

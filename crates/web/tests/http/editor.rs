@@ -299,6 +299,14 @@ backend_test! {
         assert_eq!(app.json("/api/v1/search?q=zemstvos").await.1["total"], 1);
         let published = b.get("/editor/questions/zemstvo-draft?saved=published").await;
         assert!(published.body.contains("The question is published: students see the change now"));
+        // Taken out of public view, it is out of everyone's search and pages (the cached one
+        // too) as soon as the save returns; then published again for what follows.
+        set(&mut f, "status", "draft");
+        assert_eq!(post_edit(&b, "zemstvo-draft", &f, "save").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.json("/api/v1/search?q=zemstvos").await.1["total"], 0);
+        assert_eq!(app.get("/questions/zemstvo-draft").await.0, StatusCode::NOT_FOUND);
+        set(&mut f, "status", "published");
+        assert_eq!(post_edit(&b, "zemstvo-draft", &f, "save").await.status, StatusCode::SEE_OTHER);
         // Saving again without a change says so, and adds no revision.
         let revs = app.store.revisions("zemstvo-draft").await.unwrap().len();
         let again = post_edit(&b, "zemstvo-draft", &f, "save").await;
