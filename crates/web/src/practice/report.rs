@@ -668,11 +668,15 @@ mod tests {
 
     use super::*;
 
-    /// A calibrated mark leads the summary (it is the one measured against the teachers'
-    /// marks); the engine's own reading follows, named as such; the next steps lead on from
-    /// the calibrated level when it is on the rubric's scale.
-    #[test]
-    fn a_calibrated_mark_leads_and_the_engines_reading_follows() {
+    /// Runs `test` with an engine for the demo library and its first question with a model
+    /// essay, and that question's topic.
+    fn with_essay_question(
+        test: impl FnOnce(
+            &studypack_feedback::Engine,
+            &studypack_domain::Question,
+            &studypack_domain::Topic,
+        ),
+    ) {
         let lib = studypack_demo::library();
         let engine = studypack_feedback::engine_for_library(&lib);
         let q = lib
@@ -680,94 +684,86 @@ mod tests {
             .iter()
             .find(|q| !q.model_essay.is_empty())
             .unwrap();
-        let topic = lib.topic(&q.topic).unwrap();
-        let rubric = topic.rubric.as_ref().unwrap();
-        let mut input = studypack_feedback::question_input(q, topic);
-        input.model_essay = None;
-        let essay = q.model_essay.split("\n\n").next().unwrap();
-        let mut report = engine.assess(&input, essay);
-        let plain = report_view(&report, essay, Some(rubric));
-        assert!(plain.headline.starts_with("Level "), "{}", plain.headline);
-        assert!(plain.calibrated.is_empty());
-        let engine_level = report.level.level.unwrap();
-        assert!(
-            engine_level < rubric.top_level(),
-            "the first paragraph is not top level"
-        );
-        // Calibrated to the top of the rubric's marks.
-        report.calibration = Some(studypack_feedback::CalibratedScore {
-            id: "cal".into(),
-            version: 3,
-            score: rubric.max_marks,
-            out_of: rubric.max_marks,
-            levels: false,
+        test(&engine, q, lib.topic(&q.topic).unwrap());
+    }
+
+    /// A calibrated mark leads the summary (it is the one measured against the teachers'
+    /// marks); the engine's own reading follows, named as such; the next steps lead on from
+    /// the calibrated level when it is on the rubric's scale.
+    #[test]
+    fn a_calibrated_mark_leads_and_the_engines_reading_follows() {
+        with_essay_question(|engine, q, topic| {
+            let rubric = topic.rubric.as_ref().unwrap();
+            let mut input = studypack_feedback::question_input(q, topic);
+            input.model_essay = None;
+            let essay = q.model_essay.split("\n\n").next().unwrap();
+            let mut report = engine.assess(&input, essay);
+            let calibrated = |score, out_of, levels| studypack_feedback::CalibratedScore {
+                id: "cal".into(),
+                version: 3,
+                score,
+                out_of,
+                levels,
+            };
+            let plain = report_view(&report, essay, Some(rubric));
+            assert!(plain.headline.starts_with("Level "), "{}", plain.headline);
+            assert!(plain.calibrated.is_empty());
+            let engine_level = report.level.level.unwrap();
+            assert!(
+                engine_level < rubric.top_level(),
+                "the first paragraph is not top level"
+            );
+            // Calibrated to the top of the rubric's marks.
+            report.calibration = Some(calibrated(rubric.max_marks, rubric.max_marks, false));
+            let v = report_view(&report, essay, Some(rubric));
+            assert_eq!(
+                v.headline,
+                format!(
+                    "About {0} marks out of {0}, to your teachers' standard",
+                    rubric.max_marks
+                )
+            );
+            assert!(
+                v.mark_line.starts_with(&format!(
+                    "Before that standard, the engine's own reading: level {engine_level} of"
+                )),
+                "{}",
+                v.mark_line
+            );
+            assert!(v.calibrated.contains("calibration version 3"));
+            assert!(
+                v.steps_heading.starts_with("This is the top level"),
+                "{}",
+                v.steps_heading
+            );
+            // A level on the rubric's scale: the next steps lead to the level above it.
+            report.calibration = Some(calibrated(1, u32::from(rubric.top_level()), true));
+            let v = report_view(&report, essay, Some(rubric));
+            assert_eq!(
+                v.headline,
+                format!(
+                    "Level 1 of {}, to your teachers' standard",
+                    rubric.top_level()
+                )
+            );
+            assert!(
+                v.steps_heading.starts_with("To reach level 2"),
+                "{}",
+                v.steps_heading
+            );
+            // No marks: the next steps lead to the first level.
+            report.calibration = Some(calibrated(0, rubric.max_marks, false));
+            let v = report_view(&report, essay, Some(rubric));
+            assert!(
+                v.steps_heading.starts_with("To reach level 1"),
+                "{}",
+                v.steps_heading
+            );
+            // Another scale (a teacher's 0–3): the engine's level leads the next steps.
+            report.calibration = Some(calibrated(3, 3, false));
+            let v = report_view(&report, essay, Some(rubric));
+            assert_eq!(v.steps_heading, plain.steps_heading);
         });
-        let v = report_view(&report, essay, Some(rubric));
-        assert_eq!(
-            v.headline,
-            format!(
-                "About {0} marks out of {0}, to your teachers' standard",
-                rubric.max_marks
-            )
-        );
-        assert!(
-            v.mark_line.starts_with(&format!(
-                "Before that standard, the engine's own reading: level {engine_level} of"
-            )),
-            "{}",
-            v.mark_line
-        );
-        assert!(v.calibrated.contains("calibration version 3"));
-        assert!(
-            v.steps_heading.starts_with("This is the top level"),
-            "{}",
-            v.steps_heading
-        );
-        // A level on the rubric's scale: the next steps lead to the level above it.
-        report.calibration = Some(studypack_feedback::CalibratedScore {
-            id: "cal".into(),
-            version: 3,
-            score: 1,
-            out_of: u32::from(rubric.top_level()),
-            levels: true,
-        });
-        let v = report_view(&report, essay, Some(rubric));
-        assert_eq!(
-            v.headline,
-            format!(
-                "Level 1 of {}, to your teachers' standard",
-                rubric.top_level()
-            )
-        );
-        assert!(
-            v.steps_heading.starts_with("To reach level 2"),
-            "{}",
-            v.steps_heading
-        );
-        // No marks: the next steps lead to the first level.
-        report.calibration = Some(studypack_feedback::CalibratedScore {
-            id: "cal".into(),
-            version: 3,
-            score: 0,
-            out_of: rubric.max_marks,
-            levels: false,
-        });
-        let v = report_view(&report, essay, Some(rubric));
-        assert!(
-            v.steps_heading.starts_with("To reach level 1"),
-            "{}",
-            v.steps_heading
-        );
-        // Another scale (a teacher's 0–3): the engine's level leads the next steps.
-        report.calibration = Some(studypack_feedback::CalibratedScore {
-            id: "cal".into(),
-            version: 3,
-            score: 3,
-            out_of: 3,
-            levels: false,
-        });
-        let v = report_view(&report, essay, Some(rubric));
-        assert_eq!(v.steps_heading, plain.steps_heading);
     }
 
     /// A teacher's comment goes straight after the text it is anchored to, at any offset (in
@@ -775,51 +771,45 @@ mod tests {
     /// text is never changed or lost by placing it.
     #[test]
     fn notes_follow_their_anchor_and_keep_the_text_whole() {
-        let lib = studypack_demo::library();
-        let engine = studypack_feedback::engine_for_library(&lib);
-        let q = lib
-            .questions
-            .iter()
-            .find(|q| !q.model_essay.is_empty())
-            .unwrap();
-        let topic = lib.topic(&q.topic).unwrap();
-        let essay = format!("{} Ending with “Śtalin’s” state.", q.model_essay);
-        let report = engine.assess(&studypack_feedback::question_input(q, topic), &essay);
-        for end in (0..essay.len() + 3).step_by(7) {
-            let mut view = report_view(&report, &essay, topic.rubric.as_ref());
-            view.place_notes(&essay, &[(end, "note".into())]);
-            let whole: String = view.segments.iter().map(|s| s.text.as_str()).collect();
-            assert_eq!(whole, essay);
-            let mut at = 0;
-            let mut placed = None;
-            for s in &view.segments {
-                at += s.text.len();
-                if !s.notes.is_empty() {
-                    placed = Some(at);
+        with_essay_question(|engine, q, topic| {
+            let essay = format!("{} Ending with “Śtalin’s” state.", q.model_essay);
+            let report = engine.assess(&studypack_feedback::question_input(q, topic), &essay);
+            for end in (0..essay.len() + 3).step_by(7) {
+                let mut view = report_view(&report, &essay, topic.rubric.as_ref());
+                view.place_notes(&essay, &[(end, "note".into())]);
+                let whole: String = view.segments.iter().map(|s| s.text.as_str()).collect();
+                assert_eq!(whole, essay);
+                let mut at = 0;
+                let mut placed = None;
+                for s in &view.segments {
+                    at += s.text.len();
+                    if !s.notes.is_empty() {
+                        placed = Some(at);
+                    }
+                }
+                let placed = placed.expect("the note is shown");
+                // Straight after its anchor: where the text can be cut there (a boundary in
+                // unmarked text), or at the end of the marked sentence or letter holding it.
+                assert!(placed >= end.min(essay.len()), "{end}: placed at {placed}");
+                if end <= essay.len() && essay.is_char_boundary(end) && end > 0 {
+                    let seg_of_end = view
+                        .segments
+                        .iter()
+                        .scan(0, |a, s| {
+                            *a += s.text.len();
+                            Some((*a, !s.tags.is_empty()))
+                        })
+                        .find(|(a, _)| *a >= end)
+                        .unwrap();
+                    if !seg_of_end.1 {
+                        assert_eq!(
+                            placed, end,
+                            "in unmarked text the note goes exactly at its anchor"
+                        );
+                    }
                 }
             }
-            let placed = placed.expect("the note is shown");
-            // Straight after its anchor: where the text can be cut there (a boundary in
-            // unmarked text), or at the end of the marked sentence or letter holding it.
-            assert!(placed >= end.min(essay.len()), "{end}: placed at {placed}");
-            if end <= essay.len() && essay.is_char_boundary(end) && end > 0 {
-                let seg_of_end = view
-                    .segments
-                    .iter()
-                    .scan(0, |a, s| {
-                        *a += s.text.len();
-                        Some((*a, !s.tags.is_empty()))
-                    })
-                    .find(|(a, _)| *a >= end)
-                    .unwrap();
-                if !seg_of_end.1 {
-                    assert_eq!(
-                        placed, end,
-                        "in unmarked text the note goes exactly at its anchor"
-                    );
-                }
-            }
-        }
+        });
     }
 
     /// Every sentence of a full demo essay, marked on the page, carries exactly the labels of
@@ -950,23 +940,17 @@ mod tests {
 
     #[test]
     fn steps_for_an_essay_without_a_conclusion_ask_for_one_first_among_the_argument() {
-        let lib = studypack_demo::library();
-        let engine = studypack_feedback::engine_for_library(&lib);
-        let q = lib
-            .questions
-            .iter()
-            .find(|q| !q.model_essay.is_empty())
-            .unwrap();
-        let topic = lib.topic(&q.topic).unwrap();
-        let mut input = studypack_feedback::question_input(q, topic);
-        input.model_essay = None;
-        let first = q.model_essay.split("\n\n").next().unwrap();
-        let report = engine.assess(&input, first);
-        let steps = next_steps(&report);
-        assert!(
-            steps.iter().any(|s| s.contains("conclusion")),
-            "{steps:?} for {:?}",
-            report.judgement
-        );
+        with_essay_question(|engine, q, topic| {
+            let mut input = studypack_feedback::question_input(q, topic);
+            input.model_essay = None;
+            let first = q.model_essay.split("\n\n").next().unwrap();
+            let report = engine.assess(&input, first);
+            let steps = next_steps(&report);
+            assert!(
+                steps.iter().any(|s| s.contains("conclusion")),
+                "{steps:?} for {:?}",
+                report.judgement
+            );
+        });
     }
 }
