@@ -44,6 +44,14 @@ impl EngineBuilder {
         self.learning.read(&mut self.stems, texts);
     }
 
+    /// Counts the texts of the library's question `q` ([`question_texts`]) when it is
+    /// published; a draft is no part of the library's statistics.
+    pub fn learn_question(&mut self, q: &studypack_domain::Question) {
+        if q.status == studypack_domain::Status::Published {
+            self.learn(question_texts(q));
+        }
+    }
+
     pub fn build(mut self) -> Engine {
         let idf = self.learning.finish(&mut self.stems);
         Engine {
@@ -239,12 +247,11 @@ fn answer_stems<'a>(an: &Parsed<'a>) -> Vec<&'a str> {
 /// document. Drafts and model essays (premium) are left out, so that no score — which moves
 /// with these weights — can tell whether a word occurs in text a visitor may not read.
 pub fn engine_for_library(lib: &Library) -> Engine {
-    let texts = lib
-        .questions
-        .iter()
-        .filter(|q| q.status == studypack_domain::Status::Published)
-        .flat_map(question_texts);
-    Engine::with_library(texts)
+    let mut builder = Engine::builder();
+    for q in &lib.questions {
+        builder.learn_question(q);
+    }
+    builder.build()
 }
 
 /// The texts a published question gives the engine's statistics ([`statistics_texts`] of its

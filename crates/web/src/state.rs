@@ -175,8 +175,6 @@ pub struct AppState {
     pub config: WebConfig,
     /// The feedback engine, with IDF weights from the current library.
     engine: Arc<std::sync::RwLock<Arc<Engine>>>,
-    /// The library version the search index, the engine and the caches are for.
-    indexed_version: Arc<std::sync::atomic::AtomicI64>,
     /// Rendered pages that are the same for every visitor, for the current library version.
     pub(crate) pages: Arc<PageCache>,
     /// Topics, read once per library version (they carry long timelines).
@@ -193,8 +191,9 @@ pub struct AppState {
     upkeep: Arc<Upkeep>,
     /// Wakes the refresher before its next tick.
     poke: Arc<tokio::sync::Notify>,
-    /// The library version the index and the caches stand at, as each refresh leaves it, for
-    /// requests that wait for one ([`AppState::caught_up_for`]).
+    /// The library version the search index, the engine and the caches are for (-1 before the
+    /// first refresh), as each refresh leaves it; requests may wait for one
+    /// ([`AppState::caught_up_for`]).
     applied: Arc<tokio::sync::watch::Sender<i64>>,
     /// The library version each account's last change on this instance made: that account's
     /// own searches wait until the index has it (see [`AppState::wrote`]).
@@ -254,7 +253,6 @@ impl AppState {
             config: WebConfig::default(),
             engine: Arc::default(),
             store,
-            indexed_version: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             topics: Arc::default(),
             pages: Arc::default(),
             prepared: Arc::default(),
@@ -365,9 +363,8 @@ impl AppState {
     /// their share of the engine's statistics, and the cached pages that show them; other
     /// pages stay cached.
     pub async fn refresh_search(&self) -> Result<bool, WebError> {
-        use std::sync::atomic::Ordering;
         let _one_at_a_time = self.refreshing.lock().await;
-        let loaded = self.indexed_version.load(Ordering::SeqCst);
+        let loaded = self.version();
         let changes = if loaded < 0 {
             None
         } else {
@@ -522,7 +519,7 @@ impl AppState {
     /// Rebuilds the search index, the caches and the engine from the whole library, read
     /// [`REBUILD_BATCH`] questions at a time (the library's text is never all in memory).
     async fn rebuild_all(&self) -> Result<(), WebError> {
-        use studypack_domain::{Question, Status, Topic};
+        use studypack_domain::{Question, Topic};
         enum Feed {
             Batch(Vec<(Question, Option<Arc<Topic>>)>),
             End,
@@ -546,9 +543,7 @@ impl AppState {
                                 public.add(q, t)?;
                                 editors.add(q, t)?;
                             }
-                            if q.status == Status::Published {
-                                engine.learn(studypack_feedback::question_texts(q));
-                            }
+                            engine.learn_question(q);
                         }
                     }
                     Some(Feed::End) => break,
@@ -622,8 +617,6 @@ impl AppState {
 
     /// Records that the index and the caches now stand at the library's version `version`.
     fn stand_at(&self, version: i64) {
-        self.indexed_version
-            .store(version, std::sync::atomic::Ordering::SeqCst);
         self.applied.send_replace(version);
     }
 
@@ -678,8 +671,7 @@ impl AppState {
 
     /// The library version this instance has loaded.
     pub(crate) fn version(&self) -> i64 {
-        self.indexed_version
-            .load(std::sync::atomic::Ordering::SeqCst)
+        *self.applied.borrow()
     }
 
     /// A topic, from the cache when it is there.
