@@ -80,7 +80,7 @@ start A 8301 "$WORK/index-a" cold
 start B 8302 "$WORK/index-b" cold
 stop B
 start B 8302 "$WORK/index-b" warm
-python3 bench/scale_driver.py http://127.0.0.1:8301 http://127.0.0.1:8302 "$EMAIL" "$PASSWORD" "$SAVES" "$N"
+python3 bench/scale_driver.py http://127.0.0.1:8301 http://127.0.0.1:8302 "$EMAIL" "$PASSWORD" "$SAVES" "$N" "A=$PID_A" "B=$PID_B"
 applied B
 stop A; stop B
 fi
@@ -94,5 +94,5 @@ library
 start S 8303 "$WORK/index-s" cold
 stop S
 start S 8303 "$WORK/index-s" warm
-python3 bench/scale_driver.py http://127.0.0.1:8303 http://127.0.0.1:8303 "$EMAIL" "$PASSWORD" "$SAVES" "$N"
+python3 bench/scale_driver.py http://127.0.0.1:8303 http://127.0.0.1:8303 "$EMAIL" "$PASSWORD" "$SAVES" "$N" "S=$PID_S"
 applied S

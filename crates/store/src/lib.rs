@@ -229,9 +229,9 @@ pub trait LibraryStore: Send + Sync {
     async fn question(&self, slug: &str) -> StoreResult<Option<Question>>;
     /// Every topic and question, in slug order: what an export writes.
     async fn library(&self) -> StoreResult<Library>;
-    /// Up to `limit` questions of every status, the next in slug order after `after` (from the
-    /// first when `None`): the whole library a batch at a time, for a rebuild that never holds
-    /// all of its text.
+    /// Up to `limit` questions of every status (at most 1,000), the next in slug order after
+    /// `after` (from the first when `None`): the whole library a batch at a time, for a
+    /// rebuild that never holds all of its text.
     async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<QuestionBatch>;
     /// Every stored version of a question's details, plan and model essay, oldest first.
     async fn revisions(&self, slug: &str) -> StoreResult<Vec<Revision>>;

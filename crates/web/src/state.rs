@@ -607,11 +607,17 @@ impl AppState {
         Ok(())
     }
 
+    /// Puts `engine` in the place of the current one, which is freed on the upkeep thread
+    /// (when no request still holds it), not on the serving thread that applied the change.
     fn set_engine(&self, engine: Engine) -> Result<(), WebError> {
-        *self
-            .engine
-            .write()
-            .map_err(|_| WebError::Internal("engine lock poisoned".into()))? = Arc::new(engine);
+        let old = std::mem::replace(
+            &mut *self
+                .engine
+                .write()
+                .map_err(|_| WebError::Internal("engine lock poisoned".into()))?,
+            Arc::new(engine),
+        );
+        self.upkeep.drop_later(old);
         Ok(())
     }
 

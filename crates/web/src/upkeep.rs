@@ -61,6 +61,16 @@ impl Upkeep {
     }
 }
 
+impl Upkeep {
+    /// Drops `value` on the upkeep thread rather than the caller's, without waiting. An engine
+    /// replaced by a change holds the whole library's vocabulary and statistics: freeing them
+    /// takes milliseconds, which on a serving thread would hold up the requests queued on it.
+    /// Where the thread has stopped, `value` is dropped here.
+    pub(crate) fn drop_later<T: Send + 'static>(&self, value: T) {
+        let _ = self.jobs.send(Box::new(move || drop(value)));
+    }
+}
+
 /// Lowers the calling thread's CPU priority by [`UPKEEP_NICENESS`] (Linux keeps a nice value
 /// per thread; threads it starts inherit it). Elsewhere the upkeep runs at the serving
 /// threads' priority.
@@ -111,6 +121,25 @@ mod tests {
         assert_eq!(job, (here + UPKEEP_NICENESS).min(19));
         assert_eq!(started, job);
         assert_eq!(niceness(), here, "the caller's priority is left as it was");
+    }
+
+    #[tokio::test]
+    async fn what_is_dropped_later_is_dropped_on_the_upkeep_thread() {
+        struct Noted(std::sync::mpsc::Sender<Option<String>>);
+        impl Drop for Noted {
+            fn drop(&mut self) {
+                let _ = self
+                    .0
+                    .send(std::thread::current().name().map(str::to_string));
+            }
+        }
+        let up = Upkeep::start().unwrap();
+        let (noted, dropped) = std::sync::mpsc::channel();
+        up.drop_later(Noted(noted));
+        assert_eq!(
+            dropped.recv_timeout(std::time::Duration::from_secs(10)),
+            Ok(Some("index-upkeep".to_string()))
+        );
     }
 
     #[tokio::test]

@@ -11,6 +11,10 @@ use crate::{
     QuestionFilter, QuestionSummary, Revision, RevisionField, StoreError, StoreResult,
 };
 
+/// The most questions [`LibraryStore::questions_after`] reads at a time, whatever it is asked
+/// for: each is one bound parameter of the query for their schemes.
+const MOST_PER_BATCH: u32 = 1000;
+
 const QUESTION_COLUMNS: &str = "q.id, q.slug, t.slug AS topic_slug, q.title, q.text, q.year, q.marks, q.command, q.view, q.period_start, q.period_end, q.status, q.plan, q.plan_generated, q.model_essay";
 
 impl<DB> SqlStore<DB>
@@ -544,23 +548,65 @@ where
     }
 
     async fn questions_after(&self, after: Option<&str>, limit: u32) -> StoreResult<QuestionBatch> {
-        let slugs: Vec<String> =
-            sqlx::query_scalar("SELECT slug FROM questions WHERE slug > $1 ORDER BY slug LIMIT $2")
-                .bind(after.unwrap_or("")) // every slug is longer than ""
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let after = after.unwrap_or(""); // every slug is longer than ""
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
-        let mut questions = Vec::with_capacity(slugs.len());
-        for s in &slugs {
-            if let Some((_, q)) = Self::load_question(&mut *conn, s).await? {
-                questions.push(q);
-            }
+        // Two queries a batch, not two a question: the questions, then their schemes' bullets.
+        // A change between the two is applied again by the next refresh (it has a newer
+        // version than the rebuild that reads this).
+        let sql = format!(
+            "SELECT {QUESTION_COLUMNS} FROM questions q JOIN topics t ON t.id = q.topic_id \
+             WHERE q.slug > $1 ORDER BY q.slug LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after)
+            .bind(i64::from(limit.min(MOST_PER_BATCH)))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        let Some(last) = rows.last() else {
+            return Ok(QuestionBatch {
+                questions: Vec::new(),
+                next: None,
+            });
+        };
+        let last: String = last.try_get("slug").map_err(db_err)?;
+        let ids = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>("id").map_err(db_err))
+            .collect::<StoreResult<Vec<i64>>>()?;
+        // By the questions' ids, each bound (MOST_PER_BATCH is far below either database's
+        // limit on parameters): the bullets' primary key then finds them, where a join on the run of
+        // slugs had PostgreSQL scan every bullet of the library for each batch.
+        let placeholders = (1..=ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT question_id, side, text FROM scheme_bullets WHERE question_id IN ({placeholders}) \
+             ORDER BY question_id, position"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(*id);
         }
+        let bullets = query.fetch_all(&mut *conn).await.map_err(db_err)?;
+        let mut by_question: std::collections::HashMap<i64, Vec<DB::Row>> =
+            std::collections::HashMap::new();
+        for b in bullets {
+            let id: i64 = b.try_get("question_id").map_err(db_err)?;
+            by_question.entry(id).or_default().push(b);
+        }
+        let questions = rows
+            .iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id").map_err(db_err)?;
+                let bullets = by_question.get(&id).map(Vec::as_slice).unwrap_or_default();
+                Self::question_from_row(row, bullets)
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(QuestionBatch {
             questions,
-            next: slugs.last().cloned(),
+            next: Some(last),
         })
     }
 

@@ -222,8 +222,18 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
     t2.title = "The Cold War".into();
     let mut q3 = question("q-three", "other-topic");
     q3.year = 2019;
+    // Schemes of their own (three bullets; none), so that a batch giving a question another's
+    // bullets, or dropping or reordering them, is seen.
+    q3.mark_scheme.bullets.insert(
+        0,
+        SchemeBullet {
+            side: Side::Challenging,
+            text: "q-three's own first bullet".into(),
+        },
+    );
     let mut draft = question("q-draft", "top-ic");
     draft.status = Status::Draft;
+    draft.mark_scheme.bullets.clear();
     let lib = Library {
         topics: vec![topic("top-ic"), t2],
         questions: vec![
@@ -344,6 +354,9 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
     }
     assert_eq!(batched, whole);
     assert_eq!(batched.len() as u64, with_drafts.total);
+    // Asked for more than a batch holds, it reads a batch.
+    let at_once = s.questions_after(None, u32::MAX).await.unwrap();
+    assert_eq!(at_once.questions, whole);
     let past = s.questions_after(Some("zzzz"), 3).await.unwrap();
     assert_eq!((past.questions.len(), past.next), (0, None));
 }
