@@ -3,7 +3,8 @@
 # PostgreSQL, each keeping its index on disk: start-up time and memory cold (empty index
 # directory) and warm (restart), then SAVES (default 100) editor saves through instance A's
 # website, one a second, each timed to the moment instance B's search finds it, with the
-# question page and search of B measured idle and during the saves. Then the same with one
+# question page and search of B measured in quiet spells and during the saves, which
+# alternate (bench/scale_driver.py), with each process's share of the cores. Then the same with one
 # instance on SQLite (saves and searches on it). Needs PostgreSQL on 127.0.0.1:5432.
 # Usage: bash bench/run-scale.sh [QUESTIONS] [SAVES]
 # With STUDYPACK_SCALE_DIR=DIR the databases are kept there (and the PostgreSQL database

@@ -17,6 +17,9 @@ WARM_UP_SECONDS = 10
 # (as the script first did) compared two stretches of minutes apart: on this machine the same
 # request's p50 moved by a third between such stretches with nothing else changed.
 ROUNDS = 10
+# Each quiet spell counts only from this long after the last save's second ended: the merges
+# and frees that follow a change belong to the saves, not to the quiet they are compared with.
+SETTLE_SECONDS = 1.0
 # How often the saver asks the other instance's search for the saved word. Every poll is a
 # search of that instance, competing with the load it measures (a search costs it 3-4 ms of a
 # core at 100,000 questions): at 10 ms the polls alone took a quarter of a core during saves.
@@ -111,28 +114,48 @@ def cpu_seconds(pid):
         return 0.0
 
 
-def postgres_pids():
-    pids = []
+def postgres_cpu():
+    """PostgreSQL's processes: each one's CPU seconds by pid, and those of its processes that
+    have exited (the postmaster's children's time), so that a backend ending within a spell
+    still counts."""
+    procs, parents = {}, {}
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
                 with open(f"/proc/{d}/comm") as f:
-                    if f.read().strip() in ("postgres", "postmaster"):
-                        pids.append(int(d))
-            except OSError:
+                    if f.read().strip() not in ("postgres", "postmaster"):
+                        continue
+                with open(f"/proc/{d}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                procs[int(d)] = (int(fields[11]) + int(fields[12])) / TICK
+                parents[int(d)] = (int(fields[1]), (int(fields[13]) + int(fields[14])) / TICK)
+            except (OSError, IndexError, ValueError):
                 pass
-    return pids
+    exited = sum(children for pid, (ppid, children) in parents.items() if ppid not in procs)
+    return procs, exited
 
 
 def cpu_now(load_pid):
     """CPU seconds so far of each process that shares the machine: the named instances,
-    PostgreSQL's processes together, this driver (the saver) and the load process."""
+    PostgreSQL's processes, this driver (the saver) and the load process."""
     now = {n: cpu_seconds(p) for n, p in named_pids.items()}
-    now["postgres"] = sum(cpu_seconds(p) for p in postgres_pids())
+    now["postgres"] = postgres_cpu()
     t = os.times()
     now["saver"] = t.user + t.system
     now["load"] = cpu_seconds(load_pid)
     return now
+
+
+def cpu_spent(before, after):
+    """What each took between two `cpu_now`s."""
+    spent = {}
+    for n, a in after.items():
+        if n == "postgres":
+            (procs_b, exited_b), (procs_a, exited_a) = before[n], a
+            spent[n] = sum(t - procs_b.get(pid, 0.0) for pid, t in procs_a.items()) + exited_a - exited_b
+        else:
+            spent[n] = max(0.0, a - before[n])
+    return spent
 
 
 def cpu_share(spent, seconds):
@@ -189,8 +212,10 @@ def save(i, slug):
 # The load runs in a process of its own (so that the saver's parsing never holds up its
 # requests) from the warm-up to the end; each spell records its window and the CPU time each
 # process took in it.
-until, results = multiprocessing.Event(), multiprocessing.Queue()
-loader = multiprocessing.Process(target=load_process, args=(search_base, until, results))
+# Forked, so that the load process starts from this one rather than running this script again.
+processes = multiprocessing.get_context("fork")
+until, results = processes.Event(), processes.Queue()
+loader = processes.Process(target=load_process, args=(search_base, until, results))
 loader.start()
 # A warm-up, not counted: the first requests after a start fault the index files in.
 time.sleep(WARM_UP_SECONDS)
@@ -198,22 +223,22 @@ windows = {"idle": [], "saves": []}
 spent = {"idle": {}, "saves": {}}
 
 
-def spell(label, work):
+def spell(label, work, settle=0.0):
+    time.sleep(settle)
     t0, before = time.perf_counter(), cpu_now(loader.pid)
     work()
     t1, after = time.perf_counter(), cpu_now(loader.pid)
     windows[label].append((t0, t1))
-    for n in after:
-        spent[label][n] = spent[label].get(n, 0.0) + after[n] - before.get(n, 0.0)
+    for n, t in cpu_spent(before, after).items():
+        spent[label][n] = spent[label].get(n, 0.0) + t
 
 
-per_round = -(-len(slugs) // ROUNDS)
 for r in range(ROUNDS):
-    spell("idle", lambda: time.sleep(IDLE_SECONDS / ROUNDS))
-    chunk = list(enumerate(slugs))[r * per_round:(r + 1) * per_round]
+    spell("idle", lambda: time.sleep(IDLE_SECONDS / ROUNDS), settle=SETTLE_SECONDS if r else 0.0)
+    chunk = list(enumerate(slugs))[r * len(slugs) // ROUNDS:(r + 1) * len(slugs) // ROUNDS]
     spell("saves", lambda: [save(i, slug) for i, slug in chunk])
 until.set()
-samples = results.get()
+samples = results.get(timeout=120)
 loader.join()
 
 for label, name in (("idle", "idle"), ("saves", "during saves")):
@@ -240,10 +265,13 @@ slowest = [t for ms, t in busy[-max(1, len(busy) // 100):]]
 edges = [0.0, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0]
 bins = [0] * (len(edges) - 1)
 for t in slowest:
-    since = t - max((s for s in saved_at if s <= t), default=t)
+    sent = [s for s in saved_at if s <= t]
+    if not sent:
+        continue  # before the first save (its edit form's request)
+    since = t - max(sent)
     for b in range(len(bins)):
         if edges[b] <= since < edges[b + 1] or (b == len(bins) - 1 and since >= edges[b]):
             bins[b] += 1
             break
 print("page's slowest 1% during saves, by time since the save was sent: " + "   ".join(
-    f"{int(edges[b] * 1000)}-{int(edges[b + 1] * 1000)}{'+' if b == len(bins) - 1 else ''} ms {100 * bins[b] / len(slowest):.0f}% (width {100 * (edges[b + 1] - edges[b]):.1f}%)" for b in range(len(bins))))
+    f"{int(edges[b] * 1000)}-{int(edges[b + 1] * 1000)}{'+' if b == len(bins) - 1 else ''} ms {100 * bins[b] / max(1, sum(bins)):.0f}% (width {100 * (edges[b + 1] - edges[b]):.1f}%)" for b in range(len(bins))))

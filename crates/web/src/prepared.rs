@@ -83,6 +83,12 @@ impl PreparedCache {
         p
     }
 
+    /// Empties the cache, answering what it held: once a new engine replaces the one the
+    /// entries were prepared by, they are of no more use (and they hold that engine).
+    pub(crate) fn take(&self) -> Option<impl Send + 'static> {
+        self.inner.lock().ok().and_then(|mut g| g.take())
+    }
+
     #[cfg(test)]
     fn len(&self) -> usize {
         self.inner
@@ -140,5 +146,13 @@ mod tests {
         let n = cache.get(&newer, q, topic, &input);
         assert!(!Arc::ptr_eq(&n, &first));
         assert_eq!(cache.len(), 1);
+        // Taken out (when a new engine replaces this one), the entries take their engine.
+        let held = Arc::strong_count(&newer);
+        let taken = cache.take();
+        assert!(taken.is_some());
+        assert_eq!(cache.len(), 0);
+        drop(taken);
+        assert_eq!(Arc::strong_count(&newer), held - 1);
+        assert!(cache.take().is_none());
     }
 }

@@ -607,8 +607,9 @@ impl AppState {
         Ok(())
     }
 
-    /// Puts `engine` in the place of the current one, which is freed on the upkeep thread
-    /// (when no request still holds it), not on the serving thread that applied the change.
+    /// Puts `engine` in the place of the current one. The old engine, and the questions it
+    /// prepared, are handed to the upkeep thread to free, not freed on the serving thread that
+    /// applied the change (a request still holding the old engine frees it when done).
     fn set_engine(&self, engine: Engine) -> Result<(), WebError> {
         let old = std::mem::replace(
             &mut *self
@@ -617,7 +618,7 @@ impl AppState {
                 .map_err(|_| WebError::Internal("engine lock poisoned".into()))?,
             Arc::new(engine),
         );
-        self.upkeep.drop_later(old);
+        self.upkeep.drop_later((old, self.prepared.take()));
         Ok(())
     }
 

@@ -362,6 +362,26 @@ async fn filters_and_pages_on(s: &dyn LibraryStore) {
 }
 
 backend_test! {
+    async fn a_batch_of_the_library_holds_at_most_a_thousand_questions(db) {
+        let lib = Library {
+            topics: vec![topic("top-ic")],
+            questions: (0..1001).map(|i| question(&format!("q-{i:04}"), "top-ic")).collect(),
+        };
+        db.store.import(&lib, NOW).await.unwrap();
+        let first = db.store.questions_after(None, u32::MAX).await.unwrap();
+        assert_eq!(first.questions.len(), 1000);
+        assert_eq!(first.next.as_deref(), Some("q-0999"));
+        assert!(first.questions.iter().all(|q| q.mark_scheme.bullets.len() == 2));
+        let rest = db.store.questions_after(first.next.as_deref(), u32::MAX).await.unwrap();
+        assert_eq!(
+            rest.questions.iter().map(|q| q.slug.as_str()).collect::<Vec<_>>(),
+            ["q-1000"]
+        );
+        db.cleanup().await;
+    }
+}
+
+backend_test! {
     async fn data_survives_reopen_and_migrations_are_idempotent(db) {
         db.store
             .import(&Library {
