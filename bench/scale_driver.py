@@ -104,34 +104,42 @@ def load_process(base, until, results):
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid):
-    """The user and system time process `pid` (all its threads) has taken, in seconds."""
+def stat(pid):
+    """Process `pid`'s times from /proc: its own user and system seconds (all its threads),
+    those of its children that have exited, and its parent's pid; None once it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
+        own = (int(fields[11]) + int(fields[12])) / TICK
+        return own, (int(fields[13]) + int(fields[14])) / TICK, int(fields[1])
     except (OSError, IndexError, ValueError):
-        return 0.0
+        return None
+
+
+def cpu_seconds(pid):
+    """The user and system time process `pid` (all its threads) has taken, in seconds."""
+    s = stat(pid)
+    return s[0] if s else 0.0
 
 
 def postgres_cpu():
     """PostgreSQL's processes: each one's CPU seconds by pid, and those of its processes that
     have exited (the postmaster's children's time), so that a backend ending within a spell
     still counts."""
-    procs, parents = {}, {}
+    stats = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
                 with open(f"/proc/{d}/comm") as f:
                     if f.read().strip() not in ("postgres", "postmaster"):
                         continue
-                with open(f"/proc/{d}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                procs[int(d)] = (int(fields[11]) + int(fields[12])) / TICK
-                parents[int(d)] = (int(fields[1]), (int(fields[13]) + int(fields[14])) / TICK)
-            except (OSError, IndexError, ValueError):
-                pass
-    exited = sum(children for pid, (ppid, children) in parents.items() if ppid not in procs)
+            except OSError:
+                continue
+            s = stat(d)
+            if s:
+                stats[int(d)] = s
+    procs = {pid: own for pid, (own, _, _) in stats.items()}
+    exited = sum(children for _pid, (_, children, ppid) in stats.items() if ppid not in stats)
     return procs, exited
 
 

@@ -59,9 +59,7 @@ impl Upkeep {
             .await
             .map_err(|_| WebError::Internal("an index upkeep job failed".into()))
     }
-}
 
-impl Upkeep {
     /// Drops `value` on the upkeep thread rather than the caller's, without waiting. An engine
     /// replaced by a change holds the whole library's vocabulary and statistics: freeing them
     /// takes milliseconds, which on a serving thread would hold up the requests queued on it.

@@ -575,8 +575,8 @@ where
             .map(|r| r.try_get::<i64, _>("id").map_err(db_err))
             .collect::<StoreResult<Vec<i64>>>()?;
         // By the questions' ids, each bound (MOST_PER_BATCH is far below either database's
-        // limit on parameters): the bullets' primary key then finds them, where a join on the run of
-        // slugs had PostgreSQL scan every bullet of the library for each batch.
+        // limit on parameters): the bullets' primary key then finds them, where a join on the
+        // run of slugs had PostgreSQL scan every bullet of the library for each batch.
         let placeholders = (1..=ids.len())
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()
@@ -598,9 +598,9 @@ where
         }
         let questions = rows
             .iter()
-            .map(|row| {
-                let id: i64 = row.try_get("id").map_err(db_err)?;
-                let bullets = by_question.get(&id).map(Vec::as_slice).unwrap_or_default();
+            .zip(&ids)
+            .map(|(row, id)| {
+                let bullets = by_question.get(id).map(Vec::as_slice).unwrap_or_default();
                 Self::question_from_row(row, bullets)
             })
             .collect::<StoreResult<Vec<_>>>()?;
